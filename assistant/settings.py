@@ -1,0 +1,149 @@
+"""Footnote's settings: read once from arguments, then the environment, then `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PriceMode = Literal["auto", "live", "local"]
+Language = Literal["auto", "zh", "en"]
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SHARED_PRICES = _REPO_ROOT.parent / "shared" / "data" / "prices"
+
+
+class Settings(BaseSettings):
+    """Everything Footnote can be told; secrets stay `SecretStr` until the one place that needs them."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FOOTNOTE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    home: Path = Field(
+        default_factory=lambda: Path.home() / ".footnote",
+        description="Folder for all state: Chroma, SQLite, prices, reports.",
+    )
+    chat_model: str = Field(
+        default="",
+        description="`openai:<model>` (or `<model>`); empty means offline mode.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "FOOTNOTE_OPENAI_API_KEY"),
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "FOOTNOTE_OPENAI_BASE_URL"),
+        description="Any OpenAI-compatible server: Ollama, vLLM, DeepSeek, Qwen ...",
+    )
+    price_mode: PriceMode = Field(default="auto", description="auto | live | local")
+    live_deadline_s: float = Field(
+        default=8.0, gt=0, le=120, description="Hard deadline for one live data call, seconds."
+    )
+    language: Language = Field(default="auto", description="Default answer language.")
+    max_file_mb: float = Field(default=20.0, gt=0, description="Largest file ingest accepts.")
+    demo_prices: Path | None = Field(
+        default=None,
+        description="Folder of CSVs imported when the price store is empty "
+        "(default: ../shared/data/prices beside the repository, when present).",
+    )
+
+    @field_validator("openai_api_key", mode="before")
+    @classmethod
+    def _blank_key_is_no_key(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("openai_base_url", mode="before")
+    @classmethod
+    def _blank_url_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def model_name(self) -> str:
+        """The model's own name, without the `openai:` provider prefix."""
+        name = self.chat_model.strip()
+        return name.split(":", 1)[1] if name.lower().startswith("openai:") else name
+
+    @property
+    def mode(self) -> Literal["llm", "offline"]:
+        """`llm` when a chat model is configured and can be called, else `offline`."""
+        return "llm" if self.model_name and self.offline_reason is None else "offline"
+
+    @property
+    def offline_reason(self) -> str | None:
+        """Why Footnote runs offline, or None when a chat model is configured and usable."""
+        if not self.model_name:
+            return "No chat model configured (set FOOTNOTE_CHAT_MODEL, e.g. openai:gpt-4o-mini)."
+        if self.openai_api_key is None and self.openai_base_url is None:
+            return (
+                f"FOOTNOTE_CHAT_MODEL is {self.chat_model!r} but OPENAI_API_KEY is not set "
+                "(and no OPENAI_BASE_URL for a local server): running offline."
+            )
+        return None
+
+    @property
+    def shared_prices(self) -> Path | None:
+        """Folder of demo price CSVs, if one exists."""
+        folder = self.demo_prices or DEFAULT_SHARED_PRICES
+        return folder if folder.is_dir() else None
+
+    # Folders inside FOOTNOTE_HOME, one per kind of state.
+    @property
+    def prices_dir(self) -> Path:
+        return self.home / "prices"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def state_db(self) -> Path:
+        return self.home / "footnote.sqlite"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports"
+
+    def masked(self) -> dict[str, str]:
+        """The configuration as display strings, secrets masked."""
+        key = self.openai_api_key.get_secret_value() if self.openai_api_key else ""
+        return {
+            "FOOTNOTE_HOME": str(self.home),
+            "FOOTNOTE_CHAT_MODEL": self.chat_model or "(empty: offline mode)",
+            "OPENAI_API_KEY": mask_secret(key) if key else "(not set)",
+            "OPENAI_BASE_URL": self.openai_base_url or "(default OpenAI endpoint)",
+            "FOOTNOTE_PRICE_MODE": self.price_mode,
+            "FOOTNOTE_LIVE_DEADLINE_S": f"{self.live_deadline_s:g}",
+            "FOOTNOTE_LANGUAGE": self.language,
+            "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
+        }
+
+
+def mask_secret(secret: str) -> str:
+    """Show only enough of a secret to tell two apart: `sk-…abcd`."""
+    if len(secret) <= 8:
+        return "****"
+    return f"{secret[:3]}…{secret[-4:]}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Footnote's benchmarks: `footnote bench [NAME]` runs them."""

@@ -1,0 +1,79 @@
+"""Shared test set-up: isolated state, no network, no key, real data from ../shared when present."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings, get_settings
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_PRICES = SHARED_DATA / "prices"
+
+# A developer's own .env must never leak a key or a model into the tests.
+Settings.model_config["env_file"] = None
+
+_ENV_TO_CLEAR = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "FOOTNOTE_CHAT_MODEL",
+    "FOOTNOTE_OPENAI_API_KEY",
+    "FOOTNOTE_OPENAI_BASE_URL",
+    "FOOTNOTE_PRICE_MODE",
+    "FOOTNOTE_LANGUAGE",
+    "FOOTNOTE_DEMO_PRICES",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Every test gets its own FOOTNOTE_HOME, offline mode and local prices."""
+    home = tmp_path_factory.mktemp("footnote-home")
+    for name in _ENV_TO_CLEAR:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FOOTNOTE_HOME", str(home))
+    monkeypatch.setenv("FOOTNOTE_PRICE_MODE", "local")
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def shared_prices() -> Path:
+    """The real Yahoo price CSVs in ../shared/data/prices, or a skip that says why."""
+    if not SHARED_PRICES.is_dir():
+        pytest.skip(f"shared price data absent: {SHARED_PRICES} (see shared/data/PROVENANCE.md)")
+    return SHARED_PRICES
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The ../shared/data folder, or a skip that says why."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data absent: {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def offline_subprocess_env(home: Path) -> dict[str, str]:
+    """Environment for a child process: own home, no key, every HTTP proxy a dead loopback port."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in _ENV_TO_CLEAR}
+    dead = "http://127.0.0.1:9"
+    env.update(
+        FOOTNOTE_HOME=str(home),
+        FOOTNOTE_PRICE_MODE="local",
+        HTTP_PROXY=dead,
+        HTTPS_PROXY=dead,
+        ALL_PROXY=dead,
+        http_proxy=dead,
+        https_proxy=dead,
+        NO_PROXY="",
+        no_proxy="",
+    )
+    return env

@@ -1,0 +1,1 @@
+"""Price sources: one interface, a Yahoo adapter, a local Parquet store, CSV import."""

@@ -1,0 +1,15 @@
+"""The `footnote` command line: one module per group of subcommands."""
+
+from __future__ import annotations
+
+from ui.cli import bench as _bench  # noqa: F401  (registers commands)
+from ui.cli import doctor as _doctor  # noqa: F401
+from ui.cli import serve as _serve  # noqa: F401
+from ui.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Run the `footnote` command."""
+    app()

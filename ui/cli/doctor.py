@@ -1,0 +1,42 @@
+"""`footnote doctor`: configuration, data folder, mode and reachability at a glance."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from assistant.diagnostics import diagnose
+from ui.cli.app import app, console
+
+
+@app.command()
+def doctor() -> None:
+    """Print the configuration (secrets masked), the data folder, the mode and what is reachable."""
+    report = diagnose()
+
+    config = Table(title="Configuration", show_header=False, title_justify="left")
+    for key, value in report.config.items():
+        config.add_row(key, value)
+    console.print(config)
+
+    data = Table(title=f"Data folder: {report.home}", title_justify="left")
+    data.add_column("what")
+    data.add_column("where")
+    data.add_column("holds")
+    for item in report.data:
+        data.add_row(item.label, str(item.path), item.summary)
+    console.print(data)
+
+    console.print(f"[bold]Mode:[/bold] {report.mode_line}")
+    if report.notice:
+        console.print(f"[yellow]Notice:[/yellow] {report.notice}")
+
+    probes = Table(title="Reachability (each probe bounded to 3 s)", title_justify="left")
+    probes.add_column("service")
+    probes.add_column("status")
+    probes.add_column("detail")
+    for probe in report.probes:
+        status = {True: "[green]reachable[/green]", False: "[red]unreachable[/red]"}.get(
+            probe.ok, "[dim]skipped[/dim]"
+        )
+        probes.add_row(probe.name, status, probe.detail)
+    console.print(probes)
