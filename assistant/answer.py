@@ -1,0 +1,86 @@
+"""The Answer: text with `[n]` markers, its ledger, its verification and the footer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from assistant.language import Lang
+from assistant.ledger import Ledger
+from assistant.verifier import Verification
+
+
+@dataclass
+class Usage:
+    """What one turn cost in model calls and tokens (zero in offline mode)."""
+
+    llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def add(self, other: Usage) -> None:
+        self.llm_calls += other.llm_calls
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.cost_usd += other.cost_usd
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "llm_calls": self.llm_calls,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cost_usd": round(self.cost_usd, 6),
+        }
+
+
+def footer(language: Lang, provider: str | None, as_of: date | None, hypothetical: bool) -> str:
+    """AI-generated, informational only, not advice; data provider and as-of session."""
+    data = ""
+    if provider and as_of:
+        data = (
+            f"数据：{provider}，截至 {as_of.isoformat()} 交易日。"
+            if language == "zh"
+            else f"Data: {provider}, as of the {as_of.isoformat()} session."
+        )
+    if language == "zh":
+        text = "AI 生成，仅供参考，不构成投资建议。" + data
+        if hypothetical:
+            text += "涉及未来的内容均为假设，不代表实际结果。"
+        return text
+    text = "AI-generated; for information only, not investment advice. " + data
+    if hypothetical:
+        text += " Anything about the future here is hypothetical, not a prediction of results."
+    return text.strip()
+
+
+@dataclass
+class Answer:
+    text: str
+    ledger: Ledger
+    verification: Verification
+    language: Lang
+    mode: Literal["llm", "offline"]
+    as_of: date | None = None
+    usage: Usage = field(default_factory=Usage)
+    suggestions: list[str] = field(default_factory=list)
+    footer: str = ""
+    thread_id: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)  # what a follow-up may reuse
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of `footnote ask --json`."""
+        return {
+            "answer": self.text,
+            "language": self.language,
+            "mode": self.mode,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "citations": self.ledger.to_json(),
+            "figures": [f.to_json() for f in self.ledger.figures],
+            "verification": self.verification.to_json(),
+            "suggestions": self.suggestions,
+            "usage": self.usage.to_json(),
+            "footer": self.footer,
+            "thread_id": self.thread_id,
+        }

@@ -1,0 +1,182 @@
+"""Dates and windows written in English or Chinese: "2026-01-23", "1月23日", "since December", "YTD"."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from assistant.numbers import normalize
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            (),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+
+_DATE_PATTERNS = [
+    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
+    re.compile(r"(?:(?P<y>\d{4})\s?年\s?)?(?P<m>\d{1,2})\s?月\s?(?P<d>\d{1,2})\s?[日号]"),
+    re.compile(
+        rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_RE})\b\.?(?:,?\s+(?P<y>\d{{4}}))?",
+        re.IGNORECASE,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DateHit:
+    day: date
+    start: int
+    end: int
+    year_given: bool
+
+
+def _hits(text: str, default_year: int) -> list[DateHit]:
+    text = normalize(text)
+    taken: list[tuple[int, int]] = []
+    hits: list[DateHit] = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            groups = m.groupdict()
+            month = int(groups["m"]) if groups.get("m") else _MONTHS[groups["mon"].lower()]
+            year = int(groups["y"]) if groups.get("y") else default_year
+            try:
+                day = date(year, month, int(groups["d"]))
+            except ValueError:
+                continue
+            taken.append((m.start(), m.end()))
+            hits.append(DateHit(day, m.start(), m.end(), bool(groups.get("y"))))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def find_dates(text: str, default_year: int) -> list[date]:
+    """Every calendar date written in `text`, in order; a missing year is `default_year`."""
+    return [h.day for h in _hits(text, default_year)]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period the question asks about; `end` None means "up to the latest session"."""
+
+    start: date | None
+    end: date | None
+    label: str
+
+
+def _month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _months_back(d: date, n: int) -> date:
+    month = d.month - n
+    year = d.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _latest_month(month: int, ref: date) -> date:
+    """The first day of the most recent `month` that started on or before `ref`."""
+    year = ref.year if month <= ref.month else ref.year - 1
+    return date(year, month, 1)
+
+
+def parse_window(text: str, ref: date) -> Window | None:
+    """The period `text` asks about, read against the reference day `ref` (the as-of session)."""
+    t = normalize(text).lower()
+    hits = _hits(text, ref.year)
+    # explicit two-date window: the earlier written date without a year may belong to last year
+    if len(hits) >= 2:
+        first, second = hits[0], hits[1]
+        start, end = first.day, second.day
+        if not second.year_given and end > ref:
+            end = end.replace(year=end.year - 1)
+        if not first.year_given and start > end:
+            start = start.replace(year=start.year - 1)
+        return Window(start, end, f"{start.isoformat()} – {end.isoformat()}")
+    if m := re.search(r"\b(?:ytd|year[- ]to[- ]date|this year)\b|今年以来|年初至今|今年", t):
+        return Window(date(ref.year, 1, 1), None, "year to date")
+    if re.search(r"\blast month\b|\bprevious month\b|上个月|上月", t):
+        prev = _months_back(_month_start(ref), 1)
+        return Window(prev, _month_end(prev), f"{prev:%Y-%m}")
+    if re.search(r"\bthis month\b|\bmonth[- ]to[- ]date\b|\bmtd\b|本月|这个月|月初至今", t):
+        return Window(_month_start(ref), None, "month to date")
+    if re.search(r"\blast week\b|上周|上一周", t):
+        monday = ref - timedelta(days=ref.weekday() + 7)
+        return Window(monday, monday + timedelta(days=4), "last week")
+    if re.search(r"\bthis week\b|本周|这周", t):
+        return Window(ref - timedelta(days=ref.weekday()), None, "this week")
+    if m := re.search(r"(?:past|last)\s+(\d+)\s+(day|week|month|year)s?\b", t):
+        n, unit = int(m.group(1)), m.group(2)
+        return Window(_back(ref, n, unit), None, f"past {n} {unit}s")
+    if m := re.search(r"(?:近|过去|最近)\s?(\d+|一|二|三|四|五|六|十二)\s?(个交易日|天|日|周|个月|月|年)", t):
+        raw = m.group(1)
+        n = int(raw) if raw.isdigit() else _CN_MONTHS[raw]
+        unit = {"个交易日": "day", "天": "day", "日": "day", "周": "week", "个月": "month", "月": "month", "年": "year"}[m.group(2)]
+        return Window(_back(ref, n, unit), None, f"past {n} {unit}s")
+    if m := re.search(rf"\bsince\s+(?:early\s+|the start of\s+)?({_MONTH_RE})\b(?:\s+(\d{{4}}))?", t):
+        month = _MONTHS[m.group(1)]
+        start = date(int(m.group(2)), month, 1) if m.group(2) else _latest_month(month, ref)
+        return Window(start, None, f"since {start:%Y-%m-%d}")
+    if m := re.search(r"(?:自|从)?(\d{1,2}|十一|十二|一|二|三|四|五|六|七|八|九|十)月(?:初|份)?(?:以来|至今|到现在)", t):
+        raw = m.group(1)
+        month = int(raw) if raw.isdigit() else _CN_MONTHS[raw]
+        start = _latest_month(month, ref)
+        return Window(start, None, f"since {start:%Y-%m-%d}")
+    if len(hits) == 1 and re.search(r"\bsince\b|以来|至今|到现在", t):
+        return Window(hits[0].day, None, f"since {hits[0].day.isoformat()}")
+    if re.search(r"\byesterday\b|昨天|昨日", t):
+        return Window(None, ref - timedelta(days=1), "yesterday")
+    if re.search(r"\btoday\b|今天|今日", t):
+        return Window(None, ref, "today")
+    return None
+
+
+def _back(ref: date, n: int, unit: str) -> date:
+    if unit == "day":
+        return ref - timedelta(days=n)
+    if unit == "week":
+        return ref - timedelta(weeks=n)
+    if unit == "month":
+        return _months_back(ref, n)
+    return _months_back(ref, 12 * n)
+
+
+def single_day(text: str, ref: date) -> date | None:
+    """The one day a question is about ("the close on Jan 25"), if it names exactly one."""
+    hits = _hits(text, ref.year)
+    if len(hits) != 1:
+        return None
+    day = hits[0].day
+    if not hits[0].year_given and day > ref:
+        day = day.replace(year=day.year - 1)
+    return day

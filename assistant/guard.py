@@ -1,0 +1,143 @@
+"""Defences that live in code: input limits, smuggled characters, unsafe output, refusals."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlparse
+
+MAX_QUESTION_CHARS = 4_000
+ALLOWED_HOSTS = frozenset(
+    {
+        "finance.yahoo.com",
+        "www.jpmorgan.com",
+        "www.lazardassetmanagement.com",
+        "www.jefferies.com",
+        "www.stocktradersalmanac.com",
+        "www.federalreserve.gov",
+    }
+)
+
+# Zero-width, bidi controls and Unicode tag characters: invisible text that can smuggle orders.
+_INVISIBLE = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+)
+_TAGS = re.compile("[\U000e0020-\U000e007e]+")
+_KEYLIKE = re.compile(
+    r"\b(?:sk-[A-Za-z0-9_\-]{12,}|sk-proj-[A-Za-z0-9_\-]{8,}|(?:ghp|gho|xox[abp])_[A-Za-z0-9]{12,}"
+    r"|AKIA[0-9A-Z]{16})\b"
+)
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_HTML_TAG = re.compile(r"<\s*/?\s*(?:img|script|iframe|object|embed|style|link|meta|a|svg)\b[^>]*>", re.I)
+_BARE_URL = re.compile(r"https?://[^\s)\]>\"']+")
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A question after the input checks."""
+
+    text: str
+    refused: Literal["too_long", "empty"] | None = None
+    hidden_text: str = ""  # what invisible tag characters spelled, for the record
+
+
+def screen_question(question: str) -> Screened:
+    """Refuse over-long or empty input; strip invisible characters before anything reads it."""
+    if len(question) > MAX_QUESTION_CHARS:
+        return Screened("", "too_long")
+    hidden = "".join(chr(ord(c) - 0xE0000) for c in "".join(_TAGS.findall(question)))
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", question)).strip()
+    if not text:
+        return Screened("", "empty", hidden)
+    return Screened(text, None, hidden)
+
+
+def clean_untrusted(text: str) -> str:
+    """Make retrieved text safe to show or to hand to a model as data."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def host_allowed(url: str) -> bool:
+    """True for https links to the hosts we trust to render."""
+    parsed = urlparse(url)
+    return parsed.scheme == "https" and (parsed.hostname or "") in ALLOWED_HOSTS
+
+
+def secret_values() -> list[str]:
+    """Secrets present in this process's environment, to keep out of every output."""
+    names = ("OPENAI_API_KEY", "FOOTNOTE_OPENAI_API_KEY")
+    return [v for n in names if (v := os.environ.get(n, "")) and len(v) >= 8]
+
+
+def sanitize_output(text: str) -> str:
+    """Drop images and links to outside hosts, raw HTML, and anything that looks like a key."""
+    text = _MD_IMAGE.sub(lambda m: f"[image removed: {m.group(1) or 'untrusted'}]", text)
+    text = _MD_LINK.sub(
+        lambda m: m.group(0) if host_allowed(m.group(2)) else m.group(1), text
+    )
+    text = _HTML_TAG.sub("", text)
+    text = _BARE_URL.sub(lambda m: m.group(0) if host_allowed(m.group(0)) else "[link removed]", text)
+    for secret in secret_values():
+        text = text.replace(secret, "[redacted]")
+    return _KEYLIKE.sub("[redacted]", text)
+
+
+Refusal = Literal["manipulation", "allocation", "system_prompt", "secrets", "no_such_tool"]
+
+_RULES: list[tuple[Refusal, re.Pattern[str]]] = [
+    (
+        "manipulation",
+        re.compile(
+            r"pump[- ]and[- ]dump|\bspoof|wash trad|front[- ]?run|corner the market|manipulat\w* (?:the )?(?:price|market|stock)"
+            r"|(?:move|push|pump|prop up|drive up|drive down)\s+(?:the\s+)?(?:price|stock|shares)\b.*\b(?:coordinat|together|group|post|rumou?r)"
+            r"|spread (?:a )?(?:fake|false)\s+(?:news|rumou?r)|操纵(?:市场|股价|价格)|拉抬股价|坐庄|散布(?:谣言|假消息)|对倒|虚假申报|砸盘",
+            re.I,
+        ),
+    ),
+    (
+        "secrets",
+        re.compile(
+            r"openai_api_key|api[_ ]?key|\benv(?:ironment)?\b.*\b(?:variables?|print|dump|show)|printenv|os\.environ"
+            r"|密钥|环境变量|api\s*key",
+            re.I,
+        ),
+    ),
+    (
+        "system_prompt",
+        re.compile(
+            r"system prompt|your (?:instructions|prompt)|initial prompt|developer message|系统提示|系统指令|你的提示词",
+            re.I,
+        ),
+    ),
+    (
+        "allocation",
+        re.compile(
+            r"how much (?:of my|should i (?:put|invest|allocate|buy))|what (?:percent|percentage|share) of my"
+            r"|(?:allocate|allocation of) my|my (?:portfolio|savings|retirement|401k|ira)\b.*\b(?:put|invest|allocate|buy|sell)"
+            r"|should i (?:buy|sell|invest|go all in)|我(?:应该|该)(?:买|卖|投|配置)|我的(?:资产|组合|仓位|存款|养老金)"
+            r"|(?:仓位|配置)(?:多少|比例)|全仓",
+            re.I,
+        ),
+    ),
+    (
+        "no_such_tool",
+        re.compile(
+            r"\b(?:delete|drop|wipe|erase|clear|reset)\b.*\b(?:store|database|index|collection|data|files?)\b"
+            r"|\bingest\b.*(?:https?://|\burl\b)|(?:download|fetch|open|visit|browse)\s+(?:this\s+)?(?:url|link|https?://)"
+            r"|\b(?:run|execute)\b.*\b(?:command|shell|script|code)\b|删除.*(?:数据|存储|库)|清空|抓取.*(?:网址|链接)|执行.*(?:命令|脚本)",
+            re.I,
+        ),
+    ),
+]
+
+
+def refusal_kind(question: str) -> Refusal | None:
+    """Which request this is that the assistant must not carry out, if any."""
+    for kind, pattern in _RULES:
+        if pattern.search(question):
+            return kind
+    return None

@@ -1,0 +1,264 @@
+"""Trace every number in an answer to a ledger figure or to the passage its sentence cites.
+
+Deterministic and model-free: the same text and ledger always give the same verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from assistant.dates import find_dates
+from assistant.ledger import Ledger
+from assistant.numbers import Mention, extract_numbers, normalize
+from tools.figure import Figure
+
+_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])|(?<=[.;])(?=\s|$)|\n+")
+_CLOSE_WORDS = re.compile(r"(?i)\b(?:close[sd]?|closing)\b|收于|收盘|收报|收在")
+
+_PRICE_LIKE = {"points", "usd", "plain"}
+_FIGURE_UNITS: dict[str, set[str]] = {
+    "%": {"%"},
+    "pp": {"pp"},
+    "points": _PRICE_LIKE,
+    "ratio": {"plain", "x"},
+}
+
+FindingKind = Literal[
+    "unsupported_number",
+    "wrong_passage",
+    "unresolved_citation",
+    "uncited_sentence",
+    "non_session_close",
+]
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """The verdict on one number in the answer."""
+
+    raw: str
+    start: int
+    end: int
+    sentence: str
+    supported_by: int | None  # the citation number that carries it, None when unsupported
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: FindingKind
+    text: str
+    detail: str
+
+
+@dataclass
+class Verification:
+    """Every Answer carries one."""
+
+    numbers_total: int = 0
+    numbers_verified: int = 0
+    checks: list[NumberCheck] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def unsupported(self) -> list[str]:
+        """The numbers (as written) that nothing in the ledger supports."""
+        return [c.raw for c in self.checks if c.supported_by is None]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "numbers_total": self.numbers_total,
+            "numbers_verified": self.numbers_verified,
+            "unsupported": self.unsupported,
+            "findings": [{"kind": f.kind, "text": f.text, "detail": f.detail} for f in self.findings],
+        }
+
+    def summary(self) -> str:
+        return "\n".join(f"- {f.kind}: {f.text} ({f.detail})" for f in self.findings)
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; a citation marker right after the stop stays with its sentence."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        tail = re.match(r"\s*(?:\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\])+", text[end:])
+        if tail:
+            end += tail.end()
+        if end <= start:
+            continue
+        chunk = text[start:end]
+        if chunk.strip():
+            out.append((start, chunk))
+        start = end
+    if text[start:].strip():
+        out.append((start, text[start:]))
+    return out
+
+
+def cited_numbers(sentence: str) -> list[int]:
+    """Every citation number written in `sentence`, in order."""
+    found: list[int] = []
+    for match in _MARKER.finditer(sentence):
+        for part in re.split(r"[,，、]", match.group(1)):
+            found.append(int(part))
+    return found
+
+
+def _matches_figure(mention: Mention, figure: Figure) -> bool:
+    if mention.unit not in _FIGURE_UNITS.get(figure.unit, {figure.unit}):
+        return False
+    value = float(figure.value)
+    if mention.signed:
+        claimed = mention.value
+    elif mention.direction == "down":
+        claimed = -abs(mention.value)
+    elif mention.direction == "up":
+        claimed = abs(mention.value)
+    else:
+        claimed, value = abs(mention.value), abs(value)
+    return abs(claimed - value) <= mention.tolerance + 1e-9
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or (a in _PRICE_LIKE and b in _PRICE_LIKE) or {a, b} == {"x", "plain"}
+
+
+def _matches_text(mention: Mention, numbers: list[Mention]) -> bool:
+    return any(
+        _compatible(mention.unit, other.unit)
+        and abs(abs(mention.value) - abs(other.value)) <= mention.tolerance + 1e-9
+        for other in numbers
+    )
+
+
+class _PassageNumbers:
+    """Numbers of each passage in the ledger, extracted once."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._by_n: dict[int, list[Mention]] = {}
+        for c in ledger.entries:
+            if c.passage is None:
+                continue
+            p = c.passage
+            texts = [p.text]
+            if p.source is not None:
+                texts += [p.source.title or "", p.source.summary or ""]
+            self._by_n[c.n] = [m for t in texts for m in extract_numbers(t)]
+
+    def supports(self, n: int, mention: Mention) -> bool:
+        return n in self._by_n and _matches_text(mention, self._by_n[n])
+
+    def any_supporting(self, mention: Mention) -> list[int]:
+        return [n for n, nums in self._by_n.items() if _matches_text(mention, nums)]
+
+
+def verify(
+    text: str,
+    ledger: Ledger,
+    *,
+    is_session: Callable[[date], bool] | None = None,
+    default_year: int | None = None,
+) -> Verification:
+    """Check every number, citation and dated close in `text` against `ledger`."""
+    if is_session is None:
+        from tools.calendar import is_session as nyse_is_session
+
+        is_session = nyse_is_session
+    if default_year is None:
+        as_of = [f.as_of for f in ledger.figures if f.as_of]
+        default_year = max(as_of).year if as_of else date.today().year
+    normalized = normalize(text)
+    passages = _PassageNumbers(ledger)
+    result = Verification()
+    for offset, sentence in _sentences(normalized):
+        cites = cited_numbers(sentence)
+        for n in cites:
+            if ledger.get(n) is None:
+                result.findings.append(
+                    Finding("unresolved_citation", f"[{n}]", "no such entry in this answer's evidence")
+                )
+        mentions = extract_numbers(sentence)
+        if mentions and not cites:
+            result.findings.append(
+                Finding("uncited_sentence", sentence.strip()[:160], "states numbers but cites nothing")
+            )
+        for mention in mentions:
+            check = _check(mention, sentence, offset, cites, ledger, passages)
+            result.checks.append(check)
+            if check.supported_by is None:
+                kind: FindingKind = (
+                    "wrong_passage" if check.reason.startswith("matches") else "unsupported_number"
+                )
+                result.findings.append(Finding(kind, mention.raw, check.reason))
+        if _CLOSE_WORDS.search(sentence):
+            for day in find_dates(sentence, default_year):
+                if day <= date.today() and not is_session(day):
+                    result.findings.append(
+                        Finding(
+                            "non_session_close",
+                            day.isoformat(),
+                            "a close is attributed to a day the market was closed",
+                        )
+                    )
+    result.numbers_total = len(result.checks)
+    result.numbers_verified = sum(1 for c in result.checks if c.supported_by is not None)
+    return result
+
+
+def _check(
+    mention: Mention,
+    sentence: str,
+    offset: int,
+    cites: list[int],
+    ledger: Ledger,
+    passages: _PassageNumbers,
+) -> NumberCheck:
+    start, end = offset + mention.start, offset + mention.end
+
+    def verdict(n: int | None, reason: str = "") -> NumberCheck:
+        return NumberCheck(mention.raw, start, end, sentence.strip(), n, reason)
+
+    for n in cites:
+        citation = ledger.get(n)
+        if citation is None:
+            continue
+        if citation.figure is not None and _matches_figure(mention, citation.figure):
+            return verdict(n)
+        if citation.passage is not None and passages.supports(n, mention):
+            return verdict(n)
+    for citation in ledger.entries:
+        if citation.figure is not None and _matches_figure(mention, citation.figure):
+            return verdict(citation.n)
+    elsewhere = [n for n in passages.any_supporting(mention) if n not in cites]
+    if elsewhere:
+        shown = ", ".join(f"[{n}]" for n in elsewhere)
+        cited = ", ".join(f"[{n}]" for n in cites) or "nothing"
+        return verdict(None, f"matches {shown}, but the sentence cites {cited}")
+    return verdict(None, "no computed figure or cited passage carries this number")
+
+
+def mark_unsupported(text: str, verification: Verification, language: str = "en") -> str:
+    """Flag each unsupported number in the text so a reader sees it was not verified."""
+    tag = "（未核实）" if language == "zh" else " (unverified)"
+    out = text
+    for check in sorted(
+        (c for c in verification.checks if c.supported_by is None),
+        key=lambda c: c.start,
+        reverse=True,
+    ):
+        if out[check.start : check.end] == check.raw or normalize(out[check.start : check.end]) == check.raw:
+            out = out[: check.end] + tag + out[check.end :]
+        elif check.raw in out:
+            out = out.replace(check.raw, check.raw + tag, 1)
+    return out
