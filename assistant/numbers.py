@@ -153,9 +153,9 @@ def extract_numbers(text: str) -> list[Mention]:
         before = masked[max(0, match.start() - 1) : match.start()]
         if before and (before.isalpha() and before.isascii() or before in "_@^#."):
             continue  # part of a name like SMA20, p50, hit@3, ^RUT2
-        after = masked[match.end() : match.end() + 1]
-        if after and after.isascii() and after.isalpha():
-            continue  # part of a word like 3rd, 10-K
+        after = masked[match.end() : match.end() + 2]
+        if after[:1].isascii() and after[:1].isalpha() or re.match(r"-[A-Za-z]", after):
+            continue  # part of a word or name like 3rd, 10-K
         unit = match.group("unit") or ""
         currency = match.group("cur") or ""
         sign = match.group("sign") or ""

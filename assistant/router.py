@@ -1,0 +1,195 @@
+"""The offline intent router: what a question asks, about which symbols, over which window.
+
+Rules first (keywords in both languages); when no rule fires, the nearest example question by
+embedding similarity decides. Follow-ups inherit what the thread's last answer was about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+from assistant.dates import Window, parse_window, single_day
+from assistant.language import Lang
+from tools.symbols import find_symbols
+
+MetricIntent = Literal[
+    "return", "compare", "volatility", "sma", "range_52w", "drawdown", "beta", "sectors", "quote",
+    "close_on", "compound",
+]
+KnowledgeIntent = Literal[
+    "drivers", "views", "experts", "risks", "opportunities", "signals", "valuation", "summary",
+    "sustainability",
+]
+METRIC_INTENTS: tuple[str, ...] = MetricIntent.__args__  # type: ignore[attr-defined]
+KNOWLEDGE_INTENTS: tuple[str, ...] = KnowledgeIntent.__args__  # type: ignore[attr-defined]
+
+
+@dataclass
+class Route:
+    """What the offline composer will answer."""
+
+    intent: str  # a metric or knowledge intent, or "unknown"
+    symbols: list[str] = field(default_factory=list)
+    window: Window | None = None
+    day: date | None = None
+    language: Lang = "en"
+    followup: bool = False
+    premise: float | None = None  # a move the question takes for granted ("fell 40%"), in %
+    rate: float | None = None  # for compounding: the rate per period, in %
+    periods: int | None = None
+    person: str | None = None  # a named expert the question asks about
+
+    def context(self) -> dict[str, Any]:
+        """What a follow-up question may reuse."""
+        return {
+            "intent": self.intent,
+            "symbols": self.symbols,
+            "window": [
+                self.window.start.isoformat() if self.window and self.window.start else None,
+                self.window.end.isoformat() if self.window and self.window.end else None,
+                self.window.label if self.window else None,
+            ],
+            "day": self.day.isoformat() if self.day else None,
+        }
+
+
+_R = re.IGNORECASE
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("compound", re.compile(r"compound|复利|a month .* a year|per month .* annual|每月.*(?:一年|年化)|月.*年化", _R)),
+    ("sectors", re.compile(r"sector|板块|行业|rotation within|哪些行业", _R)),
+    ("beta", re.compile(r"\bbeta\b|贝塔|β|correlat|相关性", _R)),
+    ("drawdown", re.compile(r"drawdown|回撤|peak to trough|最大跌幅", _R)),
+    ("range_52w", re.compile(r"52[- ]?week|52周|年内(?:高|低)点|annual (?:high|low)|year(?:ly)? high|one-year range|年度区间|52 周", _R)),
+    ("sma", re.compile(r"moving average|\bsma\b|\bma\s?\d+|均线|移动平均|support level|支撑", _R)),
+    ("volatility", re.compile(r"volatil|波动", _R)),
+    ("signals", re.compile(r"signal|monitor|watch for|warning sign|关注.*信号|监测|预警|需要关注|观察指标", _R)),
+    ("risks", re.compile(r"\brisks?\b|downside|what could go wrong|风险|隐患", _R)),
+    ("opportunities", re.compile(r"opportunit|upside case|机会|机遇", _R)),
+    ("sustainability", re.compile(r"sustainab|last\b.*\?|keep going|durable|持续|能走多远|可持续", _R)),
+    ("views", re.compile(r"bull|bear|for and against|experts? (?:say|think)|analysts? (?:say|think)|view|看多|看空|多空|观点|分析师.*(?:怎么|如何)看", _R)),
+    ("valuation", re.compile(r"valuation|p/?e\b|cheap|expensive|discount|估值|市盈率|便宜|折价", _R)),
+    ("drivers", re.compile(r"\bwhy\b|driv|reason|behind|cause|catalyst|为什么|为何|原因|驱动|推动|催化", _R)),
+    ("summary", re.compile(r"summar|tl;?dr|key points|overview|gist|总结|概括|摘要|要点|核心", _R)),
+    ("close_on", re.compile(r"\bclos(?:e|ed|ing)\b.*\bon\b|收盘价|收于|收报", _R)),
+    ("compare", re.compile(r"\bvs\.?\b|versus|compare|compared|relative|outperform|underperform|than|对比|相比|比较|跑赢|跑输|相对", _R)),
+    ("return", re.compile(r"return|perform|gain|\brise\b|rose|\bfell\b|\bfall\b|\bup\b|\bdown\b|how much|涨|跌|表现|收益|回报|幅度", _R)),
+    ("quote", re.compile(r"price|quote|level|where is|trading at|last close|现在|点位|报价|最新|收盘", _R)),
+]
+
+_PERSON_NAMES = {
+    "hirsch": "Jeffrey Hirsch",
+    "赫希": "Jeffrey Hirsch",
+    "lysik": "Daniel Lysik",
+    "莱西克": "Daniel Lysik",
+    "desanctis": "Steven DeSanctis",
+    "德桑克蒂斯": "Steven DeSanctis",
+    "jefferies": "Steven DeSanctis",
+    "杰富瑞": "Steven DeSanctis",
+    "shiran": "Oren Shiran",
+    "希兰": "Oren Shiran",
+    "lazard": "Oren Shiran",
+    "j.p. morgan": "J.P. Morgan Research",
+    "jp morgan": "J.P. Morgan Research",
+    "jpmorgan": "J.P. Morgan Research",
+    "摩根大通": "J.P. Morgan Research",
+    "小摩": "J.P. Morgan Research",
+}
+
+_PREMISE = re.compile(
+    r"(?:fell|fall|drop(?:ped)?|crash(?:ed)?|plunge[d]?|lost|down|rose|rise|jump(?:ed)?|gain(?:ed)?|up|"
+    r"跌了?|下跌了?|暴跌了?|涨了?|上涨了?|大涨了?)\s*(?:by\s*)?(\d+(?:\.\d+)?)\s*%",
+    _R,
+)
+_COMPOUND = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every|/)?\s*(month|week|quarter|day|月|周|季)", _R)
+
+_FOLLOWUP = re.compile(
+    r"^\s*(?:and|what about|how about|same for|now|then|那|那么|再看看?|换成|还有)\b|(?:呢|怎么样|如何)[?？]?\s*$",
+    _R,
+)
+
+
+def _rule_intent(text: str) -> str | None:
+    for intent, pattern in _RULES:
+        if pattern.search(text):
+            return intent
+    return None
+
+
+def _person(text: str) -> str | None:
+    lowered = text.lower()
+    for key, name in _PERSON_NAMES.items():
+        if key in lowered:
+            return name
+    return None
+
+
+class Router:
+    """Turn a question into a Route, using the thread's last route for follow-ups."""
+
+    def __init__(self, classifier: Any | None = None) -> None:
+        self._classifier = classifier  # optional embedding fallback: text -> intent | None
+
+    def route(
+        self,
+        question: str,
+        language: Lang,
+        ref: date,
+        previous: dict[str, Any] | None = None,
+    ) -> Route:
+        """Read intent, symbols, window and day out of `question`."""
+        symbols = find_symbols(question)
+        intent = _rule_intent(question)
+        person = _person(question)
+        if person and intent in (None, "views", "summary", "drivers", "return"):
+            intent = "experts"
+        if intent is None and self._classifier is not None:
+            intent = self._classifier(question)
+        window = parse_window(question, ref)
+        day = single_day(question, ref) if intent in ("close_on", "quote", None) else None
+        route = Route(intent or "unknown", symbols, window, day, language, person=person)
+
+        if intent == "compound" and (m := _COMPOUND.search(question)):
+            route.rate = float(m.group(1))
+            route.periods = {"month": 12, "月": 12, "week": 52, "周": 52, "quarter": 4, "季": 4, "day": 252}[
+                m.group(2).lower()
+            ]
+        if (m := _PREMISE.search(question)) and intent in ("drivers", "return", "unknown", "quote"):
+            value = float(m.group(1))
+            down = re.search(r"fell|fall|drop|crash|plunge|lost|down|跌", m.group(0), _R)
+            route.premise = -value if down else value
+        if route.intent == "return" and len(symbols) >= 2:
+            route.intent = "compare"
+        return self._inherit(route, question, previous)
+
+    def _inherit(self, route: Route, question: str, previous: dict[str, Any] | None) -> Route:
+        """Fill what a follow-up leaves out from the previous answer's context."""
+        if not previous:
+            return route
+        short = len(question) <= 40 or bool(_FOLLOWUP.search(question))
+        prev_intent = previous.get("intent") or "unknown"
+        prev_symbols = list(previous.get("symbols") or [])
+        start, end, label = (previous.get("window") or [None, None, None])
+        prev_window = (
+            Window(date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None, label or "")
+            if label
+            else None
+        )
+        changed = False
+        if route.intent == "unknown" and short and prev_intent != "unknown":
+            route = replace(route, intent=prev_intent)
+            changed = True
+        if not route.symbols and prev_symbols and (short or route.intent in METRIC_INTENTS):
+            route = replace(route, symbols=prev_symbols)
+            changed = True
+        if route.window is None and prev_window is not None and route.intent in METRIC_INTENTS:
+            route = replace(route, window=prev_window)
+            changed = True
+        if route.day is None and previous.get("day") and route.intent == "close_on":
+            route = replace(route, day=date.fromisoformat(previous["day"]))
+            changed = True
+        if changed:
+            route.followup = True
+        return route
