@@ -1,0 +1,76 @@
+"""BM25 over jieba tokens: one tokenizer for Chinese and English, an index rebuilt on change."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+_WORD = re.compile(r"[\w\u3400-\u9fff%.^-]+")
+_STOPWORDS_TEXT = """a an the and or of to in on at by for from with as is are was were be been it its this that
+    these those what which who whom how why when where does did do has have had than then there
+    their they them he she his her we our you your i me my not no about into over under up down
+    out if so such can could would should will may might much many more most very also just
+    的 了 和 是 在 与 及 或 其 而 对 从 为 以 于 这 那 也 都 就 被 把 之 等 中 上 下 吗 呢 吧 啊
+    什么 哪些 哪个 如何 怎么 怎样 多少 是否 为什么 有 没有 一个"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@lru_cache(maxsize=4096)
+def _tokenize_cached(text: str) -> tuple[str, ...]:
+    tokens = []
+    for raw in _jieba().lcut_for_search(text.lower()):
+        token = raw.strip().strip(".-")
+        if token and _WORD.fullmatch(token) and token not in _STOPWORDS:
+            tokens.append(token)
+    return tuple(tokens)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased jieba search-mode tokens without punctuation or stop words."""
+    return list(_tokenize_cached(text))
+
+
+class BM25Index:
+    """An in-memory BM25 index over chunk ids and their token lists."""
+
+    def __init__(self, ids: Sequence[str], tokens: Sequence[Sequence[str]]) -> None:
+        import bm25s
+
+        self.ids = list(ids)
+        self._position = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+        self._model = bm25s.BM25()
+        corpus = [list(t) if t else ["\u2205"] for t in tokens]
+        if corpus:
+            self._model.index(corpus, show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(
+        self, query_tokens: Sequence[str], k: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The top `k` (id, score) pairs with a positive score, optionally within `allowed`."""
+        if not self.ids or not query_tokens:
+            return []
+        scores = np.asarray(self._model.get_scores(list(query_tokens)), dtype=np.float64)
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=bool)
+            for chunk_id in allowed:
+                index = self._position.get(chunk_id)
+                if index is not None:
+                    mask[index] = True
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores)[:k]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,455 @@
+"""The knowledge store: ingest documents, search them, read them back.
+
+Ingest writes a document's chunks under a new generation (its content hash), then commits by
+writing the document's record, then deletes the previous generation. Search shows only chunks of
+committed generations, so a crash at any point leaves the old version (or nothing) visible and
+never half of a new one; the orphans are swept at the next ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from knowledge.chunking import Chunk, chunk_document
+from knowledge.documents import Document, DocumentKind
+from knowledge.fusion import (
+    DEFAULT_METHOD,
+    Method,
+    drop_near_duplicates,
+    reciprocal_rank_fusion,
+    weights,
+)
+from knowledge.lexical import BM25Index, tokenize
+from knowledge.loaders import SUFFIXES, LoadError, load_file
+from knowledge.passage import Passage
+
+DEMO_FOLDER = Path(__file__).resolve().parent / "demo"
+Status = Literal["added", "updated", "unchanged", "skipped", "failed"]
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestOutcome:
+    """What happened to one file (or one document given directly)."""
+
+    path: str
+    status: Status
+    message: str = ""
+    doc_ids: list[str] = field(default_factory=list)
+    chunks: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("added", "updated", "unchanged")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "message": self.message,
+            "doc_ids": self.doc_ids,
+            "chunks": self.chunks,
+        }
+
+
+def _day(value: dt.date | None) -> int:
+    return int(value.strftime("%Y%m%d")) if value else 0
+
+
+def _chunk_metadata(doc: Document, chunk: Chunk, generation: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": doc.id,
+        "generation": generation,
+        "record": chunk.kind,
+        "doc_kind": doc.kind,
+        "title": doc.title,
+        "section": chunk.section,
+        "position": chunk.position,
+        "language": chunk.language,
+        "doc_language": doc.language,
+        "published": _day(doc.published),
+        "item_id": doc.group_id,
+        "tokens": " ".join(tokenize(f"{doc.title} {chunk.section} {chunk.text}")),
+    }
+    # Chroma refuses empty lists, so absent means none.
+    if chunk.cited:
+        meta["cited"] = list(chunk.cited)
+    if doc.tickers:
+        meta["tickers"] = list(doc.tickers)
+    if doc.tags:
+        meta["tags"] = list(doc.tags)
+    return meta
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search filters, as a Chroma `where` and as a Python predicate that agree."""
+
+    doc_id: str | None = None
+    kind: str | None = None
+    record: str | None = None
+    language: str | None = None
+    ticker: str | None = None
+    tag: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.doc_id:
+            clauses.append({"doc_id": self.doc_id})
+        if self.kind:
+            clauses.append({"doc_kind": self.kind})
+        if self.record:
+            clauses.append({"record": self.record})
+        if self.language:
+            clauses.append({"doc_language": self.language})
+        if self.ticker:
+            clauses.append({"tickers": {"$contains": self.ticker}})
+        if self.tag:
+            clauses.append({"tags": {"$contains": self.tag}})
+        if self.since:
+            clauses.append({"published": {"$gte": _day(self.since)}})
+        if self.until:
+            clauses.append({"published": {"$lte": _day(self.until)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, meta: dict[str, Any]) -> bool:
+        checks = (
+            self.doc_id is None or meta.get("doc_id") == self.doc_id,
+            self.kind is None or meta.get("doc_kind") == self.kind,
+            self.record is None or meta.get("record") == self.record,
+            self.language is None or meta.get("doc_language") == self.language,
+            self.ticker is None or self.ticker in (meta.get("tickers") or []),
+            self.tag is None or self.tag in (meta.get("tags") or []),
+            self.since is None or int(meta.get("published", 0)) >= _day(self.since),
+            self.until is None or int(meta.get("published", 0)) <= _day(self.until),
+        )
+        return all(checks)
+
+
+class Library:
+    """Documents and their chunks in a Chroma store under `folder`, searched hybrid."""
+
+    def __init__(self, folder: Path, *, max_file_mb: float = 20.0) -> None:
+        from knowledge._chroma import ChromaStore
+
+        self.folder = Path(folder)
+        self.max_bytes = int(max_file_mb * 1_000_000)
+        self._store = ChromaStore(self.folder)
+        self._revision_file = self.folder / "revision"
+        self._seen_revision: str | None = None
+        self._committed: dict[str, str] = {}
+        self._docs: dict[str, Document] = {}
+        self._bm25: BM25Index | None = None
+        self._meta: dict[str, dict[str, Any]] = {}
+        self._texts: dict[str, str] = {}
+
+    # ---------------------------------------------------------------- cache and revision
+    def _revision(self) -> str:
+        try:
+            return self._revision_file.read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
+    def _bump_revision(self) -> None:
+        tmp = self._revision_file.with_suffix(".tmp")
+        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+        os.replace(tmp, self._revision_file)
+
+    def _refresh(self) -> None:
+        """Reload the committed-generation map when any process changed the store."""
+        revision = self._revision()
+        if revision == self._seen_revision and self._seen_revision is not None:
+            return
+        self._committed = {
+            doc_id: str(meta.get("generation", ""))
+            for doc_id, _, meta in self._store.get_documents()
+        }
+        self._docs.clear()
+        self._bm25 = None
+        self._seen_revision = revision
+
+    def _lexical(self) -> BM25Index:
+        if self._bm25 is None:
+            rows = [
+                (chunk_id, text, meta)
+                for chunk_id, text, meta in self._store.get_chunks()
+                if self._visible(meta)
+            ]
+            self._meta = {chunk_id: meta for chunk_id, _, meta in rows}
+            self._texts = {chunk_id: text for chunk_id, text, _ in rows}
+            self._bm25 = BM25Index(
+                [r[0] for r in rows], [str(r[2].get("tokens", "")).split() for r in rows]
+            )
+        return self._bm25
+
+    def _visible(self, meta: dict[str, Any]) -> bool:
+        doc_id = str(meta.get("doc_id", ""))
+        return bool(doc_id) and self._committed.get(doc_id) == meta.get("generation")
+
+    # ---------------------------------------------------------------------------- ingest
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        on_progress: ProgressCallback | None = None,
+        *,
+        allowed_roots: Sequence[Path | str] | None = None,
+    ) -> list[IngestOutcome]:
+        """Ingest files and folders; one outcome per file, bad files reported, never raised."""
+        self.sweep()
+        roots = [Path(r).resolve() for r in allowed_roots] if allowed_roots else None
+        planned: list[tuple[Path, str | None]] = []
+        for given in paths:
+            planned.extend(self._expand(Path(given), roots))
+        outcomes: list[IngestOutcome] = []
+        for index, (path, refusal) in enumerate(planned, start=1):
+            if refusal:
+                outcomes.append(IngestOutcome(str(path), "skipped", refusal))
+            else:
+                outcomes.append(self._ingest_file(path))
+            if on_progress:
+                on_progress(index, len(planned), str(path))
+        return outcomes
+
+    def _expand(self, given: Path, roots: list[Path] | None) -> Iterator[tuple[Path, str | None]]:
+        resolved = given.resolve()
+        if roots is not None and not any(resolved.is_relative_to(r) for r in roots):
+            yield given, "outside the allowed folders: not read"
+            return
+        if not given.exists():
+            yield given, "no such file or folder"
+            return
+        if given.is_file():
+            yield given, None
+            return
+        if not given.is_dir():
+            yield given, "not a regular file or folder"
+            return
+        for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                    continue
+                # A link inside the folder may point anywhere; read only what stays inside.
+                if not path.resolve().is_relative_to(resolved):
+                    yield path, "links outside the given folder: not read"
+                    continue
+                yield path, None
+
+    def _ingest_file(self, path: Path) -> IngestOutcome:
+        try:
+            docs = load_file(path, self.max_bytes)
+        except LoadError as exc:
+            return IngestOutcome(str(path), "failed", str(exc))
+        statuses: list[Status] = []
+        chunks = 0
+        for doc in docs:
+            outcome = self.ingest_document(doc)
+            statuses.append(outcome.status)
+            chunks += outcome.chunks
+        status: Status = (
+            "added" if "added" in statuses else "updated" if "updated" in statuses else "unchanged"
+        )
+        ids = [d.id for d in docs]
+        noun = "document" if len(docs) == 1 else "documents"
+        message = f"{len(docs)} {noun}, {chunks} chunks" if status != "unchanged" else "no change"
+        return IngestOutcome(str(path), status, message, ids, chunks)
+
+    def ingest_document(self, doc: Document) -> IngestOutcome:
+        """Store one document: a no-op when unchanged, a clean replacement when changed."""
+        from knowledge.embeddings import embed_passages
+
+        self._refresh()
+        generation = doc.content_hash()
+        previous = self._committed.get(doc.id)
+        if previous == generation:
+            return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0)
+        chunks = chunk_document(doc, generation)
+        if not chunks:
+            return IngestOutcome(doc.origin or doc.id, "failed", "document has no text", [doc.id])
+        vectors = embed_passages([c.embedding_text(doc.title) for c in chunks])
+        self._store.add_chunks(
+            [c.chunk_id for c in chunks],
+            vectors,
+            [c.text for c in chunks],
+            [_chunk_metadata(doc, c, generation) for c in chunks],
+        )
+        self._commit(doc, generation)
+        stale = [
+            chunk_id
+            for chunk_id in self._store.chunk_ids({"doc_id": doc.id})
+            if not chunk_id.startswith(f"{doc.id}#{generation}:")
+        ]
+        self._store.delete_chunks(stale)
+        status: Status = "updated" if previous else "added"
+        return IngestOutcome(
+            doc.origin or doc.id, status, f"{len(chunks)} chunks", [doc.id], len(chunks)
+        )
+
+    def _commit(self, doc: Document, generation: str) -> None:
+        from knowledge.embeddings import embed_passages
+
+        card = embed_passages([f"{doc.title}\n{doc.summary}".strip()])[0]
+        meta = {
+            "generation": generation,
+            "kind": doc.kind,
+            "language": doc.language,
+            "published": _day(doc.published),
+            "item_id": doc.group_id,
+            "title": doc.title,
+        }
+        self._store.commit_document(doc.id, doc.model_dump_json(), card, meta)
+        self._committed[doc.id] = generation
+        self._docs.pop(doc.id, None)
+        self._bm25 = None
+        self._bump_revision()
+        self._seen_revision = self._revision()
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove a document and its chunks; False when it was not stored."""
+        self._refresh()
+        if doc_id not in self._committed:
+            return False
+        self._store.delete_document(doc_id)
+        self._store.delete_chunks(self._store.chunk_ids({"doc_id": doc_id}))
+        self._committed.pop(doc_id, None)
+        self._bump_revision()
+        self._seen_revision = None
+        return True
+
+    def sweep(self) -> int:
+        """Delete chunks no committed document owns (left by a crash); return how many."""
+        self._seen_revision = None
+        self._refresh()
+        orphans = [
+            chunk_id for chunk_id, _, meta in self._store.get_chunks() if not self._visible(meta)
+        ]
+        self._store.delete_chunks(orphans)
+        return len(orphans)
+
+    def ensure_demo(self) -> bool:
+        """Ingest the bundled demo corpus when the store is empty; True when it did."""
+        if self._store.count_documents() > 0:
+            return False
+        outcomes = self.ingest(sorted(DEMO_FOLDER.glob("*.md")))
+        failed = [o for o in outcomes if not o.ok]
+        if failed:
+            raise RuntimeError(
+                f"demo corpus failed to ingest: {failed[0].path}: {failed[0].message}"
+            )
+        return True
+
+    # ---------------------------------------------------------------------------- read
+    def get(self, doc_id: str) -> Document | None:
+        """The stored document, or None."""
+        self._refresh()
+        if doc_id in self._docs:
+            return self._docs[doc_id]
+        rows = self._store.get_documents(ids=[doc_id])
+        if not rows:
+            return None
+        doc = Document.model_validate_json(rows[0][1])
+        self._docs[doc_id] = doc
+        return doc
+
+    def documents(self, kind: DocumentKind | None = None) -> list[Document]:
+        """Every stored document (optionally of one kind), newest first."""
+        self._refresh()
+        rows = self._store.get_documents(where={"kind": kind} if kind else None)
+        docs = [Document.model_validate_json(payload) for _, payload, _ in rows]
+        return sorted(docs, key=lambda d: (d.published or dt.date.min, d.id), reverse=True)
+
+    def count(self) -> tuple[int, int]:
+        """(documents, chunks) stored."""
+        return self._store.count_documents(), self._store.count_chunks()
+
+    # ---------------------------------------------------------------------------- search
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        doc_id: str | None = None,
+        kind: DocumentKind | None = None,
+        record: Literal["chunk", "source"] | None = None,
+        language: str | None = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        method: Method = DEFAULT_METHOD,
+    ) -> list[Passage]:
+        """The `k` best passages for `query`, near-duplicates removed, sources resolved.
+
+        `kind` filters by document kind (news|analysis|source); `record` by record kind
+        (`chunk` for text, `source` for the numbered source entries).
+        """
+        query = query.strip()
+        if not query or k <= 0:
+            return []
+        self._refresh()
+        filters = Filters(doc_id, kind, record, language, ticker, tag, since, until)
+        dense_w, lexical_w = weights(method, query)
+        depth = max(4 * k, 20)
+        texts: dict[str, str] = {}
+        metas: dict[str, dict[str, Any]] = {}
+        dense_ids: list[str] = []
+        dense_score: dict[str, float] = {}
+        if dense_w > 0:
+            from knowledge.embeddings import embed_query
+
+            for chunk_id, text, meta, score in self._store.query_chunks(
+                embed_query(query), depth + 10, filters.where()
+            ):
+                if self._visible(meta):
+                    dense_ids.append(chunk_id)
+                    dense_score[chunk_id] = score
+                    texts[chunk_id], metas[chunk_id] = text, meta
+        lexical_ids: list[str] = []
+        if lexical_w > 0:
+            index = self._lexical()
+            allowed = (
+                {cid for cid, meta in self._meta.items() if filters.matches(meta)}
+                if filters.where()
+                else None
+            )
+            for chunk_id, _ in index.search(tokenize(query), depth, allowed):
+                lexical_ids.append(chunk_id)
+                texts.setdefault(chunk_id, self._texts[chunk_id])
+                metas.setdefault(chunk_id, self._meta[chunk_id])
+        fused = reciprocal_rank_fusion([(dense_ids[:depth], dense_w), (lexical_ids, lexical_w)])
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], -dense_score.get(cid, 0.0)))
+        keep = drop_near_duplicates([(cid, texts[cid]) for cid in ranked], k)
+        return [self._passage(cid, texts[cid], metas[cid], fused[cid]) for cid in keep]
+
+    def _passage(self, chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+        doc = self.get(str(meta["doc_id"]))
+        cited = [int(n) for n in meta.get("cited") or []]
+        source = None
+        if doc is not None:
+            source = next((s for n in cited if (s := doc.source(n)) is not None), None)
+        record: Literal["chunk", "source"] = "source" if meta.get("record") == "source" else "chunk"
+        return Passage(
+            chunk_id=chunk_id,
+            doc_id=str(meta["doc_id"]),
+            title=str(meta.get("title", "")),
+            published=doc.published if doc else None,
+            section=str(meta.get("section", "")),
+            text=text,
+            language=str(meta.get("language", "en")),
+            score=score,
+            kind=record,
+            cited=cited,
+            source=source,
+            item_id=str(meta.get("item_id")) if meta.get("item_id") else None,
+        )

@@ -1,0 +1,141 @@
+"""Text hygiene for ingest: Unicode normalisation, boilerplate removal, language, sentences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that change nothing a reader sees but can hide or reorder text (Trojan Source, ASCII
+# smuggling): zero-width, bidi controls, BOM, soft hyphen and the Unicode "tag" block.
+_INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile("[A-Za-z]+")
+
+# Whole lines that are site chrome rather than content. Measured: a hashtag line was the top hit
+# for almost every English query, so these never reach the index.
+_HASHTAG_LINE = re.compile(r"^\s*(?:#[^\s#]+\s*){1,}$")
+_BOILERPLATE = re.compile(
+    r"^\s*(?:"
+    r"解锁更多功能|登录后即可使用.*|关于我们[:：].*|相关个股|相关阅读推荐|暂无推荐文章|基于这条新闻提问.*"
+    r"|深度投研|自动接受计划|数据基于历史.*不构成投资建议.*|分享到.*|扫码.*|点击.*登录.*"
+    r"|unlock more features|log ?in to .*|sign (?:in|up)( to .*)?|subscribe( now| to .*)?"
+    r"|about us:.*|related stocks|related (?:reading|articles)|share on (?:facebook|twitter|x).*"
+    r"|no result|view all result|cookie(s)? (?:policy|settings).*|accept (?:all )?cookies"
+    r"|(?:[A-Z^.]{1,8}\s*)?--|skip to (?:main )?content|advertisement|print|email alerts?"
+    r")\s*$",
+    re.IGNORECASE,
+)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"[ \t\u3000]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC, invisible and control characters removed, line endings and spaces tidied."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for hashtag lines, login prompts and other site chrome."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    return bool(_HASHTAG_LINE.match(stripped) or _BOILERPLATE.match(stripped))
+
+
+def strip_boilerplate(text: str) -> str:
+    """Drop the lines `is_boilerplate` flags; keep the rest in order."""
+    kept = [line for line in text.split("\n") if not is_boilerplate(line)]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip()
+
+
+def clean(text: str) -> str:
+    """`normalise` then `strip_boilerplate`: what every ingested text goes through."""
+    return strip_boilerplate(normalise(text))
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text contains at least one CJK ideograph."""
+    return bool(_CJK.search(text))
+
+
+def detect_language(text: str) -> str:
+    """`zh` when CJK ideographs outnumber Latin words (and there are at least two), else `en`."""
+    cjk = len(_CJK.findall(text))
+    words = len(_LATIN_WORD.findall(text))
+    return "zh" if cjk >= max(2, words) else "en"
+
+
+_CITATION = re.compile(r"\[(\d{1,3})\]")
+
+
+def citations(text: str) -> list[int]:
+    """Source numbers cited as `[n]`, in order of first appearance."""
+    seen: list[int] = []
+    for match in _CITATION.finditer(text):
+        n = int(match.group(1))
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+# Sentence ends: Chinese full stops (no space needed), or ASCII ends followed by space.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "inc", "corp", "co", "ltd", "vs", "etc", "e.g", "i.e",
+    "no", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "approx", "est", "fig",
+}  # fmt: skip
+# A sentence ends after 。！？ (or their NFKC forms !?;), optionally followed by citation markers,
+# when what follows is a space, a CJK character or the end; a period needs a space or CJK after it.
+_END = re.compile(
+    r"(?:[。！？；]|[.!?;](?=(?:\[\d{1,3}\])*(?:\s|$|[\u3400-\u9fff])))(?:\[\d{1,3}\])*"
+)
+_LEADING_CITES = re.compile(r"^((?:\s*\[\d{1,3}\])+)")
+
+
+def _ends_with_abbreviation(piece: str) -> bool:
+    body = re.sub(r"(?:\[\d{1,3}\])+$", "", piece)
+    if not body.endswith("."):
+        return False
+    head = body[:-1].strip()
+    word = head.rsplit(None, 1)[-1] if head else ""
+    word = word.lstrip("(\"'“")
+    return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word)) or word.lower() in _ABBREVIATIONS
+
+
+def _raw_pieces(text: str) -> list[str]:
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        start = 0
+        for match in _END.finditer(line):
+            pieces.append(line[start : match.end()])
+            start = match.end()
+        pieces.append(line[start:])
+    return pieces
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences for Chinese (。！？；) and English (. ! ? ; then a space)."""
+    merged: list[str] = []
+    for piece in _raw_pieces(text):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        lead = _LEADING_CITES.match(stripped)
+        if lead and merged:
+            merged[-1] += lead.group(1).strip()
+            stripped = stripped[lead.end() :].strip()
+            if not stripped:
+                continue
+        if merged and _ends_with_abbreviation(merged[-1]):
+            merged[-1] = f"{merged[-1]} {stripped}"
+        else:
+            merged.append(stripped)
+    return merged
