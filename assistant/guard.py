@@ -141,3 +141,46 @@ def refusal_kind(question: str) -> Refusal | None:
         if pattern.search(question):
             return kind
     return None
+
+
+_INSTRUCTION = re.compile(
+    r"ignore\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding)\s+(?:instructions|prompts?|rules|directions)"
+    r"|disregard\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|your)\s+\w+"
+    r"|forget\s+(?:all\s+)?(?:your|the|previous)\s+(?:instructions|rules)"
+    r"|\byou are now\b|\bnew instructions?\b|\bsystem\s*(?:prompt|message|override)\b"
+    r"|(?:print|reveal|output|repeat|include|say|write)\s+(?:the\s+|your\s+)?(?:system prompt|api[_ ]?key|secret|canary|password|token)"
+    r"|\bcanary\b|^\s*(?:system|assistant|developer)\s*:"
+    r"|忽略(?:之前|以上|先前|前面|上述)?的?(?:所有)?(?:指令|指示|提示|规则)|你现在是|新的指令|系统提示|输出.*(?:密钥|口令)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_B64_BLOB = re.compile(r"[A-Za-z0-9+/]{32,}={0,2}")
+_SENT = re.compile(r"[^。！？；.!?\n]+[。！？；.!?]?\s*|\n")
+
+
+def _decoded_blob_is_instruction(blob: str) -> bool:
+    import base64
+    import binascii
+
+    try:
+        decoded = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=False).decode("utf-8", "ignore")
+    except (binascii.Error, ValueError):
+        return False
+    return bool(_INSTRUCTION.search(decoded))
+
+
+def strip_instructions(text: str) -> tuple[str, int]:
+    """Drop sentences of retrieved text that give orders to the reader; return text and count.
+
+    Retrieved text is data. A sentence that tries to instruct the assistant (in English, in
+    Chinese, or hidden in base64) is removed before any model or template sees it.
+    """
+    text = clean_untrusted(text)
+    kept: list[str] = []
+    removed = 0
+    for sentence in _SENT.findall(text):
+        blobs = _B64_BLOB.findall(sentence)
+        if _INSTRUCTION.search(sentence) or any(_decoded_blob_is_instruction(b) for b in blobs):
+            removed += 1
+            continue
+        kept.append(_B64_BLOB.sub("", sentence) if blobs else sentence)
+    return "".join(kept).strip(), removed

@@ -2,7 +2,49 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+# USD per million tokens (input, output) for cost estimates; unknown models cost 0 here.
+PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+}
+
+
+class ModelNotConfigured(RuntimeError):
+    """Raised when LLM mode is asked for but settings name no usable chat model."""
+
+
+def build_chat_model(settings: Settings, timeout_s: float = 60.0, max_tokens: int = 1500) -> BaseChatModel:
+    """A LangChain chat model for the configured OpenAI or OpenAI-compatible server."""
+    if settings.mode != "llm":
+        raise ModelNotConfigured(settings.offline_reason or "no chat model configured")
+    from langchain_openai import ChatOpenAI
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+    return ChatOpenAI(
+        model=settings.model_name,
+        api_key=key,  # type: ignore[arg-type]
+        base_url=settings.openai_base_url,
+        timeout=timeout_s,
+        max_retries=1,
+        max_completion_tokens=max_tokens,
+        temperature=0,
+        stream_usage=True,
+    )
+
+
+def estimate_cost(model: str, input_tokens: int, output_tokens: int) -> float:
+    """Dollars for a call, from the table above (0 for models not in it)."""
+    price_in, price_out = PRICES_PER_MTOK.get(model, (0.0, 0.0))
+    return (input_tokens * price_in + output_tokens * price_out) / 1_000_000
 
 
 def probe_chat_model(settings: Settings, timeout_s: float = 3.0) -> tuple[bool, str]:

@@ -6,7 +6,7 @@ Deterministic and model-free: the same text and ledger always give the same verd
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -169,8 +169,13 @@ def verify(
     *,
     is_session: Callable[[date], bool] | None = None,
     default_year: int | None = None,
+    given: Sequence[str] = (),
 ) -> Verification:
-    """Check every number, citation and dated close in `text` against `ledger`."""
+    """Check every number, citation and dated close in `text` against `ledger`.
+
+    Numbers that repeat what the user wrote (`given`, e.g. the question) are the user's own
+    and count as supported by citation 0.
+    """
     if is_session is None:
         from tools.calendar import is_session as nyse_is_session
 
@@ -180,6 +185,7 @@ def verify(
         default_year = max(as_of).year if as_of else date.today().year
     normalized = normalize(text)
     passages = _PassageNumbers(ledger)
+    given_numbers = [m for g in given for m in extract_numbers(g)]
     result = Verification()
     for offset, sentence in _sentences(normalized):
         cites = cited_numbers(sentence)
@@ -189,11 +195,17 @@ def verify(
                     Finding("unresolved_citation", f"[{n}]", "no such entry in this answer's evidence")
                 )
         mentions = extract_numbers(sentence)
-        if mentions and not cites:
+        own = [m for m in mentions if not _matches_text(m, given_numbers)]
+        if own and not cites:
             result.findings.append(
                 Finding("uncited_sentence", sentence.strip()[:160], "states numbers but cites nothing")
             )
         for mention in mentions:
+            if _matches_text(mention, given_numbers):
+                result.checks.append(
+                    NumberCheck(mention.raw, offset + mention.start, offset + mention.end, sentence.strip(), 0, "from the question")
+                )
+                continue
             check = _check(mention, sentence, offset, cites, ledger, passages)
             result.checks.append(check)
             if check.supported_by is None:

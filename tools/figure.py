@@ -27,6 +27,7 @@ METRICS = frozenset(
         "day_change",
         "sector_change",
         "spread",
+        "compound_return",
     }
 )
 

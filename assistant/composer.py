@@ -1,0 +1,405 @@
+"""The offline composer: call the tools a route needs, then write the answer from templates.
+
+Every number in the text comes from a Figure's `display()` (or from the question itself), and
+every sentence that carries one cites the ledger entry it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from assistant.guard import strip_instructions
+from assistant.language import Lang
+from assistant.ledger import Ledger
+from assistant.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
+from assistant.templates import CONVENTIONS, SUGGESTIONS, text
+from knowledge.documents import Document
+from knowledge.passage import Passage
+from tools import calendar as nyse
+from tools.figure import Figure
+from tools.prices.base import PriceError
+from tools.symbols import symbol_name
+
+DEFAULT_BENCHMARK = "^GSPC"
+_SENTENCE = re.compile(r"[^。！？；.!?\n]+[。！？；.!?]?")
+
+KNOWLEDGE_QUERIES: dict[str, dict[Lang, str]] = {
+    "drivers": {"en": "what drove the rally: Fed rate cut expectations, January effect, earnings growth, valuation", "zh": "反弹的驱动因素 美联储降息预期 一月效应 盈利增长 估值"},
+    "views": {"en": "expert views bull and bear on small caps", "zh": "专家观点 看多 看空 小盘股"},
+    "experts": {"en": "what the analyst said", "zh": "分析师的观点"},
+    "risks": {"en": "main risks to the small-cap rally", "zh": "主要风险因素"},
+    "opportunities": {"en": "opportunities for small caps", "zh": "机遇 机会"},
+    "signals": {"en": "warning signals to monitor", "zh": "需要监测的预警信号"},
+    "valuation": {"en": "valuation forward P/E discount of small caps to large caps", "zh": "估值 远期市盈率 折价"},
+    "summary": {"en": "summary of the key points", "zh": "核心信息摘要"},
+    "sustainability": {"en": "is the small-cap rally sustainable, structural versus cyclical drivers", "zh": "小盘股反弹的可持续性 结构性与周期性因素"},
+}
+
+
+@dataclass
+class Composed:
+    text: str
+    hypothetical: bool = False
+    suggestions: list[str] = field(default_factory=list)
+    stale_as_of: date | None = None
+    provider: str | None = None
+    as_of: date | None = None
+
+
+def _figures(result: Figure | Sequence[Figure]) -> list[Figure]:
+    return [result] if isinstance(result, Figure) else list(result)
+
+
+def _pick(figures: Sequence[Figure], metric: str, **params: Any) -> Figure | None:
+    for f in figures:
+        if f.metric == metric and all(f.params.get(k) == v for k, v in params.items()):
+            return f
+    return None
+
+
+class OfflineComposer:
+    """Answer a routed question with the same tools the agent uses, without a model."""
+
+    def __init__(self, market: Any, library: Any) -> None:
+        self.market = market
+        self.library = library
+
+    # ---- entry point -------------------------------------------------------------------
+
+    def compose(
+        self,
+        route: Route,
+        question: str,
+        ledger: Ledger,
+        ref: date,
+        news: Document | None = None,
+    ) -> Composed:
+        lang = route.language
+        try:
+            if route.intent == "compound":
+                out = self._compound(route, ledger)
+            elif route.intent in METRIC_INTENTS:
+                out = self._metric(route, ledger, ref)
+            elif route.intent in KNOWLEDGE_INTENTS:
+                out = self._knowledge(route, question, ledger, ref, news)
+            else:
+                out = Composed(text("unknown", lang))
+        except PriceError as exc:
+            out = Composed(text("data_error", lang, message=str(exc)))
+        group = (
+            "metric" if route.intent in METRIC_INTENTS else "knowledge" if route.intent in KNOWLEDGE_INTENTS else "other"
+        )
+        out.suggestions = out.suggestions or SUGGESTIONS[group][lang]
+        self._provenance(out, ledger)
+        return out
+
+    def _provenance(self, out: Composed, ledger: Ledger) -> None:
+        figures = ledger.figures
+        if not figures:
+            return
+        out.as_of = max((f.as_of for f in figures if f.as_of), default=None)
+        out.provider = figures[0].provider
+        stale = [f for f in figures if f.stale]
+        if stale:
+            out.stale_as_of = max((f.as_of for f in stale if f.as_of), default=None)
+
+    # ---- metrics -----------------------------------------------------------------------
+
+    def _window(self, route: Route, ref: date) -> tuple[date, date]:
+        end = ref
+        start = ref - timedelta(days=30)
+        if route.window is not None:
+            end = min(route.window.end or ref, ref)
+            start = route.window.start or start
+        if start > end:
+            start = end - timedelta(days=30)
+        return start, end
+
+    def _metric(self, route: Route, ledger: Ledger, ref: date) -> Composed:
+        lang = route.language
+        symbols = route.symbols
+        if route.intent == "sectors":
+            return self._sectors(route, ledger, ref)
+        if route.premise is not None and symbols:
+            return self._premise(route, ledger, ref)
+        if not symbols:
+            return Composed(text("need_symbol", lang))
+        start, end = self._window(route, ref)
+        lines: list[str] = []
+        notes: list[str] = []
+        if route.intent in ("return", "compare"):
+            lines += self._returns(symbols, start, end, lang, ledger, explicit=route.window is not None)
+        elif route.intent == "volatility":
+            for s in symbols:
+                figs = _figures(self.market.volatility(s, start, end))
+                daily, annual = _pick(figs, "volatility_daily"), _pick(figs, "volatility_annual")
+                if daily and annual:
+                    lines.append(
+                        text("vol", lang, name=symbol_name(s, lang), start=daily.start, end=daily.end,
+                             daily=daily.display(lang), annual=annual.display(lang),
+                             n=ledger.add_figure(daily), m=ledger.add_figure(annual))
+                    )
+                notes += self._data_notes(figs, lang)
+        elif route.intent == "sma":
+            for s in symbols:
+                lines += self._sma_lines(s, end, lang, ledger)
+            lines.append(text("sma_support", lang, window=20))
+        elif route.intent == "range_52w":
+            for s in symbols:
+                lines += self._range_lines(s, end, lang, ledger)
+        elif route.intent == "drawdown":
+            for s in symbols:
+                fig = _figures(self.market.max_drawdown(s, start, end))[0]
+                lines.append(
+                    text("drawdown", lang, name=symbol_name(s, lang), start=fig.start, end=fig.end,
+                         dd=fig.display(lang), peak=fig.params.get("peak"), trough=fig.params.get("trough"),
+                         n=ledger.add_figure(fig))
+                )
+        elif route.intent == "beta":
+            bench = symbols[1] if len(symbols) > 1 else DEFAULT_BENCHMARK
+            s = symbols[0] if symbols[0] != bench else "^RUT"
+            figs = _figures(self.market.beta(s, bench, start, end))
+            beta, corr = _pick(figs, "beta"), _pick(figs, "correlation")
+            if beta and corr:
+                lines.append(
+                    text("beta", lang, name=symbol_name(s, lang), bench=symbol_name(bench, lang),
+                         start=beta.start, end=beta.end, beta=beta.display(lang), corr=corr.display(lang),
+                         n=ledger.add_figure(beta), m=ledger.add_figure(corr))
+                )
+        elif route.intent in ("quote", "close_on"):
+            for s in symbols:
+                lines += self._quote_lines(s, route.day, ref, lang, ledger)
+        for f in ledger.figures:
+            notes += self._data_notes([f], lang)
+        return Composed("\n".join([*lines, *dict.fromkeys(notes)]))
+
+    def _returns(
+        self, symbols: list[str], start: date, end: date, lang: Lang, ledger: Ledger, explicit: bool
+    ) -> list[str]:
+        lines = []
+        figs = _figures(self.market.relative_performance(symbols, start, end, "prev_close"))
+        returns = [f for f in figs if f.metric == "return"]
+        for s in symbols:
+            ret = next((f for f in returns if f.symbol == s), None)
+            pts = _figures(self.market.change_points(s, start, end, "prev_close"))[0]
+            if ret is None:
+                continue
+            lines.append(
+                text("return", lang, name=symbol_name(s, lang), ret=ret.display(lang), pts=pts.display(lang),
+                     start=ret.start, end=ret.end, convention=CONVENTIONS["prev_close"][lang],
+                     n=ledger.add_figure(ret), m=ledger.add_figure(pts))
+            )
+            if explicit:
+                alt = _figures(self.market.period_return(s, start, end, "open"))[0]
+                lines.append(
+                    text("return_alt", lang, convention=CONVENTIONS["open"][lang].removeprefix("口径："),
+                         ret=alt.display(lang), n=ledger.add_figure(alt))
+                )
+        for spread in (f for f in figs if f.metric == "spread"):
+            a, _, b = spread.symbol.partition(" - ")
+            lines.append(
+                text("spread", lang, a=symbol_name(a, lang), b=symbol_name(b, lang),
+                     spread=spread.display(lang), n=ledger.add_figure(spread))
+            )
+        if len(returns) > 1:
+            best = max(returns, key=lambda f: f.value)
+            lines.append(text("leader", lang, name=symbol_name(best.symbol, lang)))
+        return lines
+
+    def _sma_lines(self, symbol: str, at: date, lang: Lang, ledger: Ledger) -> list[str]:
+        figs = _figures(self.market.sma(symbol, at, 20))
+        sma, dist = _pick(figs, "sma"), _pick(figs, "sma_distance")
+        if not (sma and dist):
+            return []
+        side = ("above" if dist.value >= 0 else "below") if lang == "en" else ("上方" if dist.value >= 0 else "下方")
+        return [
+            text("sma", lang, at=sma.end or sma.as_of, name=symbol_name(symbol, lang), window=20,
+                 sma=sma.display(lang), dist=dist.display(lang), side=side,
+                 n=ledger.add_figure(sma), m=ledger.add_figure(dist))
+        ]
+
+    def _range_lines(self, symbol: str, at: date, lang: Lang, ledger: Ledger) -> list[str]:
+        lines = []
+        intraday = _figures(self.market.range_52w(symbol, at, basis="intraday"))
+        high, low = _pick(intraday, "high_52w"), _pick(intraday, "low_52w")
+        if high and low:
+            lines.append(
+                text("range", lang, at=high.end or at, name=symbol_name(symbol, lang),
+                     low=low.display(lang), low_day=low.params.get("session"), high=high.display(lang),
+                     high_day=high.params.get("session"), n=ledger.add_figure(low), m=ledger.add_figure(high))
+            )
+        closes = _figures(self.market.range_52w(symbol, at, basis="close"))
+        chigh, clow = _pick(closes, "high_52w"), _pick(closes, "low_52w")
+        if chigh and clow:
+            lines.append(
+                text("range_close", lang, low=clow.display(lang), high=chigh.display(lang),
+                     n=ledger.add_figure(clow), m=ledger.add_figure(chigh))
+            )
+        return lines
+
+    def _quote_lines(self, symbol: str, day: date | None, ref: date, lang: Lang, ledger: Ledger) -> list[str]:
+        lines = []
+        name = symbol_name(symbol, lang)
+        if day is not None and day <= ref and not nyse.is_session(day):
+            prev = nyse.previous_session(day)
+            why = ("weekend" if day.weekday() >= 5 else "holiday") if lang == "en" else ("周末" if day.weekday() >= 5 else "假日")
+            lines.append(text("closed_day", lang, day=day.isoformat(), why=why, prev=prev.isoformat()))
+            day = prev
+        figs = _figures(self.market.quote(symbol, on=day or ref))
+        close, chg = _pick(figs, "last_close"), _pick(figs, "day_change")
+        if close and chg:
+            lines.append(
+                text("quote", lang, name=name, close=close.display(lang), day=close.end or close.as_of,
+                     chg=chg.display(lang), n=ledger.add_figure(close), m=ledger.add_figure(chg))
+            )
+        return lines
+
+    def _sectors(self, route: Route, ledger: Ledger, ref: date) -> Composed:
+        lang = route.language
+        day = route.day or (route.window.end if route.window and route.window.end else None) or ref
+        if not nyse.is_session(day):
+            day = nyse.previous_session(day)
+        figs = sorted(_figures(self.market.sector_performance(day)), key=lambda f: -f.value)
+        if not figs:
+            return Composed(text("data_error", lang, message="no sector data"))
+        lines = [text("sector_head", lang, day=figs[0].end or day)]
+        for f in figs:
+            lines.append(
+                text("sector_line", lang, name=symbol_name(f.symbol, lang), symbol=f.symbol,
+                     chg=f.display(lang), n=ledger.add_figure(f))
+            )
+        return Composed("\n".join(lines))
+
+    def _premise(self, route: Route, ledger: Ledger, ref: date) -> Composed:
+        lang = route.language
+        symbol = route.symbols[0]
+        day = route.window.end if route.window and route.window.end else (route.day or ref)
+        if not nyse.is_session(day):
+            day = nyse.previous_session(day)
+        figs = _figures(self.market.quote(symbol, on=day))
+        chg = _pick(figs, "day_change")
+        if chg is None:
+            return Composed(text("unknown", lang))
+        claimed = f"{route.premise:+.0f}%"
+        key = "premise_true" if abs(chg.value - (route.premise or 0)) < 1 else "premise_false"
+        return Composed(
+            text(key, lang, day=chg.end or day, name=symbol_name(symbol, lang), chg=chg.display(lang),
+                 claimed=claimed, n=ledger.add_figure(chg))
+        )
+
+    def _compound(self, route: Route, ledger: Ledger) -> Composed:
+        from tools.metrics.compounding import compound_figures
+
+        lang = route.language
+        rate, periods = route.rate or 0.0, route.periods or 12
+        total, simple = compound_figures(rate, periods)
+        period = {12: "month", 52: "week", 4: "quarter", 252: "day"}.get(periods, "period")
+        period_zh = {12: "月", 52: "周", 4: "季", 252: "日"}.get(periods, "期")
+        count_zh = {12: "个月", 52: "周", 4: "个季度", 252: "个交易日"}.get(periods, "期")
+        body = text(
+            "compound", lang, rate=f"{rate:g}%", period=period, period_zh=period_zh, n=periods,
+            period_count=count_zh, total=total.display(lang), simple=simple.display(lang),
+            k=ledger.add_figure(total), s=ledger.add_figure(simple),
+        )
+        return Composed(body, hypothetical=True)
+
+    def _data_notes(self, figures: Sequence[Figure], lang: Lang) -> list[str]:
+        notes = []
+        for f in figures:
+            if f.stale and f.as_of:
+                notes.append(text("stale", lang, as_of=f.as_of))
+            completeness = f.params.get("completeness")
+            if isinstance(completeness, (int, float)) and completeness < 0.999:
+                have, want = f.params.get("rows"), f.params.get("sessions")
+                notes.append(
+                    text("partial", lang, have=have, want=want, pct=f"{completeness:.0%}")
+                )
+        return notes
+
+    # ---- knowledge ---------------------------------------------------------------------
+
+    def _search(
+        self, query: str, lang: Lang, news: Document | None, k: int = 4, kind: str | None = None
+    ) -> list[Passage]:
+        filters: dict[str, Any] = {"language": lang}
+        if news is not None:
+            filters["doc_id"] = news.id
+        if kind:
+            filters["kind"] = kind
+        hits: list[Passage] = self.library.search(query, k=k, **filters)
+        if len(hits) < 2:
+            filters.pop("language")
+            if news is not None and news.item_id:
+                filters.pop("doc_id", None)
+            hits = self.library.search(query, k=k, **filters)
+        return hits
+
+    def _knowledge(
+        self, route: Route, question: str, ledger: Ledger, ref: date, news: Document | None
+    ) -> Composed:
+        lang = route.language
+        intent = route.intent
+        query = question
+        if intent == "experts" and route.person:
+            query = f"{route.person} {question}"
+        hits = self._search(query, lang, news, k=4)
+        if intent in KNOWLEDGE_QUERIES and len(question) < 60:
+            for extra in self._search(KNOWLEDGE_QUERIES[intent][lang], lang, news, k=3):
+                if all(extra.chunk_id != h.chunk_id for h in hits):
+                    hits.append(extra)
+        if route.person:
+            surname = route.person.split()[-1].lower()
+            named = [h for h in hits if surname in (h.text + str(h.source)).lower()]
+            hits = named or hits
+        hits = hits[:4]
+        if not hits:
+            return Composed(text("no_passages", lang))
+        head = text_head(intent, lang, route.person)
+        lines = [head]
+        for passage in hits:
+            sentence = _quote(passage, lang)
+            if sentence:
+                lines.append(f"- {sentence} [{ledger.add_passage(passage)}]")
+        hypothetical = intent in ("sustainability", "opportunities", "views", "experts", "signals")
+        if intent in ("signals", "sustainability") and route.symbols[:1] != []:
+            lines += self._live_status(route.symbols[0], ref, lang, ledger)
+        elif intent in ("signals", "sustainability") and news is not None and news.tickers:
+            lines += self._live_status(news.tickers[0], ref, lang, ledger)
+        return Composed("\n".join(lines), hypothetical=hypothetical)
+
+    def _live_status(self, symbol: str, ref: date, lang: Lang, ledger: Ledger) -> list[str]:
+        try:
+            figs = _figures(self.market.sma(symbol, ref, 20))
+        except PriceError:
+            return []
+        dist = _pick(figs, "sma_distance")
+        if dist is None:
+            return []
+        side = ("above" if dist.value >= 0 else "below") if lang == "en" else ("均线上方" if dist.value >= 0 else "均线下方")
+        return [
+            text("live_status", lang, name=symbol_name(symbol, lang), dist=dist.display(lang), window=20,
+                 side=side, n=ledger.add_figure(dist))
+        ]
+
+
+def text_head(intent: str, lang: Lang, person: str | None) -> str:
+    from assistant.templates import T
+
+    heads: Any = T["knowledge_head"]
+    return str(heads[intent][lang]).format(person=person or "")
+
+
+def _quote(passage: Passage, lang: Lang, limit: int = 2) -> str:
+    """The first sentences of a passage, cleaned, without its own citation markers."""
+    body, _ = strip_instructions(passage.text)
+    body = re.sub(r"\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\]", "", body)
+    sentences = [s.strip() for s in _SENTENCE.findall(body) if len(s.strip()) > 3]
+    quoted = " ".join(sentences[:limit]) if lang == "en" else "".join(sentences[:limit])
+    if passage.kind == "source" and passage.source is not None:
+        who = ", ".join(x for x in (passage.source.person, passage.source.publisher) if x)
+        quoted = f"{who}: {passage.source.summary or quoted}"
+    return quoted.strip()

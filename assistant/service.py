@@ -1,0 +1,298 @@
+"""`Assistant`: one question in, one verified, cited Answer out — in LLM or offline mode."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from assistant.answer import Answer, Usage, footer
+from assistant.composer import Composed, OfflineComposer
+from assistant.guard import MAX_QUESTION_CHARS, refusal_kind, sanitize_output, screen_question
+from assistant.language import Lang, detect_language
+from assistant.ledger import Ledger
+from assistant.router import Route, Router
+from assistant.settings import Settings, get_settings
+from assistant.templates import SUGGESTIONS, text
+from assistant.threads import ThreadStore
+from assistant.verifier import Verification, mark_unsupported, verify
+from knowledge.documents import Document
+from tools import calendar as nyse
+from tools.prices.base import PriceError
+
+Event = dict[str, Any]
+_FUTURE_WORDS = ("will ", "forecast", "target", "expect", "outlook", "预计", "预测", "目标", "将会", "展望")
+
+
+class Assistant:
+    """Grounded, cited answers; the same tools under the agent and the offline composer."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        market: Any | None = None,
+        library: Any | None = None,
+        threads: ThreadStore | None = None,
+        chat_model: Any | None = None,
+        budget: Any | None = None,
+    ) -> None:
+        from assistant.agent import Budget
+
+        self.settings = settings or get_settings()
+        self._market = market
+        self._library = library
+        self.threads = threads or ThreadStore(self.settings.state_db)
+        self._chat_model = chat_model
+        self.budget = budget or Budget()
+        self.router = Router()
+
+    # ---- wiring ------------------------------------------------------------------------
+
+    @property
+    def market(self) -> Any:
+        if self._market is None:
+            from assistant.market import open_market
+
+            self._market = open_market(self.settings)
+        return self._market
+
+    @property
+    def library(self) -> Any:
+        if self._library is None:
+            from assistant.library import open_library
+
+            self._library = open_library(self.settings)
+        return self._library
+
+    @property
+    def mode(self) -> Literal["llm", "offline"]:
+        return "llm" if self._chat_model is not None or self.settings.mode == "llm" else "offline"
+
+    def _model(self) -> Any:
+        if self._chat_model is None:
+            from assistant.models import build_chat_model
+
+            self._chat_model = build_chat_model(self.settings)
+        return self._chat_model
+
+    # ---- public API --------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        thread_id: str | None = None,
+        news_id: str | None = None,
+        language: Literal["auto", "zh", "en"] = "auto",
+    ) -> Answer:
+        """Answer `question`; the answer is verified and saved in its thread."""
+        answer: Answer | None = None
+        for event in self.stream(question, thread_id=thread_id, news_id=news_id, language=language):
+            if event["type"] == "final":
+                answer = event["answer"]
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        thread_id: str | None = None,
+        news_id: str | None = None,
+        language: Literal["auto", "zh", "en"] = "auto",
+    ) -> Iterator[Event]:
+        """Answer `question` as events: text deltas, tool start/end, figures, passages,
+        verification and finally the Answer."""
+        screened = screen_question(question)
+        lang: Lang = (
+            language
+            if language in ("zh", "en")
+            else detect_language(screened.text or question[:2000], default=self._default_lang())
+        )  # type: ignore[assignment]
+        if screened.refused:
+            body = text(
+                screened.refused, lang, size=len(question), limit=MAX_QUESTION_CHARS
+            )
+            yield from self._finish_simple(body, lang, thread_id=None, question=None)
+            return
+
+        thread = self.threads.get(thread_id) if thread_id else None
+        news = self._news(news_id or (thread.news_id if thread else None))
+        if thread is None:
+            thread = self.threads.create(screened.text[:80], news.id if news else news_id)
+        previous = self.threads.last_context(thread.id)
+        self.threads.append(thread.id, "user", screened.text)
+
+        kind = refusal_kind(screened.text)
+        if kind is not None:
+            yield from self._finish_simple(text(kind, lang), lang, thread.id, screened.text)
+            return
+
+        if self.mode == "llm":
+            yield from self._llm_turn(screened.text, lang, thread.id, news, previous)
+        else:
+            yield from self._offline_turn(screened.text, lang, thread.id, news, previous)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _default_lang(self) -> Lang:
+        return "zh" if self.settings.language == "zh" else "en"
+
+    def _news(self, news_id: str | None) -> Document | None:
+        if not news_id:
+            return None
+        doc: Document | None = self.library.get(news_id)
+        return doc
+
+    def _reference_day(self, news: Document | None, symbols: list[str]) -> date:
+        """The as-of session: the last one before the news date, or the latest with data."""
+        if news is not None and news.published:
+            return nyse.previous_session(news.published)
+        symbol = symbols[0] if symbols else "^GSPC"
+        try:
+            figs = self.market.quote(symbol)
+            first = figs[0] if isinstance(figs, list) else figs
+            if first.as_of:
+                return first.as_of  # type: ignore[no-any-return]
+        except PriceError:
+            pass
+        return nyse.session_on_or_before(date.today() - timedelta(days=1))
+
+    def _finish_simple(self, body: str, lang: Lang, thread_id: str | None, question: str | None) -> Iterator[Event]:
+        ledger = Ledger()
+        answer = Answer(
+            text=body,
+            ledger=ledger,
+            verification=verify(body, ledger),
+            language=lang,
+            mode=self.mode,
+            suggestions=SUGGESTIONS["other"][lang],
+            footer=footer(lang, None, None, False),
+            thread_id=thread_id,
+        )
+        yield {"type": "text_delta", "text": body}
+        yield {"type": "verification", "verification": answer.verification}
+        if thread_id:
+            self.threads.append(thread_id, "assistant", body, answer.to_json(), {})
+        yield {"type": "final", "answer": answer}
+
+    def _offline_turn(
+        self, question: str, lang: Lang, thread_id: str, news: Document | None, previous: dict[str, Any]
+    ) -> Iterator[Event]:
+        from assistant.router import _rule_intent  # noqa: F401  (keeps the router warm)
+
+        ledger = Ledger()
+        route0 = self.router.route(question, lang, date.today(), previous)
+        ref = self._reference_day(news, route0.symbols or (news.tickers[:1] if news else []))
+        route = self.router.route(question, lang, ref, previous)
+        if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
+            route.symbols = [s for s in news.tickers[:1]]
+        yield {"type": "tool_start", "name": f"offline:{route.intent}", "args": route.context()}
+        composed = OfflineComposer(self.market, self.library).compose(route, question, ledger, ref, news)
+        yield {"type": "tool_end", "name": f"offline:{route.intent}", "ok": True}
+        for citation in ledger.entries:
+            yield {"type": citation.kind, "n": citation.n, citation.kind: citation.figure or citation.passage}
+        body = self._with_notes(composed, lang, news, ref, ledger)
+        verification = verify(body, ledger, given=[question])
+        if not verification.ok:
+            body = mark_unsupported(body, verification, lang)
+        yield {"type": "text_delta", "text": body}
+        yield {"type": "verification", "verification": verification}
+        answer = self._answer(body, ledger, verification, lang, "offline", composed, Usage(), thread_id, route)
+        self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
+        yield {"type": "final", "answer": answer}
+
+    def _with_notes(self, composed: Composed, lang: Lang, news: Document | None, ref: date, ledger: Ledger) -> str:
+        body = composed.text
+        if news is not None and news.published and any(
+            f.end and f.end >= news.published for f in ledger.figures
+        ):
+            body += "\n" + text("after_news", lang, news=news.published.isoformat())
+        return sanitize_output(body)
+
+    def _answer(
+        self,
+        body: str,
+        ledger: Ledger,
+        verification: Verification,
+        lang: Lang,
+        mode: Literal["llm", "offline"],
+        composed: Composed | None,
+        usage: Usage,
+        thread_id: str,
+        route: Route | None,
+    ) -> Answer:
+        figures = ledger.figures
+        as_of = max((f.as_of for f in figures if f.as_of), default=None)
+        provider = figures[0].provider if figures else None
+        hypothetical = bool(composed and composed.hypothetical) or any(
+            w in body.lower() for w in _FUTURE_WORDS
+        )
+        return Answer(
+            text=body,
+            ledger=ledger,
+            verification=verification,
+            language=lang,
+            mode=mode,
+            as_of=as_of,
+            usage=usage,
+            suggestions=(composed.suggestions if composed else []) or SUGGESTIONS["other"][lang],
+            footer=footer(lang, provider, as_of, hypothetical),
+            thread_id=thread_id,
+            context=route.context() if route else {},
+        )
+
+    def _llm_turn(
+        self, question: str, lang: Lang, thread_id: str, news: Document | None, previous: dict[str, Any]
+    ) -> Iterator[Event]:
+        from assistant.agent import Toolbox, TurnUsage, build_agent, history_messages, stream_agent
+        from assistant.prompts import REGENERATE
+        from langchain_core.messages import HumanMessage
+
+        ledger = Ledger()
+        router_view = self.router.route(question, lang, date.today(), previous)
+        ref = self._reference_day(news, router_view.symbols)
+        box = Toolbox(self.market, self.library, ledger, lang, news)
+        counter = TurnUsage(model=self.settings.model_name)
+        started = time.monotonic()
+        context = (
+            f"the news item '{news.title}' ({news.published}); use data up to {ref} unless the user asks for later data"
+            if news
+            else "a general question, not bound to a news item"
+        )
+        agent = build_agent(self._model(), box, self.budget, counter, started, context, ref)
+        turns = [(m.role, m.content) for m in self.threads.messages(thread_id)][:-1]
+        messages = [*history_messages(turns), HumanMessage(question)]
+
+        run = None
+        seen = 0
+        for event in stream_agent(agent, messages, counter):
+            for extra in box.events[seen:]:
+                yield extra
+            seen = len(box.events)
+            if event["type"] == "run":
+                run = event["run"]
+            else:
+                yield event
+        assert run is not None
+        body = sanitize_output(run.text)
+        verification = verify(body, ledger, given=[question])
+        if not verification.ok and not run.stopped_by_budget:
+            retry = [*run.messages, HumanMessage(REGENERATE.format(findings=verification.summary()))]
+            for event in stream_agent(agent, retry, counter):
+                if event["type"] == "run":
+                    run = event["run"]
+            body = sanitize_output(run.text)
+            verification = verify(body, ledger, given=[question])
+        for extra in box.events[seen:]:
+            yield extra
+        if not verification.ok:
+            body = mark_unsupported(body, verification, lang)
+        from assistant.models import estimate_cost
+
+        usage = counter.usage
+        usage.cost_usd = estimate_cost(self.settings.model_name, usage.input_tokens, usage.output_tokens)
+        yield {"type": "verification", "verification": verification}
+        answer = self._answer(body, ledger, verification, lang, "llm", None, usage, thread_id, router_view)
+        self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
+        yield {"type": "final", "answer": answer}

@@ -1,0 +1,200 @@
+"""The offline composer's sentences, in Chinese and English. Numbers are filled from Figures only."""
+
+from __future__ import annotations
+
+from assistant.language import Lang
+
+CONVENTIONS = {
+    "prev_close": {
+        "en": "from the close of the session before the start to the close at the end",
+        "zh": "口径：起始日前一交易日收盘至结束日收盘",
+    },
+    "open": {
+        "en": "from the open of the first session to the close at the end",
+        "zh": "口径：起始日开盘至结束日收盘",
+    },
+    "start_close": {
+        "en": "from the close of the first session to the close at the end",
+        "zh": "口径：起始日收盘至结束日收盘",
+    },
+}
+
+T: dict[str, dict[Lang, str]] = {
+    "return": {
+        "en": "{name} returned {ret} from {start} to {end} [{n}], {convention}; that is {pts} [{m}].",
+        "zh": "{name}在{start}至{end}期间涨跌幅为{ret}[{n}]（{convention}），变动{pts}[{m}]。",
+    },
+    "return_alt": {
+        "en": "Measured {convention}, the move was {ret} [{n}].",
+        "zh": "若按{convention}计算，涨跌幅为{ret}[{n}]。",
+    },
+    "spread": {
+        "en": "The gap between {a} and {b} was {spread} [{n}].",
+        "zh": "{a}与{b}之间相差{spread}[{n}]。",
+    },
+    "leader": {
+        "en": "{name} did best over the window.",
+        "zh": "这一期间{name}表现最好。",
+    },
+    "vol": {
+        "en": "{name}'s daily volatility from {start} to {end} was {daily} [{n}] (standard deviation of daily close-to-close returns, ddof=1), or {annual} annualised with √252 [{m}].",
+        "zh": "{name}在{start}至{end}期间的日波动率为{daily}[{n}]（日收盘收益率标准差，ddof=1），按√252年化为{annual}[{m}]。",
+    },
+    "sma": {
+        "en": "On {at}, {name}'s {window}-session simple moving average was {sma} [{n}]; the close was {dist} from it [{m}], {side} the average.",
+        "zh": "截至{at}，{name}的{window}日简单移动均线为{sma}[{n}]；收盘价相对均线{dist}[{m}]，位于均线{side}。",
+    },
+    "sma_support": {
+        "en": "Analysts read the {window}-session average as a support level: a close below it would be a warning sign.",
+        "zh": "分析人士常把{window}日均线视为支撑位：收盘跌破均线是一个警示信号。",
+    },
+    "range": {
+        "en": "Over the 52 weeks to {at}, {name}'s intraday range ran from {low} on {low_day} [{n}] to {high} on {high_day} [{m}].",
+        "zh": "截至{at}的52周内，{name}盘中最低{low}（{low_day}）[{n}]，最高{high}（{high_day}）[{m}]。",
+    },
+    "range_close": {
+        "en": "On closing prices the range was {low} [{n}] to {high} [{m}].",
+        "zh": "按收盘价计，区间为{low}[{n}]至{high}[{m}]。",
+    },
+    "drawdown": {
+        "en": "{name}'s largest peak-to-trough fall from {start} to {end} was {dd} [{n}], from the {peak} peak to the {trough} trough.",
+        "zh": "{name}在{start}至{end}期间的最大回撤为{dd}[{n}]，从{peak}的高点跌至{trough}的低点。",
+    },
+    "beta": {
+        "en": "Against {bench}, {name}'s beta from {start} to {end} was {beta} [{n}] with a correlation of {corr} [{m}], on daily returns of their common sessions.",
+        "zh": "以{bench}为基准，{name}在{start}至{end}期间的贝塔为{beta}[{n}]，相关系数为{corr}[{m}]（基于共同交易日的日收益率）。",
+    },
+    "sector_head": {
+        "en": "Sector ETFs on {day}, ranked by day change:",
+        "zh": "{day}各板块ETF按当日涨跌幅排序：",
+    },
+    "sector_line": {"en": "- {name} ({symbol}): {chg} [{n}]", "zh": "- {name}（{symbol}）：{chg}[{n}]"},
+    "quote": {
+        "en": "{name} closed at {close} on {day} [{n}], a day change of {chg} [{m}].",
+        "zh": "{name}在{day}收于{close}[{n}]，当日涨跌幅{chg}[{m}]。",
+    },
+    "closed_day": {
+        "en": "The market was closed on {day} ({why}); the previous session was {prev}.",
+        "zh": "{day}美股休市（{why}），上一个交易日是{prev}。",
+    },
+    "close_on": {
+        "en": "{name} closed at {close} on {day} [{n}].",
+        "zh": "{name}在{day}收于{close}[{n}]。",
+    },
+    "stale": {
+        "en": "Note: live data could not be fetched; these figures come from stored data as of the {as_of} session.",
+        "zh": "注意：未能获取实时数据，以上数字来自截至{as_of}交易日的本地存储数据。",
+    },
+    "partial": {
+        "en": "Note: data cover {have} of {want} sessions in this window ({pct}), so the figures may be incomplete.",
+        "zh": "注意：该区间数据仅覆盖{want}个交易日中的{have}个（{pct}），数字可能不完整。",
+    },
+    "after_news": {
+        "en": "These figures use data after the news date ({news}), as you asked.",
+        "zh": "应您的要求，以上数字使用了新闻日期（{news}）之后的数据。",
+    },
+    "compound": {
+        "en": "Compounding {rate} a {period} for {n} {period}s gives {total} in total [{k}], because each {period}'s gain earns gains of its own. Simply adding would give {simple} [{s}], which understates it.",
+        "zh": "每{period_zh}{rate}、连续复利{n}{period_count}，累计为{total}[{k}]，因为每{period_zh}的收益还会继续产生收益。简单相加则为{simple}[{s}]，会低估复利效果。",
+    },
+    "premise_false": {
+        "en": "The data do not support the premise: on {day}, {name} changed {chg} [{n}], not {claimed}.",
+        "zh": "数据并不支持这个前提：{day}{name}的涨跌幅为{chg}[{n}]，而不是{claimed}。",
+    },
+    "premise_true": {
+        "en": "The data confirm a move of that size: on {day}, {name} changed {chg} [{n}].",
+        "zh": "数据确认了这一幅度：{day}{name}的涨跌幅为{chg}[{n}]。",
+    },
+    "knowledge_head": {
+        "drivers": {"en": "What the analysis says drove the move:", "zh": "分析认为推动这轮行情的因素："},
+        "views": {"en": "Views for and against, as the sources put them:", "zh": "多空观点（按原始出处）："},
+        "experts": {"en": "What {person} said, as cited:", "zh": "{person}的观点（按引用出处）："},
+        "risks": {"en": "The risks the analysis names:", "zh": "分析列出的主要风险："},
+        "opportunities": {"en": "The opportunities the analysis names:", "zh": "分析列出的机会："},
+        "signals": {"en": "Signals to monitor:", "zh": "需要关注的信号："},
+        "valuation": {"en": "On valuation:", "zh": "关于估值："},
+        "summary": {"en": "In short:", "zh": "要点概括："},
+        "sustainability": {"en": "Whether the rally can last depends on both sides of the argument:", "zh": "反弹能否持续，取决于多空两方面的论据："},
+    },
+    "live_status": {
+        "en": "Live status: {name}'s close is {dist} versus its {window}-session average [{n}] ({side}).",
+        "zh": "当前状态：{name}收盘价相对{window}日均线{dist}[{n}]（{side}）。",
+    },
+    "no_passages": {
+        "en": "I found nothing in the stored documents that answers this.",
+        "zh": "在已存储的文档中没有找到能回答这个问题的内容。",
+    },
+    "unknown": {
+        "en": "I can't answer that from the market data and documents I have. I can compute returns, comparisons, volatility, moving averages, 52-week ranges, drawdowns, beta and sector moves for US indices, ETFs and sectors, and tell you what the stored analyses and their cited sources say about drivers, expert views, risks, opportunities and signals to monitor.",
+        "zh": "我无法根据现有的行情数据和文档回答这个问题。我可以计算美股指数、ETF和板块的涨跌幅、对比、波动率、移动均线、52周区间、最大回撤、贝塔和板块表现，也可以说明已存储的分析及其引用来源对驱动因素、专家观点、风险、机会和需关注信号的论述。",
+    },
+    "need_symbol": {
+        "en": "Which symbol do you mean? For example: Russell 2000 (^RUT), S&P 500 (^GSPC), Nasdaq (^IXIC), Dow (^DJI), or a ticker such as IWM.",
+        "zh": "请问您指的是哪个标的？例如：罗素2000（^RUT）、标普500（^GSPC）、纳斯达克（^IXIC）、道琼斯（^DJI），或IWM等代码。",
+    },
+    "data_error": {
+        "en": "I could not get the market data for this: {message}",
+        "zh": "无法获取这项行情数据：{message}",
+    },
+    "too_long": {
+        "en": "That message is too long ({size:,} characters; the limit is {limit:,}). Please shorten it or ask one question at a time.",
+        "zh": "消息过长（{size:,} 个字符，上限 {limit:,}）。请缩短内容，或一次只问一个问题。",
+    },
+    "empty": {"en": "Please type a question.", "zh": "请输入问题。"},
+    "manipulation": {
+        "en": "I can't help with that: coordinating trades or spreading claims to move a price is market manipulation, which is illegal. I can explain how prices and volumes behaved, or what the rules on market abuse cover.",
+        "zh": "我不能提供这方面的帮助：通过协同交易或散布消息来影响价格属于操纵市场，是违法行为。我可以说明价格和成交量的表现，或介绍关于市场操纵的监管规定。",
+    },
+    "allocation": {
+        "en": "I can't tell you how to allocate your own money: that depends on your goals, horizon and risk tolerance, and needs a licensed adviser who knows them. What I can do is explain the trade-offs with data: for example how volatile small caps have been compared with large caps, or what the analysts cited here argue for and against.",
+        "zh": "我无法告诉您个人资金应如何配置：这取决于您的目标、投资期限和风险承受能力，需要了解您情况的持牌顾问。我可以用数据说明其中的取舍，例如小盘股相对大盘股的波动情况，或本文引用的分析师的多空论据。",
+    },
+    "system_prompt": {
+        "en": "I don't share my internal instructions. In short: every number I give is computed from market data or quoted from a cited source, and checked before you see it.",
+        "zh": "我不公开内部指令。简单来说：我给出的每个数字都来自行情数据计算或有出处的引用，并在展示前经过核验。",
+    },
+    "secrets": {
+        "en": "I don't reveal keys, credentials or environment settings. `footnote doctor` shows the configuration with secrets masked.",
+        "zh": "我不会透露密钥、凭证或环境变量。`footnote doctor` 可以查看已遮蔽敏感信息的配置。",
+    },
+    "no_such_tool": {
+        "en": "I can't do that from the chat: I have no tool that deletes data, fetches web pages or runs commands. To add documents use `footnote ingest PATH`; to manage prices use `footnote prices`.",
+        "zh": "我无法在对话中执行这个操作：我没有删除数据、抓取网页或执行命令的工具。添加文档请使用 `footnote ingest PATH`，管理行情数据请使用 `footnote prices`。",
+    },
+    "premise_caveat": {
+        "en": "This is educational information, not a recommendation.",
+        "zh": "以上为教育性信息，不构成投资建议。",
+    },
+}
+
+SUGGESTIONS: dict[str, dict[Lang, list[str]]] = {
+    "metric": {
+        "en": [
+            "How does that compare with the S&P 500?",
+            "What drove the move?",
+            "Is it above its 20-day moving average?",
+        ],
+        "zh": ["和标普500相比如何？", "推动这轮行情的因素是什么？", "目前是否在20日均线上方？"],
+    },
+    "knowledge": {
+        "en": [
+            "What are the main risks?",
+            "What signals should I monitor?",
+            "How much did the Russell 2000 rise from Dec 1 to Jan 23?",
+        ],
+        "zh": ["主要风险有哪些？", "需要关注哪些信号？", "罗素2000在12月1日至1月23日涨了多少？"],
+    },
+    "other": {
+        "en": [
+            "How did the Russell 2000 perform since December?",
+            "What do the bulls and bears say?",
+            "Which sectors led on the latest session?",
+        ],
+        "zh": ["罗素2000自12月以来表现如何？", "多空双方怎么看？", "最近一个交易日哪些板块领涨？"],
+    },
+}
+
+
+def text(key: str, lang: Lang, **values: object) -> str:
+    """One template filled in."""
+    return T[key][lang].format(**values)
