@@ -16,3 +16,6 @@ def ensure_demo(settings: Settings | None = None) -> Iterator[str]:
         yield f"Notice: {settings.offline_reason}"
     elif settings.mode == "offline":
         yield "Offline mode: no chat model configured; answers come from the offline composer."
+    from assistant.library import ensure_demo_corpus
+
+    yield ensure_demo_corpus(settings)

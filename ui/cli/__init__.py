@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ui.cli import bench as _bench  # noqa: F401  (registers commands)
+from ui.cli import ask as _ask  # noqa: F401  (registers commands)
+from ui.cli import bench as _bench  # noqa: F401
 from ui.cli import doctor as _doctor  # noqa: F401
+from ui.cli import knowledge as _knowledge  # noqa: F401
 from ui.cli import serve as _serve  # noqa: F401
 from ui.cli.app import app
 

@@ -1,0 +1,69 @@
+"""The knowledge store as the app sees it: opened from settings, demo corpus ready on first use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from knowledge import Document, IngestOutcome, Library, Passage
+
+_lock = threading.Lock()
+_open: dict[Path, Library] = {}
+
+
+def open_library(settings: Settings | None = None, *, demo: bool = True) -> Library:
+    """The process's `Library` for the configured FOOTNOTE_HOME; ingests the demo when empty."""
+    from knowledge import Library
+
+    settings = settings or get_settings()
+    folder = settings.chroma_dir
+    with _lock:
+        library = _open.get(folder)
+        if library is None:
+            library = Library(folder, max_file_mb=settings.max_file_mb)
+            _open[folder] = library
+    if demo:
+        library.ensure_demo()
+    return library
+
+
+def ensure_demo_corpus(settings: Settings | None = None) -> str:
+    """One progress line: whether the demo news item was ingested now or was already there."""
+    library = open_library(settings, demo=False)
+    if library.ensure_demo():
+        docs, chunks = library.count()
+        return f"Demo news corpus ingested: {docs} documents, {chunks} records."
+    return "Demo news corpus: already present."
+
+
+def ingest(
+    paths: Iterable[Path | str],
+    on_progress: Callable[[int, int, str], None] | None = None,
+    settings: Settings | None = None,
+) -> list[IngestOutcome]:
+    """Ingest files and folders into the configured store; one outcome per file."""
+    return open_library(settings, demo=False).ingest(paths, on_progress)
+
+
+def documents(settings: Settings | None = None) -> list[Document]:
+    """Every stored document, newest first (the demo corpus included)."""
+    return open_library(settings).documents()
+
+
+def search(
+    query: str, k: int = 5, settings: Settings | None = None, **filters: Any
+) -> list[Passage]:
+    """Hybrid search over the configured store."""
+    since = filters.get("since")
+    if isinstance(since, str):
+        filters["since"] = dt.date.fromisoformat(since)
+    until = filters.get("until")
+    if isinstance(until, str):
+        filters["until"] = dt.date.fromisoformat(until)
+    return open_library(settings).search(query, k, **filters)
