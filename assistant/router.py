@@ -68,14 +68,14 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("signals", re.compile(r"signal|monitor|watch for|warning sign|关注.*信号|监测|预警|需要关注|观察指标", _R)),
     ("risks", re.compile(r"\brisks?\b|downside|what could go wrong|风险|隐患", _R)),
     ("opportunities", re.compile(r"opportunit|upside case|机会|机遇", _R)),
-    ("sustainability", re.compile(r"sustainab|last\b.*\?|keep going|durable|持续|能走多远|可持续", _R)),
+    ("sustainability", re.compile(r"sustainab|\b(?:will|can|could)\b.*\blast\b|keep going|durable|持续|能走多远|可持续", _R)),
     ("views", re.compile(r"bull|bear|for and against|experts? (?:say|think)|analysts? (?:say|think)|view|看多|看空|多空|观点|分析师.*(?:怎么|如何)看", _R)),
     ("valuation", re.compile(r"valuation|p/?e\b|cheap|expensive|discount|估值|市盈率|便宜|折价", _R)),
-    ("drivers", re.compile(r"\bwhy\b|driv|reason|behind|cause|catalyst|为什么|为何|原因|驱动|推动|催化", _R)),
+    ("drivers", re.compile(r"\bwhy\b|driv|drove|fuel|reason|behind|cause|catalyst|为什么|为何|原因|驱动|推动|催化", _R)),
     ("summary", re.compile(r"summar|tl;?dr|key points|overview|gist|总结|概括|摘要|要点|核心", _R)),
     ("close_on", re.compile(r"\bclos(?:e|ed|ing)\b.*\bon\b|收盘价|收于|收报", _R)),
     ("compare", re.compile(r"\bvs\.?\b|versus|compare|compared|relative|outperform|underperform|than|对比|相比|比较|跑赢|跑输|相对", _R)),
-    ("return", re.compile(r"return|perform|gain|\brise\b|rose|\bfell\b|\bfall\b|\bup\b|\bdown\b|how much|涨|跌|表现|收益|回报|幅度", _R)),
+    ("return", re.compile(r"return|perform|how did .+ do|\bfare[ds]?\b|gain|\brise\b|rose|\bfell\b|\bfall\b|\bup\b|\bdown\b|how much|涨|跌|表现|收益|回报|幅度", _R)),
     ("quote", re.compile(r"price|quote|level|where is|trading at|last close|现在|点位|报价|最新|收盘", _R)),
 ]
 
@@ -148,6 +148,8 @@ class Router:
         if intent is None and self._classifier is not None:
             intent = self._classifier(question)
         window = parse_window(question, ref)
+        if intent is None and symbols and not previous:
+            intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
         day = single_day(question, ref) if intent in ("close_on", "quote", None) else None
         route = Route(intent or "unknown", symbols, window, day, language, person=person)
 

@@ -1,0 +1,84 @@
+"""`footnote ask` and `footnote chat`: grounded, cited answers in the terminal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.markdown import Markdown
+from rich.panel import Panel
+
+from ui.cli.app import app, console, err_console
+
+LANGS = ("auto", "zh", "en")
+
+
+def _print_answer(answer: Any) -> None:
+    console.print(Markdown(answer.text))
+    v = answer.verification
+    colour = "green" if v.ok else "yellow"
+    console.print(
+        f"[{colour}]{v.numbers_verified}/{v.numbers_total} numbers verified[/{colour}]"
+        + (f"  unsupported: {', '.join(v.unsupported)}" if v.unsupported else "")
+    )
+    for citation in answer.ledger.entries:
+        console.print(f"  [dim][{citation.n}][/dim] {citation.label}")
+    if answer.suggestions:
+        console.print("[dim]Try: " + " | ".join(answer.suggestions) + "[/dim]")
+    console.print(Panel(answer.footer, style="dim"))
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, in Chinese or English."),
+    news: str | None = typer.Option(None, "--news", help="Bind the question to a news item id."),
+    thread: str | None = typer.Option(None, "--thread", help="Continue a thread by id."),
+    lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+) -> None:
+    """Ask one question; every number in the answer is traced to a figure or a cited source."""
+    from assistant import open_assistant
+
+    if lang not in LANGS:
+        err_console.print(f"[red]--lang must be one of {', '.join(LANGS)}, not {lang!r}[/red]")
+        raise typer.Exit(2)
+    assistant = open_assistant()
+    answer = assistant.ask(question, thread_id=thread, news_id=news, language=lang)  # type: ignore[arg-type]
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2, default=str))
+        return
+    _print_answer(answer)
+    console.print(f"[dim]thread: {answer.thread_id}  mode: {answer.mode}[/dim]")
+
+
+@app.command()
+def chat(
+    news: str | None = typer.Option(None, "--news", help="Bind the conversation to a news item id."),
+    thread: str | None = typer.Option(None, "--thread", help="Continue a thread by id."),
+    lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
+) -> None:
+    """An interactive conversation; type /new for a new thread, /quit to leave."""
+    from assistant import open_assistant
+
+    assistant = open_assistant()
+    console.print(f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves.")
+    thread_id = thread
+    while True:
+        try:
+            question = console.input("[bold cyan]you>[/bold cyan] ")
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if question.strip() in {"/quit", "/exit", ":q"}:
+            return
+        if question.strip() == "/new":
+            thread_id = None
+            console.print("[dim]new thread[/dim]")
+            continue
+        if not question.strip():
+            continue
+        with console.status("thinking ..."):
+            answer = assistant.ask(question, thread_id=thread_id, news_id=news, language=lang)  # type: ignore[arg-type]
+        thread_id = answer.thread_id
+        _print_answer(answer)
