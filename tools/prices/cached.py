@@ -95,6 +95,10 @@ class CachedSource:
         )
         return self.store.history(symbol, start, end)
 
+    def last_session(self, symbol: str) -> dt.date | None:
+        """Return the last stored session of a symbol, or None."""
+        return self.store.last_session(resolve_symbol(symbol))
+
     def _behind(self, rows: pd.DataFrame, end: dt.date) -> bool:
         """Tell whether the stored rows stop before the last session that should be settled."""
         return rows.empty or rows.index[-1].date() < expected_last_session(end, self._now())

@@ -1,0 +1,85 @@
+"""Moving averages and N-session highs and lows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from tools.metrics.base import MetricError, day
+
+Basis = Literal["intraday", "close"]
+BASES: tuple[Basis, ...] = ("intraday", "close")
+
+
+@dataclass(frozen=True)
+class MovingAverage:
+    """The mean close of the last N sessions at a session, and that session's close."""
+
+    value: float
+    window: int
+    first: dt.date
+    last: dt.date
+    close: float
+
+    @property
+    def distance(self) -> float:
+        """Return how far the close is above (+) or below (-) the average, as a fraction."""
+        return self.close / self.value - 1
+
+
+@dataclass(frozen=True)
+class HighLow:
+    """The highest and lowest price over the last N sessions, and where they occurred."""
+
+    high: float
+    high_session: dt.date
+    low: float
+    low_session: dt.date
+    basis: Basis
+    window: int
+    rows: int
+    first: dt.date
+    last: dt.date
+
+
+def sma(close: pd.Series, at: dt.date, window: int = 20) -> MovingAverage:
+    """Return the simple moving average of the `window` closes ending on or before `at`."""
+    if window < 1:
+        raise MetricError(f"A moving average needs a window of 1 or more sessions, not {window}.")
+    rows = close.loc[: pd.Timestamp(at)].dropna().tail(window)
+    if len(rows) < window:
+        raise MetricError(
+            f"A {window}-session average at {at} needs {window} closes; there are {len(rows)}."
+        )
+    return MovingAverage(
+        float(rows.mean()), window, day(rows.index[0]), day(rows.index[-1]), float(rows.iloc[-1])
+    )
+
+
+def high_low(
+    frame: pd.DataFrame, at: dt.date, window: int = 252, basis: str = "intraday"
+) -> HighLow:
+    """Return the high and low of the `window` sessions ending on or before `at`."""
+    if basis not in BASES:
+        raise MetricError(f"Unknown basis {basis!r}: use intraday or close.")
+    if window < 1:
+        raise MetricError(f"A high/low needs a window of 1 or more sessions, not {window}.")
+    rows = frame.loc[: pd.Timestamp(at)].tail(window)
+    highs = rows["High" if basis == "intraday" else "Close"].dropna()
+    lows = rows["Low" if basis == "intraday" else "Close"].dropna()
+    if highs.empty or lows.empty:
+        raise MetricError(f"No prices on or before {at}.")
+    return HighLow(
+        float(highs.max()),
+        day(highs.idxmax()),
+        float(lows.min()),
+        day(lows.idxmin()),
+        basis,
+        window,
+        len(rows),
+        day(rows.index[0]),
+        day(rows.index[-1]),
+    )
