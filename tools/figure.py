@@ -33,7 +33,16 @@ METRICS = frozenset(
 
 # Changes carry an explicit sign ("+7.53%"); levels and dispersions do not ("2,601.58").
 _SIGNED = frozenset(
-    {"return", "change_points", "day_change", "sector_change", "sma_distance", "spread"}
+    {
+        "return",
+        "change_points",
+        "day_change",
+        "sector_change",
+        "sma_distance",
+        "spread",
+        "compound_growth",
+        "simple_growth",
+    }
 )
 
 DECIMALS = 2  # every display shows two decimals; `to_json` keeps six

@@ -1,40 +1,37 @@
-"""Compounding a rate over periods: the arithmetic behind "2% a month is 26.82% a year"."""
+"""Hypothetical growth: a rate per period compounded, and the same rate added up simply."""
 
 from __future__ import annotations
 
+import math
+
 from tools.figure import Figure
-
-
-def compound_return(rate_percent: float, periods: int) -> float:
-    """Total growth in percent of `rate_percent` compounded over `periods`."""
-    if periods < 1:
-        raise ValueError(f"periods must be at least 1, not {periods}")
-    if rate_percent <= -100:
-        raise ValueError(f"a rate of {rate_percent}% per period would wipe out the capital")
-    return ((1 + rate_percent / 100) ** periods - 1) * 100
+from tools.metrics.base import MetricError
 
 
 def compound_figures(rate_percent: float, periods: int) -> tuple[Figure, Figure]:
-    """The compounded total and, for contrast, the simple sum, each with its formula."""
-    r = rate_percent / 100
-    total = Figure(
-        metric="compound_return",
-        symbol="-",
-        value=compound_return(rate_percent, periods),
+    """Return (compounded, simple) growth in % of `rate_percent` per period over `periods`."""
+    if not math.isfinite(rate_percent) or rate_percent <= -100:
+        raise MetricError(f"A rate per period must be a number above -100%, not {rate_percent}.")
+    if periods < 1:
+        raise MetricError(f"Compounding needs at least one period, not {periods}.")
+    rate = rate_percent / 100
+    params = {"rate_percent": rate_percent, "periods": periods, "hypothetical": True}
+    compounded = Figure(
+        metric="compound_growth",
+        symbol="hypothetical",
+        value=((1 + rate) ** periods - 1) * 100,
         unit="%",
-        convention="compound",
-        params={"rate_percent": rate_percent, "periods": periods},
-        provider="arithmetic",
-        formula=f"(1 + {r:g})^{periods} - 1",
+        convention="compounded",
+        params=params,
+        formula=f"(1 + {rate_percent:g}%)^{periods} - 1",
     )
     simple = Figure(
-        metric="compound_return",
-        symbol="-",
+        metric="simple_growth",
+        symbol="hypothetical",
         value=rate_percent * periods,
         unit="%",
         convention="simple",
-        params={"rate_percent": rate_percent, "periods": periods},
-        provider="arithmetic",
-        formula=f"{r:g} x {periods}",
+        params=params,
+        formula=f"{rate_percent:g}% x {periods}",
     )
-    return total, simple
+    return compounded, simple

@@ -1,0 +1,205 @@
+"""Wire the market tools to the settings: the configured price source, store and `Market`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from tools.figure import Figure
+    from tools.market import Market
+    from tools.prices.cached import CachedSource
+    from tools.prices.csv_import import ImportResult
+    from tools.prices.store import PriceStore
+
+DEMO_PROVIDER = "Yahoo Finance (third-party snapshot)"
+# Older first, so the newer folder's rows win where they overlap (the older one ends with an
+# intraday snapshot on 2026-02-23).
+DEMO_FOLDERS = ("yahoo-2024_2026-02", "yahoo-2025-09_2026-03")
+UPDATE_YEARS_BACK = 2
+
+
+def price_store(settings: Settings | None = None) -> PriceStore:
+    """Return the Parquet price store under FOOTNOTE_HOME."""
+    from tools.prices.store import PriceStore
+
+    return PriceStore((settings or get_settings()).prices_dir)
+
+
+def price_source(settings: Settings | None = None) -> CachedSource:
+    """Return the configured source: the store, plus Yahoo unless the price mode is local."""
+    from tools.prices.cached import CachedSource
+    from tools.prices.yahoo import YahooSource
+
+    settings = settings or get_settings()
+    live = (
+        None if settings.price_mode == "local" else YahooSource(deadline_s=settings.live_deadline_s)
+    )
+    return CachedSource(
+        price_store(settings), live, mode=settings.price_mode, deadline_s=settings.live_deadline_s
+    )
+
+
+def open_market(settings: Settings | None = None) -> Market:
+    """Return the `Market` service over the configured price source."""
+    from tools.market import Market
+
+    return Market(price_source(settings))
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Return the error types that mean "bad input or no data" (shown as a message, not a crash)."""
+    from tools.calendar import CalendarError
+    from tools.metrics import MetricError
+    from tools.prices.base import PriceError
+    from tools.symbols import SymbolError
+
+    return (PriceError, CalendarError, SymbolError, MetricError)
+
+
+def standard_metrics(
+    symbols: Sequence[str],
+    start: dt.date | str,
+    end: dt.date | str,
+    convention: str = "prev_close",
+    benchmark: str | None = None,
+    settings: Settings | None = None,
+) -> list[Figure]:
+    """Return the standard set of figures for each symbol over one window."""
+    market = open_market(settings)
+    figures: list[Figure] = []
+    for symbol in symbols:
+        figures.extend(market.standard_set(symbol, start, end, convention, benchmark))
+    return figures
+
+
+@dataclass(frozen=True)
+class StoredSymbol:
+    """What the store holds for one symbol."""
+
+    symbol: str
+    rows: int
+    first: dt.date
+    last: dt.date
+    providers: str
+
+
+def stored_prices(settings: Settings | None = None) -> list[StoredSymbol]:
+    """Return one line per stored symbol: rows, first and last session, providers."""
+    store = price_store(settings)
+    found = []
+    for symbol in store.symbols():
+        frame = store.load(symbol)
+        if frame.empty:
+            continue
+        providers = ", ".join(dict.fromkeys(frame["provider"].dropna().astype(str)))
+        found.append(
+            StoredSymbol(
+                symbol, len(frame), frame.index[0].date(), frame.index[-1].date(), providers
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One CSV file's import: its result, or the error that stopped it."""
+
+    path: Path
+    result: ImportResult | None
+    error: str | None
+
+
+def import_price_files(
+    paths: Sequence[Path],
+    symbol: str | None = None,
+    provider: str | None = None,
+    settings: Settings | None = None,
+) -> Iterator[FileOutcome]:
+    """Import CSV files (folders expand to their CSVs) into the store, one outcome per file."""
+    from tools.prices.base import PriceError
+    from tools.prices.csv_import import csv_files, import_csv
+
+    store = price_store(settings)
+    for path in csv_files(paths):
+        try:
+            yield FileOutcome(path, import_csv(store, path, symbol, provider), None)
+        except PriceError as exc:
+            yield FileOutcome(path, None, str(exc))
+
+
+def count_price_files(paths: Sequence[Path]) -> int:
+    """Return how many CSV files `paths` name (folders expand)."""
+    from tools.prices.csv_import import csv_files
+
+    return len(csv_files(paths))
+
+
+@dataclass(frozen=True)
+class UpdateOutcome:
+    """One symbol's live update: rows now stored, or the error."""
+
+    symbol: str
+    rows: int
+    last: dt.date | None
+    error: str | None
+
+
+def update_prices(
+    symbols: Sequence[str], settings: Settings | None = None
+) -> Iterator[UpdateOutcome]:
+    """Fetch each symbol from Yahoo (from its last stored session on) into the store."""
+    from tools import calendar
+    from tools.prices.base import PriceError
+    from tools.prices.yahoo import YahooSource
+    from tools.symbols import SymbolError, resolve_symbol
+
+    settings = settings or get_settings()
+    store = price_store(settings)
+    live = YahooSource(deadline_s=settings.live_deadline_s)
+    today = calendar.today()
+    for text in symbols:
+        try:
+            symbol = resolve_symbol(text)
+            last = store.last_session(symbol)
+            start = last or today.replace(year=today.year - UPDATE_YEARS_BACK)
+            history = live.history(symbol, start, today)
+            saved = store.save(
+                symbol,
+                history.frame,
+                history.provider,
+                history.fetched_at or dt.datetime.now(dt.UTC),
+            )
+            yield UpdateOutcome(symbol, saved.total, store.last_session(symbol), None)
+        except (SymbolError, PriceError) as exc:
+            yield UpdateOutcome(text, 0, None, str(exc))
+
+
+def import_demo_prices(settings: Settings | None = None) -> Iterator[str]:
+    """Fill an empty price store from the shared demo CSVs; do nothing when it holds data."""
+    settings = settings or get_settings()
+    store = price_store(settings)
+    if not store.is_empty():
+        yield f"Prices: {len(store.symbols())} symbols already stored."
+        return
+    shared = settings.shared_prices
+    if shared is None:
+        yield "Prices: store empty and no demo CSVs found; import some with `footnote prices import`."
+        return
+    folders = [shared / name for name in DEMO_FOLDERS if (shared / name).is_dir()]
+    folders += sorted(p for p in shared.iterdir() if p.is_dir() and p not in folders)
+    imported, failed = 0, 0
+    for folder in folders:
+        for outcome in import_price_files([folder], provider=DEMO_PROVIDER, settings=settings):
+            imported += outcome.result is not None
+            failed += outcome.error is not None
+    yield (
+        f"Prices: imported {imported} demo CSV files from {shared}"
+        + (f" ({failed} could not be read)" if failed else "")
+        + "."
+    )

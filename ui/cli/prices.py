@@ -1,0 +1,102 @@
+"""`footnote prices import|update|list`: fill and inspect the local price store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ui.cli.app import app, console, err_console
+
+prices_app = typer.Typer(help="Fill and inspect the local price store.", no_args_is_help=True)
+app.add_typer(prices_app, name="prices")
+
+
+@prices_app.command("import")
+def import_(
+    paths: list[Path] = typer.Argument(..., help="CSV files or folders of CSV files."),
+    symbol: str | None = typer.Option(
+        None, "--symbol", help="Symbol for a single file (default: from the file name)."
+    ),
+) -> None:
+    """Import daily price CSVs (yfinance's layout or Date,Open,High,Low,Close,Volume)."""
+    from rich.progress import Progress
+
+    from assistant.market import count_price_files, import_price_files, user_errors
+
+    try:
+        total = count_price_files(paths)
+    except user_errors() as exc:
+        err_console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from None
+    if symbol and total > 1:
+        err_console.print("[red]--symbol names one file's symbol; give exactly one file.[/red]")
+        raise typer.Exit(2)
+    failed = 0
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("Importing", total=total)
+        for outcome in import_price_files(paths, symbol):
+            progress.advance(task)
+            name = outcome.path.name
+            if outcome.result is None:
+                failed += 1
+                console.print(f"[red]✗ {name}[/red]: {escape(str(outcome.error))}")
+                continue
+            prices, saved = outcome.result.prices, outcome.result.saved
+            console.print(
+                f"[green]✓ {name}[/green] → {saved.symbol}: {len(prices.frame)} rows read "
+                f"({prices.layout} layout), {saved.added} new, {saved.replaced} replaced, "
+                f"{saved.total} stored"
+            )
+            for row in prices.rejected:
+                console.print(
+                    f"  [yellow]rejected[/yellow] line {row.line} ({row.date}): {row.reason}"
+                )
+            for warning in prices.warnings:
+                console.print(f"  [yellow]warning[/yellow]: {escape(warning)}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@prices_app.command()
+def update(symbols: list[str] = typer.Argument(..., help="Symbols to fetch from Yahoo.")) -> None:
+    """Fetch daily prices from Yahoo Finance into the store (from the last stored session on)."""
+    from assistant.market import update_prices
+    from assistant.settings import get_settings
+
+    if get_settings().price_mode == "local":
+        err_console.print(
+            "[red]Price mode is local: live updates are off.[/red] "
+            "Set FOOTNOTE_PRICE_MODE=auto (or live) to fetch from Yahoo."
+        )
+        raise typer.Exit(2)
+    failed = 0
+    for outcome in update_prices(symbols):
+        if outcome.error:
+            failed += 1
+            console.print(f"[red]✗ {outcome.symbol}[/red]: {escape(str(outcome.error))}")
+        else:
+            console.print(
+                f"[green]✓ {outcome.symbol}[/green]: {outcome.rows} rows stored, last {outcome.last}"
+            )
+    if failed:
+        raise typer.Exit(1)
+
+
+@prices_app.command("list")
+def list_() -> None:
+    """List the stored symbols with their first and last sessions."""
+    from assistant.market import stored_prices
+
+    stored = stored_prices()
+    if not stored:
+        console.print("The price store is empty: `footnote prices import PATH` fills it.")
+        return
+    table = Table(title="Stored prices")
+    for column in ("symbol", "rows", "first", "last", "provider"):
+        table.add_column(column)
+    for item in stored:
+        table.add_row(item.symbol, str(item.rows), str(item.first), str(item.last), item.providers)
+    console.print(table)
