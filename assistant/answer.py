@@ -49,10 +49,10 @@ def footer(language: Lang, provider: str | None, as_of: date | None, hypothetica
         if hypothetical:
             text += "涉及未来的内容均为假设，不代表实际结果。"
         return text
-    text = "AI-generated; for information only, not investment advice. " + data
+    parts = ["AI-generated; for information only, not investment advice.", data]
     if hypothetical:
-        text += " Anything about the future here is hypothetical, not a prediction of results."
-    return text.strip()
+        parts.append("Anything about the future here is hypothetical, not a prediction of results.")
+    return " ".join(p for p in parts if p)
 
 
 @dataclass

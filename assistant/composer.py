@@ -25,7 +25,7 @@ from tools.prices.base import PriceError
 from tools.symbols import symbol_name
 
 DEFAULT_BENCHMARK = "^GSPC"
-_SENTENCE = re.compile(r"[^。！？；.!?\n]+[。！？；.!?]?")
+_SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?])|(?<=\.)\s+|\n+")
 
 KNOWLEDGE_QUERIES: dict[str, dict[Lang, str]] = {
     "drivers": {"en": "what drove the rally: Fed rate cut expectations, January effect, earnings growth, valuation", "zh": "反弹的驱动因素 美联储降息预期 一月效应 盈利增长 估值"},
@@ -82,13 +82,15 @@ class OfflineComposer:
         try:
             if route.intent == "compound":
                 out = self._compound(route, ledger)
+            elif route.premise is not None and route.symbols:
+                out = self._premise(route, ledger, ref)
             elif route.intent in METRIC_INTENTS:
                 out = self._metric(route, ledger, ref)
             elif route.intent in KNOWLEDGE_INTENTS:
                 out = self._knowledge(route, question, ledger, ref, news)
             else:
                 out = Composed(text("unknown", lang))
-        except PriceError as exc:
+        except (PriceError, ValueError) as exc:  # ValueError: symbol, calendar and metric errors
             out = Composed(text("data_error", lang, message=str(exc)))
         group = (
             "metric" if route.intent in METRIC_INTENTS else "knowledge" if route.intent in KNOWLEDGE_INTENTS else "other"
@@ -181,7 +183,10 @@ class OfflineComposer:
         self, symbols: list[str], start: date, end: date, lang: Lang, ledger: Ledger, explicit: bool
     ) -> list[str]:
         lines = []
-        figs = _figures(self.market.relative_performance(symbols, start, end, "prev_close"))
+        if len(symbols) > 1:
+            figs = _figures(self.market.relative_performance(symbols, start, end, "prev_close"))
+        else:
+            figs = _figures(self.market.period_return(symbols[0], start, end, "prev_close"))
         returns = [f for f in figs if f.metric == "return"]
         for s in symbols:
             ret = next((f for f in returns if f.symbol == s), None)
@@ -361,9 +366,11 @@ class OfflineComposer:
         head = text_head(intent, lang, route.person)
         lines = [head]
         for passage in hits:
-            sentence = _quote(passage, lang)
-            if sentence:
-                lines.append(f"- {sentence} [{ledger.add_passage(passage)}]")
+            sentences = _quote(passage, lang)
+            if sentences:
+                n = ledger.add_passage(passage)
+                joiner = " " if lang == "en" else ""
+                lines.append("- " + joiner.join(f"{s} [{n}]" for s in sentences))
         hypothetical = intent in ("sustainability", "opportunities", "views", "experts", "signals")
         if intent in ("signals", "sustainability") and route.symbols[:1] != []:
             lines += self._live_status(route.symbols[0], ref, lang, ledger)
@@ -393,13 +400,13 @@ def text_head(intent: str, lang: Lang, person: str | None) -> str:
     return str(heads[intent][lang]).format(person=person or "")
 
 
-def _quote(passage: Passage, lang: Lang, limit: int = 2) -> str:
+def _quote(passage: Passage, lang: Lang, limit: int = 2) -> list[str]:
     """The first sentences of a passage, cleaned, without its own citation markers."""
     body, _ = strip_instructions(passage.text)
-    body = re.sub(r"\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\]", "", body)
-    sentences = [s.strip() for s in _SENTENCE.findall(body) if len(s.strip()) > 3]
-    quoted = " ".join(sentences[:limit]) if lang == "en" else "".join(sentences[:limit])
+    body = re.sub(r"\s*\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\]", "", body)
+    sentences = [s.strip() for s in _SENTENCE_BREAK.split(body) if s and len(s.strip()) > 3]
     if passage.kind == "source" and passage.source is not None:
         who = ", ".join(x for x in (passage.source.person, passage.source.publisher) if x)
-        quoted = f"{who}: {passage.source.summary or quoted}"
-    return quoted.strip()
+        summary, _ = strip_instructions(passage.source.summary or " ".join(sentences[:limit]))
+        return [f"{who}: {summary}".strip()] if summary else []
+    return sentences[:limit]

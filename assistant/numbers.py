@@ -23,7 +23,8 @@ _MASKS = [
     r"纳斯达克\s?100",
     r"道琼斯\s?30",
     # dates
-    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b",
+    r"(?<!\d)\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)",
+    r"(?<!\d)\d{4}-\d{2}(?![\d.])",
     r"\d{4}\s?年\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?[日号])?",
     r"\d{1,2}\s?月\s?\d{1,2}\s?[日号]",
     r"\d{4}\s?年",
@@ -31,6 +32,7 @@ _MASKS = [
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?",
     r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:,?\s+\d{4})?",
     r"\b(?:q[1-4]|h[12]|fy)\s?'?\d{2,4}\b",
+    r"√\s?\d+|sqrt\(\d+\)",
     # citation markers
     r"\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\]",
     # window lengths and other durations

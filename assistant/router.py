@@ -150,7 +150,7 @@ class Router:
         window = parse_window(question, ref)
         if intent is None and symbols and not previous:
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
-        day = single_day(question, ref) if intent in ("close_on", "quote", None) else None
+        day = single_day(question, ref) if intent in ("close_on", "quote", "sectors", None) else None
         route = Route(intent or "unknown", symbols, window, day, language, person=person)
 
         if intent == "compound" and (m := _COMPOUND.search(question)):

@@ -148,15 +148,16 @@ class Assistant:
         """The as-of session: the last one before the news date, or the latest with data."""
         if news is not None and news.published:
             return nyse.previous_session(news.published)
-        symbol = symbols[0] if symbols else "^GSPC"
-        try:
-            figs = self.market.quote(symbol)
+        for symbol in dict.fromkeys([*symbols, "^GSPC", "^RUT"]):
+            try:
+                figs = self.market.quote(symbol)
+            except (PriceError, ValueError):
+                continue
             first = figs[0] if isinstance(figs, list) else figs
             if first.as_of:
                 return first.as_of  # type: ignore[no-any-return]
-        except PriceError:
-            pass
-        return nyse.session_on_or_before(date.today() - timedelta(days=1))
+        today = getattr(self.market, "_today", date.today)()
+        return nyse.session_on_or_before(today - timedelta(days=1))
 
     def _finish_simple(self, body: str, lang: Lang, thread_id: str | None, question: str | None) -> Iterator[Event]:
         ledger = Ledger()

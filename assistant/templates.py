@@ -68,7 +68,7 @@ T: dict[str, dict[Lang, str]] = {
         "en": "Sector ETFs on {day}, ranked by day change:",
         "zh": "{day}各板块ETF按当日涨跌幅排序：",
     },
-    "sector_line": {"en": "- {name} ({symbol}): {chg} [{n}]", "zh": "- {name}（{symbol}）：{chg}[{n}]"},
+    "sector_line": {"en": "- {name}: {chg} [{n}]", "zh": "- {name}：{chg}[{n}]"},
     "quote": {
         "en": "{name} closed at {close} on {day} [{n}], a day change of {chg} [{m}].",
         "zh": "{name}在{day}收于{close}[{n}]，当日涨跌幅{chg}[{m}]。",

@@ -213,7 +213,7 @@ def verify(
                     "wrong_passage" if check.reason.startswith("matches") else "unsupported_number"
                 )
                 result.findings.append(Finding(kind, mention.raw, check.reason))
-        if _CLOSE_WORDS.search(sentence):
+        if mentions and _CLOSE_WORDS.search(sentence):
             for day in find_dates(sentence, default_year):
                 if day <= date.today() and not is_session(day):
                     result.findings.append(
