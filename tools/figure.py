@@ -27,7 +27,8 @@ METRICS = frozenset(
         "day_change",
         "sector_change",
         "spread",
-        "compound_return",
+        "compound_growth",
+        "simple_growth",
     }
 )
 
