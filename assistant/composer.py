@@ -115,7 +115,9 @@ class OfflineComposer:
         end = ref
         start = ref - timedelta(days=30)
         if route.window is not None:
-            end = min(route.window.end or ref, ref)
+            # An end the user wrote out is honoured even past the reference day (the news
+            # date); the answer then says it used later data.
+            end = route.window.end or ref
             start = route.window.start or start
         if start > end:
             start = end - timedelta(days=30)
