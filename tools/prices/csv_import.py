@@ -123,9 +123,11 @@ def _problems(dates: pd.Series, numbers: pd.DataFrame) -> pd.Series:
     prices = numbers[["Open", "High", "Low", "Close"]]
     high, low = prices["High"], prices["Low"]
     known = dates.dropna()
+    first = max(known.min().date(), calendar.FIRST_DAY) if not known.empty else None
+    last = min(known.max().date(), calendar.today()) if not known.empty else None
     sessions = (
-        calendar.sessions_between(max(known.min().date(), calendar.FIRST_DAY), known.max().date())
-        if not known.empty and known.max().date() >= calendar.FIRST_DAY
+        calendar.sessions_between(first, last)
+        if first and last and first <= last
         else pd.DatetimeIndex([])
     )
     top, bottom = prices[["Open", "Close"]].max(axis=1), prices[["Open", "Close"]].min(axis=1)
@@ -211,7 +213,7 @@ def read_price_csv(path: Path, symbol: str | None = None) -> CsvPrices:
         zero = volume.index[volume == 0]
         warnings.append(
             f"{len(zero)} row(s) with Volume 0 look like intraday snapshots, not final closes: "
-            f"{_listed(zero.date)}."
+            f"{_listed(zero.date[::-1])} (newest first)."
         )
     return CsvPrices(path, resolved, layout, frame, tuple(rejected), tuple(warnings))
 

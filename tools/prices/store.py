@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from tools.prices.base import (
+    INDEX_NAME,
     OHLCV,
     BadRequest,
     NoData,
@@ -70,7 +71,9 @@ class PriceStore:
             frame["provider"] = pd.Series(dtype="string")
             frame["fetched_at"] = pd.Series(dtype="datetime64[us, UTC]")
             return frame
-        return pd.read_parquet(path, engine="pyarrow")
+        frame = pd.read_parquet(path, engine="pyarrow")
+        frame.index = pd.DatetimeIndex(frame.index).astype("datetime64[ns]").rename(INDEX_NAME)
+        return frame
 
     def last_session(self, symbol: str) -> dt.date | None:
         """Return the last stored session of a symbol, or None."""

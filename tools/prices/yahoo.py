@@ -160,7 +160,8 @@ class YahooSource:
             except Exception as exc:
                 error = _translate(exc, symbol)
                 pause = self.backoff_s * 2**attempt
-                if not isinstance(error, RateLimited) or time.monotonic() + pause >= give_up_at:
+                last_try = attempt == self.retries or time.monotonic() + pause >= give_up_at
+                if not isinstance(error, RateLimited) or last_try:
                     raise error from None
                 time.sleep(pause)
                 continue
