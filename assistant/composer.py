@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from assistant.dates import find_dates
 from assistant.guard import strip_instructions
+from assistant.numbers import extract_numbers
+from assistant.verifier import CLOSE_WORDS as _CLOSE_WORDS
 from assistant.language import Lang
 from assistant.ledger import Ledger
 from assistant.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
@@ -22,7 +25,7 @@ from knowledge.passage import Passage
 from tools import calendar as nyse
 from tools.figure import Figure
 from tools.prices.base import PriceError
-from tools.symbols import symbol_name
+from tools.symbols import find_symbols, symbol_name
 
 DEFAULT_BENCHMARK = "^GSPC"
 _SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?])|(?<=\.)\s+|\n+")
@@ -263,7 +266,31 @@ class OfflineComposer:
                 text("quote", lang, name=name, close=close.display(lang), day=close.end or close.as_of,
                      chg=chg.display(lang), n=ledger.add_figure(close), m=ledger.add_figure(chg))
             )
+            lines += self._close_conflicts(symbol, close, lang, ledger)
         return lines
+
+    def _close_conflicts(self, symbol: str, close: Figure, lang: Lang, ledger: Ledger) -> list[str]:
+        """Stored documents that give another close for the same day: show them, keep the data."""
+        day = close.end
+        if day is None:
+            return []
+        hits: list[Passage] = self.library.search(f"{symbol_name(symbol, 'en')} close {day}", k=5)
+        lines: list[str] = []
+        for passage in hits:
+            body, _ = strip_instructions(passage.text)
+            for sentence in _SENTENCE_BREAK.split(body):
+                if not sentence or not _CLOSE_WORDS.search(sentence) or symbol not in find_symbols(sentence):
+                    continue
+                if day not in find_dates(sentence, day.year):
+                    continue
+                for m in extract_numbers(sentence):
+                    near = 0.5 * close.value <= abs(m.value) <= 1.5 * close.value
+                    if m.unit in ("points", "usd", "plain") and near and abs(m.value - close.value) > m.tolerance:
+                        lines.append(
+                            text("conflict", lang, claimed=m.raw, p=ledger.add_passage(passage),
+                                 close=close.display(lang), n=ledger.add_figure(close))
+                        )
+        return lines[:2]
 
     def _sectors(self, route: Route, ledger: Ledger, ref: date) -> Composed:
         lang = route.language

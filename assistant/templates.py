@@ -73,6 +73,10 @@ T: dict[str, dict[Lang, str]] = {
         "en": "{name} closed at {close} on {day} [{n}], a day change of {chg} [{m}].",
         "zh": "{name}在{day}收于{close}[{n}]，当日涨跌幅{chg}[{m}]。",
     },
+    "conflict": {
+        "en": "A stored document gives {claimed} for this close [{p}], but the market data say {close} [{n}]; the computed value is the one used here.",
+        "zh": "已存储的某份文档给出的收盘价为{claimed}[{p}]，但行情数据为{close}[{n}]；此处以计算值为准。",
+    },
     "closed_day": {
         "en": "The market was closed on {day} ({why}); the previous session was {prev}.",
         "zh": "{day}美股休市（{why}），上一个交易日是{prev}。",

@@ -18,7 +18,7 @@ from tools.figure import Figure
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?])|(?<=[.;])(?=\s|$)|\n+")
-_CLOSE_WORDS = re.compile(r"(?i)\b(?:close[sd]?|closing)\b|收于|收盘|收报|收在")
+CLOSE_WORDS = re.compile(r"(?i)\b(?:close[sd]?|closing)\b|收于|收盘|收报|收在")
 
 _PRICE_LIKE = {"points", "usd", "plain"}
 _FIGURE_UNITS: dict[str, set[str]] = {
@@ -30,6 +30,7 @@ _FIGURE_UNITS: dict[str, set[str]] = {
 
 FindingKind = Literal[
     "unsupported_number",
+    "conflicts_with_data",
     "wrong_passage",
     "unresolved_citation",
     "uncited_sentence",
@@ -207,13 +208,19 @@ def verify(
                 )
                 continue
             check = _check(mention, sentence, offset, cites, ledger, passages)
+            conflict = _conflicting_close(mention, sentence, ledger, default_year)
+            if conflict is not None:
+                check = NumberCheck(check.raw, check.start, check.end, check.sentence, None, conflict)
+                result.checks.append(check)
+                result.findings.append(Finding("conflicts_with_data", mention.raw, conflict))
+                continue
             result.checks.append(check)
             if check.supported_by is None:
                 kind: FindingKind = (
                     "wrong_passage" if check.reason.startswith("matches") else "unsupported_number"
                 )
                 result.findings.append(Finding(kind, mention.raw, check.reason))
-        if mentions and _CLOSE_WORDS.search(sentence):
+        if mentions and CLOSE_WORDS.search(sentence):
             for day in find_dates(sentence, default_year):
                 if day <= date.today() and not is_session(day):
                     result.findings.append(
@@ -226,6 +233,22 @@ def verify(
     result.numbers_total = len(result.checks)
     result.numbers_verified = sum(1 for c in result.checks if c.supported_by is not None)
     return result
+
+
+def _conflicting_close(mention: Mention, sentence: str, ledger: Ledger, year: int) -> str | None:
+    """A close claimed for a day whose computed close says otherwise: the data win."""
+    if mention.unit not in _PRICE_LIKE or not CLOSE_WORDS.search(sentence):
+        return None
+    days = set(find_dates(sentence, year))
+    for citation in ledger.entries:
+        f = citation.figure
+        if f is None or f.metric != "last_close" or f.end not in days:
+            continue
+        if _matches_figure(mention, f):
+            return None
+        if 0.5 * abs(f.value) <= abs(mention.value) <= 1.5 * abs(f.value):
+            return f"conflicts with the computed close {f.display()} [{citation.n}] for {f.end}"
+    return None
 
 
 def _check(
@@ -264,6 +287,9 @@ def mark_unsupported(text: str, verification: Verification, language: str = "en"
     """Flag each unsupported number in the text so a reader sees it was not verified."""
     tag = "（未核实）" if language == "zh" else " (unverified)"
     out = text
+    for finding in verification.findings:
+        if finding.kind == "unresolved_citation":
+            out = out.replace(finding.text, finding.text + ("（无此来源）" if language == "zh" else " (no such source)"))
     for check in sorted(
         (c for c in verification.checks if c.supported_by is None),
         key=lambda c: c.start,
