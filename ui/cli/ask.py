@@ -54,7 +54,9 @@ def ask(
 
 @app.command()
 def chat(
-    news: str | None = typer.Option(None, "--news", help="Bind the conversation to a news item id."),
+    news: str | None = typer.Option(
+        None, "--news", help="Bind the conversation to a news item id."
+    ),
     thread: str | None = typer.Option(None, "--thread", help="Continue a thread by id."),
     lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
 ) -> None:
@@ -62,7 +64,9 @@ def chat(
     from assistant import open_assistant
 
     assistant = open_assistant()
-    console.print(f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves.")
+    console.print(
+        f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves."
+    )
     thread_id = thread
     while True:
         try:
