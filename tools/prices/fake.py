@@ -36,6 +36,11 @@ class FakeSource:
         self.fetched_at = fetched_at
         self.calls: list[tuple[str, dt.date, dt.date]] = []
 
+    def last_session(self, symbol: str) -> dt.date | None:
+        """Return the last held session of a symbol, or None (as the cached source does)."""
+        frame = self._frames.get(symbol)
+        return None if frame is None else last_session(frame)
+
     def history(self, symbol: str, start: dt.date, end: dt.date) -> PriceHistory:
         """Return the held rows from `start` to `end`."""
         self.calls.append((symbol, start, end))
