@@ -92,21 +92,25 @@ _ABBREVIATIONS = {
     "no", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
     "dec", "approx", "est", "fig",
 }  # fmt: skip
-# A sentence ends after 。！？ (or their NFKC forms !?;), optionally followed by citation markers,
-# when what follows is a space, a CJK character or the end; a period needs a space or CJK after it.
+# A sentence ends after 。！？； or, once NFKC has made them ASCII, after ! ? ; next to Chinese; an
+# English sentence ends at . ! ? followed by a space or the end (a semicolon does not end one).
+# Citation markers right after the end stay with the sentence.
+_CJK_CHAR = "[\u3400-\u9fff]"
 _END = re.compile(
-    r"(?:[。！？；]|[.!?;](?=(?:\[\d{1,3}\])*(?:\s|$|[\u3400-\u9fff])))(?:\[\d{1,3}\])*"
+    r"(?:[。！？；]"
+    rf"|(?<={_CJK_CHAR})[!?;]|[!?;](?={_CJK_CHAR})"
+    rf"|[.!?](?=(?:\[\d{{1,3}}\])*(?:\s|$|{_CJK_CHAR})))"
+    r"(?:\[\d{1,3}\])*"
 )
 _LEADING_CITES = re.compile(r"^((?:\s*\[\d{1,3}\])+)")
 
 
 def _ends_with_abbreviation(piece: str) -> bool:
     body = re.sub(r"(?:\[\d{1,3}\])+$", "", piece)
-    if not body.endswith("."):
+    match = re.search(r"((?:[A-Za-z]\.)*[A-Za-z]+)\.$", body)
+    if not match:
         return False
-    head = body[:-1].strip()
-    word = head.rsplit(None, 1)[-1] if head else ""
-    word = word.lstrip("(\"'“")
+    word = match.group(1)
     return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word)) or word.lower() in _ABBREVIATIONS
 
 
