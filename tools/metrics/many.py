@@ -73,6 +73,17 @@ def _returns(close: np.ndarray) -> np.ndarray:
 def _beta_correlation(mine: np.ndarray, bench: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return beta and correlation per column on the rows where both returns exist."""
     both = np.isfinite(mine) & np.isfinite(bench[:, None])
+    if both.all():  # the common case: one matrix-vector product does the covariances
+        n = len(bench)
+        dx = bench - bench.mean()
+        dy = mine - mine.mean(axis=0)
+        cov, var_x = dx @ dy, float(dx @ dx)
+        var_y = np.einsum("ij,ij->j", dy, dy)
+        if n < 2 or var_x <= 0:
+            nothing = np.full(mine.shape[1], np.nan)
+            return nothing, nothing.copy()
+        corr = np.where(var_y > 0, cov / np.sqrt(var_x * np.where(var_y > 0, var_y, 1.0)), np.nan)
+        return cov / var_x, corr
     count = both.sum(axis=0)
     x = np.where(both, bench[:, None], 0.0)
     y = np.where(both, mine, 0.0)
@@ -120,8 +131,16 @@ def standard_set_many(
             base = close[first]
 
         returns = _returns(window_close)
-        daily_vol = np.nanstd(returns, axis=0, ddof=ddof)
-        daily_vol = np.where(np.isfinite(returns).sum(axis=0) > ddof, daily_vol, np.nan)
+        finite = np.isfinite(returns)
+        if finite.all():
+            daily_vol = (
+                returns.std(axis=0, ddof=ddof)
+                if len(returns) > ddof
+                else np.full(returns.shape[1], np.nan)
+            )
+        else:
+            daily_vol = np.nanstd(returns, axis=0, ddof=ddof)
+            daily_vol = np.where(finite.sum(axis=0) > ddof, daily_vol, np.nan)
 
         sma = np.nanmean(close[max(0, stop - sma_window) : stop], axis=0)
         if stop < sma_window:
