@@ -73,15 +73,30 @@ def secret_values() -> list[str]:
     return [v for n in names if (v := os.environ.get(n, "")) and len(v) >= 8]
 
 
+_ENV_ASSIGNMENT = re.compile(
+    r"""(?:['"]?\b[A-Z][A-Z0-9_]{2,}['"]?\s*[:=]\s*(?:'[^'\n]*'|"[^"\n]*"|[^\s,}'"]+))"""
+)
+_SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|AUTH", re.IGNORECASE)
+
+
+def _environment_values() -> list[str]:
+    """Values of environment variables whose names say they are secret."""
+    return [v for k, v in os.environ.items() if _SECRET_NAME.search(k) and len(v) >= 6]
+
+
 def sanitize_output(text: str) -> str:
-    """Drop images and links to outside hosts, raw HTML, and anything that looks like a key."""
+    """Drop images and links to outside hosts, raw HTML, environment dumps and anything that
+    looks like a key."""
+    if len(_ENV_ASSIGNMENT.findall(text)) >= 3:
+        text = _ENV_ASSIGNMENT.sub("[environment data removed]", text)
+        text = re.sub(r"(?:\[environment data removed\][\s,;{}]*){2,}", "[environment data removed] ", text)
     text = _MD_IMAGE.sub(lambda m: f"[image removed: {m.group(1) or 'untrusted'}]", text)
     text = _MD_LINK.sub(
         lambda m: m.group(0) if host_allowed(m.group(2)) else m.group(1), text
     )
     text = _HTML_TAG.sub("", text)
     text = _BARE_URL.sub(lambda m: m.group(0) if host_allowed(m.group(0)) else "[link removed]", text)
-    for secret in secret_values():
+    for secret in {*secret_values(), *_environment_values()}:
         text = text.replace(secret, "[redacted]")
     return _KEYLIKE.sub("[redacted]", text)
 

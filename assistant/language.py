@@ -14,10 +14,29 @@ _NEUTRAL = {"rut", "spx", "gspc", "ixic", "dji", "djia", "vix", "iwm", "spy", "q
             "nasdaq", "dow", "etf", "ai", "fed", "sma", "ytd", "pe", "eps", "gdp", "cpi", "usd"}
 
 
+_FIRST_SENTENCE = re.compile(r"^.*?(?:[?!。！？]|\.(?=\s)|$)", re.DOTALL)
+
+
 def detect_language(text: str, default: Lang = "en") -> Lang:
-    """`zh` when Chinese characters carry the question, `en` when English words do."""
+    """The language of the question's first sentence, or of the whole text when that is too short.
+
+    The first sentence decides so that a foreign-language passage pasted or smuggled after the
+    question does not switch the answer's language.
+    """
+    first = _FIRST_SENTENCE.match(text.strip())
+    head = first.group(0) if first else ""
+    if len(_CJK.findall(head)) >= 3 or len(_words(head)) >= 3:
+        return _detect(head, default)
+    return _detect(text, default)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text) if w.lower() not in _NEUTRAL and not w.isupper()]
+
+
+def _detect(text: str, default: Lang) -> Lang:
     cjk = len(_CJK.findall(text))
-    words = [w for w in _WORD.findall(text) if w.lower() not in _NEUTRAL and not w.isupper()]
+    words = _words(text)
     if cjk == 0 and not words:
         return default
     # One Chinese character weighs about half an English word.

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from assistant.guard import sanitize_output, strip_instructions
 from knowledge.passage import Passage
 from tools.figure import Figure
 
@@ -65,7 +66,13 @@ class Ledger:
         return self._add(key, Citation(len(self.entries) + 1, "figure", figure=figure))
 
     def add_passage(self, passage: Passage) -> int:
-        """Number `passage` (once) and return its citation number."""
+        """Number `passage` (once) and return its citation number.
+
+        The ledger keeps the passage as the reader and the model may see it: instruction-like
+        sentences, invisible characters and outside links removed.
+        """
+        body, _ = strip_instructions(passage.text)
+        passage = passage.model_copy(update={"text": sanitize_output(body)})
         return self._add(
             f"p:{passage.chunk_id}", Citation(len(self.entries) + 1, "passage", passage=passage)
         )
