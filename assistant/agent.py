@@ -14,7 +14,13 @@ from langchain.agents.middleware import AgentMiddleware, ModelCallLimitMiddlewar
 from langchain.agents.middleware.types import hook_config
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolMessage,
+)
 from langchain_core.outputs import LLMResult
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
@@ -60,7 +66,7 @@ class TurnUsage(BaseCallbackHandler):
                 self.usage.output_tokens += int(meta.get("output_tokens", 0))
 
 
-class TurnBudgetMiddleware(AgentMiddleware):  # type: ignore[type-arg]
+class TurnBudgetMiddleware(AgentMiddleware):
     """Stop the agent cleanly before a model call that the turn's token or time budget forbids."""
 
     def __init__(self, budget: Budget, counter: TurnUsage, started: float) -> None:
@@ -200,7 +206,9 @@ class Toolbox:
             self.events.append({"type": "passage", "n": n, "passage": p})
             source = p.source.label() if p.source is not None else "the document itself"
             note = f" ({removed} instruction-like sentence(s) removed)" if removed else ""
-            blocks.append(f"<<<DATA [{n}] {p.title} — {p.section}; source: {source}{note}\n{body}\nDATA>>>")
+            blocks.append(
+                f"<<<DATA [{n}] {p.title} — {p.section}; source: {source}{note}\n{body}\nDATA>>>"
+            )
         return "\n".join(blocks) if blocks else "nothing found"
 
     def _guarded(self, call: Any) -> str:
@@ -218,44 +226,116 @@ class Toolbox:
             return resolve_symbol(text)
 
         specs: list[tuple[str, str, type[BaseModel], Any]] = [
-            ("period_return", "Return of one symbol over a window, with an explicit convention.", ReturnArgs,
-             lambda symbol, start, end, convention="prev_close": self._figures(
-                 [m.period_return(sym(symbol), start, end, convention), m.change_points(sym(symbol), start, end, convention)])),
-            ("compare_performance", "Returns of several symbols over one window and their spreads in percentage points.", CompareArgs,
-             lambda symbols, start, end, convention="prev_close": self._figures(
-                 m.relative_performance([sym(s) for s in symbols], start, end, convention))),
-            ("volatility", "Daily and annualised volatility of daily close-to-close returns (ddof=1).", WindowArgs,
-             lambda symbol, start, end: self._figures(m.volatility(sym(symbol), start, end))),
-            ("moving_average", "Simple moving average at a session and the close's distance from it in %.", AtArgs,
-             lambda symbol, at, window=20: self._figures(m.sma(sym(symbol), at, window))),
-            ("range_52w", "52-week high and low (intraday or closing basis) with the sessions they occurred.", RangeArgs,
-             lambda symbol, at, basis="intraday": self._figures(m.range_52w(sym(symbol), at, basis=basis))),
-            ("max_drawdown", "Largest peak-to-trough fall in a window with its sessions.", WindowArgs,
-             lambda symbol, start, end: self._figures(m.max_drawdown(sym(symbol), start, end))),
-            ("beta", "Beta and correlation of a symbol against a benchmark on common sessions.", BetaArgs,
-             lambda symbol, start, end, benchmark="^GSPC": self._figures(m.beta(sym(symbol), sym(benchmark), start, end))),
-            ("sector_performance", "Day change of the eleven SPDR sector ETFs on one session, ranked.", SectorArgs,
-             lambda day: self._figures(m.sector_performance(day))),
-            ("quote", "Close and day change of a symbol on a session (the latest when day is the as-of session).", DayArgs,
-             lambda symbol, day: self._figures(m.quote(sym(symbol), on=day))),
-            ("close_on", "The close on a given day; a non-session day gives the previous session's close and says so.", DayArgs,
-             lambda symbol, day: self._figures(m.close_on(sym(symbol), day))),
-            ("compound_growth", "Compound a rate per period over many periods (e.g. 2% a month for 12 months).", CompoundArgs,
-             lambda rate_percent, periods: self._figures(list(_compound(rate_percent, periods)))),
-            ("search_knowledge", "Search the stored analyses and their cited sources (any language).", SearchArgs,
-             lambda query, k=4: self._passages(self.library.search(query, k=k))),
-            ("news_item", "The news item this conversation is about: title, date, tickers, sections and sources.", EmptyArgs,
-             lambda: self._news()),
-            ("resolve_symbol", "Turn a name or ticker (English or Chinese) into the data symbol.", SymbolArgs,
-             lambda text: f"{text} -> {resolve_symbol(text)}"),
-            ("trading_calendar", "Whether a day was an NYSE session, and the sessions around it.", CalendarArgs,
-             lambda day: _calendar_line(day)),
+            (
+                "period_return",
+                "Return of one symbol over a window, with an explicit convention.",
+                ReturnArgs,
+                lambda symbol, start, end, convention="prev_close": self._figures(
+                    [
+                        m.period_return(sym(symbol), start, end, convention),
+                        m.change_points(sym(symbol), start, end, convention),
+                    ]
+                ),
+            ),
+            (
+                "compare_performance",
+                "Returns of several symbols over one window and their spreads in percentage points.",
+                CompareArgs,
+                lambda symbols, start, end, convention="prev_close": self._figures(
+                    m.relative_performance([sym(s) for s in symbols], start, end, convention)
+                ),
+            ),
+            (
+                "volatility",
+                "Daily and annualised volatility of daily close-to-close returns (ddof=1).",
+                WindowArgs,
+                lambda symbol, start, end: self._figures(m.volatility(sym(symbol), start, end)),
+            ),
+            (
+                "moving_average",
+                "Simple moving average at a session and the close's distance from it in %.",
+                AtArgs,
+                lambda symbol, at, window=20: self._figures(m.sma(sym(symbol), at, window)),
+            ),
+            (
+                "range_52w",
+                "52-week high and low (intraday or closing basis) with the sessions they occurred.",
+                RangeArgs,
+                lambda symbol, at, basis="intraday": self._figures(
+                    m.range_52w(sym(symbol), at, basis=basis)
+                ),
+            ),
+            (
+                "max_drawdown",
+                "Largest peak-to-trough fall in a window with its sessions.",
+                WindowArgs,
+                lambda symbol, start, end: self._figures(m.max_drawdown(sym(symbol), start, end)),
+            ),
+            (
+                "beta",
+                "Beta and correlation of a symbol against a benchmark on common sessions.",
+                BetaArgs,
+                lambda symbol, start, end, benchmark="^GSPC": self._figures(
+                    m.beta(sym(symbol), sym(benchmark), start, end)
+                ),
+            ),
+            (
+                "sector_performance",
+                "Day change of the eleven SPDR sector ETFs on one session, ranked.",
+                SectorArgs,
+                lambda day: self._figures(m.sector_performance(day)),
+            ),
+            (
+                "quote",
+                "Close and day change of a symbol on a session (the latest when day is the as-of session).",
+                DayArgs,
+                lambda symbol, day: self._figures(m.quote(sym(symbol), on=day)),
+            ),
+            (
+                "close_on",
+                "The close on a given day; a non-session day gives the previous session's close and says so.",
+                DayArgs,
+                lambda symbol, day: self._figures(m.close_on(sym(symbol), day)),
+            ),
+            (
+                "compound_growth",
+                "Compound a rate per period over many periods (e.g. 2% a month for 12 months).",
+                CompoundArgs,
+                lambda rate_percent, periods: self._figures(list(_compound(rate_percent, periods))),
+            ),
+            (
+                "search_knowledge",
+                "Search the stored analyses and their cited sources (any language).",
+                SearchArgs,
+                lambda query, k=4: self._passages(self.library.search(query, k=k)),
+            ),
+            (
+                "news_item",
+                "The news item this conversation is about: title, date, tickers, sections and sources.",
+                EmptyArgs,
+                lambda: self._news(),
+            ),
+            (
+                "resolve_symbol",
+                "Turn a name or ticker (English or Chinese) into the data symbol.",
+                SymbolArgs,
+                lambda text: f"{text} -> {resolve_symbol(text)}",
+            ),
+            (
+                "trading_calendar",
+                "Whether a day was an NYSE session, and the sessions around it.",
+                CalendarArgs,
+                lambda day: _calendar_line(day),
+            ),
         ]
         tools: list[BaseTool] = []
         for name, description, schema, fn in specs:
             tools.append(
                 StructuredTool.from_function(
-                    func=_wrap(self, name, fn), name=name, description=description, args_schema=schema
+                    func=_wrap(self, name, fn),
+                    name=name,
+                    description=description,
+                    args_schema=schema,
                 )
             )
         return tools
@@ -265,7 +345,9 @@ class Toolbox:
         if doc is None:
             return "This conversation is not about a particular news item."
         headings = "; ".join(s.heading for s in doc.sections if s.heading)
-        sources = "\n".join(f"  [{s.n}] {s.label()}: {strip_instructions(s.summary)[0]}" for s in doc.sources)
+        sources = "\n".join(
+            f"  [{s.n}] {s.label()}: {strip_instructions(s.summary)[0]}" for s in doc.sources
+        )
         return (
             f"{doc.title} ({doc.published}, {doc.market}); tickers: {', '.join(doc.tickers)}\n"
             f"sections: {headings}\nsources (use search_knowledge to quote them with a marker):\n{sources}"
@@ -317,7 +399,15 @@ class AgentRun:
     stopped_by_budget: bool = False
 
 
-def build_agent(model: BaseChatModel, box: Toolbox, budget: Budget, counter: TurnUsage, started: float, context: str, as_of: date | None) -> Any:
+def build_agent(
+    model: BaseChatModel,
+    box: Toolbox,
+    budget: Budget,
+    counter: TurnUsage,
+    started: float,
+    context: str,
+    as_of: date | None,
+) -> Any:
     system = SYSTEM.format(
         language_name=LANGUAGE_NAMES[box.language], context=context, as_of=as_of or "unknown"
     )
@@ -326,13 +416,15 @@ def build_agent(model: BaseChatModel, box: Toolbox, budget: Budget, counter: Tur
         tools=box.tools(),
         system_prompt=system,
         middleware=[
-            ModelCallLimitMiddleware(run_limit=budget.max_model_calls, exit_behavior="end"),
+            ModelCallLimitMiddleware(run_limit=budget.max_model_calls, exit_behavior="end"),  # type: ignore[list-item]
             TurnBudgetMiddleware(budget, counter, started),
         ],
     )
 
 
-def run_agent(agent: Any, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40) -> AgentRun:
+def run_agent(
+    agent: Any, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
+) -> AgentRun:
     """Run the agent to its final message."""
     result = agent.invoke(
         {"messages": messages}, config={"callbacks": [counter], "recursion_limit": recursion_limit}
@@ -342,7 +434,9 @@ def run_agent(agent: Any, messages: list[BaseMessage], counter: TurnUsage, recur
     return AgentRun(final, out, stopped_by_budget=_budget_stop(out))
 
 
-def stream_agent(agent: Any, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40) -> Iterator[dict[str, Any]]:
+def stream_agent(
+    agent: Any, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
+) -> Iterator[dict[str, Any]]:
     """Run the agent, yielding text deltas as they come; the last event holds the AgentRun."""
     collected: list[BaseMessage] = list(messages)
     for mode, payload in agent.stream(
@@ -352,18 +446,29 @@ def stream_agent(agent: Any, messages: list[BaseMessage], counter: TurnUsage, re
     ):
         if mode == "messages":
             chunk, _meta = payload
-            if isinstance(chunk, AIMessageChunk) and isinstance(chunk.content, str) and chunk.content:
+            if (
+                isinstance(chunk, AIMessageChunk)
+                and isinstance(chunk.content, str)
+                and chunk.content
+            ):
                 yield {"type": "text_delta", "text": chunk.content}
         elif mode == "updates":
             for update in payload.values():
                 if isinstance(update, dict):
                     collected.extend(update.get("messages", []))
-    yield {"type": "run", "run": AgentRun(_final_text(collected), collected, _budget_stop(collected))}
+    yield {
+        "type": "run",
+        "run": AgentRun(_final_text(collected), collected, _budget_stop(collected)),
+    }
 
 
 def _final_text(messages: list[BaseMessage]) -> str:
     for message in reversed(messages):
-        if isinstance(message, AIMessage) and not message.tool_calls and isinstance(message.content, str):
+        if (
+            isinstance(message, AIMessage)
+            and not message.tool_calls
+            and isinstance(message.content, str)
+        ):
             return message.content.strip()
         if isinstance(message, ToolMessage):
             break
@@ -373,5 +478,6 @@ def _final_text(messages: list[BaseMessage]) -> str:
 def _budget_stop(messages: list[BaseMessage]) -> bool:
     last = messages[-1] if messages else None
     return isinstance(last, AIMessage) and (
-        str(last.content).startswith("[budget reached") or "limit" in str(last.content).lower() and "call" in str(last.content).lower()
+        str(last.content).startswith("[budget reached")
+        or ("limit" in str(last.content).lower() and "call" in str(last.content).lower())
     )

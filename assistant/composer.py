@@ -14,12 +14,12 @@ from typing import Any
 
 from assistant.dates import find_dates
 from assistant.guard import strip_instructions
-from assistant.numbers import extract_numbers
-from assistant.verifier import CLOSE_WORDS as _CLOSE_WORDS
 from assistant.language import Lang
 from assistant.ledger import Ledger
+from assistant.numbers import extract_numbers
 from assistant.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
 from assistant.templates import CONVENTIONS, SUGGESTIONS, text
+from assistant.verifier import CLOSE_WORDS as _CLOSE_WORDS
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from tools import calendar as nyse
@@ -31,15 +31,24 @@ DEFAULT_BENCHMARK = "^GSPC"
 _SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?])|(?<=\.)\s+|\n+")
 
 KNOWLEDGE_QUERIES: dict[str, dict[Lang, str]] = {
-    "drivers": {"en": "what drove the rally: Fed rate cut expectations, January effect, earnings growth, valuation", "zh": "反弹的驱动因素 美联储降息预期 一月效应 盈利增长 估值"},
+    "drivers": {
+        "en": "what drove the rally: Fed rate cut expectations, January effect, earnings growth, valuation",
+        "zh": "反弹的驱动因素 美联储降息预期 一月效应 盈利增长 估值",
+    },
     "views": {"en": "expert views bull and bear on small caps", "zh": "专家观点 看多 看空 小盘股"},
     "experts": {"en": "what the analyst said", "zh": "分析师的观点"},
     "risks": {"en": "main risks to the small-cap rally", "zh": "主要风险因素"},
     "opportunities": {"en": "opportunities for small caps", "zh": "机遇 机会"},
     "signals": {"en": "warning signals to monitor", "zh": "需要监测的预警信号"},
-    "valuation": {"en": "valuation forward P/E discount of small caps to large caps", "zh": "估值 远期市盈率 折价"},
+    "valuation": {
+        "en": "valuation forward P/E discount of small caps to large caps",
+        "zh": "估值 远期市盈率 折价",
+    },
     "summary": {"en": "summary of the key points", "zh": "核心信息摘要"},
-    "sustainability": {"en": "is the small-cap rally sustainable, structural versus cyclical drivers", "zh": "小盘股反弹的可持续性 结构性与周期性因素"},
+    "sustainability": {
+        "en": "is the small-cap rally sustainable, structural versus cyclical drivers",
+        "zh": "小盘股反弹的可持续性 结构性与周期性因素",
+    },
 }
 
 
@@ -96,7 +105,11 @@ class OfflineComposer:
         except (PriceError, ValueError) as exc:  # ValueError: symbol, calendar and metric errors
             out = Composed(text("data_error", lang, message=str(exc)))
         group = (
-            "metric" if route.intent in METRIC_INTENTS else "knowledge" if route.intent in KNOWLEDGE_INTENTS else "other"
+            "metric"
+            if route.intent in METRIC_INTENTS
+            else "knowledge"
+            if route.intent in KNOWLEDGE_INTENTS
+            else "other"
         )
         out.suggestions = out.suggestions or SUGGESTIONS[group][lang]
         self._provenance(out, ledger)
@@ -139,16 +152,26 @@ class OfflineComposer:
         lines: list[str] = []
         notes: list[str] = []
         if route.intent in ("return", "compare"):
-            lines += self._returns(symbols, start, end, lang, ledger, explicit=route.window is not None)
+            lines += self._returns(
+                symbols, start, end, lang, ledger, explicit=route.window is not None
+            )
         elif route.intent == "volatility":
             for s in symbols:
                 figs = _figures(self.market.volatility(s, start, end))
                 daily, annual = _pick(figs, "volatility_daily"), _pick(figs, "volatility_annual")
                 if daily and annual:
                     lines.append(
-                        text("vol", lang, name=symbol_name(s, lang), start=daily.start, end=daily.end,
-                             daily=daily.display(lang), annual=annual.display(lang),
-                             n=ledger.add_figure(daily), m=ledger.add_figure(annual))
+                        text(
+                            "vol",
+                            lang,
+                            name=symbol_name(s, lang),
+                            start=daily.start,
+                            end=daily.end,
+                            daily=daily.display(lang),
+                            annual=annual.display(lang),
+                            n=ledger.add_figure(daily),
+                            m=ledger.add_figure(annual),
+                        )
                     )
                 notes += self._data_notes(figs, lang)
         elif route.intent == "sma":
@@ -162,9 +185,17 @@ class OfflineComposer:
             for s in symbols:
                 fig = _figures(self.market.max_drawdown(s, start, end))[0]
                 lines.append(
-                    text("drawdown", lang, name=symbol_name(s, lang), start=fig.start, end=fig.end,
-                         dd=fig.display(lang), peak=fig.params.get("peak"), trough=fig.params.get("trough"),
-                         n=ledger.add_figure(fig))
+                    text(
+                        "drawdown",
+                        lang,
+                        name=symbol_name(s, lang),
+                        start=fig.start,
+                        end=fig.end,
+                        dd=fig.display(lang),
+                        peak=fig.params.get("peak"),
+                        trough=fig.params.get("trough"),
+                        n=ledger.add_figure(fig),
+                    )
                 )
         elif route.intent == "beta":
             bench = symbols[1] if len(symbols) > 1 else DEFAULT_BENCHMARK
@@ -173,9 +204,18 @@ class OfflineComposer:
             beta, corr = _pick(figs, "beta"), _pick(figs, "correlation")
             if beta and corr:
                 lines.append(
-                    text("beta", lang, name=symbol_name(s, lang), bench=symbol_name(bench, lang),
-                         start=beta.start, end=beta.end, beta=beta.display(lang), corr=corr.display(lang),
-                         n=ledger.add_figure(beta), m=ledger.add_figure(corr))
+                    text(
+                        "beta",
+                        lang,
+                        name=symbol_name(s, lang),
+                        bench=symbol_name(bench, lang),
+                        start=beta.start,
+                        end=beta.end,
+                        beta=beta.display(lang),
+                        corr=corr.display(lang),
+                        n=ledger.add_figure(beta),
+                        m=ledger.add_figure(corr),
+                    )
                 )
         elif route.intent in ("quote", "close_on"):
             for s in symbols:
@@ -199,21 +239,41 @@ class OfflineComposer:
             if ret is None:
                 continue
             lines.append(
-                text("return", lang, name=symbol_name(s, lang), ret=ret.display(lang), pts=pts.display(lang),
-                     start=ret.start, end=ret.end, convention=CONVENTIONS["prev_close"][lang],
-                     n=ledger.add_figure(ret), m=ledger.add_figure(pts))
+                text(
+                    "return",
+                    lang,
+                    name=symbol_name(s, lang),
+                    ret=ret.display(lang),
+                    pts=pts.display(lang),
+                    start=ret.start,
+                    end=ret.end,
+                    convention=CONVENTIONS["prev_close"][lang],
+                    n=ledger.add_figure(ret),
+                    m=ledger.add_figure(pts),
+                )
             )
             if explicit:
                 alt = _figures(self.market.period_return(s, start, end, "open"))[0]
                 lines.append(
-                    text("return_alt", lang, convention=CONVENTIONS["open"][lang].removeprefix("口径："),
-                         ret=alt.display(lang), n=ledger.add_figure(alt))
+                    text(
+                        "return_alt",
+                        lang,
+                        convention=CONVENTIONS["open"][lang].removeprefix("口径："),
+                        ret=alt.display(lang),
+                        n=ledger.add_figure(alt),
+                    )
                 )
         for spread in (f for f in figs if f.metric == "spread"):
             a, _, b = spread.symbol.partition(" - ")
             lines.append(
-                text("spread", lang, a=symbol_name(a, lang), b=symbol_name(b, lang),
-                     spread=spread.display(lang), n=ledger.add_figure(spread))
+                text(
+                    "spread",
+                    lang,
+                    a=symbol_name(a, lang),
+                    b=symbol_name(b, lang),
+                    spread=spread.display(lang),
+                    n=ledger.add_figure(spread),
+                )
             )
         if len(returns) > 1:
             best = max(returns, key=lambda f: f.value)
@@ -225,11 +285,24 @@ class OfflineComposer:
         sma, dist = _pick(figs, "sma"), _pick(figs, "sma_distance")
         if not (sma and dist):
             return []
-        side = ("above" if dist.value >= 0 else "below") if lang == "en" else ("上方" if dist.value >= 0 else "下方")
+        side = (
+            ("above" if dist.value >= 0 else "below")
+            if lang == "en"
+            else ("上方" if dist.value >= 0 else "下方")
+        )
         return [
-            text("sma", lang, at=sma.end or sma.as_of, name=symbol_name(symbol, lang), window=20,
-                 sma=sma.display(lang), dist=dist.display(lang), side=side,
-                 n=ledger.add_figure(sma), m=ledger.add_figure(dist))
+            text(
+                "sma",
+                lang,
+                at=sma.end or sma.as_of,
+                name=symbol_name(symbol, lang),
+                window=20,
+                sma=sma.display(lang),
+                dist=dist.display(lang),
+                side=side,
+                n=ledger.add_figure(sma),
+                m=ledger.add_figure(dist),
+            )
         ]
 
     def _range_lines(self, symbol: str, at: date, lang: Lang, ledger: Ledger) -> list[str]:
@@ -238,33 +311,64 @@ class OfflineComposer:
         high, low = _pick(intraday, "high_52w"), _pick(intraday, "low_52w")
         if high and low:
             lines.append(
-                text("range", lang, at=high.end or at, name=symbol_name(symbol, lang),
-                     low=low.display(lang), low_day=low.params.get("session"), high=high.display(lang),
-                     high_day=high.params.get("session"), n=ledger.add_figure(low), m=ledger.add_figure(high))
+                text(
+                    "range",
+                    lang,
+                    at=high.end or at,
+                    name=symbol_name(symbol, lang),
+                    low=low.display(lang),
+                    low_day=low.params.get("session"),
+                    high=high.display(lang),
+                    high_day=high.params.get("session"),
+                    n=ledger.add_figure(low),
+                    m=ledger.add_figure(high),
+                )
             )
         closes = _figures(self.market.range_52w(symbol, at, basis="close"))
         chigh, clow = _pick(closes, "high_52w"), _pick(closes, "low_52w")
         if chigh and clow:
             lines.append(
-                text("range_close", lang, low=clow.display(lang), high=chigh.display(lang),
-                     n=ledger.add_figure(clow), m=ledger.add_figure(chigh))
+                text(
+                    "range_close",
+                    lang,
+                    low=clow.display(lang),
+                    high=chigh.display(lang),
+                    n=ledger.add_figure(clow),
+                    m=ledger.add_figure(chigh),
+                )
             )
         return lines
 
-    def _quote_lines(self, symbol: str, day: date | None, ref: date, lang: Lang, ledger: Ledger) -> list[str]:
+    def _quote_lines(
+        self, symbol: str, day: date | None, ref: date, lang: Lang, ledger: Ledger
+    ) -> list[str]:
         lines = []
         name = symbol_name(symbol, lang)
         if day is not None and day <= ref and not nyse.is_session(day):
             prev = nyse.previous_session(day)
-            why = ("weekend" if day.weekday() >= 5 else "holiday") if lang == "en" else ("周末" if day.weekday() >= 5 else "假日")
-            lines.append(text("closed_day", lang, day=day.isoformat(), why=why, prev=prev.isoformat()))
+            why = (
+                ("weekend" if day.weekday() >= 5 else "holiday")
+                if lang == "en"
+                else ("周末" if day.weekday() >= 5 else "假日")
+            )
+            lines.append(
+                text("closed_day", lang, day=day.isoformat(), why=why, prev=prev.isoformat())
+            )
             day = prev
         figs = _figures(self.market.quote(symbol, on=day or ref))
         close, chg = _pick(figs, "last_close"), _pick(figs, "day_change")
         if close and chg:
             lines.append(
-                text("quote", lang, name=name, close=close.display(lang), day=close.end or close.as_of,
-                     chg=chg.display(lang), n=ledger.add_figure(close), m=ledger.add_figure(chg))
+                text(
+                    "quote",
+                    lang,
+                    name=name,
+                    close=close.display(lang),
+                    day=close.end or close.as_of,
+                    chg=chg.display(lang),
+                    n=ledger.add_figure(close),
+                    m=ledger.add_figure(chg),
+                )
             )
             lines += self._close_conflicts(symbol, close, lang, ledger)
         return lines
@@ -279,16 +383,30 @@ class OfflineComposer:
         for passage in hits:
             body, _ = strip_instructions(passage.text)
             for sentence in _SENTENCE_BREAK.split(body):
-                if not sentence or not _CLOSE_WORDS.search(sentence) or symbol not in find_symbols(sentence):
+                if (
+                    not sentence
+                    or not _CLOSE_WORDS.search(sentence)
+                    or symbol not in find_symbols(sentence)
+                ):
                     continue
                 if day not in find_dates(sentence, day.year):
                     continue
                 for m in extract_numbers(sentence):
                     near = 0.5 * close.value <= abs(m.value) <= 1.5 * close.value
-                    if m.unit in ("points", "usd", "plain") and near and abs(m.value - close.value) > m.tolerance:
+                    if (
+                        m.unit in ("points", "usd", "plain")
+                        and near
+                        and abs(m.value - close.value) > m.tolerance
+                    ):
                         lines.append(
-                            text("conflict", lang, claimed=m.raw, p=ledger.add_passage(passage),
-                                 close=close.display(lang), n=ledger.add_figure(close))
+                            text(
+                                "conflict",
+                                lang,
+                                claimed=m.raw,
+                                p=ledger.add_passage(passage),
+                                close=close.display(lang),
+                                n=ledger.add_figure(close),
+                            )
                         )
         return lines[:2]
 
@@ -303,8 +421,14 @@ class OfflineComposer:
         lines = [text("sector_head", lang, day=figs[0].end or day)]
         for f in figs:
             lines.append(
-                text("sector_line", lang, name=symbol_name(f.symbol, lang), symbol=f.symbol,
-                     chg=f.display(lang), n=ledger.add_figure(f))
+                text(
+                    "sector_line",
+                    lang,
+                    name=symbol_name(f.symbol, lang),
+                    symbol=f.symbol,
+                    chg=f.display(lang),
+                    n=ledger.add_figure(f),
+                )
             )
         return Composed("\n".join(lines))
 
@@ -321,8 +445,15 @@ class OfflineComposer:
         claimed = f"{route.premise:+.0f}%"
         key = "premise_true" if abs(chg.value - (route.premise or 0)) < 1 else "premise_false"
         return Composed(
-            text(key, lang, day=chg.end or day, name=symbol_name(symbol, lang), chg=chg.display(lang),
-                 claimed=claimed, n=ledger.add_figure(chg))
+            text(
+                key,
+                lang,
+                day=chg.end or day,
+                name=symbol_name(symbol, lang),
+                chg=chg.display(lang),
+                claimed=claimed,
+                n=ledger.add_figure(chg),
+            )
         )
 
     def _compound(self, route: Route, ledger: Ledger) -> Composed:
@@ -335,9 +466,17 @@ class OfflineComposer:
         period_zh = {12: "月", 52: "周", 4: "季", 252: "日"}.get(periods, "期")
         count_zh = {12: "个月", 52: "周", 4: "个季度", 252: "个交易日"}.get(periods, "期")
         body = text(
-            "compound", lang, rate=f"{rate:g}%", period=period, period_zh=period_zh, n=periods,
-            period_count=count_zh, total=total.display(lang), simple=simple.display(lang),
-            k=ledger.add_figure(total), s=ledger.add_figure(simple),
+            "compound",
+            lang,
+            rate=f"{rate:g}%",
+            period=period,
+            period_zh=period_zh,
+            n=periods,
+            period_count=count_zh,
+            total=total.display(lang),
+            simple=simple.display(lang),
+            k=ledger.add_figure(total),
+            s=ledger.add_figure(simple),
         )
         return Composed(body, hypothetical=True)
 
@@ -349,9 +488,7 @@ class OfflineComposer:
             completeness = f.params.get("completeness")
             if isinstance(completeness, (int, float)) and completeness < 0.999:
                 have, want = f.params.get("rows"), f.params.get("sessions")
-                notes.append(
-                    text("partial", lang, have=have, want=want, pct=f"{completeness:.0%}")
-                )
+                notes.append(text("partial", lang, have=have, want=want, pct=f"{completeness:.0%}"))
         return notes
 
     # ---- knowledge ---------------------------------------------------------------------
@@ -415,18 +552,28 @@ class OfflineComposer:
         dist = _pick(figs, "sma_distance")
         if dist is None:
             return []
-        side = ("above" if dist.value >= 0 else "below") if lang == "en" else ("均线上方" if dist.value >= 0 else "均线下方")
+        side = (
+            ("above" if dist.value >= 0 else "below")
+            if lang == "en"
+            else ("均线上方" if dist.value >= 0 else "均线下方")
+        )
         return [
-            text("live_status", lang, name=symbol_name(symbol, lang), dist=dist.display(lang), window=20,
-                 side=side, n=ledger.add_figure(dist))
+            text(
+                "live_status",
+                lang,
+                name=symbol_name(symbol, lang),
+                dist=dist.display(lang),
+                window=20,
+                side=side,
+                n=ledger.add_figure(dist),
+            )
         ]
 
 
 def text_head(intent: str, lang: Lang, person: str | None) -> str:
-    from assistant.templates import T
+    from assistant.templates import KNOWLEDGE_HEADS
 
-    heads: Any = T["knowledge_head"]
-    return str(heads[intent][lang]).format(person=person or "")
+    return KNOWLEDGE_HEADS[intent][lang].format(person=person or "")
 
 
 def _quote(passage: Passage, lang: Lang, limit: int = 2) -> list[str]:

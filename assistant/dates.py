@@ -31,7 +31,20 @@ _MONTHS = {
     for name in names
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+_CN_MONTHS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 
 _DATE_PATTERNS = [
     re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
@@ -138,16 +151,31 @@ def parse_window(text: str, ref: date) -> Window | None:
     if m := re.search(r"(?:past|last)\s+(\d+)\s+(day|week|month|year)s?\b", t):
         n, unit = int(m.group(1)), m.group(2)
         return Window(_back(ref, n, unit), None, f"past {n} {unit}s")
-    if m := re.search(r"(?:近|过去|最近)\s?(\d+|一|二|三|四|五|六|十二)\s?(个交易日|天|日|周|个月|月|年)", t):
+    if m := re.search(
+        r"(?:近|过去|最近)\s?(\d+|一|二|三|四|五|六|十二)\s?(个交易日|天|日|周|个月|月|年)", t
+    ):
         raw = m.group(1)
         n = int(raw) if raw.isdigit() else _CN_MONTHS[raw]
-        unit = {"个交易日": "day", "天": "day", "日": "day", "周": "week", "个月": "month", "月": "month", "年": "year"}[m.group(2)]
+        unit = {
+            "个交易日": "day",
+            "天": "day",
+            "日": "day",
+            "周": "week",
+            "个月": "month",
+            "月": "month",
+            "年": "year",
+        }[m.group(2)]
         return Window(_back(ref, n, unit), None, f"past {n} {unit}s")
-    if m := re.search(rf"\bsince\s+(?:early\s+|the start of\s+)?({_MONTH_RE})\b(?:\s+(\d{{4}}))?", t):
+    if m := re.search(
+        rf"\bsince\s+(?:early\s+|the start of\s+)?({_MONTH_RE})\b(?:\s+(\d{{4}}))?", t
+    ):
         month = _MONTHS[m.group(1)]
         start = date(int(m.group(2)), month, 1) if m.group(2) else _latest_month(month, ref)
         return Window(start, None, f"since {start:%Y-%m-%d}")
-    if m := re.search(r"(?:自|从)?(\d{1,2}|十一|十二|一|二|三|四|五|六|七|八|九|十)月(?:初|份)?(?:以来|至今|到现在)", t):
+    if m := re.search(
+        r"(?:自|从)?(\d{1,2}|十一|十二|一|二|三|四|五|六|七|八|九|十)月(?:初|份)?(?:以来|至今|到现在)",
+        t,
+    ):
         raw = m.group(1)
         month = int(raw) if raw.isdigit() else _CN_MONTHS[raw]
         start = _latest_month(month, ref)

@@ -32,7 +32,9 @@ _KEYLIKE = re.compile(
 )
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_HTML_TAG = re.compile(r"<\s*/?\s*(?:img|script|iframe|object|embed|style|link|meta|a|svg)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(
+    r"<\s*/?\s*(?:img|script|iframe|object|embed|style|link|meta|a|svg)\b[^>]*>", re.I
+)
 _BARE_URL = re.compile(r"https?://[^\s)\]>\"']+")
 
 
@@ -89,13 +91,15 @@ def sanitize_output(text: str) -> str:
     looks like a key."""
     if len(_ENV_ASSIGNMENT.findall(text)) >= 3:
         text = _ENV_ASSIGNMENT.sub("[environment data removed]", text)
-        text = re.sub(r"(?:\[environment data removed\][\s,;{}]*){2,}", "[environment data removed] ", text)
+        text = re.sub(
+            r"(?:\[environment data removed\][\s,;{}]*){2,}", "[environment data removed] ", text
+        )
     text = _MD_IMAGE.sub(lambda m: f"[image removed: {m.group(1) or 'untrusted'}]", text)
-    text = _MD_LINK.sub(
-        lambda m: m.group(0) if host_allowed(m.group(2)) else m.group(1), text
-    )
+    text = _MD_LINK.sub(lambda m: m.group(0) if host_allowed(m.group(2)) else m.group(1), text)
     text = _HTML_TAG.sub("", text)
-    text = _BARE_URL.sub(lambda m: m.group(0) if host_allowed(m.group(0)) else "[link removed]", text)
+    text = _BARE_URL.sub(
+        lambda m: m.group(0) if host_allowed(m.group(0)) else "[link removed]", text
+    )
     for secret in {*secret_values(), *_environment_values()}:
         text = text.replace(secret, "[redacted]")
     return _KEYLIKE.sub("[redacted]", text)
@@ -177,7 +181,9 @@ def _decoded_blob_is_instruction(blob: str) -> bool:
     import binascii
 
     try:
-        decoded = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=False).decode("utf-8", "ignore")
+        decoded = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=False).decode(
+            "utf-8", "ignore"
+        )
     except (binascii.Error, ValueError):
         return False
     return bool(_INSTRUCTION.search(decoded))

@@ -10,8 +10,32 @@ Lang = Literal["zh", "en"]
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 # Names that appear in Chinese questions too and say nothing about the language.
-_NEUTRAL = {"rut", "spx", "gspc", "ixic", "dji", "djia", "vix", "iwm", "spy", "qqq", "dia", "russell",
-            "nasdaq", "dow", "etf", "ai", "fed", "sma", "ytd", "pe", "eps", "gdp", "cpi", "usd"}
+_NEUTRAL = {
+    "rut",
+    "spx",
+    "gspc",
+    "ixic",
+    "dji",
+    "djia",
+    "vix",
+    "iwm",
+    "spy",
+    "qqq",
+    "dia",
+    "russell",
+    "nasdaq",
+    "dow",
+    "etf",
+    "ai",
+    "fed",
+    "sma",
+    "ytd",
+    "pe",
+    "eps",
+    "gdp",
+    "cpi",
+    "usd",
+}
 
 
 _FIRST_SENTENCE = re.compile(r"^.*?(?:[?!。！？]|\.(?=\s)|$)", re.DOTALL)

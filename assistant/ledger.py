@@ -49,7 +49,7 @@ class Citation:
         p = self.passage
         if p.source is not None:
             who = ", ".join(x for x in (p.source.person, p.source.publisher) if x)
-            return f"{who}: {p.source.title}" if who else p.source.title
+            return f"{who}: {p.source.title or ''}" if who else (p.source.title or p.title)
         return f"{p.title} — {p.section}"
 
 

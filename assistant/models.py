@@ -22,7 +22,9 @@ class ModelNotConfigured(RuntimeError):
     """Raised when LLM mode is asked for but settings name no usable chat model."""
 
 
-def build_chat_model(settings: Settings, timeout_s: float = 60.0, max_tokens: int = 1500) -> BaseChatModel:
+def build_chat_model(
+    settings: Settings, timeout_s: float = 60.0, max_tokens: int = 1500
+) -> BaseChatModel:
     """A LangChain chat model for the configured OpenAI or OpenAI-compatible server."""
     if settings.mode != "llm":
         raise ModelNotConfigured(settings.offline_reason or "no chat model configured")

@@ -153,10 +153,10 @@ def extract_numbers(text: str) -> list[Mention]:
     for match in _TOKEN.finditer(masked):
         num = match.group("num")
         before = masked[max(0, match.start() - 1) : match.start()]
-        if before and (before.isalpha() and before.isascii() or before in "_@^#."):
+        if before and ((before.isalpha() and before.isascii()) or before in "_@^#."):
             continue  # part of a name like SMA20, p50, hit@3, ^RUT2
         after = masked[match.end() : match.end() + 2]
-        if after[:1].isascii() and after[:1].isalpha() or re.match(r"-[A-Za-z]", after):
+        if (after[:1].isascii() and after[:1].isalpha()) or re.match(r"-[A-Za-z]", after):
             continue  # part of a word or name like 3rd, 10-K
         unit = match.group("unit") or ""
         currency = match.group("cur") or ""

@@ -16,11 +16,27 @@ from assistant.language import Lang
 from tools.symbols import find_symbols
 
 MetricIntent = Literal[
-    "return", "compare", "volatility", "sma", "range_52w", "drawdown", "beta", "sectors", "quote",
-    "close_on", "compound",
+    "return",
+    "compare",
+    "volatility",
+    "sma",
+    "range_52w",
+    "drawdown",
+    "beta",
+    "sectors",
+    "quote",
+    "close_on",
+    "compound",
 ]
 KnowledgeIntent = Literal[
-    "drivers", "views", "experts", "risks", "opportunities", "signals", "valuation", "summary",
+    "drivers",
+    "views",
+    "experts",
+    "risks",
+    "opportunities",
+    "signals",
+    "valuation",
+    "summary",
     "sustainability",
 ]
 METRIC_INTENTS: tuple[str, ...] = MetricIntent.__args__  # type: ignore[attr-defined]
@@ -58,25 +74,79 @@ class Route:
 
 _R = re.IGNORECASE
 _RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("compound", re.compile(r"compound|复利|a month .* a year|per month .* annual|每月.*(?:一年|年化)|月.*年化", _R)),
+    (
+        "compound",
+        re.compile(
+            r"compound|复利|a month .* a year|per month .* annual|每月.*(?:一年|年化)|月.*年化", _R
+        ),
+    ),
     ("sectors", re.compile(r"sector|板块|行业|rotation within|哪些行业", _R)),
     ("beta", re.compile(r"\bbeta\b|贝塔|β|correlat|相关性", _R)),
     ("drawdown", re.compile(r"drawdown|回撤|peak to trough|最大跌幅", _R)),
-    ("range_52w", re.compile(r"52[- ]?week|52周|年内(?:高|低)点|annual (?:high|low)|year(?:ly)? high|one-year range|年度区间|52 周", _R)),
+    (
+        "range_52w",
+        re.compile(
+            r"52[- ]?week|52周|年内(?:高|低)点|annual (?:high|low)|year(?:ly)? high|one-year range|年度区间|52 周",
+            _R,
+        ),
+    ),
     ("sma", re.compile(r"moving average|\bsma\b|\bma\s?\d+|均线|移动平均|support level|支撑", _R)),
     ("volatility", re.compile(r"volatil|波动", _R)),
-    ("signals", re.compile(r"signal|monitor|watch for|warning sign|关注.*信号|监测|预警|需要关注|观察指标", _R)),
+    (
+        "signals",
+        re.compile(
+            r"signal|monitor|watch for|warning sign|关注.*信号|监测|预警|需要关注|观察指标", _R
+        ),
+    ),
     ("risks", re.compile(r"\brisks?\b|downside|what could go wrong|风险|隐患", _R)),
     ("opportunities", re.compile(r"opportunit|upside case|机会|机遇", _R)),
-    ("sustainability", re.compile(r"sustainab|\b(?:will|can|could)\b.*\blast\b|keep going|durable|持续|能走多远|可持续", _R)),
-    ("views", re.compile(r"bull|bear|for and against|experts? (?:say|think)|analysts? (?:say|think)|view|看多|看空|多空|观点|分析师.*(?:怎么|如何)看", _R)),
-    ("valuation", re.compile(r"valuation|p/?e\b|cheap|expensive|discount|估值|市盈率|便宜|折价", _R)),
-    ("drivers", re.compile(r"\bwhy\b|driv|drove|fuel|reason|behind|cause|catalyst|为什么|为何|原因|驱动|推动|催化", _R)),
+    (
+        "sustainability",
+        re.compile(
+            r"sustainab|\b(?:will|can|could)\b.*\blast\b|keep going|durable|持续|能走多远|可持续",
+            _R,
+        ),
+    ),
+    (
+        "views",
+        re.compile(
+            r"bull|bear|for and against|experts? (?:say|think)|analysts? (?:say|think)|view|看多|看空|多空|观点|分析师.*(?:怎么|如何)看",
+            _R,
+        ),
+    ),
+    (
+        "valuation",
+        re.compile(r"valuation|p/?e\b|cheap|expensive|discount|估值|市盈率|便宜|折价", _R),
+    ),
+    (
+        "drivers",
+        re.compile(
+            r"\bwhy\b|driv|drove|fuel|reason|behind|cause|catalyst|为什么|为何|原因|驱动|推动|催化",
+            _R,
+        ),
+    ),
     ("summary", re.compile(r"summar|tl;?dr|key points|overview|gist|总结|概括|摘要|要点|核心", _R)),
     ("close_on", re.compile(r"\bclos(?:e|ed|ing)\b.*\bon\b|收盘价|收于|收报", _R)),
-    ("compare", re.compile(r"\bvs\.?\b|versus|compare|compared|relative|outperform|underperform|than|对比|相比|比较|跑赢|跑输|相对", _R)),
-    ("return", re.compile(r"return|perform|how did .+ do|\bfare[ds]?\b|gain|\brise\b|rose|\bfell\b|\bfall\b|\bup\b|\bdown\b|how much|涨|跌|表现|收益|回报|幅度", _R)),
-    ("quote", re.compile(r"price|quote|level|where is|trading at|last close|现在|点位|报价|最新|收盘", _R)),
+    (
+        "compare",
+        re.compile(
+            r"\bvs\.?\b|versus|compare|compared|relative|outperform|underperform|than|对比|相比|比较|跑赢|跑输|相对",
+            _R,
+        ),
+    ),
+    (
+        "return",
+        re.compile(
+            r"return|perform|how did .+ do|\bfare[ds]?\b|gain|\brise\b|rose|\bfell\b|\bfall\b|\bup\b|\bdown\b|how much|涨|跌|表现|收益|回报|幅度",
+            _R,
+        ),
+    ),
+    (
+        "quote",
+        re.compile(
+            r"price|quote|level|where is|trading at|last close|现在|点位|报价|最新|收盘", _R
+        ),
+    ),
 ]
 
 _PERSON_NAMES = {
@@ -103,7 +173,9 @@ _PREMISE = re.compile(
     r"跌了?|下跌了?|暴跌了?|涨了?|上涨了?|大涨了?)\s*(?:by\s*)?(\d+(?:\.\d+)?)\s*%",
     _R,
 )
-_COMPOUND = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every|/)?\s*(month|week|quarter|day|月|周|季)", _R)
+_COMPOUND = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every|/)?\s*(month|week|quarter|day|月|周|季)", _R
+)
 
 _FOLLOWUP = re.compile(
     r"^\s*(?:and|what about|how about|same for|now|then|那|那么|再看看?|换成|还有)\b|(?:呢|怎么样|如何)[?？]?\s*$",
@@ -150,14 +222,22 @@ class Router:
         window = parse_window(question, ref)
         if intent is None and symbols and not previous:
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
-        day = single_day(question, ref) if intent in ("close_on", "quote", "sectors", None) else None
+        day = (
+            single_day(question, ref) if intent in ("close_on", "quote", "sectors", None) else None
+        )
         route = Route(intent or "unknown", symbols, window, day, language, person=person)
 
         if intent == "compound" and (m := _COMPOUND.search(question)):
             route.rate = float(m.group(1))
-            route.periods = {"month": 12, "月": 12, "week": 52, "周": 52, "quarter": 4, "季": 4, "day": 252}[
-                m.group(2).lower()
-            ]
+            route.periods = {
+                "month": 12,
+                "月": 12,
+                "week": 52,
+                "周": 52,
+                "quarter": 4,
+                "季": 4,
+                "day": 252,
+            }[m.group(2).lower()]
         if (m := _PREMISE.search(question)) and intent in ("drivers", "return", "unknown", "quote"):
             value = float(m.group(1))
             down = re.search(r"fell|fall|drop|crash|plunge|lost|down|跌", m.group(0), _R)
@@ -173,9 +253,13 @@ class Router:
         short = len(question) <= 40 or bool(_FOLLOWUP.search(question))
         prev_intent = previous.get("intent") or "unknown"
         prev_symbols = list(previous.get("symbols") or [])
-        start, end, label = (previous.get("window") or [None, None, None])
+        start, end, label = previous.get("window") or [None, None, None]
         prev_window = (
-            Window(date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None, label or "")
+            Window(
+                date.fromisoformat(start) if start else None,
+                date.fromisoformat(end) if end else None,
+                label or "",
+            )
             if label
             else None
         )

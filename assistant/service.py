@@ -22,7 +22,18 @@ from tools import calendar as nyse
 from tools.prices.base import PriceError
 
 Event = dict[str, Any]
-_FUTURE_WORDS = ("will ", "forecast", "target", "expect", "outlook", "预计", "预测", "目标", "将会", "展望")
+_FUTURE_WORDS = (
+    "will ",
+    "forecast",
+    "target",
+    "expect",
+    "outlook",
+    "预计",
+    "预测",
+    "目标",
+    "将会",
+    "展望",
+)
 
 
 class Assistant:
@@ -108,11 +119,9 @@ class Assistant:
             language
             if language in ("zh", "en")
             else detect_language(screened.text or question[:2000], default=self._default_lang())
-        )  # type: ignore[assignment]
+        )
         if screened.refused:
-            body = text(
-                screened.refused, lang, size=len(question), limit=MAX_QUESTION_CHARS
-            )
+            body = text(screened.refused, lang, size=len(question), limit=MAX_QUESTION_CHARS)
             yield from self._finish_simple(body, lang, thread_id=None, question=None)
             return
 
@@ -155,11 +164,13 @@ class Assistant:
                 continue
             first = figs[0] if isinstance(figs, list) else figs
             if first.as_of:
-                return first.as_of  # type: ignore[no-any-return]
+                return first.as_of
         today = getattr(self.market, "_today", date.today)()
         return nyse.session_on_or_before(today - timedelta(days=1))
 
-    def _finish_simple(self, body: str, lang: Lang, thread_id: str | None, question: str | None) -> Iterator[Event]:
+    def _finish_simple(
+        self, body: str, lang: Lang, thread_id: str | None, question: str | None
+    ) -> Iterator[Event]:
         ledger = Ledger()
         answer = Answer(
             text=body,
@@ -178,7 +189,12 @@ class Assistant:
         yield {"type": "final", "answer": answer}
 
     def _offline_turn(
-        self, question: str, lang: Lang, thread_id: str, news: Document | None, previous: dict[str, Any]
+        self,
+        question: str,
+        lang: Lang,
+        thread_id: str,
+        news: Document | None,
+        previous: dict[str, Any],
     ) -> Iterator[Event]:
         from assistant.router import _rule_intent  # noqa: F401  (keeps the router warm)
 
@@ -187,26 +203,38 @@ class Assistant:
         ref = self._reference_day(news, route0.symbols or (news.tickers[:1] if news else []))
         route = self.router.route(question, lang, ref, previous)
         if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
-            route.symbols = [s for s in news.tickers[:1]]
+            route.symbols = list(news.tickers[:1])
         yield {"type": "tool_start", "name": f"offline:{route.intent}", "args": route.context()}
-        composed = OfflineComposer(self.market, self.library).compose(route, question, ledger, ref, news)
+        composed = OfflineComposer(self.market, self.library).compose(
+            route, question, ledger, ref, news
+        )
         yield {"type": "tool_end", "name": f"offline:{route.intent}", "ok": True}
         for citation in ledger.entries:
-            yield {"type": citation.kind, "n": citation.n, citation.kind: citation.figure or citation.passage}
+            yield {
+                "type": citation.kind,
+                "n": citation.n,
+                citation.kind: citation.figure or citation.passage,
+            }
         body = self._with_notes(composed, lang, news, ref, ledger)
         verification = verify(body, ledger, given=[question])
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
         yield {"type": "text_delta", "text": body}
         yield {"type": "verification", "verification": verification}
-        answer = self._answer(body, ledger, verification, lang, "offline", composed, Usage(), thread_id, route)
+        answer = self._answer(
+            body, ledger, verification, lang, "offline", composed, Usage(), thread_id, route
+        )
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
 
-    def _with_notes(self, composed: Composed, lang: Lang, news: Document | None, ref: date, ledger: Ledger) -> str:
+    def _with_notes(
+        self, composed: Composed, lang: Lang, news: Document | None, ref: date, ledger: Ledger
+    ) -> str:
         body = composed.text
-        if news is not None and news.published and any(
-            f.end and f.end >= news.published for f in ledger.figures
+        if (
+            news is not None
+            and news.published
+            and any(f.end and f.end >= news.published for f in ledger.figures)
         ):
             body += "\n" + text("after_news", lang, news=news.published.isoformat())
         return sanitize_output(body)
@@ -244,11 +272,17 @@ class Assistant:
         )
 
     def _llm_turn(
-        self, question: str, lang: Lang, thread_id: str, news: Document | None, previous: dict[str, Any]
+        self,
+        question: str,
+        lang: Lang,
+        thread_id: str,
+        news: Document | None,
+        previous: dict[str, Any],
     ) -> Iterator[Event]:
+        from langchain_core.messages import HumanMessage
+
         from assistant.agent import Toolbox, TurnUsage, build_agent, history_messages, stream_agent
         from assistant.prompts import REGENERATE
-        from langchain_core.messages import HumanMessage
 
         ledger = Ledger()
         router_view = self.router.route(question, lang, date.today(), previous)
@@ -279,7 +313,10 @@ class Assistant:
         body = sanitize_output(run.text)
         verification = verify(body, ledger, given=[question])
         if not verification.ok and not run.stopped_by_budget:
-            retry = [*run.messages, HumanMessage(REGENERATE.format(findings=verification.summary()))]
+            retry = [
+                *run.messages,
+                HumanMessage(REGENERATE.format(findings=verification.summary())),
+            ]
             for event in stream_agent(agent, retry, counter):
                 if event["type"] == "run":
                     run = event["run"]
@@ -292,8 +329,12 @@ class Assistant:
         from assistant.models import estimate_cost
 
         usage = counter.usage
-        usage.cost_usd = estimate_cost(self.settings.model_name, usage.input_tokens, usage.output_tokens)
+        usage.cost_usd = estimate_cost(
+            self.settings.model_name, usage.input_tokens, usage.output_tokens
+        )
         yield {"type": "verification", "verification": verification}
-        answer = self._answer(body, ledger, verification, lang, "llm", None, usage, thread_id, router_view)
+        answer = self._answer(
+            body, ledger, verification, lang, "llm", None, usage, thread_id, router_view
+        )
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}

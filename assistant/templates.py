@@ -109,17 +109,6 @@ T: dict[str, dict[Lang, str]] = {
         "en": "The data confirm a move of that size: on {day}, {name} changed {chg} [{n}].",
         "zh": "数据确认了这一幅度：{day}{name}的涨跌幅为{chg}[{n}]。",
     },
-    "knowledge_head": {
-        "drivers": {"en": "What the analysis says drove the move:", "zh": "分析认为推动这轮行情的因素："},
-        "views": {"en": "Views for and against, as the sources put them:", "zh": "多空观点（按原始出处）："},
-        "experts": {"en": "What {person} said, as cited:", "zh": "{person}的观点（按引用出处）："},
-        "risks": {"en": "The risks the analysis names:", "zh": "分析列出的主要风险："},
-        "opportunities": {"en": "The opportunities the analysis names:", "zh": "分析列出的机会："},
-        "signals": {"en": "Signals to monitor:", "zh": "需要关注的信号："},
-        "valuation": {"en": "On valuation:", "zh": "关于估值："},
-        "summary": {"en": "In short:", "zh": "要点概括："},
-        "sustainability": {"en": "Whether the rally can last depends on both sides of the argument:", "zh": "反弹能否持续，取决于多空两方面的论据："},
-    },
     "live_status": {
         "en": "Live status: {name}'s close is {dist} versus its {window}-session average [{n}] ({side}).",
         "zh": "当前状态：{name}收盘价相对{window}日均线{dist}[{n}]（{side}）。",
@@ -168,6 +157,27 @@ T: dict[str, dict[Lang, str]] = {
     "premise_caveat": {
         "en": "This is educational information, not a recommendation.",
         "zh": "以上为教育性信息，不构成投资建议。",
+    },
+}
+
+KNOWLEDGE_HEADS: dict[str, dict[Lang, str]] = {
+    "drivers": {
+        "en": "What the analysis says drove the move:",
+        "zh": "分析认为推动这轮行情的因素：",
+    },
+    "views": {
+        "en": "Views for and against, as the sources put them:",
+        "zh": "多空观点（按原始出处）：",
+    },
+    "experts": {"en": "What {person} said, as cited:", "zh": "{person}的观点（按引用出处）："},
+    "risks": {"en": "The risks the analysis names:", "zh": "分析列出的主要风险："},
+    "opportunities": {"en": "The opportunities the analysis names:", "zh": "分析列出的机会："},
+    "signals": {"en": "Signals to monitor:", "zh": "需要关注的信号："},
+    "valuation": {"en": "On valuation:", "zh": "关于估值："},
+    "summary": {"en": "In short:", "zh": "要点概括："},
+    "sustainability": {
+        "en": "Whether the rally can last depends on both sides of the argument:",
+        "zh": "反弹能否持续，取决于多空两方面的论据：",
     },
 }
 

@@ -36,7 +36,7 @@ class ScriptedChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "scripted"
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedChatModel:  # type: ignore[override]
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedChatModel:
         self.bound_tools = [convert_to_openai_tool(t) for t in tools]
         return self
 
@@ -72,4 +72,6 @@ class ScriptedChatModel(BaseChatModel):
 
 def tool_call(name: str, args: dict[str, Any], call_id: str | None = None) -> AIMessage:
     """An assistant turn that calls one tool."""
-    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": call_id or f"call_{name}"}])
+    return AIMessage(
+        content="", tool_calls=[{"name": name, "args": args, "id": call_id or f"call_{name}"}]
+    )

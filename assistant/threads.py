@@ -91,7 +91,7 @@ class ThreadStore:
             row = db.execute("SELECT * FROM threads WHERE id = ?", (thread_id,)).fetchone()
         return Thread(*row) if row else None
 
-    def list(self, news_id: str | None = None, limit: int = 50) -> list[Thread]:
+    def recent(self, news_id: str | None = None, limit: int = 50) -> list[Thread]:
         """Most recently used first; only those of `news_id` when given."""
         query = "SELECT * FROM threads"
         args: tuple[Any, ...] = ()

@@ -80,7 +80,9 @@ class Verification:
             "numbers_total": self.numbers_total,
             "numbers_verified": self.numbers_verified,
             "unsupported": self.unsupported,
-            "findings": [{"kind": f.kind, "text": f.text, "detail": f.detail} for f in self.findings],
+            "findings": [
+                {"kind": f.kind, "text": f.text, "detail": f.detail} for f in self.findings
+            ],
         }
 
     def summary(self) -> str:
@@ -193,24 +195,37 @@ def verify(
         for n in cites:
             if ledger.get(n) is None:
                 result.findings.append(
-                    Finding("unresolved_citation", f"[{n}]", "no such entry in this answer's evidence")
+                    Finding(
+                        "unresolved_citation", f"[{n}]", "no such entry in this answer's evidence"
+                    )
                 )
         mentions = extract_numbers(sentence)
         own = [m for m in mentions if not _matches_text(m, given_numbers)]
         if own and not cites:
             result.findings.append(
-                Finding("uncited_sentence", sentence.strip()[:160], "states numbers but cites nothing")
+                Finding(
+                    "uncited_sentence", sentence.strip()[:160], "states numbers but cites nothing"
+                )
             )
         for mention in mentions:
             if _matches_text(mention, given_numbers):
                 result.checks.append(
-                    NumberCheck(mention.raw, offset + mention.start, offset + mention.end, sentence.strip(), 0, "from the question")
+                    NumberCheck(
+                        mention.raw,
+                        offset + mention.start,
+                        offset + mention.end,
+                        sentence.strip(),
+                        0,
+                        "from the question",
+                    )
                 )
                 continue
             check = _check(mention, sentence, offset, cites, ledger, passages)
             conflict = _conflicting_close(mention, sentence, ledger, default_year)
             if conflict is not None:
-                check = NumberCheck(check.raw, check.start, check.end, check.sentence, None, conflict)
+                check = NumberCheck(
+                    check.raw, check.start, check.end, check.sentence, None, conflict
+                )
                 result.checks.append(check)
                 result.findings.append(Finding("conflicts_with_data", mention.raw, conflict))
                 continue
@@ -289,13 +304,19 @@ def mark_unsupported(text: str, verification: Verification, language: str = "en"
     out = text
     for finding in verification.findings:
         if finding.kind == "unresolved_citation":
-            out = out.replace(finding.text, finding.text + ("（无此来源）" if language == "zh" else " (no such source)"))
+            out = out.replace(
+                finding.text,
+                finding.text + ("（无此来源）" if language == "zh" else " (no such source)"),
+            )
     for check in sorted(
         (c for c in verification.checks if c.supported_by is None),
         key=lambda c: c.start,
         reverse=True,
     ):
-        if out[check.start : check.end] == check.raw or normalize(out[check.start : check.end]) == check.raw:
+        if (
+            out[check.start : check.end] == check.raw
+            or normalize(out[check.start : check.end]) == check.raw
+        ):
             out = out[: check.end] + tag + out[check.end :]
         elif check.raw in out:
             out = out.replace(check.raw, check.raw + tag, 1)

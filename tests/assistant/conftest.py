@@ -41,7 +41,10 @@ def shared_frames(shared_prices: Path) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="session")
 def market(shared_frames: dict[str, pd.DataFrame]) -> Market:
-    return Market(FakeSource(shared_frames, provider="Yahoo Finance (third-party snapshot)"), today=lambda: TODAY)
+    return Market(
+        FakeSource(shared_frames, provider="Yahoo Finance (third-party snapshot)"),
+        today=lambda: TODAY,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,11 @@ class StubState:
 def _usage(body: dict[str, Any], reply: Reply) -> dict[str, int]:
     prompt = sum(len(str(m.get("content") or "")) for m in body.get("messages", [])) // 4 + 1
     completion = len(json.dumps(reply)) // 4 + 1
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
 
 
 def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
@@ -79,13 +83,17 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
 
-            def chunk(delta: dict[str, Any], finish_reason: str | None = None, usage: Any = None) -> None:
+            def chunk(
+                delta: dict[str, Any], finish_reason: str | None = None, usage: Any = None
+            ) -> None:
                 payload: dict[str, Any] = {
                     "id": "chatcmpl-stub",
                     "object": "chat.completion.chunk",
                     "created": 0,
                     "model": body.get("model", "stub-model"),
-                    "choices": [] if usage else [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+                    "choices": []
+                    if usage
+                    else [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
                 }
                 if usage:
                     payload["usage"] = usage

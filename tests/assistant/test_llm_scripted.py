@@ -10,7 +10,12 @@ from assistant.agent import Budget
 from assistant.service import Assistant
 from assistant.testing import ScriptedChatModel, tool_call
 
-RUT_WINDOW = {"symbol": "Russell 2000", "start": "2025-12-01", "end": "2026-01-23", "convention": "open"}
+RUT_WINDOW = {
+    "symbol": "Russell 2000",
+    "start": "2025-12-01",
+    "end": "2026-01-23",
+    "convention": "open",
+}
 
 
 def _tool_text(messages: list[BaseMessage]) -> str:
@@ -24,24 +29,36 @@ def _marker_for(messages: list[BaseMessage], metric: str) -> str:
     raise AssertionError(f"no {metric} in tool results")
 
 
-def test_one_metric_question_takes_two_model_calls(make_assistant: Callable[..., Assistant]) -> None:
+def test_one_metric_question_takes_two_model_calls(
+    make_assistant: Callable[..., Assistant],
+) -> None:
     def answer(messages: list[BaseMessage]) -> AIMessage:
         marker = _marker_for(messages, "return")
-        return AIMessage(f"The Russell 2000 rose 7.53% from the 2025-12-01 open to the 2026-01-23 close {marker}.")
+        return AIMessage(
+            f"The Russell 2000 rose 7.53% from the 2025-12-01 open to the 2026-01-23 close {marker}."
+        )
 
     model = ScriptedChatModel(script=[tool_call("period_return", RUT_WINDOW), answer])
-    result = make_assistant(chat_model=model).ask("How much did the Russell 2000 rise from Dec 1 to Jan 23?")
+    result = make_assistant(chat_model=model).ask(
+        "How much did the Russell 2000 rise from Dec 1 to Jan 23?"
+    )
     assert result.mode == "llm"
     assert result.usage.llm_calls == 2
     assert result.usage.input_tokens > 0 and result.usage.output_tokens > 0
     assert result.verification.ok, result.verification.summary()
     assert result.verification.numbers_verified == 1
-    assert {t["function"]["name"] for t in model.bound_tools} >= {"period_return", "search_knowledge", "news_item"}
+    assert {t["function"]["name"] for t in model.bound_tools} >= {
+        "period_return",
+        "search_knowledge",
+        "news_item",
+    }
     figure = result.ledger.figures[0]
     assert figure.convention == "open" and round(figure.value, 2) == 7.53
 
 
-def test_wrong_number_is_regenerated_once_then_passes(make_assistant: Callable[..., Assistant]) -> None:
+def test_wrong_number_is_regenerated_once_then_passes(
+    make_assistant: Callable[..., Assistant],
+) -> None:
     def good(messages: list[BaseMessage]) -> AIMessage:
         assert "failed the automatic number check" in str(messages[-1].content)
         return AIMessage(f"It rose 7.53% {_marker_for(messages, 'return')}.")
@@ -53,7 +70,9 @@ def test_wrong_number_is_regenerated_once_then_passes(make_assistant: Callable[.
             good,
         ]
     )
-    result = make_assistant(chat_model=model).ask("How much did the Russell 2000 rise from Dec 1 to Jan 23?")
+    result = make_assistant(chat_model=model).ask(
+        "How much did the Russell 2000 rise from Dec 1 to Jan 23?"
+    )
     assert result.usage.llm_calls == 3
     assert result.verification.ok
     assert "9.1" not in result.text
@@ -61,7 +80,11 @@ def test_wrong_number_is_regenerated_once_then_passes(make_assistant: Callable[.
 
 def test_still_wrong_after_regeneration_is_marked(make_assistant: Callable[..., Assistant]) -> None:
     model = ScriptedChatModel(
-        script=[tool_call("period_return", RUT_WINDOW), AIMessage("It rose 9.1% [1]."), AIMessage("It rose 9.1% [1].")]
+        script=[
+            tool_call("period_return", RUT_WINDOW),
+            AIMessage("It rose 9.1% [1]."),
+            AIMessage("It rose 9.1% [1]."),
+        ]
     )
     result = make_assistant(chat_model=model).ask("How much did the Russell 2000 rise?")
     assert not result.verification.ok
@@ -70,21 +93,28 @@ def test_still_wrong_after_regeneration_is_marked(make_assistant: Callable[..., 
 
 
 def test_runaway_tool_loop_is_bounded(make_assistant: Callable[..., Assistant]) -> None:
-    model = ScriptedChatModel(script=[tool_call("resolve_symbol", {"text": "RUT"})], repeat_last=True)
+    model = ScriptedChatModel(
+        script=[tool_call("resolve_symbol", {"text": "RUT"})], repeat_last=True
+    )
     assistant = make_assistant(chat_model=model, budget=Budget(max_model_calls=4))
     result = assistant.ask("Loop forever please")
     assert len(model.calls) <= 4
     assert result.usage.llm_calls <= 4
 
 
-def test_knowledge_passages_are_delimited_and_cited(make_assistant: Callable[..., Assistant]) -> None:
+def test_knowledge_passages_are_delimited_and_cited(
+    make_assistant: Callable[..., Assistant],
+) -> None:
     def answer(messages: list[BaseMessage]) -> AIMessage:
         text = _tool_text(messages)
         assert "<<<DATA [1]" in text and "DATA>>>" in text
         return AIMessage("Jefferies' Steven DeSanctis set a year-end 2026 target of 2,825 [1].")
 
     model = ScriptedChatModel(
-        script=[tool_call("search_knowledge", {"query": "DeSanctis Jefferies target 2,825", "k": 1}), answer]
+        script=[
+            tool_call("search_knowledge", {"query": "DeSanctis Jefferies target 2,825", "k": 1}),
+            answer,
+        ]
     )
     result = make_assistant(chat_model=model).ask("What is Jefferies' target for the Russell 2000?")
     assert result.verification.ok, result.verification.summary()
@@ -93,7 +123,10 @@ def test_knowledge_passages_are_delimited_and_cited(make_assistant: Callable[...
 
 def test_streaming_yields_tool_events_and_text(make_assistant: Callable[..., Assistant]) -> None:
     model = ScriptedChatModel(
-        script=[tool_call("period_return", RUT_WINDOW), lambda m: AIMessage(f"Up 7.53% {_marker_for(m, 'return')}.")]
+        script=[
+            tool_call("period_return", RUT_WINDOW),
+            lambda m: AIMessage(f"Up 7.53% {_marker_for(m, 'return')}."),
+        ]
     )
     events = list(make_assistant(chat_model=model).stream("How much did the Russell 2000 rise?"))
     kinds = [e["type"] for e in events]

@@ -31,7 +31,9 @@ def test_extracts_assertions_and_skips_names_dates_and_windows(
 
 
 def test_units_scale_and_precision() -> None:
-    by_raw = {m.raw: m for m in extract_numbers("$2.3B, 1.5万亿, 50个基点, 6.01 percentage points, 14%")}
+    by_raw = {
+        m.raw: m for m in extract_numbers("$2.3B, 1.5万亿, 50个基点, 6.01 percentage points, 14%")
+    }
     assert by_raw["$2.3B"].value == pytest.approx(2.3e9)
     assert by_raw["$2.3B"].unit == "usd"
     assert by_raw["$2.3B"].tolerance == pytest.approx(0.05e9)

@@ -67,7 +67,9 @@ def test_known_answer_russell_dec_to_jan(make_assistant: Callable[..., Assistant
     assert "2026-01-23" in answer.footer
 
 
-def test_sunday_close_says_closed_and_gives_friday(make_assistant: Callable[..., Assistant]) -> None:
+def test_sunday_close_says_closed_and_gives_friday(
+    make_assistant: Callable[..., Assistant],
+) -> None:
     answer = make_assistant().ask("What was the Russell 2000's close on 2026-01-25?")
     assert "closed on 2026-01-25" in answer.text
     assert "2,669.16" in answer.text

@@ -27,13 +27,20 @@ def _decide(messages: list[dict[str, Any]]) -> dict[str, Any]:
             "tool_calls": [
                 {
                     "name": "period_return",
-                    "arguments": {"symbol": "^RUT", "start": "2025-12-01", "end": "2026-01-23", "convention": "open"},
+                    "arguments": {
+                        "symbol": "^RUT",
+                        "start": "2025-12-01",
+                        "end": "2026-01-23",
+                        "convention": "open",
+                    },
                 }
             ]
         }
     marker = re.search(r"\[(\d+)\][^\n]* return = ", tool_results[-1]["content"])
     assert marker, tool_results[-1]["content"]
-    return {"content": f"The Russell 2000 rose 7.53% from the 2025-12-01 open to the 2026-01-23 close [{marker.group(1)}]."}
+    return {
+        "content": f"The Russell 2000 rose 7.53% from the 2025-12-01 open to the 2026-01-23 close [{marker.group(1)}]."
+    }
 
 
 def _settings(monkeypatch: pytest.MonkeyPatch, base_url: str) -> Settings:
@@ -46,12 +53,15 @@ def _settings(monkeypatch: pytest.MonkeyPatch, base_url: str) -> Settings:
 
 @loopback
 def test_chat_openai_non_streaming_tool_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant.agent import ReturnArgs
     from langchain_core.tools import StructuredTool
+
+    from assistant.agent import ReturnArgs
 
     with openai_stub(_decide) as (url, state):
         model = build_chat_model(_settings(monkeypatch, url))
-        tool = StructuredTool.from_function(func=lambda **kw: "", name="period_return", description="d", args_schema=ReturnArgs)
+        tool = StructuredTool.from_function(
+            func=lambda **kw: "", name="period_return", description="d", args_schema=ReturnArgs
+        )
         reply = model.bind_tools([tool]).invoke([HumanMessage("How much did RUT rise?")])
     assert reply.tool_calls[0]["name"] == "period_return"
     assert reply.tool_calls[0]["args"]["convention"] == "open"

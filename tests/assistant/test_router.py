@@ -101,13 +101,20 @@ def test_at_least_sixty_questions_in_both_languages() -> None:
     [
         ("How much did the Russell 2000 rise since December?", "and the Dow?", "return", ["^DJI"]),
         ("罗素2000自12月以来涨了多少？", "那标普呢？", "return", ["^GSPC"]),
-        ("What is the Russell 2000's daily volatility since December?", "What about the Nasdaq?", "volatility", ["^IXIC"]),
+        (
+            "What is the Russell 2000's daily volatility since December?",
+            "What about the Nasdaq?",
+            "volatility",
+            ["^IXIC"],
+        ),
         ("罗素2000的20日均线在哪里？", "纳斯达克呢？", "sma", ["^IXIC"]),
         ("How did RUT do last month?", "and this month?", "return", ["^RUT"]),
         ("What's the 52-week range of the Russell 2000?", "And for QQQ?", "range_52w", ["QQQ"]),
     ],
 )
-def test_followups_inherit_the_thread(first: str, followup: str, intent: str, symbols: list[str]) -> None:
+def test_followups_inherit_the_thread(
+    first: str, followup: str, intent: str, symbols: list[str]
+) -> None:
     router = Router()
     lang = detect_language(first)
     previous = router.route(first, lang, REF).context()

@@ -90,7 +90,9 @@ def test_unresolved_marker_and_uncited_sentence(ledger: Ledger) -> None:
     kinds = {f.kind for f in result.findings}
     assert "unresolved_citation" in kinds
     assert "uncited_sentence" in kinds
-    assert result.numbers_verified == 1  # the figure exists; the sentence still fails for citing nothing
+    assert (
+        result.numbers_verified == 1
+    )  # the figure exists; the sentence still fails for citing nothing
 
 
 def test_close_on_a_non_session_is_flagged(ledger: Ledger) -> None:
@@ -118,7 +120,9 @@ def test_mark_unsupported_flags_only_the_bad_number(ledger: Ledger) -> None:
     marked = mark_unsupported(text, result)
     assert "9.99% (unverified)" in marked
     assert "7.53% (unverified)" not in marked
-    zh = mark_unsupported("上涨9.99%[1]。", verify("上涨9.99%[1]。", ledger, is_session=_always_session), "zh")
+    zh = mark_unsupported(
+        "上涨9.99%[1]。", verify("上涨9.99%[1]。", ledger, is_session=_always_session), "zh"
+    )
     assert "9.99%（未核实）" in zh
 
 
@@ -127,8 +131,12 @@ def test_a_close_that_conflicts_with_the_data_loses_even_when_a_passage_says_it(
     close = _figure("last_close", 2669.16, "points")
     close = close.model_copy(update={"end": date(2026, 1, 23)})
     ledger.add_figure(close)  # [1]
-    ledger.add_passage(_passage("poison", "The Russell 2000 closed at 2,900.00 on 2026-01-23."))  # [2]
-    result = verify("The Russell 2000 closed at 2,900.00 on 2026-01-23 [2].", ledger, is_session=_always_session)
+    ledger.add_passage(
+        _passage("poison", "The Russell 2000 closed at 2,900.00 on 2026-01-23.")
+    )  # [2]
+    result = verify(
+        "The Russell 2000 closed at 2,900.00 on 2026-01-23 [2].", ledger, is_session=_always_session
+    )
     assert [f.kind for f in result.findings] == ["conflicts_with_data"]
     assert "2,669.16" in result.findings[0].detail
     assert verify("It closed at 2,669.16 on 2026-01-23 [1].", ledger, is_session=_always_session).ok
