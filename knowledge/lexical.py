@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -21,7 +22,10 @@ _STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 def _jieba() -> Any:
-    import jieba
+    with warnings.catch_warnings():  # jieba 0.42 compiles regexes with invalid escapes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        import jieba
 
     jieba.setLogLevel(logging.WARNING)
     return jieba

@@ -1,0 +1,100 @@
+"""Normalisation, boilerplate, sentences and chunks for Chinese, English and mixed text."""
+
+from __future__ import annotations
+
+from knowledge.chunking import MAX_CHARS, chunk_document, split_text
+from knowledge.documents import Document, Section, SourceEntry
+from knowledge.text import citations, clean, detect_language, has_cjk, normalise, sentences
+
+
+def test_normalise_removes_invisible_and_control_characters() -> None:
+    hidden = "Buy\u200b now\u202e\u2066 ok\U000e0049\U000e0067\ufeff\x07"
+    assert normalise(hidden) == "Buy now ok"
+
+
+def test_normalise_applies_nfkc() -> None:
+    assert normalise("ＡＢＣ１２３％") == "ABC123%"
+
+
+def test_hashtag_lines_and_site_chrome_are_dropped_but_headings_kept() -> None:
+    text = "#small_caps #russell_2000 #fed\n# A heading\n解锁更多功能\n登录后即可使用AI智能分析\nReal content.\nSign in\n"
+    assert clean(text) == "# A heading\nReal content."
+
+
+def test_english_sentences_keep_abbreviations_decimals_and_citations() -> None:
+    text = "The index rose 7.53% by Jan. 23 [1]. J.P. Morgan expects a hold.[6] The U.S. economy grew; it was fine."
+    assert sentences(text) == [
+        "The index rose 7.53% by Jan. 23 [1].",
+        "J.P. Morgan expects a hold.[6]",
+        "The U.S. economy grew; it was fine.",
+    ]
+
+
+def test_chinese_sentences_split_on_full_width_ends_even_after_nfkc() -> None:
+    text = normalise("指数上涨7.53%[1]。道指上涨3.19%；标普上涨1.52%！真的吗？是的")
+    assert sentences(text) == [
+        "指数上涨7.53%[1]。",
+        "道指上涨3.19%;",
+        "标普上涨1.52%!",
+        "真的吗?",
+        "是的",
+    ]
+
+
+def test_language_detection() -> None:
+    assert detect_language("小盘股 Russell 2000 上涨") == "zh"
+    assert detect_language("Russell 2000 rally 小") == "en"
+    assert has_cjk("a 字") and not has_cjk("abc")
+
+
+def test_citations_in_order_without_repeats() -> None:
+    assert citations("a [2] b [1][2] c [10]") == [2, 1, 10]
+
+
+def test_chinese_chunks_respect_budget_and_end_on_sentences() -> None:
+    text = "小盘股盈利增速首次超过大盘股。" * 40
+    chunks = split_text(text, "zh")
+    assert len(chunks) > 1
+    assert all(len(c) <= MAX_CHARS["zh"] for c in chunks)
+    assert all(c.endswith("。") for c in chunks)
+    assert "".join(chunks) == text
+
+
+def test_english_chunks_respect_budget_and_keep_every_word() -> None:
+    text = " ".join(f"Sentence number {i} is about small caps." for i in range(60))
+    chunks = split_text(text, "en")
+    assert all(len(c) <= MAX_CHARS["en"] for c in chunks)
+    assert " ".join(chunks) == text
+
+
+def test_mixed_text_keeps_latin_spacing_inside_chinese_chunks() -> None:
+    chunks = split_text("摩根大通(J.P. Morgan)预计利率不变。Russell 2000 上涨。", "zh")
+    assert chunks == ["摩根大通(J.P. Morgan)预计利率不变。Russell 2000 上涨。"]
+
+
+def test_overlong_sentence_is_split_hard() -> None:
+    chunks = split_text("word " * 300, "en")
+    assert all(len(c) <= MAX_CHARS["en"] for c in chunks)
+
+
+def test_chunks_carry_section_position_language_and_cited_sources() -> None:
+    doc = Document(
+        id="d1",
+        title="T",
+        language="zh",
+        sections=[
+            Section(heading="风险", text="第一句[1]。第二句[2][3]。"),
+            Section(heading="机会", text="第三句。"),
+        ],
+        sources=[SourceEntry(n=1, publisher="P1"), SourceEntry(n=2, publisher="P2")],
+    )
+    chunks = chunk_document(doc, "gen1")
+    text_chunks = [c for c in chunks if c.kind == "chunk"]
+    assert [(c.section, c.position, c.language) for c in text_chunks] == [
+        ("风险", 0, "zh"),
+        ("机会", 1, "zh"),
+    ]
+    assert text_chunks[0].cited == [1, 2, 3]
+    sources = [c for c in chunks if c.kind == "source"]
+    assert [c.chunk_id for c in sources] == ["d1#gen1:s1", "d1#gen1:s2"]
+    assert all(c.chunk_id.startswith("d1#gen1:") for c in chunks)
