@@ -47,6 +47,7 @@ from tools.symbols import (
     find_symbols,
     resolve_symbol,
     symbol_name,
+    symbol_spans,
 )
 
 __all__ = [
@@ -94,5 +95,6 @@ __all__ = [
     "session_on_or_before",
     "sessions_between",
     "symbol_name",
+    "symbol_spans",
     "synthetic_ohlcv",
 ]

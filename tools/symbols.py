@@ -83,7 +83,18 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "标普",
     ),
     "^IXIC": ("ixic", "nasdaq", "nasdaq composite", "纳斯达克", "纳斯达克综合指数", "纳指"),
-    "^DJI": ("djia", "dji", "dow", "dow jones", "the dow", "道琼斯", "道指", "道琼斯工业指数"),
+    "^DJI": (
+        "djia",
+        "dji",
+        "dow",
+        "dow jones",
+        "dow jones industrial average",
+        "the dow",
+        "道琼斯",
+        "道指",
+        "道琼斯工业指数",
+        "道琼斯工业平均指数",
+    ),
     "^VIX": ("vix", "volatility index", "fear index", "fear gauge", "恐慌指数", "波动率指数"),
     "XLB": ("basic materials", "materials", "materials sector", "基础材料", "原材料", "材料板块"),
     "XLC": ("communication services", "communications", "通信服务", "通讯服务"),
@@ -132,6 +143,8 @@ _NOT_TICKERS = frozenset(
         "PPI",
         "QE",
         "SEC",
+        "SPDR",
+        "NYSE",
         "US",
         "USA",
         "USD",
@@ -207,10 +220,10 @@ def _alias_pattern() -> re.Pattern[str]:
 _FINDER = _alias_pattern()
 
 
-def find_symbols(text: str) -> list[str]:
-    """Return every symbol mentioned in free English or Chinese text, in order, once each."""
-    found: list[str] = []
-    for match in _FINDER.finditer(_normalise(text)):
+def symbol_spans(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, symbol) for every symbol mention in NFKC-normalised `text`, in order."""
+    spans: list[tuple[int, int, str]] = []
+    for match in _FINDER.finditer(unicodedata.normalize("NFKC", text)):
         if match.group("alias"):
             symbol: str | None = _ALIAS_TO_SYMBOL[
                 re.sub(r"\s+", " ", match.group("alias")).casefold()
@@ -223,6 +236,11 @@ def find_symbols(text: str) -> list[str]:
                 symbol = resolve_symbol(token)
             except SymbolError:
                 symbol = None
-        if symbol and symbol not in found:
-            found.append(symbol)
-    return found
+        if symbol:
+            spans.append((match.start(), match.end(), symbol))
+    return spans
+
+
+def find_symbols(text: str) -> list[str]:
+    """Return every symbol mentioned in free English or Chinese text, in order, once each."""
+    return list(dict.fromkeys(symbol for _, _, symbol in symbol_spans(text)))
