@@ -262,7 +262,10 @@ class Library:
         )
         ids = [d.id for d in docs]
         noun = "document" if len(docs) == 1 else "documents"
-        message = f"{len(docs)} {noun}, {chunks} chunks" if status != "unchanged" else "no change"
+        records = "record" if chunks == 1 else "records"
+        message = (
+            f"{len(docs)} {noun}, {chunks} {records}" if status != "unchanged" else "no change"
+        )
         return IngestOutcome(str(path), status, message, ids, chunks)
 
     def ingest_document(self, doc: Document) -> IngestOutcome:

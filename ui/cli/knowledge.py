@@ -50,7 +50,8 @@ def ingest(
 
             outcomes = library.ingest(paths, on_progress=step)
         table = Table(title="Ingest")
-        for column in ("file", "status", "documents", "chunks", "message"):
+        table.add_column("file", overflow="fold")
+        for column in ("status", "documents", "chunks", "message"):
             table.add_column(column)
         for outcome in outcomes:
             style = _STATUS_STYLE.get(outcome.status, "")
