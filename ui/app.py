@@ -1,9 +1,55 @@
-"""The Streamlit app (entry point for `streamlit run`)."""
+"""The Streamlit app (entry point for `streamlit run`): language switch and page navigation."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from assistant.settings import get_settings
+from ui import routes
+from ui.state import services
+from ui.text import LANG_KEY, LANGS, t
+
 st.set_page_config(page_title="Footnote", page_icon="📎", layout="wide")
-st.title("Footnote")
-st.caption("Every number computed with a receipt or quoted from a cited source.")
+
+
+def _default_language() -> str:
+    configured = get_settings().language
+    if configured in LANGS:
+        return configured
+    locale = st.context.locale or ""
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+def _sidebar() -> None:
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = _default_language()
+    with st.sidebar:
+        st.segmented_control(
+            t("lang.label"),
+            list(LANGS),
+            format_func=LANGS.__getitem__,
+            key=LANG_KEY,
+            selection_mode="single",
+        )
+        svc = services()
+        if svc.assistant.mode == "llm":
+            st.caption(t("mode.llm", model=svc.settings.model_name))
+        else:
+            st.caption(t("mode.offline"))
+
+
+_sidebar()
+pages = [
+    st.Page(
+        routes.FEED, title=t("nav.feed"), icon=":material/home:", url_path="feed", default=True
+    ),
+    st.Page(routes.NEWS, title=t("nav.news"), icon=":material/article:", url_path="news"),
+    st.Page(routes.CHAT, title=t("nav.chat"), icon=":material/chat:", url_path="chat"),
+    st.Page(
+        routes.RESEARCH, title=t("nav.research"), icon=":material/science:", url_path="research"
+    ),
+    st.Page(
+        routes.SETTINGS, title=t("nav.settings"), icon=":material/settings:", url_path="settings"
+    ),
+]
+st.navigation(pages).run()

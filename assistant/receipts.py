@@ -1,0 +1,115 @@
+"""Receipts for an answer's citations, read from the answer's JSON (live or reloaded alike)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from assistant.guard import host_allowed
+
+Field = Literal[
+    "value",
+    "metric",
+    "symbol",
+    "window",
+    "convention",
+    "as_of",
+    "provider",
+    "fetched_at",
+    "formula",
+    "stale",
+    "notes",
+    "document",
+    "published",
+    "section",
+    "source",
+]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One citation made readable: a short label, its rows, and a quote or link when it has them."""
+
+    n: int
+    kind: Literal["figure", "passage"]
+    label: str
+    rows: list[tuple[Field, str]] = field(default_factory=list)
+    quote: str = ""
+    url: str | None = None
+    host: str = ""
+    stale: bool = False
+
+
+def receipts(answer: dict[str, Any], lang: str = "en") -> list[Receipt]:
+    """Return one receipt per entry of `answer["citations"]` (the shape of `Answer.to_json`)."""
+    return [receipt(entry, lang) for entry in answer.get("citations") or []]
+
+
+def receipt(entry: dict[str, Any], lang: str = "en") -> Receipt:
+    """Return the receipt of one citation entry."""
+    if entry.get("kind") == "figure":
+        return _figure_receipt(entry, lang)
+    return _passage_receipt(entry)
+
+
+def _figure_receipt(entry: dict[str, Any], lang: str) -> Receipt:
+    from tools.figure import Figure
+
+    data = {k: v for k, v in entry.items() if k not in ("n", "kind")}
+    figure = Figure.model_validate(data)
+    shown = figure.display(lang)
+    window = ""
+    if figure.start and figure.end:
+        window = f"{figure.start.isoformat()} → {figure.end.isoformat()}"
+    elif figure.end:
+        window = figure.end.isoformat()
+    notes = [str(n) for n in figure.params.get("notes", [])]
+    for key in ("calendar_note", "base_note"):
+        if figure.params.get(key):
+            notes.append(str(figure.params[key]))
+    rows: list[tuple[Field, str]] = [
+        ("value", shown),
+        ("metric", figure.metric),
+        ("symbol", figure.symbol),
+        ("window", window),
+        ("convention", figure.convention or ""),
+        ("as_of", figure.as_of.isoformat() if figure.as_of else ""),
+        ("provider", figure.provider or ""),
+        (
+            "fetched_at",
+            figure.fetched_at.isoformat(timespec="minutes") if figure.fetched_at else "",
+        ),
+        ("formula", figure.formula),
+        ("notes", "; ".join(notes)),
+    ]
+    return Receipt(
+        n=int(entry["n"]),
+        kind="figure",
+        label=f"{figure.symbol} {figure.metric} {shown}",
+        rows=[(k, v) for k, v in rows if v],
+        stale=figure.stale,
+    )
+
+
+def _passage_receipt(entry: dict[str, Any]) -> Receipt:
+    from urllib.parse import urlparse
+
+    source = entry.get("source") or {}
+    who = ", ".join(str(x) for x in (source.get("person"), source.get("publisher")) if x)
+    label = f"{who}: {source.get('title') or entry.get('title', '')}" if who else entry["title"]
+    url = source.get("url")
+    rows: list[tuple[Field, str]] = [
+        ("document", str(entry.get("title") or "")),
+        ("published", str(entry.get("published") or "")),
+        ("section", str(entry.get("section") or "")),
+        ("source", ", ".join(str(x) for x in (who, source.get("title"), source.get("date")) if x)),
+    ]
+    return Receipt(
+        n=int(entry["n"]),
+        kind="passage",
+        label=label,
+        rows=[(k, v) for k, v in rows if v],
+        quote=str(entry.get("text") or ""),
+        url=url if url and host_allowed(url) else None,
+        host=(urlparse(url).hostname or "") if url else "",
+    )

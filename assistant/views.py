@@ -1,0 +1,344 @@
+"""What the app's pages show, gathered from the library and the market: plain data, no widgets.
+
+Missing market data never raises here: each view carries the error message and the hint that
+says how to get the prices, so a page can explain instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from assistant.guard import host_allowed
+
+if TYPE_CHECKING:
+    from knowledge import Document
+    from tools.figure import Figure
+    from tools.market import Market
+
+SPARK_SESSIONS = 30
+WINDOW_DAYS_MAX = 370  # a date further back than this is not the analysis window
+_MARKERS = re.compile(r"\[(\d+)\]")
+
+
+# ---- quotes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One ticker's last close and day change (with receipts), a sparkline, or why not."""
+
+    symbol: str
+    name: str
+    close: Figure | None = None
+    change: Figure | None = None
+    spark: list[float] = field(default_factory=list)
+    error: str = ""
+    hint: str = ""
+
+    @property
+    def as_of(self) -> dt.date | None:
+        return self.close.as_of if self.close else None
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.close and self.close.stale)
+
+
+def quote(market: Market, symbol: str, lang: str = "en", on: dt.date | None = None) -> Quote:
+    """Return the quote of one symbol: latest stored session, or the session on or before `on`."""
+    from assistant.market import user_errors
+    from tools.symbols import symbol_name
+
+    name = symbol_name(symbol, "zh" if lang.startswith("zh") else "en")
+    try:
+        close, change = market.quote(symbol, on)
+        start = close.as_of or close.end
+        spark: list[float] = []
+        if start is not None:
+            from tools import calendar
+
+            first = calendar.sessions_back(start, SPARK_SESSIONS)[0].date()
+            frame = market.source.history(close.symbol, first, start).frame
+            spark = [round(float(v), 4) for v in frame["Close"].tolist()]
+        return Quote(close.symbol, name, close, change, spark)
+    except user_errors() as exc:
+        return Quote(symbol, name, error=getattr(exc, "message", str(exc)), hint=_hint(exc))
+
+
+def quotes(
+    market: Market, symbols: Iterable[str], lang: str = "en", on: dt.date | None = None
+) -> list[Quote]:
+    """Return one quote per symbol, in order."""
+    return [quote(market, s, lang, on) for s in symbols]
+
+
+def _hint(exc: Exception) -> str:
+    hint = getattr(exc, "hint", "")
+    return hint or "Import prices as CSV on the Settings page, or run `footnote prices import`."
+
+
+# ---- news items ---------------------------------------------------------------------------
+
+
+def pick_translations(docs: Iterable[Document], lang: str) -> list[Document]:
+    """Keep one document per item (the one in `lang` when there is one), newest first."""
+    chosen: dict[str, Document] = {}
+    for doc in docs:
+        held = chosen.get(doc.group_id)
+        if held is None or (held.language != lang and doc.language == lang):
+            chosen[doc.group_id] = doc
+    return sorted(
+        chosen.values(), key=lambda d: (d.published or dt.date.min, d.title), reverse=True
+    )
+
+
+def news_items(library: Any, lang: str) -> list[Document]:
+    """Return the news items, one per translation group, newest first."""
+    return pick_translations(library.documents("news"), lang)
+
+
+def news_item(library: Any, doc_id: str, lang: str) -> Document | None:
+    """Return the document `doc_id` names (a document or item id), in `lang` when translated."""
+    doc: Document | None = library.get(doc_id)
+    group = doc.group_id if doc is not None else doc_id
+    siblings = [d for d in library.documents() if d.group_id == group]
+    if doc is not None and doc not in siblings:
+        siblings.append(doc)
+    picked = pick_translations(siblings, lang)
+    return picked[0] if picked else None
+
+
+def analysis_window(doc: Document) -> tuple[dt.date, dt.date] | None:
+    """Return the window the analysis measures: its first dated span up to the session before it."""
+    from assistant.dates import find_dates
+    from tools import calendar
+
+    if doc.published is None:
+        return None
+    end = calendar.previous_session(doc.published)
+    earliest = end - dt.timedelta(days=WINDOW_DAYS_MAX)
+    for section in doc.sections:
+        for day in find_dates(section.text, doc.published.year):
+            if earliest <= day < end:
+                return calendar.session_on_or_after(day), end
+    return calendar.sessions_back(end, 40)[0].date(), end
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another item that shares tickers or tags with this one."""
+
+    doc: Document
+    shared_tickers: list[str]
+    shared_tags: list[str]
+
+
+def related(library: Any, doc: Document, lang: str, limit: int = 5) -> list[Related]:
+    """Return items sharing tickers or tags with `doc`, most shared first."""
+    found: list[tuple[int, Related]] = []
+    for other in pick_translations(library.documents(), lang):
+        if other.group_id == doc.group_id:
+            continue
+        tickers = [t for t in other.tickers if t in doc.tickers]
+        tags = [t for t in other.tags if t in doc.tags]
+        if tickers or tags:
+            found.append((2 * len(tickers) + len(tags), Related(other, tickers, tags)))
+    found.sort(key=lambda pair: (-pair[0], pair[1].doc.title))
+    return [r for _, r in found[:limit]]
+
+
+def markers(text: str) -> list[int]:
+    """Return the citation numbers `[n]` in `text`, in order of first use."""
+    return list(dict.fromkeys(int(n) for n in _MARKERS.findall(text)))
+
+
+def safe_link(url: str | None) -> str | None:
+    """Return `url` when links to its host may be shown, else None."""
+    return url if url and host_allowed(url) else None
+
+
+def link_host(url: str | None) -> str:
+    """Return the host of `url` (shown as plain text when the link itself is not)."""
+    from urllib.parse import urlparse
+
+    return (urlparse(url).hostname or "") if url else ""
+
+
+def disclaimer(lang: str) -> str:
+    """Return the standing disclaimer in `lang`."""
+    from assistant.answer import footer
+
+    return footer("zh" if lang.startswith("zh") else "en", None, None, False)
+
+
+# ---- signals to monitor -------------------------------------------------------------------
+
+SignalState = Literal["triggered", "not_triggered", "untracked", "no_data"]
+_SIGNAL_HEADING = re.compile(r"(?i)signal|monitor|watch|信号|关注|监测")
+_ITEM = re.compile(r"(.+?(?:\[\d+\])+)\s*[,，、；;.。]?\s*")
+_LEAD = re.compile(r"(?i)^(?:and\s+|watch for\s+|留意以下信号[:：]\s*|以及)")
+_SMA = re.compile(r"(?i)moving average|\bSMA\b|均线")
+_HIGH = re.compile(r"(?i)52-week high|52周高|52 周高")
+_BELOW = re.compile(r"(?i)below|under|跌破|低于")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One signal the item says to watch, and what the latest data says about it."""
+
+    text: str
+    sources: list[int]
+    state: SignalState
+    figures: list[Figure] = field(default_factory=list)
+    error: str = ""
+
+
+def signal_texts(doc: Document) -> list[str]:
+    """Return the items of the document's 'signals to monitor' section, one per cited signal."""
+    section = next((s for s in doc.sections if _SIGNAL_HEADING.search(s.heading)), None)
+    if section is None:
+        return []
+    items = [_LEAD.sub("", m.group(1).strip()) for m in _ITEM.finditer(section.text)]
+    return [i[:1].upper() + i[1:] for i in items if i]
+
+
+def signals(doc: Document, market: Market) -> list[Signal]:
+    """Return the item's signals, each with its live status where market data can tell."""
+    from assistant.market import user_errors
+
+    symbol = doc.tickers[0] if doc.tickers else None
+    out: list[Signal] = []
+    for text in signal_texts(doc):
+        cited = markers(text)
+        try:
+            if symbol and _SMA.search(text):
+                close, _ = market.quote(symbol)
+                sma, distance = market.sma(symbol)
+                below = close.value < sma.value
+                hit = below if _BELOW.search(text) else not below
+                state: SignalState = "triggered" if hit else "not_triggered"
+                out.append(Signal(text, cited, state, [close, sma, distance]))
+            elif symbol and _HIGH.search(text):
+                close, _ = market.quote(symbol)
+                high, _low = market.range_52w(symbol)
+                state = "triggered" if close.value >= high.value else "not_triggered"
+                out.append(Signal(text, cited, state, [close, high]))
+            else:
+                out.append(Signal(text, cited, "untracked"))
+        except user_errors() as exc:
+            out.append(Signal(text, cited, "no_data", error=str(exc)))
+    return out
+
+
+# ---- fact-check ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactMark:
+    """One checked claim: where it sits in the text, the verdict and why."""
+
+    start: int
+    end: int
+    verdict: str
+    claim: str
+    detail: str = ""
+    section: int | None = None
+
+
+@dataclass(frozen=True)
+class FactSummary:
+    """The fact-check of one document: its marks and counts by verdict."""
+
+    marks: list[FactMark]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for mark in self.marks:
+            out[mark.verdict] = out.get(mark.verdict, 0) + 1
+        return out
+
+    @property
+    def holding(self) -> int:
+        return sum(n for v, n in self.counts.items() if v.startswith("holds"))
+
+
+def fact_checks(doc_id: str) -> FactSummary | None:
+    """Return the fact-check results of `doc_id`, or None while fact-checking is not available."""
+    try:
+        from assistant import factcheck
+    except ImportError:
+        return None
+    results_for = getattr(factcheck, "results_for", None)
+    if results_for is None:
+        return None
+    results = results_for(doc_id)
+    if results is None:
+        return None
+    return FactSummary([_mark(r) for r in _items(results)])
+
+
+def _items(results: Any) -> Sequence[Any]:
+    for name in ("claims", "results", "checks"):
+        inner = getattr(results, name, None)
+        if isinstance(inner, list | tuple):
+            return inner
+    return list(results)
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def _mark(result: Any) -> FactMark:
+    claim = _get(result, "claim")
+    inner = claim if claim is not None and not isinstance(claim, str) else result
+    span = _get(inner, "span") or _get(result, "span")
+    start = _get(result, "start", default=span[0] if span else 0)
+    end = _get(result, "end", default=span[1] if span else 0)
+    detail = " ".join(
+        str(x) for x in (_get(result, "note", "detail", "reason"), _get(result, "receipt")) if x
+    )
+    return FactMark(
+        start=int(start),
+        end=int(end),
+        verdict=str(_get(result, "verdict", default="unverifiable")),
+        claim=str(_get(inner, "raw", "text", "quote", default=claim or "")),
+        detail=detail,
+        section=_get(result, "section"),
+    )
+
+
+def section_marks(doc: Document, summary: FactSummary) -> dict[int, list[FactMark]]:
+    """Return the marks per section index, offsets made relative to the section's text.
+
+    A mark that names its section is taken as relative to it already; otherwise its offsets
+    are read against `doc.text()` (headings included, sections joined by blank lines).
+    """
+    out: dict[int, list[FactMark]] = {}
+    bounds: list[tuple[int, int]] = []
+    at = 0
+    for section in doc.sections:
+        head = len(section.heading) + 1 if section.heading else 0
+        bounds.append((at + head, at + head + len(section.text)))
+        at += head + len(section.text) + 2
+    for mark in summary.marks:
+        if mark.section is not None:
+            out.setdefault(int(mark.section), []).append(mark)
+            continue
+        for i, (first, last) in enumerate(bounds):
+            if first <= mark.start and mark.end <= last:
+                moved = FactMark(
+                    mark.start - first, mark.end - first, mark.verdict, mark.claim, mark.detail, i
+                )
+                out.setdefault(i, []).append(moved)
+                break
+    return out

@@ -1,0 +1,1 @@
+"""Pieces the pages share: safe Markdown, receipts, answers, quotes."""

@@ -1,0 +1,54 @@
+"""One answer as the chat shows it: text with citation badges, receipts, verification, footer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from assistant.receipts import receipts
+from ui.components.markdown import safe, with_markers
+from ui.components.receipts import citation_row
+from ui.text import t
+
+
+def verification_badge(verification: dict[str, Any]) -> None:
+    """Show "12/12 numbers verified" (green when every number is traced, orange otherwise)."""
+    total = int(verification.get("numbers_total") or 0)
+    ok = int(verification.get("numbers_verified") or 0)
+    clean = not verification.get("findings") and ok == total
+    if total == 0:
+        st.badge(t("badge.none"), icon=":material/check:", color="gray")
+    else:
+        st.badge(
+            t("badge.verified", ok=ok, total=total),
+            icon=":material/verified:" if clean else ":material/warning:",
+            color="green" if clean else "orange",
+        )
+    unsupported = verification.get("unsupported") or []
+    if unsupported:
+        st.caption(t("badge.unsupported", items=", ".join(safe(str(u)) for u in unsupported)))
+
+
+def render_answer(answer: dict[str, Any], key: str, lang: str) -> None:
+    """Show a stored or fresh answer (the shape of `Answer.to_json`)."""
+    st.markdown(with_markers(str(answer.get("answer") or "")))
+    verification_badge(answer.get("verification") or {})
+    citation_row(receipts(answer, lang), key)
+    if answer.get("footer"):
+        st.caption(safe(str(answer["footer"])))
+
+
+def follow_ups(answer: dict[str, Any], key: str) -> str | None:
+    """Show the suggested follow-up questions as buttons; return the one clicked."""
+    suggestions = [s for s in answer.get("suggestions") or [] if s][:3]
+    if not suggestions:
+        return None
+    st.caption(t("chat.follow_ups"))
+    picked = None
+    for i, (column, text) in enumerate(
+        zip(st.columns(len(suggestions)), suggestions, strict=False)
+    ):
+        if column.button(text, key=f"{key}-follow-{i}", width="stretch"):
+            picked = text
+    return picked

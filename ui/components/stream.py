@@ -1,0 +1,31 @@
+"""Run one question through `Assistant.stream`, showing tool steps and the streamed text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import streamlit as st
+
+from ui.text import t
+
+
+def stream_answer(assistant: Any, question: str, thread_id: str | None, news_id: str | None) -> Any:
+    """Stream the answer into the current container; return the final `Answer`."""
+    holder: dict[str, Any] = {}
+    status = st.status(t("chat.thinking"), expanded=False)
+
+    def deltas() -> Iterator[str]:
+        events = assistant.stream(question, thread_id=thread_id, news_id=news_id, language="auto")
+        for event in events:
+            kind = event.get("type")
+            if kind == "text_delta":
+                yield str(event.get("text", "")).replace("$", "\\$")
+            elif kind == "tool_start":
+                status.write(t("chat.tool", name=event.get("name", "")))
+            elif kind == "final":
+                holder["answer"] = event["answer"]
+
+    st.write_stream(deltas())
+    status.update(label=t("chat.done"), state="complete")
+    return holder.get("answer")

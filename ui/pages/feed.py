@@ -1,0 +1,72 @@
+"""Feed: a general question box and the news item cards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui import data, routes
+from ui.components.markdown import safe
+from ui.components.quotes import missing_data
+from ui.state import services
+from ui.text import lang, t
+
+
+def _card(svc: Any, doc: Any) -> None:
+    with st.container(border=True):
+        st.subheader(safe(doc.title), anchor=False)
+        meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), doc.market) if x)
+        st.caption(safe(meta))
+        if doc.tags:
+            st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
+        if doc.summary:
+            st.markdown(safe(doc.summary))
+        checks = data.fact_checks(svc, svc.key, doc.id)
+        if checks is not None and checks.marks:
+            st.badge(
+                t("news.factcheck_badge", ok=checks.holding, total=len(checks.marks)),
+                icon=":material/fact_check:",
+                color="green" if checks.holding == len(checks.marks) else "orange",
+            )
+        quotes = data.quotes(svc, svc.key, tuple(doc.tickers[:4]), lang())
+        columns = st.columns(max(1, len(quotes)))
+        for column, q in zip(columns, quotes, strict=False):
+            with column:
+                if q.close is None or q.change is None:
+                    missing_data(q.error, q.hint)
+                    continue
+                st.metric(
+                    q.name,
+                    q.close.display(lang()),
+                    q.change.display(lang()),
+                    chart_data=q.spark or None,
+                    chart_type="line",
+                    help=f"{t('card.as_of')} {q.as_of}"
+                    + (f" · {t('news.stale')}" if q.stale else ""),
+                )
+        st.page_link(
+            routes.NEWS,
+            label=t("feed.open"),
+            icon=":material/arrow_forward:",
+            query_params={"id": doc.id},
+        )
+
+
+def render() -> None:
+    """Show the feed."""
+    svc = services()
+    st.title(t("feed.title"), anchor=False)
+    st.caption(t("app.tagline"))
+    question = st.chat_input(t("feed.ask"), key="feed_question")
+    if question:
+        routes.ask_in_chat(question)
+    st.header(t("feed.news"), anchor=False)
+    items = data.news_items(svc, svc.key, lang())
+    if not items:
+        st.info(t("feed.empty"))
+    for doc in items:
+        _card(svc, doc)
+
+
+render()

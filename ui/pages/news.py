@@ -1,0 +1,180 @@
+"""News item: header, quote strip, analysis with citations and fact-check marks, sources, charts,
+signals, related items and the disclaimer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from assistant import views
+from assistant.market import user_errors
+from ui import data, routes
+from ui.components.markdown import safe, with_marks
+from ui.components.quotes import missing_data, quote_strip
+from ui.components.receipts import source_body, source_row
+from ui.state import Services, services
+from ui.text import lang, t
+
+_SIGNAL_COLORS = {
+    "triggered": "red",
+    "not_triggered": "green",
+    "untracked": "gray",
+    "no_data": "orange",
+}
+
+
+def _header(svc: Services, doc: Any) -> None:
+    st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
+    st.title(safe(doc.title), anchor=False)
+    meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), doc.market) if x)
+    st.caption(safe(meta))
+    if doc.tags:
+        st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
+    quote_strip(data.quotes(svc, svc.key, tuple(doc.tickers[:6]), lang()))
+
+
+def _analysis(doc: Any, checks: views.FactSummary | None) -> None:
+    marks = views.section_marks(doc, checks) if checks is not None else {}
+    if checks is not None and checks.marks:
+        st.badge(
+            t("news.factcheck_badge", ok=checks.holding, total=len(checks.marks)),
+            icon=":material/fact_check:",
+            color="green" if checks.holding == len(checks.marks) else "orange",
+        )
+        st.caption(
+            " · ".join(
+                f":{color}-background[{t('verdict.' + verdict)}]"
+                for verdict, color in (
+                    ("holds", "green"),
+                    ("holds_with_caveat", "blue"),
+                    ("wrong_date", "orange"),
+                    ("differs", "red"),
+                    ("unverifiable", "gray"),
+                )
+            )
+        )
+    for i, section in enumerate(doc.sections):
+        if section.heading:
+            st.subheader(safe(section.heading), anchor=False)
+        spans = [(m.start, m.end, m.verdict) for m in marks.get(i, [])]
+        st.markdown(with_marks(section.text, spans))
+        cited = [s for n in views.markers(section.text) if (s := doc.source(n)) is not None]
+        source_row(cited, key=f"sec{i}")
+        for mark in marks.get(i, []):
+            if mark.detail:
+                st.caption(
+                    f":{'green' if mark.verdict.startswith('holds') else 'orange'}[{safe(mark.claim)}] — {safe(mark.detail)}"
+                )
+
+
+def _sources(doc: Any) -> None:
+    for source in doc.sources:
+        with st.container(border=True):
+            source_body(source)
+
+
+def _charts(svc: Services, doc: Any) -> None:
+    if not doc.tickers:
+        return
+    symbol = st.selectbox(t("news.price_chart"), doc.tickers, key="chart_symbol")
+    try:
+        st.plotly_chart(data.price_chart(svc, svc.key, symbol, lang()), key="price_chart")
+    except user_errors() as exc:
+        missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
+    window = views.analysis_window(doc)
+    if window is None or len(doc.tickers) < 2:
+        return
+    try:
+        fig = data.relative_chart(svc, svc.key, tuple(doc.tickers), window[0], window[1], lang())
+        st.plotly_chart(fig, key="relative_chart")
+    except user_errors() as exc:
+        missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
+
+
+def _signals(svc: Services, doc: Any) -> None:
+    for signal in data.signals(svc, svc.key, doc.id, lang()):
+        with st.container(border=True):
+            n = signal.sources[0] if signal.sources else "?"
+            label = (
+                t("signal.untracked", n=n)
+                if signal.state == "untracked"
+                else t("signal." + signal.state)
+            )
+            st.badge(label, color=_SIGNAL_COLORS[signal.state])  # type: ignore[arg-type]
+            st.markdown(with_marks(signal.text, []))
+            if signal.figures:
+                shown = " · ".join(
+                    f"{f.symbol} {f.metric} **{f.display(lang())}** ({t('card.as_of')} {f.as_of})"
+                    + (f" :orange[{t('news.stale')}]" if f.stale else "")
+                    for f in signal.figures
+                )
+                st.markdown(safe(shown))
+            if signal.error:
+                missing_data(signal.error, "")
+
+
+def _related(svc: Services, doc: Any) -> None:
+    items = data.related(svc, svc.key, doc.id, lang())
+    if not items:
+        st.caption(t("news.no_related"))
+    for item in items:
+        shared = ", ".join([*item.shared_tickers, *item.shared_tags])
+        st.page_link(
+            routes.NEWS,
+            label=f"{item.doc.title} ({shared})",
+            icon=":material/link:",
+            query_params={"id": item.doc.id},
+        )
+
+
+def render() -> None:
+    """Show the news item named by `?id=`."""
+    svc = services()
+    doc_id = st.query_params.get("id")
+    doc = data.news_item(svc, svc.key, doc_id, lang()) if doc_id else None
+    if doc is None:
+        st.warning(t("news.missing"))
+        st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
+        return
+    _header(svc, doc)
+    links = st.columns(2)
+    links[0].page_link(
+        routes.CHAT,
+        label=t("news.chat_link"),
+        icon=":material/chat:",
+        query_params={"news": doc.id},
+    )
+    links[1].page_link(
+        routes.RESEARCH,
+        label=t("news.research"),
+        icon=":material/science:",
+        query_params={"news": doc.id},
+    )
+    checks = data.fact_checks(svc, svc.key, doc.id)
+    tabs = st.tabs(
+        [
+            t("news.analysis"),
+            t("news.charts"),
+            t("news.signals"),
+            t("news.sources"),
+            t("news.related"),
+        ]
+    )
+    with tabs[0]:
+        _analysis(doc, checks)
+    with tabs[1]:
+        _charts(svc, doc)
+    with tabs[2]:
+        _signals(svc, doc)
+    with tabs[3]:
+        _sources(doc)
+    with tabs[4]:
+        _related(svc, doc)
+    st.caption(safe(views.disclaimer(lang())))
+    question = st.chat_input(t("news.ask"), key="news_question")
+    if question:
+        routes.ask_in_chat(question, doc.id)
+
+
+render()
