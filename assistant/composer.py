@@ -494,13 +494,13 @@ class OfflineComposer:
     # ---- knowledge ---------------------------------------------------------------------
 
     def _search(
-        self, query: str, lang: Lang, news: Document | None, k: int = 4, kind: str | None = None
+        self, query: str, lang: Lang, news: Document | None, k: int = 4, record: str | None = None
     ) -> list[Passage]:
         filters: dict[str, Any] = {"language": lang}
         if news is not None:
             filters["doc_id"] = news.id
-        if kind:
-            filters["kind"] = kind
+        if record:
+            filters["record"] = record
         hits: list[Passage] = self.library.search(query, k=k, **filters)
         if len(hits) < 2:
             filters.pop("language")
@@ -517,9 +517,13 @@ class OfflineComposer:
         query = question
         if intent == "experts" and route.person:
             query = f"{route.person} {question}"
-        hits = self._search(query, lang, news, k=4)
+        # Source records (who said what) answer questions about people; text chunks the rest.
+        record = None if intent in ("experts", "views") else "chunk"
+        hits = self._search(query, lang, news, k=4, record=record)
         if intent in KNOWLEDGE_QUERIES and len(question) < 60:
-            for extra in self._search(KNOWLEDGE_QUERIES[intent][lang], lang, news, k=3):
+            for extra in self._search(
+                KNOWLEDGE_QUERIES[intent][lang], lang, news, k=3, record=record
+            ):
                 if all(extra.chunk_id != h.chunk_id for h in hits):
                     hits.append(extra)
         if route.person:

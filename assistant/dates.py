@@ -93,6 +93,11 @@ def date_spans(text: str, default_year: int) -> list[DateHit]:
     return _hits(text, default_year)
 
 
+def date_hits(text: str, default_year: int) -> list[DateHit]:
+    """Every calendar date written in `text` with its position."""
+    return _hits(text, default_year)
+
+
 def find_dates(text: str, default_year: int) -> list[date]:
     """Every calendar date written in `text`, in order; a missing year is `default_year`."""
     return [h.day for h in _hits(text, default_year)]

@@ -11,16 +11,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from assistant.dates import find_dates
+from assistant.dates import date_hits, find_dates
 from assistant.ledger import Ledger
 from assistant.numbers import Mention, extract_numbers, normalize
 from tools.figure import Figure
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]")
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?])|(?<=[.;])(?=\s|$)|\n+")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])|(?<=[.])(?=\s|$)|\n+")
 CLOSE_WORDS = re.compile(r"(?i)\b(?:close[sd]?|closing)\b|收于|收盘|收报|收在")
 
 _PRICE_LIKE = {"points", "usd", "plain"}
+_CLOSE_CLAIM = re.compile(
+    r"(?:\bclos(?:e|ed|ing)\b(?:\s+(?:at|of|on\s+\S+\s+at))?|收于|收报|收在|收盘(?:价|点位)?(?:为|是|报)?)\s*(?:US)?\$?\s*$",
+    re.IGNORECASE,
+)
 _FIGURE_UNITS: dict[str, set[str]] = {
     "%": {"%"},
     "pp": {"pp"},
@@ -252,9 +256,15 @@ def verify(
 
 def _conflicting_close(mention: Mention, sentence: str, ledger: Ledger, year: int) -> str | None:
     """A close claimed for a day whose computed close says otherwise: the data win."""
-    if mention.unit not in _PRICE_LIKE or not CLOSE_WORDS.search(sentence):
+    if mention.unit not in _PRICE_LIKE:
         return None
-    days = set(find_dates(sentence, year))
+    # Only a number that the sentence states as the close: "closed at X", "收于X", "收盘价为X".
+    if not _CLOSE_CLAIM.search(sentence[max(0, mention.start - 24) : mention.start]):
+        return None
+    hits = date_hits(sentence, year)
+    before = [h for h in hits if h.end <= mention.start]
+    nearest = before[-1] if before else (hits[0] if hits else None)
+    days = {nearest.day} if nearest else set()
     for citation in ledger.entries:
         f = citation.figure
         if f is None or f.metric != "last_close" or f.end not in days:

@@ -1,0 +1,202 @@
+"""Render a report: Markdown, a self-contained HTML page, and PDF through headless Chromium."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from assistant.research.schemas import Report
+
+_LABELS = {
+    "en": {
+        "date": "Date",
+        "as_of": "Data as of the session of",
+        "summary": "Executive summary",
+        "views": "Expert views",
+        "person": "Person",
+        "org": "Organisation",
+        "stance": "Stance",
+        "claim": "Claim",
+        "figure": "Figure",
+        "source": "Source",
+        "signals": "Signals to monitor (live status)",
+        "signal": "Signal",
+        "status": "Status",
+        "sources": "Sources and receipts",
+        "verified": "numbers verified",
+        "charts": "Charts",
+        "stopped": "This report stopped early",
+        "stance_names": {"bull": "bull", "bear": "bear", "neutral": "neutral"},
+    },
+    "zh": {
+        "date": "日期",
+        "as_of": "数据截至交易日",
+        "summary": "执行摘要",
+        "views": "专家观点",
+        "person": "人物",
+        "org": "机构",
+        "stance": "立场",
+        "claim": "观点",
+        "figure": "数字",
+        "source": "来源",
+        "signals": "需要关注的信号（实时状态）",
+        "signal": "信号",
+        "status": "状态",
+        "sources": "来源与计算凭据",
+        "verified": "个数字已核验",
+        "charts": "图表",
+        "stopped": "本报告提前结束",
+        "stance_names": {"bull": "看多", "bear": "看空", "neutral": "中性"},
+    },
+}
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def receipt(entry: dict[str, Any]) -> str:
+    """One line per ledger entry: the figure's formula, or the source behind a passage."""
+    if entry.get("kind") == "figure":
+        window = (
+            f"{entry.get('start')}..{entry.get('end')}"
+            if entry.get("start")
+            else f"{entry.get('end')}"
+        )
+        stale = " (stale)" if entry.get("stale") else ""
+        return (
+            f"{entry['symbol']} {entry['metric']} = {entry['value']:.4f} {entry['unit']}; {window}; "
+            f"convention {entry.get('convention') or '-'}; `{entry.get('formula', '')}`; "
+            f"{entry.get('provider')}, as of {entry.get('as_of')}{stale}"
+        )
+    source = entry.get("source") or {}
+    who = ", ".join(x for x in (source.get("person"), source.get("publisher")) if x)
+    title = source.get("title") or entry.get("title")
+    url = source.get("url")
+    link = f" <{url}>" if url else ""
+    return f"{who}: {title} ({source.get('date') or entry.get('published') or ''}){link} — {entry.get('title')}, {entry.get('section')}"
+
+
+def to_markdown(report: Report) -> str:
+    """The whole report as Markdown."""
+    t = _LABELS[report.language]
+    v = report.verification
+    lines = [
+        f"# {report.title}",
+        "",
+        f"{t['date']}: {report.created_at.date().isoformat()} · {t['as_of']} {report.as_of} · "
+        f"{v.get('numbers_verified', 0)}/{v.get('numbers_total', 0)} {t['verified']}",
+        "",
+    ]
+    if report.stopped:
+        lines += [f"> {t['stopped']}: {report.stopped}", ""]
+    lines += [f"## {t['summary']}", "", report.summary, ""]
+    for section in report.sections:
+        lines += [f"## {section.heading}", "", section.text, ""]
+    if report.views:
+        lines += [
+            f"## {t['views']}",
+            "",
+            f"| {t['person']} | {t['org']} | {t['stance']} | {t['claim']} | {t['figure']} | {t['source']} |",
+            "|---|---|---|---|---|---|",
+        ]
+        stances: dict[str, str] = t["stance_names"]  # type: ignore[assignment]
+        for row in report.views:
+            cite = f"[{row.citation}]" if row.citation else ""
+            lines.append(
+                f"| {_cell(row.person)} | {_cell(row.organisation)} | {stances.get(row.stance, row.stance)} | "
+                f"{_cell(row.claim)} | {_cell(row.figure)} | {cite} |"
+            )
+        lines.append("")
+    if report.signals:
+        lines += [f"## {t['signals']}", "", f"| {t['signal']} | {t['status']} |", "|---|---|"]
+        lines += [f"| {_cell(s.label)} | {_cell(s.status)} |" for s in report.signals]
+        lines.append("")
+    lines += [f"## {t['sources']}", ""]
+    lines += [f"{c['n']}. {receipt(c)}" for c in report.citations]
+    lines += ["", "---", "", f"*{report.disclaimer}*", ""]
+    return "\n".join(lines)
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;
+max-width:920px;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#1d2330}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #dde;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;font-size:.92rem}td,th{border:1px solid #ccd;padding:.3rem .5rem;vertical-align:top}
+th{background:#f2f4f8}blockquote{color:#8a5a00;border-left:4px solid #e0a800;margin:0;padding-left:1rem}
+code{font-size:.85em}ol{font-size:.88rem}.chart{margin:1rem 0}
+@media print{.chart{page-break-inside:avoid}}
+"""
+
+
+def to_html(report: Report, charts: list[str] | None = None) -> str:
+    """A self-contained HTML page: no external CSS, fonts or scripts except inlined chart code."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    body = md.render(to_markdown(report))
+    chart_html = ""
+    if charts:
+        title = html.escape(str(_LABELS[report.language]["charts"]))
+        chart_html = f"<h2>{title}</h2>" + "".join(f'<div class="chart">{c}</div>' for c in charts)
+        marker = "<h2>"
+        first = body.find(marker, body.find(marker) + 1)  # after the executive summary
+        body = body[:first] + chart_html + body[first:] if first > 0 else body + chart_html
+    return (
+        f'<!doctype html><html lang="{"zh-CN" if report.language == "zh" else "en"}"><head>'
+        f'<meta charset="utf-8"><title>{html.escape(report.title)}</title><style>{_CSS}</style>'
+        f"</head><body>{body}</body></html>"
+    )
+
+
+class PdfUnavailable(RuntimeError):
+    """No browser to print with."""
+
+
+def chromium_binary() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path, timeout_s: float = 90) -> Path:
+    """Print an HTML file to PDF with headless Chromium (the system binary, no download)."""
+    binary = chromium_binary()
+    if binary is None:
+        raise PdfUnavailable(
+            "PDF export needs Chromium: install it (Debian: apt-get install chromium fonts-noto-cjk) "
+            "or export Markdown/HTML instead."
+        )
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            "--virtual-time-budget=8000",
+            f"--print-to-pdf={pdf_path}",
+            html_path.resolve().as_uri(),
+        ]
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            env={**os.environ, "HOME": profile},
+        )
+    if done.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
+        raise PdfUnavailable(f"Chromium could not print the report: {done.stderr.strip()[:300]}")
+    return pdf_path

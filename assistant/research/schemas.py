@@ -1,0 +1,145 @@
+"""The shapes of deep research: the plan a user approves and the report it produces."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Template = Literal["market_move", "sector_rotation", "single_stock", "macro"]
+
+
+class PlanSection(BaseModel):
+    """One section of the report: what it asks and which tools answer it."""
+
+    heading: str = Field(min_length=1, max_length=200, description="Section heading")
+    questions: list[str] = Field(
+        min_length=1,
+        max_length=6,
+        description="Questions the section answers, in the report's language",
+    )
+    tools: list[str] = Field(
+        default_factory=list,
+        description="Tools or data the section uses, e.g. period_return, search_knowledge",
+    )
+
+
+class Estimate(BaseModel):
+    """What a run is expected to cost before it starts."""
+
+    model_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+
+
+class Plan(BaseModel):
+    """What a report will cover; the user accepts, edits or rejects it."""
+
+    title: str = Field(min_length=1, max_length=200)
+    topic: str = Field(min_length=1, max_length=1000)
+    language: Literal["zh", "en"]
+    template: Template = "market_move"
+    news_id: str | None = None
+    symbols: list[str] = Field(default_factory=list, description="Symbols the report measures")
+    start: date | None = Field(default=None, description="Start of the analysis window")
+    end: date | None = Field(
+        default=None, description="End of the analysis window (the as-of session)"
+    )
+    sections: list[PlanSection] = Field(min_length=1, max_length=8)
+    estimate: Estimate = Field(default_factory=Estimate)
+    usage: dict[str, int] = Field(default_factory=dict, description="What making the plan cost")
+
+
+class PlanDraft(BaseModel):
+    """What the chat model proposes: sections and their questions (code fills the rest)."""
+
+    title: str = Field(description="Report title in the user's language")
+    sections: list[PlanSection] = Field(min_length=4, max_length=8)
+
+
+class Budget(BaseModel):
+    """Limits on one run; reaching one stops cleanly and keeps what is done."""
+
+    max_model_calls: int = 20
+    max_tokens: int = 60_000
+    max_seconds: float = 600.0
+
+
+class ReportSection(BaseModel):
+    heading: str
+    text: str
+    verified: int = 0
+    numbers: int = 0
+    complete: bool = True
+
+
+class SignalStatus(BaseModel):
+    label: str
+    status: str  # e.g. "above by +2.60% [12]"
+    citation: int | None = None
+
+
+class ViewRow(BaseModel):
+    person: str
+    organisation: str | None = None
+    stance: str
+    claim: str
+    figure: str | None = None
+    citation: int | None = None
+
+
+class ReportSummary(BaseModel):
+    id: str
+    title: str
+    language: str
+    created_at: datetime
+    topic: str
+    news_id: str | None = None
+
+
+class Report(BaseModel):
+    """A finished (or budget-stopped) report with its evidence."""
+
+    id: str
+    title: str
+    topic: str
+    language: Literal["zh", "en"]
+    created_at: datetime
+    as_of: date | None = None
+    news_id: str | None = None
+    summary: str = ""
+    sections: list[ReportSection] = Field(default_factory=list)
+    views: list[ViewRow] = Field(default_factory=list)
+    signals: list[SignalStatus] = Field(default_factory=list)
+    citations: list[dict[str, Any]] = Field(
+        default_factory=list, description="Ledger entries as JSON"
+    )
+    verification: dict[str, Any] = Field(default_factory=dict)
+    usage: dict[str, Any] = Field(default_factory=dict)
+    stopped: str | None = Field(default=None, description="Why the run stopped early, if it did")
+    symbols: list[str] = Field(default_factory=list)
+    start: date | None = None
+    end: date | None = None
+    disclaimer: str = ""
+    files: dict[str, str] = Field(default_factory=dict)
+    markdown: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of `footnote research --json`."""
+        figures = [c for c in self.citations if c.get("kind") == "figure"]
+        return {
+            "id": self.id,
+            "title": self.title,
+            "language": self.language,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "sections": [{"heading": s.heading, "text": s.text} for s in self.sections],
+            "citations": self.citations,
+            "figures": figures,
+            "verification": self.verification,
+            "usage": self.usage,
+            "files": self.files,
+            "stopped": self.stopped,
+        }

@@ -1,0 +1,207 @@
+"""Execute one plan section: gather figures and passages with the tools, write, verify."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.composer import OfflineComposer
+from assistant.ledger import Ledger
+from assistant.research.schemas import Budget, Plan, PlanSection
+from assistant.router import METRIC_INTENTS, Router
+from assistant.verifier import mark_unsupported, verify
+from knowledge.documents import Document
+from knowledge.passage import Passage
+from tools.figure import Figure
+
+
+class BudgetExceeded(RuntimeError):
+    """The run's budget is spent; what is done is kept."""
+
+
+@dataclass
+class Meter:
+    """Model calls, tokens and seconds of one run, shared by concurrent sections."""
+
+    budget: Budget
+    started: float = field(default_factory=time.monotonic)
+    llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def check(self) -> None:
+        """Raise BudgetExceeded when any limit is reached."""
+        with self._lock:
+            if self.llm_calls >= self.budget.max_model_calls:
+                raise BudgetExceeded(f"model-call budget reached ({self.llm_calls})")
+            if self.input_tokens + self.output_tokens >= self.budget.max_tokens:
+                raise BudgetExceeded(
+                    f"token budget reached ({self.input_tokens + self.output_tokens})"
+                )
+            elapsed = time.monotonic() - self.started
+            if elapsed >= self.budget.max_seconds:
+                raise BudgetExceeded(f"time budget reached ({elapsed:.0f} s)")
+
+    def record(self, message: Any) -> None:
+        meta = getattr(message, "usage_metadata", None) or {}
+        with self._lock:
+            self.llm_calls += 1
+            self.input_tokens += int(meta.get("input_tokens", 0))
+            self.output_tokens += int(meta.get("output_tokens", 0))
+
+    def usage(self) -> dict[str, int]:
+        return {
+            "llm_calls": self.llm_calls,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+        }
+
+
+@dataclass
+class Deps:
+    """What sections need that is not part of the checkpointed state."""
+
+    market: Any
+    library: Any
+    news: Document | None
+    meter: Meter
+    model: Any | None = None
+    on_event: Callable[[dict[str, Any]], None] | None = None
+    fault: Callable[[int], None] | None = None  # tests inject a crash here
+
+    def emit(self, event: dict[str, Any]) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+
+class LockedLibrary:
+    """Serialise searches: concurrent sections share one store."""
+
+    def __init__(self, library: Any) -> None:
+        self._library = library
+        self._lock = threading.Lock()
+
+    def search(self, *args: Any, **kwargs: Any) -> list[Passage]:
+        with self._lock:
+            return list(self._library.search(*args, **kwargs))
+
+    def get(self, doc_id: str) -> Document | None:
+        with self._lock:
+            doc: Document | None = self._library.get(doc_id)
+            return doc
+
+
+def citations_json(ledger: Ledger) -> list[dict[str, Any]]:
+    """A ledger as plain JSON that a checkpoint can store and `rebuild` can read back."""
+    out: list[dict[str, Any]] = []
+    for c in ledger.entries:
+        if c.figure is not None:
+            out.append({"n": c.n, "kind": "figure", "figure": c.figure.model_dump(mode="json")})
+        elif c.passage is not None:
+            out.append({"n": c.n, "kind": "passage", "passage": c.passage.model_dump(mode="json")})
+    return out
+
+
+def rebuild(entry: dict[str, Any]) -> Figure | Passage:
+    """The Figure or Passage a `citations_json` entry holds."""
+    if entry["kind"] == "figure":
+        return Figure.model_validate(entry["figure"])
+    return Passage.model_validate(entry["passage"])
+
+
+def evidence_block(ledger: Ledger, lang: str) -> str:
+    """The ledger as numbered evidence for a model; passages inside data delimiters."""
+    lines = []
+    for c in ledger.entries:
+        if c.figure is not None:
+            f = c.figure
+            lines.append(
+                f"[{c.n}] {f.symbol} {f.metric} = {f.display(lang)} ({f.start}..{f.end}; {f.convention or '-'})"
+            )
+        elif c.passage is not None:
+            p = c.passage
+            lines.append(f"<<<DATA [{c.n}] {p.title} — {p.section}\n{p.text}\nDATA>>>")
+    return "\n".join(lines)
+
+
+def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dict[str, Any]:
+    """Answer the section's questions with the tools, write it, verify it; return plain JSON."""
+    if deps.fault is not None:
+        deps.fault(index)
+    lang = plan.language
+    ref = plan.end
+    assert ref is not None
+    deps.emit({"type": "progress", "step": section.heading, "phase": "start", "index": index})
+    ledger = Ledger()
+    router = Router()
+    composer = OfflineComposer(deps.market, deps.library)
+    parts: list[str] = []
+    for question in section.questions:
+        route = router.route(question, lang, ref)
+        if (
+            not route.symbols
+            and plan.symbols
+            and route.intent in METRIC_INTENTS
+            and route.intent != "sectors"
+        ):
+            route.symbols = plan.symbols[:1]
+        parts.append(composer.compose(route, question, ledger, ref, deps.news).text)
+    text = "\n\n".join(p for p in parts if p.strip())
+    stopped = None
+    if deps.model is not None:
+        try:
+            text = _write_with_model(section, plan, ledger, text, deps)
+        except BudgetExceeded as exc:
+            stopped = str(exc)
+    verification = verify(text, ledger)
+    if not verification.ok:
+        text = mark_unsupported(text, verification, lang)
+    deps.emit({"type": "progress", "step": section.heading, "phase": "done", "index": index})
+    return {
+        "index": index,
+        "heading": section.heading,
+        "text": text,
+        "citations": citations_json(ledger),
+        "numbers": verification.numbers_total,
+        "verified": verification.numbers_verified,
+        "complete": stopped is None,
+        "stopped": stopped,
+    }
+
+
+def _write_with_model(
+    section: PlanSection, plan: Plan, ledger: Ledger, draft: str, deps: Deps
+) -> str:
+    """Let the model turn the evidence into prose; regenerate once if the verifier objects."""
+    from assistant.research.prompts import REGENERATE_SECTION, SECTION_PROMPT
+
+    language = "Simplified Chinese" if plan.language == "zh" else "English"
+    prompt = SECTION_PROMPT.format(
+        heading=section.heading,
+        language=language,
+        questions=" | ".join(section.questions),
+        evidence=evidence_block(ledger, plan.language)
+        + "\n\nDraft answers from the tools:\n"
+        + draft,
+    )
+    deps.meter.check()
+    reply = deps.model.invoke(prompt)
+    deps.meter.record(reply)
+    text = str(reply.content).strip()
+    verification = verify(text, ledger)
+    if verification.ok:
+        return text
+    deps.meter.check()
+    retry = deps.model.invoke(
+        [
+            ("human", prompt),
+            ("ai", text),
+            ("human", REGENERATE_SECTION.format(findings=verification.summary())),
+        ]
+    )
+    deps.meter.record(retry)
+    return str(retry.content).strip()

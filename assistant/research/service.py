@@ -1,0 +1,389 @@
+"""Deep research as a service: plan, approve or auto-accept, run, store, export, follow up."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from assistant.language import Lang, detect_language
+from assistant.ledger import Ledger
+from assistant.research.assemble import assemble
+from assistant.research.graph import build_graph
+from assistant.research.planner import make_plan
+from assistant.research.render import html_to_pdf, to_html, to_markdown
+from assistant.research.schemas import Budget, Plan, Report, ReportSummary
+from assistant.research.sections import Deps, LockedLibrary, Meter, evidence_block, rebuild
+from assistant.settings import Settings, get_settings
+from knowledge.documents import Document
+from tools import calendar as nyse
+from tools.figure import Figure
+from tools.prices.base import PriceError
+
+Event = dict[str, Any]
+Format = Literal["md", "html", "pdf"]
+
+
+class ResearchService:
+    """Plans, runs and keeps research reports under FOOTNOTE_HOME."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        market: Any | None = None,
+        library: Any | None = None,
+        chat_model: Any | None = None,
+        budget: Budget | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self._market = market
+        self._library = library
+        self._model = chat_model
+        self.budget = budget or Budget()
+        self.db_path = self.settings.home / "research.sqlite"
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, title TEXT, language TEXT,"
+                " topic TEXT, news_id TEXT, created_at TEXT, json TEXT NOT NULL)"
+            )
+        self.fault: Callable[[int], None] | None = None  # tests inject a crash into a section
+
+    # ---- wiring --------------------------------------------------------------------------
+
+    @property
+    def market(self) -> Any:
+        if self._market is None:
+            from assistant.market import open_market
+
+            self._market = open_market(self.settings)
+        return self._market
+
+    @property
+    def library(self) -> Any:
+        if self._library is None:
+            from assistant.library import open_library
+
+            self._library = open_library(self.settings)
+        return self._library
+
+    @property
+    def model(self) -> Any | None:
+        if self._model is None and self.settings.mode == "llm":
+            from assistant.models import build_chat_model
+
+            self._model = build_chat_model(self.settings, max_tokens=1200)
+        return self._model
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.model is not None else "offline"
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            yield db
+        finally:
+            db.close()
+
+    def _checkpointer(self) -> Any:
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        return SqliteSaver(
+            sqlite3.connect(self.settings.home / "research-runs.sqlite", check_same_thread=False)
+        )
+
+    # ---- planning ------------------------------------------------------------------------
+
+    def _news(self, news_id: str | None) -> Document | None:
+        if not news_id:
+            return None
+        doc: Document | None = self.library.get(news_id)
+        if doc is None:
+            raise KeyError(f"no news item with id {news_id!r}; `footnote docs` lists them")
+        return doc
+
+    def _as_of(self, news: Document | None, symbols: list[str]) -> date:
+        if news is not None and news.published:
+            return nyse.previous_session(news.published)
+        for symbol in [*symbols, "^GSPC", "^RUT"]:
+            try:
+                quote = self.market.quote(symbol)
+            except (PriceError, ValueError):
+                continue
+            if quote and quote[0].as_of:
+                return quote[0].as_of  # type: ignore[no-any-return]
+        today = getattr(self.market, "_today", date.today)()
+        return nyse.session_on_or_before(today - timedelta(days=1))
+
+    def plan(self, topic: str, news_id: str | None = None, language: str = "auto") -> Plan:
+        """A plan for `topic` (bound to a news item when given), with its cost estimate."""
+        topic = topic.strip()
+        news = self._news(news_id)
+        if not topic and news is not None:
+            topic = news.title
+        if not topic:
+            raise ValueError("a research topic is needed (or a news item to take it from)")
+        lang: Lang = (
+            language
+            if language in ("zh", "en")
+            else (news.language if news else detect_language(topic))
+        )  # type: ignore[assignment]
+        from tools.symbols import find_symbols
+
+        end = self._as_of(news, find_symbols(topic) or (news.tickers if news else []))
+        model = self.model
+        meter = Meter(self.budget)
+        plan = make_plan(
+            topic,
+            lang,
+            end,
+            news_id=news.id if news else None,
+            news_title=news.title if news else None,
+            tickers=news.tickers if news else None,
+            model=_Metered(model, meter) if model is not None else None,
+            model_name=self.settings.model_name,
+        )
+        plan.usage = meter.usage()
+        return plan
+
+    # ---- running -------------------------------------------------------------------------
+
+    def start(
+        self,
+        plan: Plan,
+        *,
+        auto_accept: bool = False,
+        on_event: Callable[[Event], None] | None = None,
+    ) -> tuple[str, Report | None]:
+        """Start a run; without auto-accept it pauses for approval and returns (run_id, None)."""
+        run_id = uuid.uuid4().hex[:12]
+        report = self._invoke(
+            run_id,
+            {"plan": plan.model_dump(mode="json"), "auto_accept": auto_accept, "results": []},
+            on_event,
+        )
+        return run_id, report
+
+    def approve(
+        self,
+        run_id: str,
+        action: Literal["accept", "edit", "reject"],
+        plan: Plan | None = None,
+        on_event: Callable[[Event], None] | None = None,
+    ) -> Report | None:
+        """Answer the approval pause: accept, edit (with the edited plan) or reject."""
+        from langgraph.types import Command
+
+        decision: dict[str, Any] = {"action": action}
+        if action == "edit":
+            if plan is None:
+                raise ValueError("an edited plan is needed to edit")
+            decision["plan"] = plan.model_dump(mode="json")
+        return self._invoke(run_id, Command(resume=decision), on_event)
+
+    def resume(self, run_id: str, on_event: Callable[[Event], None] | None = None) -> Report | None:
+        """Continue an interrupted run from its last checkpoint."""
+        return self._invoke(run_id, None, on_event)
+
+    def run(self, plan: Plan, on_event: Callable[[Event], None] | None = None) -> Report:
+        """Run an accepted plan to the end and return the stored report."""
+        _, report = self.start(plan, auto_accept=True, on_event=on_event)
+        assert report is not None
+        return report
+
+    def pending(self, run_id: str) -> Plan | None:
+        """The plan a paused run waits to have approved, if it waits."""
+        graph = build_graph(self._deps(None, None), self._checkpointer(), lambda p, r: None)
+        snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
+        if snapshot.next and snapshot.values.get("plan"):
+            return Plan.model_validate(snapshot.values["plan"])
+        return None
+
+    def _deps(self, plan: Plan | None, on_event: Callable[[Event], None] | None) -> Deps:
+        news = self._news(plan.news_id) if plan is not None and plan.news_id else None
+        meter = Meter(self.budget)
+        model = self.model
+        return Deps(
+            market=self.market,
+            library=LockedLibrary(self.library),
+            news=news,
+            meter=meter,
+            model=model,
+            on_event=on_event,
+            fault=self.fault,
+        )
+
+    def _invoke(
+        self, run_id: str, payload: Any, on_event: Callable[[Event], None] | None
+    ) -> Report | None:
+        config = {"configurable": {"thread_id": run_id}, "max_concurrency": 4}
+        plan_json = payload.get("plan") if isinstance(payload, dict) else None
+        if plan_json is None:
+            waiting = build_graph(self._deps(None, None), self._checkpointer(), lambda p, r: None)
+            plan_json = waiting.get_state(config).values.get("plan")
+        plan = Plan.model_validate(plan_json)
+        deps = self._deps(plan, on_event)
+        graph = build_graph(
+            deps, self._checkpointer(), lambda p, results: self._summarize(p, results, deps)
+        )
+        state = graph.invoke(payload, config)
+        snapshot = graph.get_state(config)
+        if snapshot.next:  # paused for approval
+            deps.emit({"type": "approval", "run_id": run_id, "plan": snapshot.values.get("plan")})
+            return None
+        if state.get("status") == "rejected":
+            deps.emit({"type": "rejected", "run_id": run_id})
+            return None
+        final_plan = Plan.model_validate(state["plan"])
+        report, _ = assemble(
+            final_plan,
+            state.get("results", []),
+            deps,
+            summary=state.get("summary"),
+            stopped=state.get("stopped"),
+        )
+        report.markdown = to_markdown(report)
+        self._save(report)
+        deps.emit({"type": "done", "report_id": report.id})
+        return report
+
+    def _summarize(self, plan: Plan, results: list[dict[str, Any]], deps: Deps) -> str | None:
+        """An executive summary from the model (LLM mode); None lets assembly write it offline."""
+        if deps.model is None:
+            return None
+        from assistant.research.assemble import merge
+        from assistant.research.prompts import SUMMARY_PROMPT
+
+        ledger = Ledger()
+        sections = merge(results, ledger)
+        body = "\n\n".join(f"## {s.heading}\n{s.text}" for s in sections)
+        deps.meter.check()
+        reply = deps.model.invoke(
+            SUMMARY_PROMPT.format(
+                language="Simplified Chinese" if plan.language == "zh" else "English", body=body
+            )
+        )
+        deps.meter.record(reply)
+        return str(reply.content).strip()
+
+    # ---- storage -------------------------------------------------------------------------
+
+    def _save(self, report: Report) -> None:
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    report.id,
+                    report.title,
+                    report.language,
+                    report.topic,
+                    report.news_id,
+                    report.created_at.isoformat(),
+                    report.model_dump_json(),
+                ),
+            )
+
+    def reports(self, limit: int = 50) -> list[ReportSummary]:
+        """Stored reports, newest first."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT id, title, language, created_at, topic, news_id FROM reports ORDER BY created_at DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            ReportSummary(
+                id=r[0], title=r[1], language=r[2], created_at=r[3], topic=r[4], news_id=r[5]
+            )
+            for r in rows
+        ]
+
+    def get(self, report_id: str) -> Report | None:
+        with self._db() as db:
+            row = db.execute("SELECT json FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return Report.model_validate_json(row[0]) if row else None
+
+    def ledger(self, report: Report) -> Ledger:
+        """The report's evidence, numbered as in the report, for follow-up questions."""
+        ledger = Ledger()
+        for entry in report.citations:
+            item = rebuild(entry["raw"])
+            if isinstance(item, Figure):
+                ledger.add_figure(item)
+            else:
+                ledger.add_passage(item)
+        return ledger
+
+    def evidence(self, report: Report) -> str:
+        return evidence_block(self.ledger(report), report.language)
+
+    # ---- export --------------------------------------------------------------------------
+
+    def export(self, report: Report, fmt: Format, out: Path | None = None) -> Path:
+        """Write the report as Markdown, self-contained HTML or PDF; return the file."""
+        folder = self.settings.reports_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = out.with_suffix("") if out is not None else folder / f"report-{report.id}"
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "md":
+            path = stem.with_suffix(".md")
+            path.write_text(report.markdown or to_markdown(report), encoding="utf-8")
+        else:
+            html_path = stem.with_suffix(".html")
+            html_path.write_text(to_html(report, self._charts(report)), encoding="utf-8")
+            path = html_path if fmt == "html" else html_to_pdf(html_path, stem.with_suffix(".pdf"))
+        report.files[fmt] = str(path)
+        self._save(report)
+        return path
+
+    def _charts(self, report: Report) -> list[str]:
+        """Chart HTML fragments for the report, when the chart builders are available."""
+        try:
+            from assistant import charts
+        except ImportError:
+            return []
+        build = getattr(charts, "report_charts", None)
+        if build is None:
+            return []
+        try:
+            fragments: list[str] = build(self.market, report)
+        except (PriceError, ValueError):
+            return []
+        return fragments
+
+
+class _Metered:
+    """A chat model whose calls are counted against a run's meter."""
+
+    def __init__(self, model: Any, meter: Meter) -> None:
+        self._model = model
+        self._meter = meter
+
+    def with_structured_output(self, schema: Any, **kwargs: Any) -> Any:
+        inner = self._model.with_structured_output(schema, include_raw=True, **kwargs)
+        meter = self._meter
+
+        class _Call:
+            def invoke(self, prompt: Any) -> Any:
+                meter.check()
+                out = inner.invoke(prompt)
+                meter.record(out["raw"])
+                if out.get("parsing_error"):
+                    raise ValueError(
+                        f"the model's plan did not fit the schema: {out['parsing_error']}"
+                    )
+                return out["parsed"]
+
+        return _Call()
+
+
+def report_json_dumps(report: Report) -> str:
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
