@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.dates import DateHit, date_spans, parse_window
 from assistant.factcheck import cues, reading
@@ -184,7 +185,7 @@ def _claim(
 ) -> Claim:
     text, m = sentence.text, r.mention
     mentions = [x.mention for x in readings]
-    base = {
+    base: dict[str, Any] = {
         "sentence": text,
         "span": (sentence.start + m.start, sentence.start + m.end),
         "raw": m.raw,
@@ -195,7 +196,7 @@ def _claim(
     }
     fields = _market_fields(text, r, mentions, hits, ctx)
     if fields is None:
-        if m.unit in {"points", "plain"} and cues.LEVEL_SUBJECT.pattern and _is_target(text):
+        if m.unit in {"points", "plain"} and _is_target(text):
             ctx.level = m.value
         return Claim(
             **base,
@@ -236,7 +237,7 @@ def _other_reason(text: str, r: _Reading) -> str:
 
 def _market_fields(
     text: str, r: _Reading, mentions: list[Mention], hits: list[DateHit], ctx: _Context
-) -> dict[str, object] | None:
+) -> dict[str, Any] | None:
     """Return the claim fields for a market reading, or None when the number is not one."""
     m, cat = r.mention, r.category
     if cat is None or cat == "other" or r.symbol is None:
@@ -244,7 +245,7 @@ def _market_fields(
     nearest = reading.nearest_date(text, m, hits, mentions)
     latest = max((h.day for h in hits), default=None)
     level_day = latest or ctx.day or ctx.as_of
-    common: dict[str, object] = {"symbol": r.symbol}
+    common: dict[str, Any] = {"symbol": r.symbol}
     if cat in {"open", "close"}:
         day = nearest.day if nearest else (ctx.day or ctx.as_of)
         return {**common, "metric": "open" if cat == "open" else "last_close", "date": day}
@@ -296,9 +297,9 @@ def _distance_fields(
     ref: str,
     nearest: DateHit | None,
     level_day: dt.date | None,
-    common: dict[str, object],
+    common: dict[str, Any],
     ctx: _Context,
-) -> dict[str, object] | None:
+) -> dict[str, Any] | None:
     if ref == "sma":
         return {
             **common,
@@ -323,10 +324,12 @@ def _distance_fields(
 
 
 def _volatility_fields(
-    text: str, m: Mention, hits: list[DateHit], common: dict[str, object], ctx: _Context
-) -> dict[str, object] | None:
+    text: str, m: Mention, hits: list[DateHit], common: dict[str, Any], ctx: _Context
+) -> dict[str, Any] | None:
     found = cues.SESSIONS.search(text)
     sessions = int(found.group(1)) if found else None
+    start: dt.date | None
+    end: dt.date | None
     if len(hits) >= 2:
         start, end = min(h.day for h in hits), max(h.day for h in hits)
     elif ctx.vol_window:
@@ -338,10 +341,7 @@ def _volatility_fields(
         return None
     ctx.vol_window = (start, end, sessions)
     ddof = reading.stated_ddof(text, m)
-    if cues.ANNUAL.search(text):
-        metric = "volatility_annual"
-    else:
-        metric = "volatility_daily"
+    metric = "volatility_annual" if cues.ANNUAL.search(text) else "volatility_daily"
     return {
         **common,
         "metric": metric,
@@ -356,8 +356,8 @@ def _volatility_fields(
 
 
 def _change_fields(
-    text: str, m: Mention, hits: list[DateHit], common: dict[str, object], ctx: _Context
-) -> dict[str, object] | None:
+    text: str, m: Mention, hits: list[DateHit], common: dict[str, Any], ctx: _Context
+) -> dict[str, Any] | None:
     points = m.unit == "points"
     window_metric = "change_points" if points else "return"
     if len(hits) >= 2:
@@ -412,8 +412,8 @@ def _change_fields(
 
 
 def _day_fields(
-    text: str, day: dt.date | None, points: bool, common: dict[str, object]
-) -> dict[str, object]:
+    text: str, day: dt.date | None, points: bool, common: dict[str, Any]
+) -> dict[str, Any]:
     metric = "change_points" if points else "day_change"
     convention = "prev_close" if cues.PREVIOUS_CLOSE.search(text) else None
     if points:

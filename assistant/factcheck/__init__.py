@@ -1,0 +1,26 @@
+"""Fact-check: find the market-data claims of a text and check each one against the data."""
+
+from assistant.factcheck.claims import VERDICTS, CheckedClaim, Claim, Verdict
+from assistant.factcheck.extract import extract_claims
+from assistant.factcheck.service import (
+    check_document,
+    check_file,
+    check_text,
+    find_claims,
+    load_documents,
+)
+from assistant.factcheck.verify import check_claim
+
+__all__ = [
+    "VERDICTS",
+    "CheckedClaim",
+    "Claim",
+    "Verdict",
+    "check_claim",
+    "check_document",
+    "check_file",
+    "check_text",
+    "extract_claims",
+    "find_claims",
+    "load_documents",
+]

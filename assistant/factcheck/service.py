@@ -1,0 +1,85 @@
+"""Check a text, a document or a file: extract the claims, then compute each one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.factcheck.claims import CheckedClaim, Claim
+from assistant.factcheck.extract import extract_claims
+from assistant.factcheck.verify import check_claim
+from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from knowledge.documents import Document
+    from tools.market import Market
+
+
+def find_claims(
+    text: str,
+    published: dt.date | None = None,
+    default_symbol: str | None = None,
+    model: BaseChatModel | None = None,
+) -> list[Claim]:
+    """Return the claims of a text: the rules' reading, with a chat model's proposals first."""
+    claims = extract_claims(text, published, default_symbol)
+    if model is None:
+        return claims
+    from assistant.factcheck.propose import merge, propose_claims
+
+    return merge(claims, propose_claims(text, model, published))
+
+
+def check_text(
+    text: str,
+    market: Market,
+    published: dt.date | None = None,
+    default_symbol: str | None = None,
+    model: BaseChatModel | None = None,
+    sources: dict[int, str] | None = None,
+) -> list[CheckedClaim]:
+    """Return every number of `text` with its verdict from the market data."""
+    claims = find_claims(text, published, default_symbol, model)
+    return [check_claim(claim, market, sources) for claim in claims]
+
+
+def check_document(
+    doc: Document, market: Market, model: BaseChatModel | None = None
+) -> list[CheckedClaim]:
+    """Return the checked claims of a document's text (spans index `doc.text()`)."""
+    sources = {s.n: s.label() for s in doc.sources}
+    default = doc.tickers[0] if doc.tickers else None
+    return check_text(doc.text(), market, doc.published, default, model, sources)
+
+
+def load_documents(path: Path, settings: Settings | None = None) -> list[Document]:
+    """Read a Markdown, text, HTML, PDF or JSON file into documents (raises `LoadError`)."""
+    from knowledge.loaders import load_file
+
+    settings = settings or get_settings()
+    return load_file(Path(path), int(settings.max_file_mb * 1_000_000))
+
+
+def chat_model_or_none(settings: Settings | None = None) -> BaseChatModel | None:
+    """Return the configured chat model, or None in offline mode."""
+    from assistant.models import build_chat_model
+
+    settings = settings or get_settings()
+    return build_chat_model(settings) if settings.mode == "llm" else None
+
+
+def check_file(
+    path: Path,
+    settings: Settings | None = None,
+    market: Market | None = None,
+    model: BaseChatModel | None = None,
+) -> list[tuple[Document, list[CheckedClaim]]]:
+    """Check every document in a file against the configured market data."""
+    from assistant.market import open_market
+
+    settings = settings or get_settings()
+    market = market or open_market(settings)
+    return [(doc, check_document(doc, market, model)) for doc in load_documents(path, settings)]
