@@ -26,6 +26,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
 from assistant.answer import Usage
+from assistant.budget import Budget
 from assistant.guard import strip_instructions
 from assistant.language import Lang
 from assistant.ledger import Ledger
@@ -38,15 +39,6 @@ from tools.prices.base import PriceError
 from tools.symbols import SymbolError, resolve_symbol, symbol_name
 
 Convention = Literal["prev_close", "open", "start_close"]
-
-
-@dataclass
-class Budget:
-    """Bounds on one turn: model calls, tokens and wall-clock seconds."""
-
-    max_model_calls: int = 6
-    max_tokens: int = 40_000
-    max_seconds: float = 90.0
 
 
 @dataclass

@@ -47,8 +47,16 @@ def ingest(
     on_progress: Callable[[int, int, str], None] | None = None,
     settings: Settings | None = None,
 ) -> list[IngestOutcome]:
-    """Ingest files and folders into the configured store; one outcome per file."""
-    return open_library(settings, demo=False).ingest(paths, on_progress)
+    """Ingest files and folders into the configured store; one outcome per file.
+
+    News items that were added or changed have their market claims checked and stored.
+    """
+    outcomes = open_library(settings, demo=False).ingest(paths, on_progress)
+    from assistant.factcheck.stored import check_ingested
+
+    fresh = [i for o in outcomes if o.status in ("added", "updated") for i in o.doc_ids]
+    check_ingested(fresh, settings)
+    return outcomes
 
 
 def documents(settings: Settings | None = None) -> list[Document]:

@@ -49,7 +49,7 @@ class Assistant:
         chat_model: Any | None = None,
         budget: Any | None = None,
     ) -> None:
-        from assistant.agent import Budget
+        from assistant.budget import Budget
 
         self.settings = settings or get_settings()
         self._market = market

@@ -217,14 +217,14 @@ def signals(doc: Document, market: Market) -> list[Signal]:
         try:
             if symbol and _SMA.search(text):
                 close, _ = market.quote(symbol)
-                sma, distance = market.sma(symbol)
+                sma, distance = market.sma(symbol, close.as_of)
                 below = close.value < sma.value
                 hit = below if _BELOW.search(text) else not below
                 state: SignalState = "triggered" if hit else "not_triggered"
                 out.append(Signal(text, cited, state, [close, sma, distance]))
             elif symbol and _HIGH.search(text):
                 close, _ = market.quote(symbol)
-                high, _low = market.range_52w(symbol)
+                high, _low = market.range_52w(symbol, close.as_of)
                 state = "triggered" if close.value >= high.value else "not_triggered"
                 out.append(Signal(text, cited, state, [close, high]))
             else:

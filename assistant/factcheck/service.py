@@ -55,12 +55,19 @@ def check_document(
     return check_text(doc.text(), market, doc.published, default, model, sources)
 
 
+class UnreadableFile(ValueError):
+    """A file the checker cannot read; the message says why."""
+
+
 def load_documents(path: Path, settings: Settings | None = None) -> list[Document]:
-    """Read a Markdown, text, HTML, PDF or JSON file into documents (raises `LoadError`)."""
-    from knowledge.loaders import load_file
+    """Read a Markdown, text, HTML, PDF or JSON file into documents (raises `UnreadableFile`)."""
+    from knowledge.loaders import LoadError, load_file
 
     settings = settings or get_settings()
-    return load_file(Path(path), int(settings.max_file_mb * 1_000_000))
+    try:
+        return load_file(Path(path), int(settings.max_file_mb * 1_000_000))
+    except LoadError as exc:
+        raise UnreadableFile(f"{Path(path).name}: {exc}") from None
 
 
 def chat_model_or_none(settings: Settings | None = None) -> BaseChatModel | None:

@@ -31,4 +31,8 @@ __all__ = [
 
 def open_research(settings: Any | None = None, **overrides: Any) -> ResearchService:
     """The configured research service (LLM mode when a chat model is set up, else offline)."""
+    if "market" not in overrides:
+        from assistant import ensure_demo_prices
+
+        ensure_demo_prices(settings)
     return ResearchService(settings, **overrides)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
-from assistant.agent import Budget
+from assistant.budget import Budget
 from assistant.service import Assistant
 from assistant.testing import ScriptedChatModel, tool_call
 

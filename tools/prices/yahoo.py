@@ -80,9 +80,13 @@ _SHARED_LIMITER = RateLimiter()
 
 def _yfinance_fetch(symbol: str, start: dt.date, end: dt.date, timeout_s: float) -> pd.DataFrame:
     """Ask yfinance for daily bars; its `end` is exclusive, ours is inclusive."""
+    import logging
+
     import yfinance
 
     yfinance.config.debug.hide_exceptions = False  # raise instead of logging and returning empty
+    # Failures come back to us as exceptions; yfinance's own log lines would only repeat them.
+    logging.getLogger("yfinance").setLevel(logging.CRITICAL)
     ticker = yfinance.Ticker(symbol)
     return ticker.history(
         start=start.isoformat(),

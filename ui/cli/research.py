@@ -1,0 +1,116 @@
+"""`footnote research`: plan, approve (or auto-accept), run and export a deep-research report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.markdown import Markdown
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from ui.cli.app import app, console, err_console
+
+FORMATS = ("md", "html", "pdf")
+
+
+def _show_plan(plan: object) -> None:
+    from assistant.research import Plan
+
+    assert isinstance(plan, Plan)
+    table = Table(title=f"Plan: {plan.title}", show_lines=True)
+    table.add_column("#")
+    table.add_column("section")
+    table.add_column("questions")
+    table.add_column("tools")
+    for i, s in enumerate(plan.sections, 1):
+        table.add_row(str(i), s.heading, "\n".join(s.questions), ", ".join(s.tools))
+    console.print(table)
+    e = plan.estimate
+    console.print(
+        f"Estimate: {e.model_calls} model calls, {e.input_tokens + e.output_tokens:,} tokens, "
+        f"${e.cost_usd:.4f}, about {e.seconds:.0f} s"
+    )
+
+
+@app.command()
+def research(
+    topic: str = typer.Argument("", help="What to research (may be empty with --news)."),
+    news: str | None = typer.Option(None, "--news", help="Bind the report to a news item id."),
+    auto_accept: bool = typer.Option(False, "--auto-accept", help="Run the plan without asking."),
+    plan_only: bool = typer.Option(False, "--plan-only", help="Print the plan and stop."),
+    plan_file: Path | None = typer.Option(None, "--plan", help="Run an edited plan (JSON from --plan-only --json)."),
+    fmt: str = typer.Option("md", "--format", help="md | html | pdf"),
+    out: Path | None = typer.Option(None, "--out", help="Where to write the report file."),
+    lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Plan and write a sourced research report whose every number is verified."""
+    from assistant.research import Plan, open_research
+
+    if fmt not in FORMATS:
+        err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
+        raise typer.Exit(2)
+    service = open_research()
+    try:
+        if plan_file is not None:
+            plan = Plan.model_validate_json(plan_file.read_text(encoding="utf-8"))
+        else:
+            plan = service.plan(topic, news_id=news, language=lang)
+    except (KeyError, ValueError, OSError) as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if plan_only:
+        if as_json:
+            print(plan.model_dump_json(indent=2))
+        else:
+            _show_plan(plan)
+        return
+    if not as_json:
+        _show_plan(plan)
+    if not auto_accept and plan_file is None:
+        if not typer.confirm("Run this plan?", default=True):
+            console.print("Plan rejected; nothing was run. Edit it with --plan-only --json and --plan FILE.")
+            raise typer.Exit(1)
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err_console, transient=True
+    ) as progress:
+        task = progress.add_task("research", total=len(plan.sections))
+
+        def on_event(event: dict[str, object]) -> None:
+            if event.get("type") == "progress":
+                progress.update(task, description=f"{event.get('phase')}: {event.get('step')}")
+                if event.get("phase") in ("done", "skipped"):
+                    progress.advance(task)
+
+        report = service.run(plan, on_event=on_event)
+    try:
+        service.export(report, "md", out if fmt == "md" else None)
+        if fmt != "md":
+            service.export(report, fmt, out)  # type: ignore[arg-type]
+    except RuntimeError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str))
+        return
+    console.print(Markdown(report.markdown))
+    v = report.verification
+    console.print(f"{v['numbers_verified']}/{v['numbers_total']} numbers verified; files: {report.files}")
+    if report.stopped:
+        console.print(f"[yellow]Stopped early: {report.stopped}[/yellow]")
+
+
+@app.command("reports")
+def list_reports() -> None:
+    """List stored research reports."""
+    from assistant.research import open_research
+
+    table = Table(title="Reports")
+    for column in ("id", "created", "language", "title"):
+        table.add_column(column)
+    for r in open_research().reports():
+        table.add_row(r.id, r.created_at.strftime("%Y-%m-%d %H:%M"), r.language, r.title)
+    console.print(table)
