@@ -42,7 +42,10 @@ def check_text(
     sources: dict[int, str] | None = None,
 ) -> list[CheckedClaim]:
     """Return every number of `text` with its verdict from the market data."""
+    from assistant.factcheck.memo import memoised
+
     claims = find_claims(text, published, default_symbol, model)
+    market = memoised(market)
     return [check_claim(claim, market, sources) for claim in claims]
 
 
