@@ -33,7 +33,8 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
                 ledger.add_figure(item) if isinstance(item, Figure) else ledger.add_passage(item)
             )
         text = _MARKER.sub(
-            lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", result["text"]
+            lambda m, mapping=mapping: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]",  # type: ignore[misc]
+            result["text"],
         )
         kept = []
         for line in text.splitlines():

@@ -97,7 +97,7 @@ def build_graph(
 
     graph = StateGraph(ResearchState)
     graph.add_node("approve", approve)
-    graph.add_node("section", section)  # type: ignore[call-overload]
+    graph.add_node("section", section)  # type: ignore[arg-type]
     graph.add_node("assemble", assemble)
     graph.add_edge(START, "approve")
     graph.add_conditional_edges("approve", fan_out, ["section", "assemble", END])

@@ -53,7 +53,7 @@ def template_sections(
     """The offline plan for a template, its questions written so the offline router answers them."""
     main = symbols[0] if symbols else "^GSPC"
     name = symbol_name(main, lang)
-    others = [s for s in symbols[1:4]] or [s for s in ("^GSPC", "^IXIC", "^DJI") if s != main]
+    others = list(symbols[1:4]) or [s for s in ("^GSPC", "^IXIC", "^DJI") if s != main]
     other_names = ("、" if lang == "zh" else ", ").join(symbol_name(s, lang) for s in others)
     w = {"name": name, "others": other_names, "start": start.isoformat(), "end": end.isoformat()}
     perf = PlanSection(

@@ -188,15 +188,17 @@ def _write_with_model(
         + "\n\nDraft answers from the tools:\n"
         + draft,
     )
+    model = deps.model
+    assert model is not None
     deps.meter.check()
-    reply = deps.model.invoke(prompt)
+    reply = model.invoke(prompt)
     deps.meter.record(reply)
     text = str(reply.content).strip()
     verification = verify(text, ledger)
     if verification.ok:
         return text
     deps.meter.check()
-    retry = deps.model.invoke(
+    retry = model.invoke(
         [
             ("human", prompt),
             ("ai", text),

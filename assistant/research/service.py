@@ -120,7 +120,7 @@ class ResearchService:
             except (PriceError, ValueError):
                 continue
             if quote and quote[0].as_of:
-                return quote[0].as_of  # type: ignore[no-any-return]
+                return quote[0].as_of
         today = getattr(self.market, "_today", date.today)()
         return nyse.session_on_or_before(today - timedelta(days=1))
 
@@ -132,11 +132,11 @@ class ResearchService:
             topic = news.title
         if not topic:
             raise ValueError("a research topic is needed (or a news item to take it from)")
-        lang: Lang = (
-            language
-            if language in ("zh", "en")
-            else (news.language if news else detect_language(topic))
-        )  # type: ignore[assignment]
+        lang: Lang
+        if language == "zh" or language == "en":
+            lang = language
+        else:
+            lang = news.language if news else detect_language(topic)
         from tools.symbols import find_symbols
 
         end = self._as_of(news, find_symbols(topic) or (news.tickers if news else []))

@@ -40,7 +40,9 @@ def research(
     news: str | None = typer.Option(None, "--news", help="Bind the report to a news item id."),
     auto_accept: bool = typer.Option(False, "--auto-accept", help="Run the plan without asking."),
     plan_only: bool = typer.Option(False, "--plan-only", help="Print the plan and stop."),
-    plan_file: Path | None = typer.Option(None, "--plan", help="Run an edited plan (JSON from --plan-only --json)."),
+    plan_file: Path | None = typer.Option(
+        None, "--plan", help="Run an edited plan (JSON from --plan-only --json)."
+    ),
     fmt: str = typer.Option("md", "--format", help="md | html | pdf"),
     out: Path | None = typer.Option(None, "--out", help="Where to write the report file."),
     lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
@@ -69,13 +71,18 @@ def research(
         return
     if not as_json:
         _show_plan(plan)
-    if not auto_accept and plan_file is None:
-        if not typer.confirm("Run this plan?", default=True):
-            console.print("Plan rejected; nothing was run. Edit it with --plan-only --json and --plan FILE.")
-            raise typer.Exit(1)
+    if not auto_accept and plan_file is None and not typer.confirm("Run this plan?", default=True):
+        console.print(
+            "Plan rejected; nothing was run. Edit it with --plan-only --json and --plan FILE."
+        )
+        raise typer.Exit(1)
 
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err_console, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        console=err_console,
+        transient=True,
     ) as progress:
         task = progress.add_task("research", total=len(plan.sections))
 
@@ -98,7 +105,9 @@ def research(
         return
     console.print(Markdown(report.markdown))
     v = report.verification
-    console.print(f"{v['numbers_verified']}/{v['numbers_total']} numbers verified; files: {report.files}")
+    console.print(
+        f"{v['numbers_verified']}/{v['numbers_total']} numbers verified; files: {report.files}"
+    )
     if report.stopped:
         console.print(f"[yellow]Stopped early: {report.stopped}[/yellow]")
 
