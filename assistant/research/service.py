@@ -136,7 +136,7 @@ class ResearchService:
         if language == "zh" or language == "en":
             lang = language
         else:
-            lang = news.language if news else detect_language(topic)
+            lang = "zh" if (news.language if news else detect_language(topic)) == "zh" else "en"
         from tools.symbols import find_symbols
 
         end = self._as_of(news, find_symbols(topic) or (news.tickers if news else []))
