@@ -132,11 +132,12 @@ class ResearchService:
             topic = news.title
         if not topic:
             raise ValueError("a research topic is needed (or a news item to take it from)")
-        lang: Lang
-        if language == "zh" or language == "en":
-            lang = language
-        else:
-            lang = "zh" if (news.language if news else detect_language(topic)) == "zh" else "en"
+        chosen = (
+            language
+            if language in ("zh", "en")
+            else (news.language if news else detect_language(topic))
+        )
+        lang: Lang = "zh" if chosen == "zh" else "en"
         from tools.symbols import find_symbols
 
         end = self._as_of(news, find_symbols(topic) or (news.tickers if news else []))
