@@ -8,6 +8,8 @@ from assistant.factcheck.claims import CheckedClaim, Claim
 from assistant.factcheck.compute import Computed, Option, compute
 from tools.market import Market
 
+_SIGNED = {"return", "change_points", "day_change", "sma_distance", "high_distance", "low_distance"}
+
 
 def _errors() -> tuple[type[Exception], ...]:
     from tools.calendar import CalendarError
@@ -85,8 +87,9 @@ def judge(claim: Claim, computed: Computed) -> CheckedClaim:
                 claim,
                 "holds_with_caveat",
                 option,
-                f"{prefix}Holds only after truncation: {option.value:,.6g} rounds to "
-                f"{_show(claim, round(option.value, claim.decimals))}, not {claim.raw}.",
+                f"{prefix}Holds only after truncation: {option.value:,.{claim.decimals + 3}f} "
+                f"rounds to {_show(claim, round(option.value, claim.decimals))}, "
+                f"not {claim.raw}.",
             )
     for option in computed.elsewhere:
         if _matches(claim, option.value):
@@ -104,8 +107,19 @@ def judge(claim: Claim, computed: Computed) -> CheckedClaim:
         "differs",
         preferred,
         f"{prefix}The data give {_show(claim, preferred.value)} under {preferred.convention}; "
-        f"the text says {claim.raw}.",
+        f"the text says {_said(claim)}.",
     )
+
+
+def _said(claim: Claim) -> str:
+    """Return the claim as the text means it: "+1.82% (rose)" rather than the bare "1.82%"."""
+    if (
+        claim.sign_known
+        and claim.metric in _SIGNED
+        and not claim.raw.lstrip().startswith(("+", "-"))
+    ):
+        return f"{_show(claim, claim.claimed)} ({claim.raw})"
+    return claim.raw
 
 
 def _expected(claim: Claim, preferred: Option | None) -> str:
