@@ -9,6 +9,8 @@ from ui import routes
 from ui.state import services
 from ui.text import LANG_KEY, LANGS, t
 
+SWITCH_KEY = "lang_switch"
+
 st.set_page_config(page_title="Footnote", page_icon="📎", layout="wide")
 
 
@@ -20,16 +22,25 @@ def _default_language() -> str:
     return "zh" if locale.lower().startswith("zh") else "en"
 
 
+def _switch_language() -> None:
+    picked = st.session_state.get(SWITCH_KEY)
+    if picked in LANGS:
+        st.session_state[LANG_KEY] = picked
+
+
 def _sidebar() -> None:
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = _default_language()
+    if st.session_state.get(SWITCH_KEY) not in LANGS:
+        st.session_state[SWITCH_KEY] = st.session_state[LANG_KEY]
     with st.sidebar:
         st.segmented_control(
             t("lang.label"),
             list(LANGS),
             format_func=LANGS.__getitem__,
-            key=LANG_KEY,
+            key=SWITCH_KEY,
             selection_mode="single",
+            on_change=_switch_language,
         )
         svc = services()
         if svc.assistant.mode == "llm":
