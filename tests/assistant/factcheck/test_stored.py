@@ -1,0 +1,54 @@
+"""News items are checked on ingest; the app reads the results back with each number's span."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.factcheck import results_for
+from assistant.factcheck.store import FactcheckStore
+from assistant.library import ingest, open_library
+from assistant.market import import_price_files
+from assistant.settings import get_settings
+from tests.assistant.factcheck.conftest import DOCUMENTS, LABELS
+
+
+def _import(shared_prices: Path, *symbols: str) -> None:
+    for folder in ("yahoo-2024_2026-02", "yahoo-2025-09_2026-03"):
+        paths = [shared_prices / folder / f"{s}.csv" for s in symbols]
+        present = [p for p in paths if p.is_file()]
+        assert all(o.error is None for o in import_price_files(present))
+
+
+def test_ingesting_a_news_item_stores_its_checked_claims(
+    shared_prices: Path, tmp_path: Path
+) -> None:
+    _import(shared_prices, "^RUT")
+    outcomes = ingest([DOCUMENTS / "wrong-date-en.md"])
+    assert [o.status for o in outcomes] == ["added"]
+    stored = FactcheckStore(get_settings().state_db).load("fc-wrong-date-en")
+    assert stored is not None
+    assert [c.verdict for c in stored[1]] == [x["verdict"] for x in LABELS["wrong-date-en.md"]]
+
+    results = results_for("fc-wrong-date-en", check_missing=False)
+    text = open_library(demo=False).get("fc-wrong-date-en").text()  # type: ignore[union-attr]
+    assert [text[slice(*c.span)] for c in results] == ["2,669.16", "2,718.77", "1.82%"]
+    assert results[0].receipt == "Close[2026-01-23]"
+
+
+def test_documents_not_yet_checked_are_checked_on_first_read(
+    shared_prices: Path, tmp_path: Path
+) -> None:
+    _import(shared_prices, "^RUT", "^GSPC")
+    analysis = tmp_path / "analysis.md"
+    analysis.write_text(
+        (DOCUMENTS / "wrong-en.md")
+        .read_text(encoding="utf-8")
+        .replace("kind: news", "kind: analysis"),
+        encoding="utf-8",
+    )
+    ingest([analysis])
+    assert results_for("fc-wrong-en", check_missing=False) == []  # only news is checked on ingest
+    checked = results_for("fc-wrong-en")
+    assert [c.verdict for c in checked] == ["differs"] * 3
+    assert results_for("fc-wrong-en", check_missing=False) == checked
+    assert results_for("no-such-document") == []

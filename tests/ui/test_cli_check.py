@@ -1,0 +1,68 @@
+"""`footnote check FILE`: the table and the exact JSON shape, on a temporary FOOTNOTE_HOME."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from assistant.market import import_price_files
+from tests.assistant.factcheck.conftest import DOCUMENTS, LABELS
+from ui.cli import app
+
+runner = CliRunner()
+KEYS = [
+    "sentence",
+    "symbol",
+    "metric",
+    "claimed",
+    "unit",
+    "start",
+    "end",
+    "date",
+    "verdict",
+    "computed",
+    "convention",
+    "note",
+]
+WIDE = {"COLUMNS": "220"}
+
+
+def _import_rut(shared_prices: Path) -> None:
+    for folder in ("yahoo-2024_2026-02", "yahoo-2025-09_2026-03"):
+        assert all(
+            o.error is None for o in import_price_files([shared_prices / folder / "^RUT.csv"])
+        )
+
+
+def test_check_json_has_exactly_the_documented_keys(shared_prices: Path) -> None:
+    _import_rut(shared_prices)
+    done = runner.invoke(app, ["check", str(DOCUMENTS / "wrong-date-zh.md"), "--json"])
+    assert done.exit_code == 0, done.output
+    claims = json.loads(done.stdout)["claims"]
+    assert all(list(c) == KEYS for c in claims)
+    assert [c["verdict"] for c in claims] == [x["verdict"] for x in LABELS["wrong-date-zh.md"]]
+    first = claims[0]
+    assert (first["date"], first["claimed"], first["convention"]) == (
+        "2026-01-25",
+        2669.16,
+        "close",
+    )
+    assert "Close[2026-01-23]" in first["note"]
+
+
+def test_check_prints_a_table_with_verdicts_and_receipts(shared_prices: Path) -> None:
+    _import_rut(shared_prices)
+    done = runner.invoke(app, ["check", str(DOCUMENTS / "wrong-date-en.md")], env=WIDE)
+    assert done.exit_code == 0, done.output
+    assert "wrong_date" in done.stdout and "Close[2026-01-23]" in done.stdout
+    assert "3 wrong_date" in done.stdout
+
+
+def test_check_explains_an_unreadable_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text("", encoding="utf-8")
+    done = runner.invoke(app, ["check", str(empty)])
+    assert done.exit_code == 2
+    assert "empty" in done.output
