@@ -70,6 +70,7 @@ class ThreadStore:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses no committed row
             db.execute("PRAGMA busy_timeout=30000")
             yield db
         finally:

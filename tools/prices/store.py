@@ -43,6 +43,8 @@ class PriceStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        # Parsed files keyed by (path, mtime, size): a rewrite (always by rename) changes the key.
+        self._cache: dict[Path, tuple[tuple[int, int], pd.DataFrame]] = {}
 
     def path_for(self, symbol: str) -> Path:
         """Return the file for a symbol; refuse anything that is not a canonical symbol."""
@@ -71,9 +73,15 @@ class PriceStore:
             frame["provider"] = pd.Series(dtype="string")
             frame["fetched_at"] = pd.Series(dtype="datetime64[us, UTC]")
             return frame
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1].copy()
         frame = pd.read_parquet(path, engine="pyarrow")
         frame.index = pd.DatetimeIndex(frame.index).astype("datetime64[ns]").rename(INDEX_NAME)
-        return frame
+        self._cache[path] = (key, frame)
+        return frame.copy()
 
     def last_session(self, symbol: str) -> dt.date | None:
         """Return the last stored session of a symbol, or None."""
