@@ -42,9 +42,10 @@ _BARE_URL = re.compile(r"https?://[^\s)\]>\"']+")
 class Screened:
     """A question after the input checks."""
 
-    text: str
+    text: str  # NFKC-normalised, invisible characters removed: what the tools read
     refused: Literal["too_long", "empty"] | None = None
     hidden_text: str = ""  # what invisible tag characters spelled, for the record
+    display: str = ""  # as typed, invisible characters removed: what the thread shows
 
 
 def screen_question(question: str) -> Screened:
@@ -52,10 +53,11 @@ def screen_question(question: str) -> Screened:
     if len(question) > MAX_QUESTION_CHARS:
         return Screened("", "too_long")
     hidden = "".join(chr(ord(c) - 0xE0000) for c in "".join(_TAGS.findall(question)))
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", question)).strip()
+    visible = _INVISIBLE.sub("", question).strip()
+    text = unicodedata.normalize("NFKC", visible)
     if not text:
         return Screened("", "empty", hidden)
-    return Screened(text, None, hidden)
+    return Screened(text, None, hidden, visible)
 
 
 def clean_untrusted(text: str) -> str:

@@ -130,7 +130,7 @@ class Assistant:
         if thread is None:
             thread = self.threads.create(screened.text[:80], news.id if news else news_id)
         previous = self.threads.last_context(thread.id)
-        self.threads.append(thread.id, "user", screened.text)
+        self.threads.append(thread.id, "user", screened.display or screened.text)
 
         kind = refusal_kind(screened.text)
         if kind is not None:
