@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from assistant.guard import host_allowed
 
 if TYPE_CHECKING:
+    from assistant.settings import Settings
     from knowledge import Document
     from tools.figure import Figure
     from tools.market import Market
@@ -267,18 +268,22 @@ class FactSummary:
         return sum(n for v, n in self.counts.items() if v.startswith("holds"))
 
 
-def fact_checks(doc_id: str) -> FactSummary | None:
-    """Return the fact-check results of `doc_id`, or None while fact-checking is not available."""
+def fact_checks(
+    doc_id: str,
+    settings: Settings | None = None,
+    market: Market | None = None,
+    check_missing: bool = True,
+) -> FactSummary | None:
+    """Return the fact-check of `doc_id` (spans index `doc.text()`), or None when unavailable.
+
+    With `check_missing` False only stored results are read, so a page listing many items
+    never waits for a check.
+    """
     try:
-        from assistant import factcheck
+        from assistant.factcheck import results_for
     except ImportError:
         return None
-    results_for = getattr(factcheck, "results_for", None)
-    if results_for is None:
-        return None
-    results = results_for(doc_id)
-    if results is None:
-        return None
+    results = results_for(doc_id, settings, check_missing=check_missing, market=market)
     return FactSummary([_mark(r) for r in _items(results)])
 
 

@@ -50,9 +50,14 @@ def related(_svc: Services, key: str, doc_id: str, lang: str) -> list[views.Rela
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def fact_checks(_svc: Services, key: str, doc_id: str) -> views.FactSummary | None:
-    """Return the fact-check of one document, or None when there is none."""
-    return views.fact_checks(doc_id)
+def fact_checks(
+    _svc: Services, key: str, doc_id: str, check_missing: bool = True
+) -> views.FactSummary | None:
+    """Return the fact-check of one document (checked now unless told not to), or None."""
+    if _svc.fact_checks is None:
+        return None
+    summary: views.FactSummary | None = _svc.fact_checks(doc_id, check_missing)
+    return summary
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import open_assistant
+from assistant import open_assistant, views
 from assistant.settings import Settings, get_settings
 
 SERVICES_KEY = "footnote_services"
@@ -31,6 +31,7 @@ class Services:
     market: Any
     settings: Settings
     research: Callable[[], Any] | None = None
+    fact_checks: Callable[[str, bool], Any] | None = None
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def open_research(self) -> Any | None:
@@ -59,8 +60,18 @@ def _shared(price_mode: str) -> Services:
     market = open_market(settings)
     library = open_library(settings)
     assistant = open_assistant(settings=settings, market=market, library=library)
+
+    def checks(doc_id: str, check_missing: bool) -> Any:
+        return views.fact_checks(doc_id, settings, market, check_missing)
+
     return Services(
-        assistant, library, market, settings, _research_factory(settings), key=price_mode
+        assistant,
+        library,
+        market,
+        settings,
+        _research_factory(settings),
+        fact_checks=checks,
+        key=price_mode,
     )
 
 
@@ -97,6 +108,7 @@ def services() -> Services:
         shared.market,
         settings,
         _research_factory(settings),
+        fact_checks=shared.fact_checks,
         key=shared.key,
     )
     st.session_state[_LLM_KEY] = session

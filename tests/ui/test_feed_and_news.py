@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant import views
@@ -137,7 +136,7 @@ def test_stale_quotes_are_marked(
 
 
 def test_fact_check_marks_colour_the_checked_numbers(
-    make_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch, docs: list
+    make_app: Callable[..., AppTest], services: Services, docs: list
 ) -> None:
     doc = next(d for d in docs if d.id == EN_ID)
     text = doc.sections[0].text
@@ -151,7 +150,7 @@ def test_fact_check_marks_colour_the_checked_numbers(
             ),
         ]
     )
-    monkeypatch.setattr(views, "fact_checks", lambda doc_id: summary)
+    services.fact_checks = lambda doc_id, check_missing: summary
     at = open_news(make_app())
     body = texts(at)
     assert ":green-background[7.53%]" in body

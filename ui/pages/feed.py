@@ -22,7 +22,7 @@ def _card(svc: Any, doc: Any) -> None:
             st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
         if doc.summary:
             st.markdown(safe(doc.summary))
-        checks = data.fact_checks(svc, svc.key, doc.id)
+        checks = data.fact_checks(svc, svc.key, doc.id, check_missing=False)
         if checks is not None and checks.marks:
             st.badge(
                 t("news.factcheck_badge", ok=checks.holding, total=len(checks.marks)),
