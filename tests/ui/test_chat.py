@@ -99,7 +99,7 @@ def test_chinese_question_gets_a_chinese_answer_in_an_english_ui(
 ) -> None:
     at = ask(open_chat(make_app("en")), "罗素2000从2025年12月1日到2026年1月23日涨了多少？")
     assert "罗素2000指数在" in texts(at)
-    assert [b.label for b in at.button if "follow" in (b.key or "")][0] == "波动率是多少？"
+    assert next(b.label for b in at.button if "follow" in (b.key or "")) == "波动率是多少？"
 
 
 def test_over_long_question_is_refused_with_a_message(

@@ -139,15 +139,15 @@ def test_fact_check_marks_colour_the_checked_numbers(
     make_app: Callable[..., AppTest], services: Services, docs: list
 ) -> None:
     doc = next(d for d in docs if d.id == EN_ID)
-    text = doc.sections[0].text
+    text = doc.text()  # the fact-check's spans index the whole text, headings included
     start = text.index("7.53%")
     wrong = text.index("2,482.23")
+    late = text.index("2,735.10")  # in a later section
     summary = views.FactSummary(
         [
-            views.FactMark(start, start + 5, "holds", "7.53%", "recomputed 7.53%", section=0),
-            views.FactMark(
-                wrong, wrong + 8, "differs", "2,482.23", "the data say 2,480.00", section=0
-            ),
+            views.FactMark(start, start + 5, "holds", "7.53%", "recomputed 7.53%"),
+            views.FactMark(wrong, wrong + 8, "differs", "2,482.23", "the data say 2,480.00"),
+            views.FactMark(late, late + 8, "wrong_date", "2,735.10", "that high was a day later"),
         ]
     )
     services.fact_checks = lambda doc_id, check_missing: summary
@@ -155,5 +155,6 @@ def test_fact_check_marks_colour_the_checked_numbers(
     body = texts(at)
     assert ":green-background[7.53%]" in body
     assert ":red-background[2,482.23]" in body
-    assert ":orange-badge[:material/fact_check: 1/2 claims hold]" in body
-    assert "the data say 2,480.00" in body
+    assert ":orange-background[2,735.10]" in body
+    assert ":orange-badge[:material/fact_check: 1/3 claims hold]" in body
+    assert "differs from the data: the data say 2,480.00" in body

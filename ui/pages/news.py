@@ -10,12 +10,13 @@ import streamlit as st
 from assistant import views
 from assistant.market import user_errors
 from ui import data, routes
-from ui.components.markdown import safe, with_marks
+from ui.components.markdown import COLORS, safe, with_marks
 from ui.components.quotes import missing_data, quote_strip
 from ui.components.receipts import source_body, source_row
 from ui.state import Services, services
 from ui.text import lang, t
 
+VERDICTS = ("holds", "holds_with_caveat", "wrong_date", "differs", "unverifiable")
 _SIGNAL_COLORS = {
     "triggered": "red",
     "not_triggered": "green",
@@ -61,10 +62,16 @@ def _analysis(doc: Any, checks: views.FactSummary | None) -> None:
         st.markdown(with_marks(section.text, spans))
         cited = [s for n in views.markers(section.text) if (s := doc.source(n)) is not None]
         source_row(cited, key=f"sec{i}")
-        for mark in marks.get(i, []):
-            if mark.detail:
-                st.caption(
-                    f":{'green' if mark.verdict.startswith('holds') else 'orange'}[{safe(mark.claim)}] — {safe(mark.detail)}"
+        notes = [m for m in marks.get(i, []) if m.detail]
+        if notes:
+            with st.expander(t("news.factcheck") + f" ({len(notes)})"):
+                st.markdown(
+                    "\n".join(
+                        f"- :{COLORS.get(m.verdict, 'gray')}-background[{safe(m.claim)}] "
+                        f"{t('verdict.' + m.verdict) if m.verdict in VERDICTS else safe(m.verdict)}: "
+                        f"{safe(m.detail)}"
+                        for m in notes
+                    )
                 )
 
 
