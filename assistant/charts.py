@@ -267,3 +267,48 @@ def _layout(fig: go.Figure, title: str, axis: str, horizontal: bool = False) -> 
     if axis:
         (fig.update_xaxes if horizontal else fig.update_yaxes)(title_text=axis)
     return fig
+
+
+def figures_for(
+    symbols: Sequence[str],
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    lang: str = "en",
+    market: Market | None = None,
+    settings: Settings | None = None,
+) -> list[go.Figure]:
+    """Return the charts of a report or item: relative performance, then the first symbol's price.
+
+    A chart whose data are missing is left out rather than failing the rest.
+    """
+    from tools.prices.base import PriceError
+
+    market = _market(market, settings)
+    out: list[go.Figure] = []
+    if start and end and len(symbols) >= 2:
+        try:
+            out.append(relative_chart(symbols, start, end, lang=lang, market=market))
+        except (PriceError, ValueError):
+            pass
+    if symbols:
+        try:
+            out.append(price_chart(symbols[0], end=end, lang=lang, market=market))
+        except (PriceError, ValueError):
+            pass
+    return out
+
+
+def report_charts(market: Market, report: Any) -> list[str]:
+    """Return HTML fragments of a research report's charts; the first carries plotly.js inline."""
+    figures = figures_for(
+        list(getattr(report, "symbols", []) or []),
+        getattr(report, "start", None),
+        getattr(report, "end", None) or getattr(report, "as_of", None),
+        lang=getattr(report, "language", "en"),
+        market=market,
+    )
+    return [
+        fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        for i, fig in enumerate(figures)
+    ]

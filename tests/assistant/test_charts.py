@@ -79,3 +79,25 @@ def test_price_chart_on_real_data_matches_the_demo_item(market: Market) -> None:
     series = charts.price_series("^RUT", end=END, sessions=30, market=market)
     assert round(series["SMA20"].iloc[-1], 2) == 2601.58
     assert round(series["High52"].iloc[-1], 2) == 2735.10
+
+
+def test_report_charts_are_html_fragments_with_one_inline_plotly(
+    synthetic_market: Market,
+) -> None:
+    class Report:
+        symbols = ["^RUT", "^GSPC"]
+        start = dt.date(2025, 12, 1)
+        end = END
+        language = "zh"
+
+    fragments = charts.report_charts(synthetic_market, Report())
+    assert len(fragments) == 2
+    assert "plotly" in fragments[0] and len(fragments[0]) > 100_000 > len(fragments[1])
+    assert "相对表现" in fragments[0] and "<html" not in fragments[0]
+
+
+def test_figures_for_leaves_out_what_has_no_data(synthetic_market: Market) -> None:
+    figures = charts.figures_for(
+        ["^IXIC", "^DJI"], dt.date(2025, 12, 1), END, market=synthetic_market
+    )
+    assert figures == []
