@@ -7,6 +7,7 @@ hint); callers decide how to show it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -287,15 +288,11 @@ def figures_for(
     market = _market(market, settings)
     out: list[go.Figure] = []
     if start and end and len(symbols) >= 2:
-        try:
+        with contextlib.suppress(PriceError, ValueError):
             out.append(relative_chart(symbols, start, end, lang=lang, market=market))
-        except (PriceError, ValueError):
-            pass
     if symbols:
-        try:
+        with contextlib.suppress(PriceError, ValueError):
             out.append(price_chart(symbols[0], end=end, lang=lang, market=market))
-        except (PriceError, ValueError):
-            pass
     return out
 
 

@@ -85,7 +85,7 @@ def test_report_charts_are_html_fragments_with_one_inline_plotly(
     synthetic_market: Market,
 ) -> None:
     class Report:
-        symbols = ["^RUT", "^GSPC"]
+        symbols = ("^RUT", "^GSPC")
         start = dt.date(2025, 12, 1)
         end = END
         language = "zh"
