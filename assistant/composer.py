@@ -79,6 +79,7 @@ class OfflineComposer:
     def __init__(self, market: Any, library: Any) -> None:
         self.market = market
         self.library = library
+        self._latest = False
 
     # ---- entry point -------------------------------------------------------------------
 
@@ -91,6 +92,8 @@ class OfflineComposer:
         news: Document | None = None,
     ) -> Composed:
         lang = route.language
+        # Without a news item, "latest" means the latest session with data (stale if need be).
+        self._latest = news is None
         try:
             if route.intent == "compound":
                 out = self._compound(route, ledger)
@@ -173,7 +176,7 @@ class OfflineComposer:
                             m=ledger.add_figure(annual),
                         )
                     )
-                notes += self._data_notes(figs, lang)
+                notes += self._data_notes(figs, lang, ledger)
         elif route.intent == "sma":
             for s in symbols:
                 lines += self._sma_lines(s, end, lang, ledger)
@@ -221,7 +224,7 @@ class OfflineComposer:
             for s in symbols:
                 lines += self._quote_lines(s, route.day, ref, lang, ledger)
         for f in ledger.figures:
-            notes += self._data_notes([f], lang)
+            notes += self._data_notes([f], lang, ledger)
         return Composed("\n".join([*lines, *dict.fromkeys(notes)]))
 
     def _returns(
@@ -355,7 +358,10 @@ class OfflineComposer:
                 text("closed_day", lang, day=day.isoformat(), why=why, prev=prev.isoformat())
             )
             day = prev
-        figs = _figures(self.market.quote(symbol, on=day or ref))
+        if day is None and self._latest:
+            figs = _figures(self.market.quote(symbol))
+        else:
+            figs = _figures(self.market.quote(symbol, on=day or ref))
         close, chg = _pick(figs, "last_close"), _pick(figs, "day_change")
         if close and chg:
             lines.append(
@@ -480,7 +486,7 @@ class OfflineComposer:
         )
         return Composed(body, hypothetical=True)
 
-    def _data_notes(self, figures: Sequence[Figure], lang: Lang) -> list[str]:
+    def _data_notes(self, figures: Sequence[Figure], lang: Lang, ledger: Ledger) -> list[str]:
         notes = []
         for f in figures:
             if f.stale and f.as_of:
@@ -488,7 +494,16 @@ class OfflineComposer:
             completeness = f.params.get("completeness")
             if isinstance(completeness, (int, float)) and completeness < 0.999:
                 have, want = f.params.get("rows"), f.params.get("sessions")
-                notes.append(text("partial", lang, have=have, want=want, pct=f"{completeness:.0%}"))
+                notes.append(
+                    text(
+                        "partial",
+                        lang,
+                        have=have,
+                        want=want,
+                        pct=f"{completeness:.0%}",
+                        n=ledger.add_figure(f),
+                    )
+                )
         return notes
 
     # ---- knowledge ---------------------------------------------------------------------

@@ -90,8 +90,8 @@ T: dict[str, dict[Lang, str]] = {
         "zh": "注意：未能获取实时数据，以上数字来自截至{as_of}交易日的本地存储数据。",
     },
     "partial": {
-        "en": "Note: data cover {have} of {want} sessions in this window ({pct}), so the figures may be incomplete.",
-        "zh": "注意：该区间数据仅覆盖{want}个交易日中的{have}个（{pct}），数字可能不完整。",
+        "en": "Note: data cover {have} of {want} sessions in this window ({pct}) [{n}], so the figures may be incomplete.",
+        "zh": "注意：该区间数据仅覆盖{want}个交易日中的{have}个（{pct}）[{n}]，数字可能不完整。",
     },
     "after_news": {
         "en": "These figures use data after the news date ({news}), as you asked.",

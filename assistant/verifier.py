@@ -137,6 +137,24 @@ def _matches_figure(mention: Mention, figure: Figure) -> bool:
     return abs(claimed - value) <= mention.tolerance + 1e-9
 
 
+def _matches_params(mention: Mention, figure: Figure) -> bool:
+    """Counts a cited figure carries in its receipt: rows, sessions, window, completeness (%)."""
+    numbers: list[Mention] = []
+    for key in ("rows", "sessions", "window", "periods"):
+        value = figure.params.get(key)
+        if isinstance(value, int | float):
+            numbers.append(Mention(0, 0, str(value), float(value), "plain", 0, False, None))
+    completeness = figure.params.get("completeness")
+    if isinstance(completeness, int | float):
+        numbers.append(Mention(0, 0, "", float(completeness) * 100, "%", 2, False, None))
+    small = mention.unit == "plain" and mention.decimals == 0
+    return any(
+        (m.unit == mention.unit or (small and m.unit == "plain"))
+        and abs(m.value - mention.value) <= mention.tolerance + 1e-9
+        for m in numbers
+    )
+
+
 def _compatible(a: str, b: str) -> bool:
     return a == b or (a in _PRICE_LIKE and b in _PRICE_LIKE) or {a, b} == {"x", "plain"}
 
@@ -293,7 +311,9 @@ def _check(
         citation = ledger.get(n)
         if citation is None:
             continue
-        if citation.figure is not None and _matches_figure(mention, citation.figure):
+        if citation.figure is not None and (
+            _matches_figure(mention, citation.figure) or _matches_params(mention, citation.figure)
+        ):
             return verdict(n)
         if citation.passage is not None and passages.supports(n, mention):
             return verdict(n)

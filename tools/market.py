@@ -11,7 +11,15 @@ import pandas as pd
 
 from tools import calendar, metrics
 from tools.figure import Figure, Unit
-from tools.prices.base import NoData, PriceError, PriceHistory, PriceSource, missing_data_hint
+from tools.prices.base import (
+    NoData,
+    PriceError,
+    PriceHistory,
+    PriceSource,
+    RateLimited,
+    SourceUnavailable,
+    missing_data_hint,
+)
 from tools.symbols import SECTORS, resolve_symbol, symbol_name
 
 RANGE_SESSIONS = 252  # "52 weeks" of NYSE sessions
@@ -89,7 +97,7 @@ class Market:
         try:
             data = self._load(symbol, start, session, note)
             return data, data.last_on_or_before(session)
-        except NoData:
+        except (NoData, RateLimited, SourceUnavailable):  # nothing recent: fall back to the store
             last_stored = getattr(self.source, "last_session", None)
             found = last_stored(resolve_symbol(symbol)) if latest and last_stored else None
             if found is None:
