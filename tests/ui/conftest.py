@@ -39,7 +39,7 @@ def docs() -> list[Any]:
 def services(ui_market: Market, docs: list[Any], tmp_path: Path) -> Services:
     """Fake assistant and library over real prices; a fake research service."""
     threads = ThreadStore(tmp_path / "threads.sqlite")
-    research = FakeResearch(tmp_path)
+    research = FakeResearch(tmp_path, ui_market)
     return Services(
         assistant=FakeAssistant(ui_market, threads),
         library=FakeLibrary(docs),

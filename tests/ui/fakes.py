@@ -118,6 +118,9 @@ class PlanSection:
     questions: list[str]
     tools: list[str] = field(default_factory=list)
 
+    def model_copy(self, update: dict[str, Any] | None = None) -> PlanSection:
+        return PlanSection(**{**self.__dict__, **(update or {})})
+
 
 @dataclass
 class Estimate:
@@ -136,9 +139,8 @@ class Plan:
     sections: list[PlanSection]
     estimate: Estimate = field(default_factory=Estimate)
 
-    def model_copy(self, update: dict[str, Any] | None = None, deep: bool = False) -> Plan:
-        data = {**self.__dict__, **(update or {})}
-        return Plan(**data)
+    def model_copy(self, update: dict[str, Any] | None = None) -> Plan:
+        return Plan(**{**self.__dict__, **(update or {})})
 
 
 @dataclass
@@ -163,16 +165,19 @@ class Report:
     as_of: dt.date | None
     markdown: str
     sections: list[ReportSection]
-    verification: Any = None
-    usage: Any = None
-    files: dict[str, Path] = field(default_factory=dict)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    verification: dict[str, Any] = field(default_factory=dict)
+    symbols: list[str] = field(default_factory=list)
+    start: dt.date | None = None
+    end: dt.date | None = None
 
 
 class FakeResearch:
     """The deep-research interface the page uses: plan, run with progress, reports, export."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, market: Any) -> None:
         self.folder = folder
+        self.market = market
         self.saved: dict[str, Report] = {}
         self.plans: list[Plan] = []
         self.runs: list[Plan] = []
@@ -193,20 +198,41 @@ class FakeResearch:
 
     def run(self, plan: Plan, on_event: Any = None) -> Report:
         self.runs.append(plan)
-        total = len(plan.sections)
-        for done, section in enumerate(plan.sections, 1):
-            if on_event:
-                on_event(
-                    {"type": "progress", "step": section.heading, "done": done, "total": total}
-                )
+        for index, section in enumerate(plan.sections):
+            if on_event:  # the events the real service sends
+                for phase in ("start", "done"):
+                    on_event(
+                        {
+                            "type": "progress",
+                            "step": section.heading,
+                            "phase": phase,
+                            "index": index,
+                        }
+                    )
+        figure = self.market.period_return("^RUT", START, END)
+        ledger = Ledger()
+        n = ledger.add_figure(figure)
         report_id = f"r{len(self.saved) + 1}"
         sections = [
-            ReportSection(s.heading, f"Findings on {s.heading} [1].") for s in plan.sections
+            ReportSection(s.heading, f"The Russell 2000 returned {figure.display()} [{n}].")
+            for s in plan.sections
         ]
         markdown = f"# {plan.title}\n\n" + "\n\n".join(
             f"## {s.heading}\n\n{s.text}" for s in sections
         )
-        report = Report(report_id, plan.title, plan.language, END, markdown, sections)
+        report = Report(
+            report_id,
+            plan.title,
+            plan.language,
+            END,
+            markdown,
+            sections,
+            citations=ledger.to_json(),
+            verification=verify(markdown, ledger).to_json(),
+            symbols=["^RUT", "^GSPC"],
+            start=START,
+            end=END,
+        )
         self.saved[report_id] = report
         return report
 
@@ -216,8 +242,8 @@ class FakeResearch:
             for r in reversed(self.saved.values())
         ]
 
-    def get(self, report_id: str) -> Report:
-        return self.saved[report_id]
+    def get(self, report_id: str) -> Report | None:
+        return self.saved.get(report_id)
 
     def export(self, report: Report, fmt: str) -> Path:
         if fmt == "pdf":

@@ -1,18 +1,204 @@
-"""Deep research (wired to `assistant.research.open_research`)."""
+"""Deep research: topic, plan card (accept / edit / reject, or auto-accept), live progress,
+the report with its charts and receipts, downloads and the report history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from ui.state import services
-from ui.text import t
+from assistant import charts
+from assistant.receipts import receipts
+from ui import data
+from ui.components.answer import verification_badge
+from ui.components.markdown import safe, with_markers
+from ui.components.receipts import citation_row
+from ui.state import Services, services
+from ui.text import lang, t
+
+PLAN_KEY = "research_plan"
+REPORT_KEY = "research_report"
+EDIT_KEY = "research_editing"
+FORMATS = {"md": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
+
+
+def _plan_card(plan: Any) -> None:
+    with st.container(border=True):
+        st.subheader(safe(plan.title), anchor=False)
+        for section in plan.sections:
+            st.markdown(f"**{safe(section.heading)}**")
+            st.markdown("\n".join(f"- {safe(q)}" for q in section.questions))
+            if section.tools:
+                st.caption(" · ".join(section.tools))
+        e = plan.estimate
+        st.caption(
+            t(
+                "research.estimate",
+                calls=e.model_calls,
+                tokens=e.input_tokens + e.output_tokens,
+                cost=e.cost_usd,
+                seconds=e.seconds,
+            )
+        )
+
+
+def _edit_form(plan: Any) -> None:
+    with st.form("research_edit"):
+        edited = []
+        for i, section in enumerate(plan.sections):
+            heading = st.text_input(f"{i + 1}.", value=section.heading, key=f"edit_heading_{i}")
+            questions = st.text_area(
+                t("research.questions"), value="\n".join(section.questions), key=f"edit_q_{i}"
+            )
+            lines = [q.strip() for q in questions.splitlines() if q.strip()]
+            edited.append((heading.strip() or section.heading, lines or section.questions))
+        if st.form_submit_button(t("research.save_edit")):
+            sections = [
+                s.model_copy(update={"heading": h, "questions": q})
+                for s, (h, q) in zip(plan.sections, edited, strict=True)
+            ]
+            st.session_state[PLAN_KEY] = plan.model_copy(update={"sections": sections})
+            st.session_state[EDIT_KEY] = False
+            st.rerun()
+
+
+def _run(svc: Services, service: Any, plan: Any) -> None:
+    total = max(1, len(plan.sections))
+    bar = st.progress(0.0, text=t("research.running"))
+    with st.status(t("research.running"), expanded=True) as status:
+        finished: set[Any] = set()
+
+        def on_event(event: dict[str, Any]) -> None:
+            if event.get("type") != "progress":
+                return
+            step = str(event.get("step", ""))
+            if "done" in event and "total" in event:
+                share = float(event["done"]) / max(1, int(event["total"]))
+            else:
+                if event.get("phase") in ("done", "skipped"):
+                    finished.add(event.get("index", step))
+                share = len(finished) / total
+            status.write(safe(step))
+            bar.progress(min(1.0, share), text=safe(step))
+
+        try:
+            report = service.run(plan, on_event=on_event)
+        except Exception as exc:  # the page must explain, not crash
+            status.update(label=t("research.failed", error=safe(str(exc))[:300]), state="error")
+            return
+        status.update(label=t("research.done"), state="complete")
+    bar.progress(1.0)
+    st.session_state[REPORT_KEY] = report.id
+    st.session_state.pop(PLAN_KEY, None)
+    st.rerun()
+
+
+def _downloads(service: Any, report: Any) -> None:
+    exported: dict[str, bytes] = st.session_state.setdefault(f"exports_{report.id}", {})
+    columns = st.columns(len(FORMATS))
+    for column, (fmt, mime) in zip(columns, FORMATS.items(), strict=True):
+        with column:
+            if fmt not in exported and (
+                fmt != "pdf" or st.button("PDF …", key=f"prepare_{fmt}_{report.id}")
+            ):
+                try:
+                    exported[fmt] = service.export(report, fmt).read_bytes()
+                except Exception as exc:  # a missing PDF engine must not break the page
+                    st.caption(
+                        t("research.export_failed", fmt=fmt.upper(), error=safe(str(exc))[:200])
+                    )
+                    continue
+            if fmt in exported:
+                st.download_button(
+                    t("research.download", fmt=fmt.upper()),
+                    exported[fmt],
+                    file_name=f"report-{report.id}.{fmt}",
+                    mime=mime,
+                    key=f"download_{fmt}_{report.id}",
+                    icon=":material/download:",
+                )
+
+
+def _report(svc: Services, service: Any, report: Any) -> None:
+    st.header(safe(report.title), anchor=False)
+    verification = getattr(report, "verification", None)
+    if isinstance(verification, dict):
+        verification_badge(verification)
+    _downloads(service, report)
+    st.markdown(with_markers(report.markdown))
+    figures = charts.figures_for(
+        list(getattr(report, "symbols", []) or []),
+        getattr(report, "start", None),
+        getattr(report, "end", None) or getattr(report, "as_of", None),
+        lang=lang(),
+        market=svc.market,
+    )
+    for i, fig in enumerate(figures):
+        st.plotly_chart(fig, key=f"report_chart_{i}")
+    citations = getattr(report, "citations", None) or []
+    citation_row(receipts({"citations": citations}, lang()), key=f"report-{report.id}")
+
+
+def _history(service: Any) -> None:
+    st.subheader(t("research.history"), anchor=False)
+    summaries = service.reports()
+    if not summaries:
+        st.caption(t("research.no_history"))
+    for summary in summaries[:20]:
+        when = str(summary.created_at)[:16].replace("T", " ")
+        if st.button(
+            f"{summary.title} · {when}", key=f"history_{summary.id}", icon=":material/description:"
+        ):
+            st.session_state[REPORT_KEY] = summary.id
+            st.rerun()
 
 
 def render() -> None:
     """Show the deep-research page."""
+    svc = services()
     st.title(t("research.title"), anchor=False)
-    if services().research is None:
+    service = svc.open_research()
+    if service is None:
         st.info(t("research.unavailable"))
+        return
+    news_id = st.query_params.get("news") or None
+    doc = data.news_item(svc, svc.key, news_id, lang()) if news_id else None
+    topic = st.text_input(
+        t("research.topic"), value=doc.title if doc else "", key=f"topic_{news_id}"
+    )
+    auto = st.toggle(t("research.auto"), key="research_auto")
+    if st.button(
+        t("research.plan"), type="primary", key="research_make_plan", disabled=not topic.strip()
+    ):
+        st.session_state[PLAN_KEY] = service.plan(
+            topic, news_id=doc.id if doc else None, language="auto"
+        )
+        st.session_state[EDIT_KEY] = False
+        st.session_state.pop(REPORT_KEY, None)
+    plan = st.session_state.get(PLAN_KEY)
+    if plan is not None:
+        _plan_card(plan)
+        if auto:
+            _run(svc, service, plan)
+        if st.session_state.get(EDIT_KEY):
+            _edit_form(plan)
+        accept, edit, reject = st.columns(3)
+        if accept.button(t("research.accept"), key="research_accept", type="primary"):
+            _run(svc, service, plan)
+        if edit.button(t("research.edit"), key="research_edit"):
+            st.session_state[EDIT_KEY] = True
+            st.rerun()
+        if reject.button(t("research.reject"), key="research_reject"):
+            st.session_state.pop(PLAN_KEY, None)
+            st.session_state[EDIT_KEY] = False
+            st.toast(t("research.rejected"))
+            st.rerun()
+    report_id = st.session_state.get(REPORT_KEY)
+    report = service.get(report_id) if report_id else None
+    if report is not None:
+        _report(svc, service, report)
+    st.divider()
+    _history(service)
 
 
 render()
