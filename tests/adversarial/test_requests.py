@@ -4,6 +4,7 @@ actions the chat has no tool for, and data sources that fail."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
