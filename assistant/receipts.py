@@ -55,7 +55,7 @@ def receipt(entry: dict[str, Any], lang: str = "en") -> Receipt:
 def _figure_receipt(entry: dict[str, Any], lang: str) -> Receipt:
     from tools.figure import Figure
 
-    data = {k: v for k, v in entry.items() if k not in ("n", "kind")}
+    data = {k: v for k, v in entry.items() if k in Figure.model_fields}
     figure = Figure.model_validate(data)
     shown = figure.display(lang)
     window = ""

@@ -154,3 +154,18 @@ def test_a_failing_answer_is_explained(
     at = ask(open_chat(make_app()), "How did the Russell 2000 do?")
     assert not at.exception
     assert "model server unreachable" in at.error[0].value
+
+
+def test_receipts_ignore_fields_a_figure_does_not_have() -> None:
+    from assistant.receipts import receipt
+
+    entry = {
+        "n": 3,
+        "kind": "figure",
+        "raw": "+6.75%",
+        "metric": "return",
+        "symbol": "^RUT",
+        "value": 6.748,
+        "unit": "%",
+    }
+    assert receipt(entry).label == "^RUT return +6.75%"

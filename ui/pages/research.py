@@ -3,16 +3,16 @@ the report with its charts and receipts, downloads and the report history."""
 
 from __future__ import annotations
 
+import queue
+import threading
 from typing import Any
 
 import streamlit as st
 
 from assistant import charts
-from assistant.receipts import receipts
 from ui import data
 from ui.components.answer import verification_badge
 from ui.components.markdown import safe, with_markers
-from ui.components.receipts import citation_row
 from ui.state import Services, services
 from ui.text import lang, t
 
@@ -63,14 +63,29 @@ def _edit_form(plan: Any) -> None:
 
 
 def _run(svc: Services, service: Any, plan: Any) -> None:
+    """Run the plan in a worker thread; show its progress events from this one."""
     total = max(1, len(plan.sections))
-    bar = st.progress(0.0, text=t("research.running"))
-    with st.status(t("research.running"), expanded=True) as status:
-        finished: set[Any] = set()
+    events: queue.Queue[dict[str, Any]] = queue.Queue()
+    outcome: dict[str, Any] = {}
 
-        def on_event(event: dict[str, Any]) -> None:
+    def work() -> None:
+        try:
+            outcome["report"] = service.run(plan, on_event=events.put)
+        except Exception as exc:  # reported below, on the page
+            outcome["error"] = exc
+
+    bar = st.progress(0.0, text=t("research.running"))
+    finished: set[Any] = set()
+    with st.status(t("research.running"), expanded=True) as status:
+        worker = threading.Thread(target=work, name="footnote-research", daemon=True)
+        worker.start()
+        while worker.is_alive() or not events.empty():
+            try:
+                event = events.get(timeout=0.1)
+            except queue.Empty:
+                continue
             if event.get("type") != "progress":
-                return
+                continue
             step = str(event.get("step", ""))
             if "done" in event and "total" in event:
                 share = float(event["done"]) / max(1, int(event["total"]))
@@ -80,15 +95,14 @@ def _run(svc: Services, service: Any, plan: Any) -> None:
                 share = len(finished) / total
             status.write(safe(step))
             bar.progress(min(1.0, share), text=safe(step))
-
-        try:
-            report = service.run(plan, on_event=on_event)
-        except Exception as exc:  # the page must explain, not crash
-            status.update(label=t("research.failed", error=safe(str(exc))[:300]), state="error")
+        worker.join()
+        if "error" in outcome or outcome.get("report") is None:
+            error = outcome.get("error", "no report")
+            status.update(label=t("research.failed", error=safe(str(error))[:300]), state="error")
             return
         status.update(label=t("research.done"), state="complete")
     bar.progress(1.0)
-    st.session_state[REPORT_KEY] = report.id
+    st.session_state[REPORT_KEY] = outcome["report"].id
     st.session_state.pop(PLAN_KEY, None)
     st.rerun()
 
@@ -135,8 +149,6 @@ def _report(svc: Services, service: Any, report: Any) -> None:
     )
     for i, fig in enumerate(figures):
         st.plotly_chart(fig, key=f"report_chart_{i}")
-    citations = getattr(report, "citations", None) or []
-    citation_row(receipts({"citations": citations}, lang()), key=f"report-{report.id}")
 
 
 def _history(service: Any) -> None:
