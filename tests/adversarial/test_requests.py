@@ -36,14 +36,11 @@ TODAY = dt.date(2026, 3, 9)
 def test_hostile_tickers_never_reach_a_file_or_a_source(
     make_assistant: Callable[..., Assistant], question: str, isolated_settings: Path
 ) -> None:
-    before = {p for p in Path("/tmp").glob("*")}
     answer = make_assistant().ask(question)
     assert answer.text
-    assert "rm -rf" not in answer.text or "could not" in answer.text
-    assert all("passwd" not in f.symbol and ";" not in f.symbol for f in answer.ledger.figures)
-    assert {p for p in Path("/tmp").glob("*")} - before <= {
-        p for p in Path("/tmp").glob("pytest-*")
-    }
+    assert all(re.fullmatch(r"\^?[A-Z0-9.\-=]+", f.symbol) for f in answer.ledger.figures)
+    written = [p.name for p in isolated_settings.rglob("*")]
+    assert not [n for n in written if any(c in n for c in ";'$`|") or "passwd" in n]
 
 
 def test_hostile_ticker_through_a_tool_call_is_refused_by_the_tool(
