@@ -57,7 +57,9 @@ class Assistant:
         self.threads = threads or ThreadStore(self.settings.state_db)
         self._chat_model = chat_model
         self.budget = budget or Budget()
-        self.router = Router()
+        from assistant.intents import EmbeddingIntentClassifier
+
+        self.router = Router(classifier=EmbeddingIntentClassifier())
 
     # ---- wiring ------------------------------------------------------------------------
 

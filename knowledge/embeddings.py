@@ -47,6 +47,15 @@ def embed_passages(texts: list[str]) -> np.ndarray:
     return np.vstack(parts).astype(np.float32, copy=False)
 
 
+def embed_queries(texts: list[str]) -> np.ndarray:
+    """L2-normalised (n, 384) float32 vectors for several questions."""
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    model = _e5()
+    parts = [model.query(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
+    return np.vstack(parts).astype(np.float32, copy=False)
+
+
 def embed_query(text: str) -> np.ndarray:
     """An L2-normalised (384,) float32 vector for a question."""
     return np.asarray(_e5().query(text), dtype=np.float32)

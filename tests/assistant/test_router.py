@@ -153,3 +153,24 @@ def test_false_premise_is_captured() -> None:
 )
 def test_language_detection(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("What do I need to watch next week?", "signals"),
+        ("这篇新闻主要讲了什么", "summary"),
+        ("What's the weather in Paris?", "unknown"),
+        ("今天天气怎么样", "unknown"),
+        ("Write me a poem about cats", "unknown"),
+    ],
+)
+def test_embedding_fallback_when_no_rule_fires(question: str, intent: str) -> None:
+    from assistant.intents import EmbeddingIntentClassifier
+
+    plain = Router().route(question, detect_language(question), REF)
+    assert plain.intent == "unknown"  # no keyword rule knows these phrasings
+    route = Router(classifier=EmbeddingIntentClassifier()).route(
+        question, detect_language(question), REF
+    )
+    assert route.intent == intent
