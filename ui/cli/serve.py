@@ -42,6 +42,8 @@ def serve(
         "false",
         "--global.developmentMode",
         "false",
+        "--client.toolbarMode",
+        "minimal",
     ]
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     try:

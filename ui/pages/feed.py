@@ -45,6 +45,13 @@ def _card(svc: Any, doc: Any) -> None:
                     help=f"{t('card.as_of')} {q.as_of}"
                     + (f" · {t('news.stale')}" if q.stale else ""),
                 )
+        dated = [q for q in quotes if q.as_of is not None]
+        if dated:
+            as_of = max(q.as_of for q in dated if q.as_of)
+            line = f"{t('card.as_of')} {as_of.isoformat()}"
+            if any(q.stale for q in dated):
+                line += f" · :orange[{t('news.stale')}]"
+            st.caption(line, help=t("news.stale_help") if any(q.stale for q in dated) else None)
         st.page_link(
             routes.NEWS,
             label=t("feed.open"),
