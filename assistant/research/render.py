@@ -82,6 +82,16 @@ def receipt(entry: dict[str, Any]) -> str:
     return f"{who}: {title} ({source.get('date') or entry.get('published') or ''}){link} — {entry.get('title')}, {entry.get('section')}"
 
 
+def _paragraphs(text: str) -> str:
+    """Each line of a section its own paragraph; list items stay a list."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and out[-1] and not (line.startswith("- ") and out[-1].startswith("- ")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def to_markdown(report: Report) -> str:
     """The whole report as Markdown."""
     t = _LABELS[report.language]
@@ -97,7 +107,7 @@ def to_markdown(report: Report) -> str:
         lines += [f"> {t['stopped']}: {report.stopped}", ""]
     lines += [f"## {t['summary']}", "", report.summary, ""]
     for section in report.sections:
-        lines += [f"## {section.heading}", "", section.text, ""]
+        lines += [f"## {section.heading}", "", _paragraphs(section.text), ""]
     if report.views:
         lines += [
             f"## {t['views']}",
