@@ -21,6 +21,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?])|(?<=[.])(?=\s|$)|\n+")
 CLOSE_WORDS = re.compile(r"(?i)\b(?:close[sd]?|closing)\b|收于|收盘|收报|收在")
 
 _PRICE_LIKE = {"points", "usd", "plain"}
+_UNSIGNED_FALLS = {"max_drawdown"}
 _CLOSE_CLAIM = re.compile(
     r"(?:\bclos(?:e|ed|ing)\b(?:\s+(?:at|of|on\s+\S+\s+at))?|收于|收报|收在|收盘(?:价|点位)?(?:为|是|报)?)\s*(?:US)?\$?\s*$",
     re.IGNORECASE,
@@ -130,10 +131,10 @@ def _matches_figure(mention: Mention, figure: Figure) -> bool:
         claimed = mention.value
     elif mention.direction == "down":
         claimed = -abs(mention.value)
-    elif mention.direction == "up":
-        claimed = abs(mention.value)
+    elif mention.direction == "up" or figure.metric not in _UNSIGNED_FALLS:
+        claimed = abs(mention.value)  # an unsigned change reads as a rise: "returned 5%" is not -5%
     else:
-        claimed, value = abs(mention.value), abs(value)
+        claimed, value = abs(mention.value), abs(value)  # "a drawdown of 4.2%" states a fall
     return abs(claimed - value) <= mention.tolerance + 1e-9
 
 
@@ -317,9 +318,15 @@ def _check(
             return verdict(n)
         if citation.passage is not None and passages.supports(n, mention):
             return verdict(n)
-    for citation in ledger.entries:
-        if citation.figure is not None and _matches_figure(mention, citation.figure):
-            return verdict(citation.n)
+    figures_elsewhere = [
+        c.n for c in ledger.entries if c.figure is not None and _matches_figure(mention, c.figure)
+    ]
+    if figures_elsewhere and not cites:
+        return verdict(figures_elsewhere[0])  # the sentence is flagged for citing nothing
+    if figures_elsewhere:
+        shown = ", ".join(f"[{n}]" for n in figures_elsewhere)
+        cited = ", ".join(f"[{n}]" for n in cites)
+        return verdict(None, f"matches {shown}, but the sentence cites {cited}")
     elsewhere = [n for n in passages.any_supporting(mention) if n not in cites]
     if elsewhere:
         shown = ", ".join(f"[{n}]" for n in elsewhere)
@@ -329,25 +336,29 @@ def _check(
 
 
 def mark_unsupported(text: str, verification: Verification, language: str = "en") -> str:
-    """Flag each unsupported number in the text so a reader sees it was not verified."""
+    """Flag each unsupported number and each unresolvable marker where it stands in the text."""
     tag = "（未核实）" if language == "zh" else " (unverified)"
+    no_source = "（无此来源）" if language == "zh" else " (no such source)"
+    normalized = normalize(text)
+    inserts: dict[int, str] = {}
+    for check in verification.checks:
+        if check.supported_by is None and normalized[check.start : check.end] == check.raw:
+            inserts[check.end] = tag
+    unresolved = {f.text for f in verification.findings if f.kind == "unresolved_citation"}
+    for match in _MARKER.finditer(normalized):
+        if any(f"[{n}]" in unresolved for n in _numbers_in(match.group(1))):
+            inserts[match.end()] = no_source
+    if len(normalized) != len(text):  # offsets do not carry over; fall back to first occurrences
+        out = text
+        for check in verification.checks:
+            if check.supported_by is None and check.raw in out:
+                out = out.replace(check.raw, check.raw + tag, 1)
+        return out
     out = text
-    for finding in verification.findings:
-        if finding.kind == "unresolved_citation":
-            out = out.replace(
-                finding.text,
-                finding.text + ("（无此来源）" if language == "zh" else " (no such source)"),
-            )
-    for check in sorted(
-        (c for c in verification.checks if c.supported_by is None),
-        key=lambda c: c.start,
-        reverse=True,
-    ):
-        if (
-            out[check.start : check.end] == check.raw
-            or normalize(out[check.start : check.end]) == check.raw
-        ):
-            out = out[: check.end] + tag + out[check.end :]
-        elif check.raw in out:
-            out = out.replace(check.raw, check.raw + tag, 1)
+    for position in sorted(inserts, reverse=True):
+        out = out[:position] + inserts[position] + out[position:]
     return out
+
+
+def _numbers_in(group: str) -> list[int]:
+    return [int(part) for part in re.split(r"[,，、]", group) if part.strip().isdigit()]
