@@ -6,7 +6,7 @@ import streamlit as st
 
 from assistant.settings import get_settings
 from ui import routes
-from ui.state import services
+from ui.state import chat_mode
 from ui.text import LANG_KEY, LANGS, t
 
 SWITCH_KEY = "lang_switch"
@@ -42,9 +42,9 @@ def _sidebar() -> None:
             selection_mode="single",
             on_change=_switch_language,
         )
-        svc = services()
-        if svc.assistant.mode == "llm":
-            st.caption(t("mode.llm", model=svc.settings.model_name))
+        mode, model = chat_mode()
+        if mode == "llm":
+            st.caption(t("mode.llm", model=model))
         else:
             st.caption(t("mode.offline"))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import charts, views
+from assistant import views
 from ui.state import Services
 
 TTL_S = 300
@@ -63,6 +63,8 @@ def fact_checks(
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def price_chart(_svc: Services, key: str, symbol: str, lang: str) -> Any:
     """Return the price chart of one symbol up to its latest stored session."""
+    from assistant import charts  # pandas and plotly load only when a chart is drawn
+
     return charts.price_chart(symbol, lang=lang, market=_svc.market)
 
 
@@ -71,4 +73,6 @@ def relative_chart(
     _svc: Services, key: str, symbols: tuple[str, ...], start: dt.date, end: dt.date, lang: str
 ) -> Any:
     """Return the relative-performance chart of several symbols over one window."""
+    from assistant import charts
+
     return charts.relative_chart(symbols, start, end, lang=lang, market=_svc.market)

@@ -20,6 +20,7 @@ from assistant.settings import Settings, get_settings
 SERVICES_KEY = "footnote_services"
 OVERRIDES_KEY = "footnote_overrides"
 _LLM_KEY = "footnote_llm_assistant"
+_CHAT_FIELDS = ("chat_model", "openai_api_key", "openai_base_url")
 
 
 @dataclass
@@ -82,11 +83,7 @@ def services() -> Services:
         return injected  # type: ignore[no-any-return]
     overrides: dict[str, Any] = st.session_state.get(OVERRIDES_KEY) or {}
     shared = _shared(overrides.get("price_mode") or get_settings().price_mode)
-    chat = {
-        k: overrides[k]
-        for k in ("chat_model", "openai_api_key", "openai_base_url")
-        if k in overrides
-    }
+    chat = {k: overrides[k] for k in _CHAT_FIELDS if k in overrides}
     if not chat:
         return shared
     held = st.session_state.get(_LLM_KEY)
@@ -113,6 +110,17 @@ def services() -> Services:
     )
     st.session_state[_LLM_KEY] = session
     return session
+
+
+def chat_mode() -> tuple[str, str]:
+    """Return this session's answer mode and model name without opening any service."""
+    injected = st.session_state.get(SERVICES_KEY)
+    if injected is not None:
+        return injected.assistant.mode, injected.settings.model_name
+    overrides: dict[str, Any] = st.session_state.get(OVERRIDES_KEY) or {}
+    chat = {k: overrides[k] for k in _CHAT_FIELDS if k in overrides}
+    settings = get_settings().model_copy(update=chat) if chat else get_settings()
+    return settings.mode, settings.model_name
 
 
 def apply_overrides(overrides: dict[str, Any]) -> None:

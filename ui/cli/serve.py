@@ -22,9 +22,22 @@ def serve(
 ) -> None:
     """Start the app: demo content ready, offline mode when no chat model is configured."""
     from assistant.demo import ensure_demo
+    from assistant.settings import get_settings
 
-    for line in ensure_demo():
-        console.print(line)
+    settings = get_settings()
+    chroma = settings.chroma_dir
+    prices = settings.prices_dir
+    if (
+        prices.is_dir()
+        and any(prices.glob("*.parquet"))
+        and chroma.is_dir()
+        and any(chroma.iterdir())
+    ):
+        # Ready from an earlier start; the app re-checks the demo corpus when it opens the library.
+        console.print(f"Data folder: {settings.home} (demo content present)")
+    else:
+        for line in ensure_demo(settings):
+            console.print(line)
     console.print(f"Footnote is starting on http://{host}:{port}  (Ctrl+C to stop)")
     command = [
         sys.executable,
@@ -46,6 +59,10 @@ def serve(
         "minimal",
     ]
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    if os.name == "posix":
+        # Become the server, so stopping this process (Ctrl+C, SIGTERM) stops the server too.
+        sys.stdout.flush()
+        os.execve(sys.executable, command, env)
     try:
         raise typer.Exit(subprocess.call(command, env=env))
     except KeyboardInterrupt:

@@ -62,12 +62,12 @@ def _card(svc: Any, doc: Any) -> None:
 
 def render() -> None:
     """Show the feed."""
-    svc = services()
     st.title(t("feed.title"), anchor=False)
     st.caption(t("app.tagline"))
     question = st.chat_input(t("feed.ask"), key="feed_question")
     if question:
         routes.ask_in_chat(question)
+    svc = services()  # opened after the question box, so the page is usable while data load
     st.header(t("feed.news"), anchor=False)
     items = data.news_items(svc, svc.key, lang())
     if not items:
