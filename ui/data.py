@@ -76,3 +76,11 @@ def relative_chart(
     from assistant import charts
 
     return charts.relative_chart(symbols, start, end, lang=lang, market=_svc.market)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def sector_chart(_svc: Services, key: str, on: dt.date, lang: str) -> Any:
+    """Return the sector ETFs' day changes on one session."""
+    from assistant import charts
+
+    return charts.sector_chart(on, lang=lang, market=_svc.market)

@@ -75,7 +75,7 @@ def test_news_item_page_shows_every_part(make_app: Callable[..., AppTest]) -> No
     assert len(at.metric) == 4 and all(
         "As of 2026-03-06" in c.value for c in at.caption if c.value.startswith("As of")
     )
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # price, relative performance, sectors
     # signals: the moving-average signal is checked against data, the others point at sources
     assert ":red-badge[triggered]" in body
     assert ":gray-badge[not tracked by market data: follow source \\[6\\]]" in body

@@ -90,11 +90,18 @@ def _charts(svc: Services, doc: Any) -> None:
     except user_errors() as exc:
         missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
     window = views.analysis_window(doc)
-    if window is None or len(doc.tickers) < 2:
+    if window is None:
         return
+    if len(doc.tickers) >= 2:
+        try:
+            fig = data.relative_chart(
+                svc, svc.key, tuple(doc.tickers), window[0], window[1], lang()
+            )
+            st.plotly_chart(fig, key="relative_chart")
+        except user_errors() as exc:
+            missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
     try:
-        fig = data.relative_chart(svc, svc.key, tuple(doc.tickers), window[0], window[1], lang())
-        st.plotly_chart(fig, key="relative_chart")
+        st.plotly_chart(data.sector_chart(svc, svc.key, window[1], lang()), key="sector_chart")
     except user_errors() as exc:
         missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
 
