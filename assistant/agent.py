@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answer import Usage
 from assistant.budget import Budget
-from assistant.guard import strip_instructions
+from assistant.guard import clean_label, strip_instructions
 from assistant.language import Lang
 from assistant.ledger import Ledger
 from assistant.prompts import LANGUAGE_NAMES, SYSTEM
@@ -196,10 +196,12 @@ class Toolbox:
                 continue
             n = self.ledger.add_passage(p)
             self.events.append({"type": "passage", "n": n, "passage": p})
-            source = p.source.label() if p.source is not None else "the document itself"
+            source = (
+                clean_label(p.source.label()) if p.source is not None else "the document itself"
+            )
             note = f" ({removed} instruction-like sentence(s) removed)" if removed else ""
             blocks.append(
-                f"<<<DATA [{n}] {p.title} — {p.section}; source: {source}{note}\n{body}\nDATA>>>"
+                f"<<<DATA [{n}] {clean_label(p.title)} — {clean_label(p.section)}; source: {source}{note}\n{body}\nDATA>>>"
             )
         return "\n".join(blocks) if blocks else "nothing found"
 
@@ -336,13 +338,15 @@ class Toolbox:
         doc = self.news
         if doc is None:
             return "This conversation is not about a particular news item."
-        headings = "; ".join(s.heading for s in doc.sections if s.heading)
+        headings = "; ".join(clean_label(s.heading) for s in doc.sections if s.heading)
         sources = "\n".join(
-            f"  [{s.n}] {s.label()}: {strip_instructions(s.summary)[0]}" for s in doc.sources
+            f"  (source {s.n}) {clean_label(s.label())}: {clean_label(s.summary)}"
+            for s in doc.sources
         )
         return (
-            f"{doc.title} ({doc.published}, {doc.market}); tickers: {', '.join(doc.tickers)}\n"
-            f"sections: {headings}\nsources (use search_knowledge to quote them with a marker):\n{sources}"
+            f"<<<DATA {clean_label(doc.title)} ({doc.published}, {clean_label(doc.market)}); "
+            f"tickers: {', '.join(doc.tickers)}\n"
+            f"sections: {headings}\nsources (use search_knowledge to quote them with a marker):\n{sources}\nDATA>>>"
         )
 
 
@@ -470,6 +474,5 @@ def _final_text(messages: list[BaseMessage]) -> str:
 def _budget_stop(messages: list[BaseMessage]) -> bool:
     last = messages[-1] if messages else None
     return isinstance(last, AIMessage) and (
-        str(last.content).startswith("[budget reached")
-        or ("limit" in str(last.content).lower() and "call" in str(last.content).lower())
+        str(last.content).startswith(("[budget reached", "Model call limits exceeded"))
     )

@@ -55,6 +55,7 @@ KNOWLEDGE_QUERIES: dict[str, dict[Lang, str]] = {
 @dataclass
 class Composed:
     text: str
+    system: bool = False  # a fixed message (error, help), not an answer built from evidence
     hypothetical: bool = False
     suggestions: list[str] = field(default_factory=list)
     stale_as_of: date | None = None
@@ -104,9 +105,9 @@ class OfflineComposer:
             elif route.intent in KNOWLEDGE_INTENTS:
                 out = self._knowledge(route, question, ledger, ref, news)
             else:
-                out = Composed(text("unknown", lang))
+                out = Composed(text("unknown", lang), system=True)
         except (PriceError, ValueError) as exc:  # ValueError: symbol, calendar and metric errors
-            out = Composed(text("data_error", lang, message=str(exc)))
+            out = Composed(text("data_error", lang, message=str(exc)), system=True)
         group = (
             "metric"
             if route.intent in METRIC_INTENTS
@@ -150,7 +151,7 @@ class OfflineComposer:
         if route.premise is not None and symbols:
             return self._premise(route, ledger, ref)
         if not symbols:
-            return Composed(text("need_symbol", lang))
+            return Composed(text("need_symbol", lang), system=True)
         start, end = self._window(route, ref)
         lines: list[str] = []
         notes: list[str] = []
@@ -441,14 +442,36 @@ class OfflineComposer:
     def _premise(self, route: Route, ledger: Ledger, ref: date) -> Composed:
         lang = route.language
         symbol = route.symbols[0]
-        day = route.window.end if route.window and route.window.end else (route.day or ref)
+        claimed = f"{route.premise:+g}%"
+        window = route.window
+        if window is not None and window.start is not None:
+            # "up 3% this month": the claim is about the window, not about one day.
+            start, end = self._window(route, ref)
+            move = _figures(self.market.period_return(symbol, start, end, "prev_close"))[0]
+            key = (
+                "premise_window_true"
+                if abs(move.value - (route.premise or 0)) < 1
+                else "premise_window_false"
+            )
+            return Composed(
+                text(
+                    key,
+                    lang,
+                    start=move.start,
+                    end=move.end,
+                    name=symbol_name(symbol, lang),
+                    chg=move.display(lang),
+                    claimed=claimed,
+                    n=ledger.add_figure(move),
+                )
+            )
+        day = window.end if window and window.end else (route.day or ref)
         if not nyse.is_session(day):
             day = nyse.previous_session(day)
         figs = _figures(self.market.quote(symbol, on=day))
         chg = _pick(figs, "day_change")
         if chg is None:
-            return Composed(text("unknown", lang))
-        claimed = f"{route.premise:+.0f}%"
+            return Composed(text("unknown", lang), system=True)
         key = "premise_true" if abs(chg.value - (route.premise or 0)) < 1 else "premise_false"
         return Composed(
             text(
@@ -547,7 +570,7 @@ class OfflineComposer:
             hits = named or hits
         hits = hits[:4]
         if not hits:
-            return Composed(text("no_passages", lang))
+            return Composed(text("no_passages", lang), system=True)
         head = text_head(intent, lang, route.person)
         lines = [head]
         for passage in hits:

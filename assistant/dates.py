@@ -82,7 +82,12 @@ def _hits(text: str, default_year: int) -> list[DateHit]:
             try:
                 day = date(year, month, int(groups["d"]))
             except ValueError:
-                continue
+                if groups.get("y") or not (month == 2 and int(groups["d"]) == 29):
+                    continue
+                day = date(
+                    year - 1 - (year - 1) % 4, 2, 29
+                )  # "Feb 29" without a year: the last leap year
+
             taken.append((m.start(), m.end()))
             hits.append(DateHit(day, m.start(), m.end(), bool(groups.get("y"))))
     return sorted(hits, key=lambda h: h.start)
@@ -110,6 +115,14 @@ class Window:
     start: date | None
     end: date | None
     label: str
+
+
+def _year_earlier(d: date) -> date:
+    """The same day a year earlier (Feb 29 becomes Feb 28)."""
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return d.replace(year=d.year - 1, day=28)
 
 
 def _month_start(d: date) -> date:
@@ -142,9 +155,9 @@ def parse_window(text: str, ref: date) -> Window | None:
         first, second = hits[0], hits[1]
         start, end = first.day, second.day
         if not second.year_given and end > ref:
-            end = end.replace(year=end.year - 1)
+            end = _year_earlier(end)
         if not first.year_given and start > end:
-            start = start.replace(year=start.year - 1)
+            start = _year_earlier(start)
         return Window(start, end, f"{start.isoformat()} – {end.isoformat()}")
     if m := re.search(r"\b(?:ytd|year[- ]to[- ]date|this year)\b|今年以来|年初至今|今年", t):
         return Window(date(ref.year, 1, 1), None, "year to date")
@@ -188,6 +201,8 @@ def parse_window(text: str, ref: date) -> Window | None:
     ):
         raw = m.group(1)
         month = int(raw) if raw.isdigit() else _CN_MONTHS[raw]
+        if not 1 <= month <= 12:
+            return None
         start = _latest_month(month, ref)
         return Window(start, None, f"since {start:%Y-%m-%d}")
     if len(hits) == 1 and re.search(r"\bsince\b|以来|至今|到现在", t):
@@ -200,6 +215,10 @@ def parse_window(text: str, ref: date) -> Window | None:
 
 
 def _back(ref: date, n: int, unit: str) -> date:
+    """`n` units before `ref`, never before 1900 (data does not go further back)."""
+    days = {"day": 1, "week": 7, "month": 31, "year": 366}[unit] * n
+    if days > (ref - date(1900, 1, 1)).days:
+        return date(1900, 1, 1)
     if unit == "day":
         return ref - timedelta(days=n)
     if unit == "week":
@@ -216,5 +235,5 @@ def single_day(text: str, ref: date) -> date | None:
         return None
     day = hits[0].day
     if not hits[0].year_given and day > ref:
-        day = day.replace(year=day.year - 1)
+        day = _year_earlier(day)
     return day

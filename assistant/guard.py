@@ -35,7 +35,12 @@ _MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _HTML_TAG = re.compile(
     r"<\s*/?\s*(?:img|script|iframe|object|embed|style|link|meta|a|svg)\b[^>]*>", re.I
 )
-_BARE_URL = re.compile(r"https?://[^\s)\]>\"']+")
+_BARE_URL = re.compile(r"(?:https?:)?//[^\s)\]>\"']+")
+_REF_IMAGE = re.compile(r"!\[([^\]]*)\]\[[^\]]*\]")
+_REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
+_DATA_DELIMITERS = re.compile(r"<<<\s*DATA|DATA\s*>>>", re.IGNORECASE)
+# Letters from other scripts that look like Latin ones, folded before instruction matching.
+_LOOKALIKES = str.maketrans("аеорсухіѕјԁɡАЕОРСХІЅЈ", "aeopcyxisjdgAEOPCXISJ")
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,8 @@ def screen_question(question: str) -> Screened:
 
 def clean_untrusted(text: str) -> str:
     """Make retrieved text safe to show or to hand to a model as data."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _DATA_DELIMITERS.sub("", text)  # no forged end of the data block
 
 
 def host_allowed(url: str) -> bool:
@@ -78,7 +84,8 @@ def secret_values() -> list[str]:
 
 
 _ENV_ASSIGNMENT = re.compile(
-    r"""(?:['"]?\b[A-Z][A-Z0-9_]{2,}['"]?\s*[:=]\s*(?:'[^'\n]*'|"[^"\n]*"|[^\s,}'"]+))"""
+    r"""(?:['"]?\b(?:[A-Z][A-Z0-9]*_[A-Z0-9_]+|PATH|HOME|SHELL|USER|PWD|LANG|TERM|HOSTNAME)['"]?\s*[:=]\s*"""
+    r"""(?:'[^'\n]*'|"[^"\n]*"|[^\s,}'"]+))"""
 )
 _SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|AUTH", re.IGNORECASE)
 
@@ -96,6 +103,8 @@ def sanitize_output(text: str) -> str:
         text = re.sub(
             r"(?:\[environment data removed\][\s,;{}]*){2,}", "[environment data removed] ", text
         )
+    text = _REF_DEFINITION.sub("", text)
+    text = _REF_IMAGE.sub(lambda m: f"[image removed: {m.group(1) or 'untrusted'}]", text)
     text = _MD_IMAGE.sub(lambda m: f"[image removed: {m.group(1) or 'untrusted'}]", text)
     text = _MD_LINK.sub(lambda m: m.group(0) if host_allowed(m.group(2)) else m.group(1), text)
     text = _HTML_TAG.sub("", text)
@@ -122,7 +131,8 @@ _RULES: list[tuple[Refusal, re.Pattern[str]]] = [
     (
         "secrets",
         re.compile(
-            r"openai_api_key|api[_ ]?key|\benv(?:ironment)?\b.*\b(?:variables?|print|dump|show)|printenv|os\.environ"
+            r"openai_api_key|\bapi[_ ]?keys?\b|\b(?:secret|access) (?:key|token)s?\b|\benv(?:ironment)? var(?:iable)?s?\b"
+            r"|\b(?:print|dump|show|list|reveal|output)\b.{0,20}\benv(?:ironment)?\b|printenv|os\.environ"
             r"|密钥|环境变量|api\s*key",
             re.I,
         ),
@@ -147,9 +157,11 @@ _RULES: list[tuple[Refusal, re.Pattern[str]]] = [
     (
         "no_such_tool",
         re.compile(
-            r"\b(?:delete|drop|wipe|erase|clear|reset)\b.*\b(?:store|database|index|collection|data|files?)\b"
-            r"|\bingest\b.*(?:https?://|\burl\b)|(?:download|fetch|open|visit|browse)\s+(?:this\s+)?(?:url|link|https?://)"
-            r"|\b(?:run|execute)\b.*\b(?:command|shell|script|code)\b|删除.*(?:数据|存储|库)|清空|抓取.*(?:网址|链接)|执行.*(?:命令|脚本)",
+            r"(?:^|[.!?]\s*)(?:please\s+|can you\s+|could you\s+)?(?:delete|drop|wipe|erase|clear|reset|remove)\s+"
+            r"(?:the\s+|your\s+|all\s+(?:the\s+)?|my\s+)?(?:store|database|db|index|collection|data|documents?|files?|prices|threads)\b"
+            r"|(?:^|[.!?]\s*)(?:please\s+|can you\s+)?(?:ingest|download|fetch|scrape|crawl|open|visit|browse)\b[^.?!]*(?:https?://|\burl\b|\blink\b|网址)"
+            r"|(?:^|[.!?]\s*)(?:please\s+|can you\s+)?(?:run|execute)\s+(?:this\s+|the\s+|a\s+)?(?:shell\s+)?(?:command|script|code)\b"
+            r"|删除.{0,6}(?:数据|存储|库|文档|文件)|清空.{0,6}(?:数据|存储|库)|(?:抓取|下载|打开).{0,10}(?:网址|链接|http)|执行.{0,6}(?:命令|脚本)",
             re.I,
         ),
     ),
@@ -166,16 +178,16 @@ def refusal_kind(question: str) -> Refusal | None:
 
 _INSTRUCTION = re.compile(
     r"ignore\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding)\s+(?:instructions|prompts?|rules|directions)"
-    r"|disregard\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|your)\s+\w+"
+    r"|disregard\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|your|everything)\b"
     r"|forget\s+(?:all\s+)?(?:your|the|previous)\s+(?:instructions|rules)"
-    r"|\byou are now\b|\bnew instructions?\b|\bsystem\s*(?:prompt|message|override)\b"
+    r"|\byou are now\b|\bhere are your new instructions\b|\bsystem\s*(?:prompt|message|override)\b"
     r"|(?:print|reveal|output|repeat|include|say|write)\s+(?:the\s+|your\s+)?(?:system prompt|api[_ ]?key|secret|canary|password|token)"
-    r"|\bcanary\b|^\s*(?:system|assistant|developer)\s*:"
+    r"|^\s*(?:system|assistant|developer)\s*:"
     r"|忽略(?:之前|以上|先前|前面|上述)?的?(?:所有)?(?:指令|指示|提示|规则)|你现在是|新的指令|系统提示|输出.*(?:密钥|口令)",
     re.IGNORECASE | re.MULTILINE,
 )
 _B64_BLOB = re.compile(r"[A-Za-z0-9+/]{32,}={0,2}")
-_SENT = re.compile(r"[^。！？；.!?\n]+[。！？；.!?]?\s*|\n")
+_SENT_ACROSS_LINES = re.compile(r"[^。！？；.!?]+[。！？；.!?]?\s*")
 
 
 def _decoded_blob_is_instruction(blob: str) -> bool:
@@ -200,10 +212,21 @@ def strip_instructions(text: str) -> tuple[str, int]:
     text = clean_untrusted(text)
     kept: list[str] = []
     removed = 0
-    for sentence in _SENT.findall(text):
+    # Sentences end at punctuation, not at line breaks: an order split over two lines is one order.
+    for sentence in _SENT_ACROSS_LINES.findall(text):
         blobs = _B64_BLOB.findall(sentence)
-        if _INSTRUCTION.search(sentence) or any(_decoded_blob_is_instruction(b) for b in blobs):
+        probe = re.sub(r"\s+", " ", sentence).translate(_LOOKALIKES)
+        if _INSTRUCTION.search(probe) or any(_decoded_blob_is_instruction(b) for b in blobs):
             removed += 1
             continue
         kept.append(_B64_BLOB.sub("", sentence) if blobs else sentence)
     return "".join(kept).strip(), removed
+
+
+def clean_label(text: str | None) -> str:
+    """A title, section or source label from a document, made safe to show a model: one line,
+    no orders, no delimiters."""
+    if not text:
+        return ""
+    body, _ = strip_instructions(" ".join(text.split()))
+    return body[:300]

@@ -219,12 +219,20 @@ class Router:
             intent = "experts"
         if intent is None and self._classifier is not None:
             intent = self._classifier(question)
-        window = parse_window(question, ref)
+        try:
+            window = parse_window(question, ref)
+        except (
+            ValueError,
+            OverflowError,
+        ):  # "13月以来", "past 99999 years": no window, not a crash
+            window = None
         if intent is None and symbols and not previous:
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
-        day = (
-            single_day(question, ref) if intent in ("close_on", "quote", "sectors", None) else None
-        )
+        try:
+            asks_day = intent in ("close_on", "quote", "sectors", None)
+            day = single_day(question, ref) if asks_day else None
+        except (ValueError, OverflowError):
+            day = None
         route = Route(intent or "unknown", symbols, window, day, language, person=person)
 
         if intent == "compound" and (m := _COMPOUND.search(question)):

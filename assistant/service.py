@@ -177,7 +177,7 @@ class Assistant:
         answer = Answer(
             text=body,
             ledger=ledger,
-            verification=verify(body, ledger),
+            verification=verify(body, ledger, given=[body]),  # our own fixed texts
             language=lang,
             mode=self.mode,
             suggestions=SUGGESTIONS["other"][lang],
@@ -198,11 +198,11 @@ class Assistant:
         news: Document | None,
         previous: dict[str, Any],
     ) -> Iterator[Event]:
-        from assistant.router import _rule_intent  # noqa: F401  (keeps the router warm)
+        from tools.symbols import find_symbols
 
         ledger = Ledger()
-        route0 = self.router.route(question, lang, date.today(), previous)
-        ref = self._reference_day(news, route0.symbols or (news.tickers[:1] if news else []))
+        symbols = find_symbols(question) or list(previous.get("symbols") or [])
+        ref = self._reference_day(news, symbols or (news.tickers[:1] if news else []))
         route = self.router.route(question, lang, ref, previous)
         if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
             route.symbols = list(news.tickers[:1])
@@ -218,7 +218,8 @@ class Assistant:
                 citation.kind: citation.figure or citation.passage,
             }
         body = self._with_notes(composed, lang, news, ref, ledger)
-        verification = verify(body, ledger, given=[question])
+        given = [question, composed.text] if composed.system else [question]
+        verification = verify(body, ledger, given=given)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
         yield {"type": "text_delta", "text": body}
@@ -287,8 +288,10 @@ class Assistant:
         from assistant.prompts import REGENERATE
 
         ledger = Ledger()
-        router_view = self.router.route(question, lang, date.today(), previous)
-        ref = self._reference_day(news, router_view.symbols)
+        from tools.symbols import find_symbols
+
+        ref = self._reference_day(news, find_symbols(question))
+        router_view = self.router.route(question, lang, ref, previous)
         box = Toolbox(self.market, self.library, ledger, lang, news)
         counter = TurnUsage(model=self.settings.model_name)
         started = time.monotonic()
@@ -303,14 +306,18 @@ class Assistant:
 
         run = None
         seen = 0
+        writing = False
         for event in stream_agent(agent, messages, counter):
             for extra in box.events[seen:]:
                 yield extra
             seen = len(box.events)
             if event["type"] == "run":
                 run = event["run"]
-            else:
-                yield event
+            elif event["type"] == "text_delta" and not writing:
+                # The model's words are held back until they are sanitised and verified:
+                # a raw delta could carry an outside image or an unchecked number to the screen.
+                writing = True
+                yield {"type": "status", "text": "writing"}
         assert run is not None
         body = sanitize_output(run.text)
         verification = verify(body, ledger, given=[question])
@@ -334,6 +341,7 @@ class Assistant:
         usage.cost_usd = estimate_cost(
             self.settings.model_name, usage.input_tokens, usage.output_tokens
         )
+        yield {"type": "text_delta", "text": body}
         yield {"type": "verification", "verification": verification}
         answer = self._answer(
             body, ledger, verification, lang, "llm", None, usage, thread_id, router_view

@@ -105,6 +105,14 @@ T: dict[str, dict[Lang, str]] = {
         "en": "The data do not support the premise: on {day}, {name} changed {chg} [{n}], not {claimed}.",
         "zh": "数据并不支持这个前提：{day}{name}的涨跌幅为{chg}[{n}]，而不是{claimed}。",
     },
+    "premise_window_false": {
+        "en": "The data do not support the premise: from {start} to {end}, {name} returned {chg} [{n}], not {claimed}.",
+        "zh": "数据并不支持这个前提：{start}至{end}期间{name}的涨跌幅为{chg}[{n}]，而不是{claimed}。",
+    },
+    "premise_window_true": {
+        "en": "The data confirm a move of about that size: from {start} to {end}, {name} returned {chg} [{n}].",
+        "zh": "数据确认了大致这一幅度：{start}至{end}期间{name}的涨跌幅为{chg}[{n}]。",
+    },
     "premise_true": {
         "en": "The data confirm a move of that size: on {day}, {name} changed {chg} [{n}].",
         "zh": "数据确认了这一幅度：{day}{name}的涨跌幅为{chg}[{n}]。",

@@ -17,7 +17,7 @@ from tools.figure import Figure
 from tools.prices.base import PriceError
 from tools.symbols import symbol_name
 
-_MARKER = re.compile(r"\[(\d+)\]")
+_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]")
 _FIRST_SENTENCE = re.compile(r"^.*?(?:[。！？]|[.!?](?=\s|$))(?:\s*\[\d+\])*", re.DOTALL)
 
 
@@ -32,10 +32,13 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
             mapping[entry["n"]] = (
                 ledger.add_figure(item) if isinstance(item, Figure) else ledger.add_passage(item)
             )
-        text = _MARKER.sub(
-            lambda m, mapping=mapping: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]",  # type: ignore[misc]
-            result["text"],
-        )
+
+        def renumber(match: re.Match[str], mapping: dict[int, int] = mapping) -> str:
+            # a marker this section's ledger cannot resolve must not point at another's evidence
+            numbers = [int(p) for p in re.split(r"[,，、]", match.group(1)) if p.strip()]
+            return "".join(f"[{mapping[n]}]" if n in mapping else "[?]" for n in numbers)
+
+        text = _MARKER.sub(renumber, result["text"])
         kept = []
         for line in text.splitlines():
             if line.strip() and line in seen_lines:
@@ -92,7 +95,8 @@ def view_rows(deps: Deps, ledger: Ledger) -> list[ViewRow]:
                 organisation=view.organisation,
                 stance=view.stance,
                 claim=view.claim,
-                figure=view.figure,
+                # a number without its source is not shown
+                figure=view.figure if passage is not None else None,
                 citation=ledger.add_passage(passage) if passage is not None else None,
             )
         )
@@ -167,7 +171,20 @@ def assemble(
     signals = signal_rows(plan, deps, ledger)
     lang = plan.language
     summary_text = summary if summary is not None else offline_summary(sections, lang)
-    body = "\n\n".join([summary_text, *(s.text for s in sections), *(s.status for s in signals)])
+    view_lines = [
+        " ".join(
+            f"{part.strip().rstrip('.。;；')} [{v.citation}]."
+            for part in re.split(
+                r"(?<=[。；！？])|(?<=[.;!?])(?=\s|$)", f"{v.claim} {v.figure or ''}"
+            )
+            if part.strip()
+        )
+        for v in views
+        if v.citation is not None
+    ]
+    body = "\n\n".join(
+        [summary_text, *(s.text for s in sections), *(s.status for s in signals), *view_lines]
+    )
     verification = verify(body, ledger)
     if summary is not None and not verification.ok:
         summary_text = mark_unsupported(summary_text, verify(summary_text, ledger), lang)

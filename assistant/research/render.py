@@ -78,7 +78,8 @@ def receipt(entry: dict[str, Any]) -> str:
     who = ", ".join(x for x in (source.get("person"), source.get("publisher")) if x)
     title = source.get("title") or entry.get("title")
     url = source.get("url")
-    link = f" <{url}>" if url else ""
+    # shown, not linked: a reader can follow it, a renderer never fetches from it
+    link = f" (`{url}`)" if url else ""
     return f"{who}: {title} ({source.get('date') or entry.get('published') or ''}){link} — {entry.get('title')}, {entry.get('section')}"
 
 

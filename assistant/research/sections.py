@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.composer import OfflineComposer
+from assistant.guard import sanitize_output
 from assistant.ledger import Ledger
 from assistant.research.schemas import Budget, Plan, PlanSection
 from assistant.router import METRIC_INTENTS, Router
@@ -157,6 +158,7 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
             text = _write_with_model(section, plan, ledger, text, deps)
         except BudgetExceeded as exc:
             stopped = str(exc)
+    text = sanitize_output(text)
     verification = verify(text, ledger)
     if not verification.ok:
         text = mark_unsupported(text, verification, lang)

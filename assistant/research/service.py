@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from assistant.guard import sanitize_output
 from assistant.language import Lang, detect_language
 from assistant.ledger import Ledger
 from assistant.research.assemble import assemble
@@ -94,12 +95,16 @@ class ResearchService:
         finally:
             db.close()
 
-    def _checkpointer(self) -> Any:
+    @contextmanager
+    def _checkpointer(self) -> Iterator[Any]:
+        """A checkpointer on the runs database, closed when the caller is done."""
         from langgraph.checkpoint.sqlite import SqliteSaver
 
-        return SqliteSaver(
-            sqlite3.connect(self.settings.home / "research-runs.sqlite", check_same_thread=False)
-        )
+        db = sqlite3.connect(self.settings.home / "research-runs.sqlite", check_same_thread=False)
+        try:
+            yield SqliteSaver(db)
+        finally:
+            db.close()
 
     # ---- planning ------------------------------------------------------------------------
 
@@ -203,8 +208,9 @@ class ResearchService:
 
     def pending(self, run_id: str) -> Plan | None:
         """The plan a paused run waits to have approved, if it waits."""
-        graph = build_graph(self._deps(None, None), self._checkpointer(), lambda p, r: None)
-        snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
+        with self._checkpointer() as saver:
+            graph = build_graph(self._deps(None, None), saver, lambda p, r: None)
+            snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
         if snapshot.next and snapshot.values.get("plan"):
             return Plan.model_validate(snapshot.values["plan"])
         return None
@@ -227,17 +233,16 @@ class ResearchService:
         self, run_id: str, payload: Any, on_event: Callable[[Event], None] | None
     ) -> Report | None:
         config = {"configurable": {"thread_id": run_id}, "max_concurrency": 4}
-        plan_json = payload.get("plan") if isinstance(payload, dict) else None
-        if plan_json is None:
-            waiting = build_graph(self._deps(None, None), self._checkpointer(), lambda p, r: None)
-            plan_json = waiting.get_state(config).values.get("plan")
-        plan = Plan.model_validate(plan_json)
-        deps = self._deps(plan, on_event)
-        graph = build_graph(
-            deps, self._checkpointer(), lambda p, results: self._summarize(p, results, deps)
-        )
-        state = graph.invoke(payload, config)
-        snapshot = graph.get_state(config)
+        with self._checkpointer() as saver:
+            plan_json = payload.get("plan") if isinstance(payload, dict) else None
+            if plan_json is None:
+                waiting = build_graph(self._deps(None, None), saver, lambda p, r: None)
+                plan_json = waiting.get_state(config).values.get("plan")
+            plan = Plan.model_validate(plan_json)
+            deps = self._deps(plan, on_event)
+            graph = build_graph(deps, saver, lambda p, results: self._summarize(p, results, deps))
+            state = graph.invoke(payload, config)
+            snapshot = graph.get_state(config)
         if snapshot.next:  # paused for approval
             deps.emit({"type": "approval", "run_id": run_id, "plan": snapshot.values.get("plan")})
             return None
@@ -274,7 +279,7 @@ class ResearchService:
             )
         )
         deps.meter.record(reply)
-        return str(reply.content).strip()
+        return sanitize_output(str(reply.content).strip())
 
     # ---- storage -------------------------------------------------------------------------
 
