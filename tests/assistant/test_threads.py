@@ -12,9 +12,13 @@ from assistant.service import Assistant
 from assistant.threads import ThreadStore
 
 
-def test_thread_survives_a_restart(make_assistant: Callable[..., Assistant], tmp_path: Path) -> None:
+def test_thread_survives_a_restart(
+    make_assistant: Callable[..., Assistant], tmp_path: Path
+) -> None:
     store_path = tmp_path / "threads.sqlite"
-    first = make_assistant(threads=ThreadStore(store_path)).ask("罗素2000在12月1日至1月23日涨了多少？")
+    first = make_assistant(threads=ThreadStore(store_path)).ask(
+        "罗素2000在12月1日至1月23日涨了多少？"
+    )
     assert first.thread_id is not None
     # a new process opens the same file and sees the conversation
     code = (
@@ -23,11 +27,15 @@ def test_thread_survives_a_restart(make_assistant: Callable[..., Assistant], tmp
         f"m = s.messages({first.thread_id!r}); "
         "print(json.dumps([[x.role, x.content[:40], bool(x.answer)] for x in m], ensure_ascii=False))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert '"user", "罗素2000在12月1日至1月23日涨了多少？", false' in out
     assert '"assistant"' in out and "true" in out
     # a restarted assistant continues the thread with its context
-    again = make_assistant(threads=ThreadStore(store_path)).ask("那标普呢？", thread_id=first.thread_id)
+    again = make_assistant(threads=ThreadStore(store_path)).ask(
+        "那标普呢？", thread_id=first.thread_id
+    )
     assert {f.symbol for f in again.ledger.figures} == {"^GSPC"}
     messages = ThreadStore(store_path).messages(first.thread_id)
     assert [m.role for m in messages] == ["user", "assistant", "user", "assistant"]
@@ -44,7 +52,9 @@ def test_concurrent_threads_do_not_corrupt_each_other(tmp_path: Path) -> None:
         own = ThreadStore(tmp_path / "t.sqlite")  # each worker with its own connections
         for turn in range(25):
             own.append(threads[index].id, "user", f"q{index}-{turn}")
-            own.append(threads[index].id, "assistant", f"a{index}-{turn}", {"n": turn}, {"turn": turn})
+            own.append(
+                threads[index].id, "assistant", f"a{index}-{turn}", {"n": turn}, {"turn": turn}
+            )
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(talk, range(8)))
