@@ -106,8 +106,8 @@ def test_questions_in_english_and_chinese_are_answered_with_citations(
 ) -> None:
     browser.goto(app_url)
     browser.wait_for(f"document.querySelector({CHAT_INPUT!r})", timeout=180)
-    browser.wait_for("document.body.innerText.includes('Russell 2000')", timeout=120)
-    browser.screenshot(SHOTS / "feed-en.png")
+    browser.wait_for("document.body.innerText.includes('Russell 2000')", timeout=120, settle=3)
+    browser.screenshot(SHOTS / "feed-en.png")  # after the sparklines have drawn
 
     browser.type_into(
         CHAT_INPUT, "How did the Russell 2000 do from December 1, 2025 to January 23, 2026?"
