@@ -78,6 +78,18 @@ class ChromaStore:
         metas = result["metadatas"] or []
         return [(i, d, dict(m)) for i, d, m in zip(result["ids"], docs, metas, strict=True)]
 
+    def get_embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunk ids (absent ids are left out)."""
+        if not ids:
+            return {}
+        result = self._chunks.get(ids=list(ids), include=["embeddings"])
+        vectors = result["embeddings"]
+        if vectors is None:
+            return {}
+        return {
+            i: np.asarray(v, dtype=np.float32) for i, v in zip(result["ids"], vectors, strict=True)
+        }
+
     def query_chunks(
         self, embedding: np.ndarray, n: int, where: Mapping[str, Any] | None = None
     ) -> list[tuple[str, str, Metadata, float]]:

@@ -46,6 +46,17 @@ def tokenize(text: str) -> list[str]:
     return list(_tokenize_cached(text))
 
 
+# A section heading names what its text is about ("Risks", "Signals to monitor", "机会") in the
+# words a question uses, so the index counts it this many times (a field boost). Measured on the
+# bilingual set: 3 gained two questions at rank 1 over 1, 2 gained one; 4 was no better than 3.
+HEADING_WEIGHT = 3
+
+
+def index_tokens(stored: str, heading: str) -> list[str]:
+    """A chunk's BM25 tokens: the stored ones (title, heading, text), the heading boosted."""
+    return stored.split() + tokenize(heading) * (HEADING_WEIGHT - 1)
+
+
 class BM25Index:
     """An in-memory BM25 index over chunk ids and their token lists."""
 

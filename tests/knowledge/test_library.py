@@ -17,8 +17,10 @@ from knowledge.fusion import (
     drop_near_duplicates,
     near_duplicate,
     reciprocal_rank_fusion,
+    score_fusion,
     weights,
 )
+from knowledge.lexical import HEADING_WEIGHT, BM25Index, index_tokens, tokenize
 from tests.conftest import offline_subprocess_env
 
 EN = "russell-2000-rally-2026-01-26-en"
@@ -88,6 +90,60 @@ def test_fusion_rules() -> None:
     assert drop_near_duplicates(
         [("1", "same text here"), ("2", "Same text here!"), ("3", "other")], 5
     ) == ["1", "3"]
+
+
+def test_score_fusion_keeps_the_margins_rank_fusion_drops() -> None:
+    # Dense has "a" first by a hair; BM25 has "b" first by a wide margin.
+    dense = {"a": 0.900, "b": 0.899, "c": 0.800}
+    lexical = {"b": 10.0, "a": 1.0}
+    fused = score_fusion(dense, lexical, 0.6)
+    assert max(fused, key=fused.__getitem__) == "b"
+    assert fused["a"] == pytest.approx(1.0 + 0.6 * 0.1)
+    assert fused["c"] == pytest.approx(0.0)
+    rrf = reciprocal_rank_fusion([(list(dense), 1.0), (list(lexical), 0.6)])
+    assert max(rrf, key=rrf.__getitem__) == "a"
+    # Without BM25 the order is the dense order; a candidate dense lacks counts as the lowest.
+    alone = score_fusion(dense, lexical, 0.0)
+    assert sorted(alone, key=alone.__getitem__, reverse=True) == ["a", "b", "c"]
+    assert score_fusion({"a": 0.5}, {"z": 2.0}, 0.6)["z"] == pytest.approx(0.6)
+    assert score_fusion({}, {}, 0.6) == {}
+
+
+def test_headings_count_extra_in_the_bm25_index() -> None:
+    stored = " ".join(tokenize("Report | Risks | Rates could rise and margins could shrink."))
+    tokens = index_tokens(stored, "Risks")
+    assert tokens.count("risks") == HEADING_WEIGHT > 1
+    index = BM25Index(
+        ["heading", "text"],
+        [
+            index_tokens(" ".join(tokenize("Risks Rates could rise.")), "Risks"),
+            index_tokens(" ".join(tokenize("Outlook Risks were mentioned once here.")), "Outlook"),
+        ],
+    )
+    assert index.search(["risks"], 2)[0][0] == "heading"
+
+
+def test_ingest_uses_the_embedder_it_is_given(
+    library: Library, make_doc: Callable[..., Document]
+) -> None:
+    import numpy as np
+
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out[:, 0] = 1.0
+        return out
+
+    outcome = library.ingest_document(make_doc(text="Copper miners rallied [1]."), embed=embed)
+    assert outcome.status == "added" and outcome.chunks == 2
+    assert len(calls) == 2 and any("Copper miners rallied" in t for t in calls[0])
+    ids = library._store.chunk_ids({"doc_id": "doc-a"})
+    stored = library._store.get_embeddings(ids)
+    assert set(stored) == set(ids) and all(v[0] == pytest.approx(1.0) for v in stored.values())
+    hits = library.search("copper miners", k=2)
+    assert hits and "Copper miners" in hits[0].text
 
 
 def test_near_duplicates_are_removed_from_the_top_k(
