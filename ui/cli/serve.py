@@ -57,6 +57,8 @@ def serve(
         "false",
         "--client.toolbarMode",
         "minimal",
+        "--server.fileWatcherType",
+        "none",
     ]
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     if os.name == "posix":
