@@ -169,3 +169,43 @@ def test_receipts_ignore_fields_a_figure_does_not_have() -> None:
         "unit": "%",
     }
     assert receipt(entry).label == "^RUT return +6.75%"
+
+
+def test_the_real_assistant_in_llm_mode_streams_into_the_page(
+    make_app: Callable[..., AppTest], services: Services
+) -> None:
+    """The real `Assistant` with a scripted chat model (no network): tool call, then the text."""
+    from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+
+    from assistant import open_assistant
+    from assistant.testing import ScriptedChatModel, tool_call
+
+    def answer(messages: list[BaseMessage]) -> AIMessage:
+        results = "\n".join(str(m.content) for m in messages if isinstance(m, ToolMessage))
+        marker = next(line for line in results.splitlines() if " return = " in line)
+        return AIMessage(
+            "The Russell 2000 rose 7.53% from the 2025-12-01 open to the 2026-01-23 close "
+            + marker.split("]")[0]
+            + "]."
+        )
+
+    window = {
+        "symbol": "Russell 2000",
+        "start": "2025-12-01",
+        "end": "2026-01-23",
+        "convention": "open",
+    }
+    model = ScriptedChatModel(script=[tool_call("period_return", window), answer])
+    services.assistant = open_assistant(
+        settings=services.settings,
+        market=services.market,
+        library=services.library,
+        threads=services.assistant.threads,
+        chat_model=model,
+    )
+    at = ask(open_chat(make_app()), "How much did the Russell 2000 rise from Dec 1 to Jan 23?")
+    assert not at.exception
+    body = texts(at)
+    assert "The Russell 2000 rose 7.53%" in body and ":blue-badge[1]" in body
+    assert ":green-badge[:material/verified: 1/1 numbers verified]" in body
+    assert popover_labels(at)[0] == "[1] ^RUT return +7.53%"
