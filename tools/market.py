@@ -96,7 +96,11 @@ class Market:
         start = calendar.sessions_back(session, lead)[0].date()
         try:
             data = self._load(symbol, start, session, note)
-            return data, data.last_on_or_before(session)
+            last = data.last_on_or_before(session)
+            if last < session and latest:
+                # the data end before the session asked: count the lead back from their end
+                data = self._load(symbol, calendar.sessions_back(last, lead)[0].date(), last, note)
+            return data, last
         except (NoData, RateLimited, SourceUnavailable):  # nothing recent: fall back to the store
             last_stored = getattr(self.source, "last_session", None)
             found = last_stored(resolve_symbol(symbol)) if latest and last_stored else None

@@ -182,3 +182,22 @@ def test_a_failing_source_surfaces_its_typed_error() -> None:
     )
     with pytest.raises(RateLimited, match="Wait a minute"):
         market.quote("SPY", D(2026, 1, 9))
+
+
+def test_latest_sma_counts_back_from_where_the_data_end() -> None:
+    """With data ending days before today, the latest 20-session average still has 20 closes."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from tools.market import Market
+    from tools.prices.fake import FakeSource, synthetic_ohlcv
+
+    sessions = pd.bdate_range("2025-10-01", "2026-03-06")
+    frames = synthetic_ohlcv(["^RUT"], sessions, seed=3)
+    market = Market(FakeSource(frames), today=lambda: dt.date(2026, 3, 20))
+    sma, distance = market.sma("^RUT")
+    assert sma.end == dt.date(2026, 3, 6)
+    closes = frames["^RUT"]["Close"].loc[:"2026-03-06"].tail(20)
+    assert sma.value == pytest.approx(closes.mean())
+    assert distance.value == pytest.approx((closes.iloc[-1] / closes.mean() - 1) * 100)
