@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -69,6 +71,15 @@ class BM25Index:
         corpus = [list(t) if t else ["\u2205"] for t in tokens]
         if corpus:
             self._model.index(corpus, show_progress=False)
+        frequency = Counter(token for doc in corpus for token in set(doc))
+        n = len(corpus)
+        # bm25s's default ("lucene") idf, so that `ceiling` bounds its scores.
+        self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
+
+    def ceiling(self, query_tokens: Sequence[str]) -> float:
+        """The most any chunk could score: each known query token's idf times (k1 + 1)."""
+        k1 = float(self._model.k1)
+        return sum(self._idf.get(t, 0.0) for t in query_tokens) * (k1 + 1)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -435,6 +435,7 @@ class Library:
                     dense_score[chunk_id] = score
                     texts[chunk_id], metas[chunk_id] = text, meta
         lexical: dict[str, float] = {}
+        ceiling = None
         if lexical_w > 0:
             index = self._lexical()
             allowed = (
@@ -442,7 +443,9 @@ class Library:
                 if filters.where()
                 else None
             )
-            for chunk_id, score in index.search(tokenize(query), depth, allowed):
+            query_tokens = tokenize(query)
+            ceiling = index.ceiling(query_tokens)
+            for chunk_id, score in index.search(query_tokens, depth, allowed):
                 lexical[chunk_id] = score
                 texts.setdefault(chunk_id, self._texts[chunk_id])
                 metas.setdefault(chunk_id, self._meta[chunk_id])
@@ -454,7 +457,7 @@ class Library:
                 for cid, vector in self._store.get_embeddings(missing).items():
                     cosines[cid] = float(vector @ query_vector)
                     dense_score[cid] = cosines[cid]
-            fused = score_fusion(cosines, lexical, lexical_w)
+            fused = score_fusion(cosines, lexical, lexical_w, ceiling)
         else:
             fused = reciprocal_rank_fusion(
                 [(dense_ids[:depth], dense_w), (list(lexical), lexical_w)]

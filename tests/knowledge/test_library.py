@@ -107,6 +107,26 @@ def test_score_fusion_keeps_the_margins_rank_fusion_drops() -> None:
     assert sorted(alone, key=alone.__getitem__, reverse=True) == ["a", "b", "c"]
     assert score_fusion({"a": 0.5}, {"z": 2.0}, 0.6)["z"] == pytest.approx(0.6)
     assert score_fusion({}, {}, 0.6) == {}
+    # A best BM25 hit covering a sixteenth of what the query could score counts half as much.
+    damped = score_fusion(dense, lexical, 0.6, lexical_ceiling=160.0)
+    assert damped["b"] == pytest.approx(0.99 + 0.3)
+    assert damped["a"] == pytest.approx(1.0 + 0.3 * 0.1)
+    assert score_fusion(dense, lexical, 0.6, lexical_ceiling=10.0) == fused
+
+
+def test_bm25_ceiling_bounds_every_score() -> None:
+    docs = [
+        "small caps rallied in january on rate cut hopes",
+        "large caps lagged as technology stocks fell",
+        "rate cut hopes lifted regional banks and small caps",
+    ]
+    index = BM25Index(["a", "b", "c"], [tokenize(d) for d in docs])
+    for query in ("small caps rate cut", "technology", "small caps small caps", "nothing here"):
+        tokens = tokenize(query)
+        hits = index.search(tokens, 3)
+        assert all(score <= index.ceiling(tokens) + 1e-9 for _, score in hits)
+    assert index.ceiling(tokenize("nothing here")) == 0.0
+    assert index.ceiling(tokenize("technology")) > index.ceiling(tokenize("caps"))
 
 
 def test_headings_count_extra_in_the_bm25_index() -> None:
