@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
 from assistant.answer import Answer, Usage, footer
@@ -17,9 +17,8 @@ from assistant.settings import Settings, get_settings
 from assistant.templates import SUGGESTIONS, text
 from assistant.threads import ThreadStore
 from assistant.verifier import Verification, mark_unsupported, verify
+from assistant.wiring import Wired
 from knowledge.documents import Document
-from tools import calendar as nyse
-from tools.prices.base import PriceError
 
 Event = dict[str, Any]
 _FUTURE_WORDS = (
@@ -36,7 +35,7 @@ _FUTURE_WORDS = (
 )
 
 
-class Assistant:
+class Assistant(Wired):
     """Grounded, cited answers; the same tools under the agent and the offline composer."""
 
     def __init__(
@@ -62,22 +61,6 @@ class Assistant:
         self.router = Router(classifier=EmbeddingIntentClassifier())
 
     # ---- wiring ------------------------------------------------------------------------
-
-    @property
-    def market(self) -> Any:
-        if self._market is None:
-            from assistant.market import open_market
-
-            self._market = open_market(self.settings)
-        return self._market
-
-    @property
-    def library(self) -> Any:
-        if self._library is None:
-            from assistant.library import open_library
-
-            self._library = open_library(self.settings)
-        return self._library
 
     @property
     def mode(self) -> Literal["llm", "offline"]:
@@ -155,21 +138,6 @@ class Assistant:
         doc: Document | None = self.library.get(news_id)
         return doc
 
-    def _reference_day(self, news: Document | None, symbols: list[str]) -> date:
-        """The as-of session: the last one before the news date, or the latest with data."""
-        if news is not None and news.published:
-            return nyse.previous_session(news.published)
-        for symbol in dict.fromkeys([*symbols, "^GSPC", "^RUT"]):
-            try:
-                figs = self.market.quote(symbol)
-            except (PriceError, ValueError):
-                continue
-            first = figs[0] if isinstance(figs, list) else figs
-            if first.as_of:
-                return first.as_of
-        today = getattr(self.market, "_today", date.today)()
-        return nyse.session_on_or_before(today - timedelta(days=1))
-
     def _finish_simple(
         self, body: str, lang: Lang, thread_id: str | None, question: str | None
     ) -> Iterator[Event]:
@@ -202,7 +170,7 @@ class Assistant:
 
         ledger = Ledger()
         symbols = find_symbols(question) or list(previous.get("symbols") or [])
-        ref = self._reference_day(news, symbols or (news.tickers[:1] if news else []))
+        ref = self.as_of(news, symbols or (news.tickers[:1] if news else []))
         route = self.router.route(question, lang, ref, previous)
         if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
             route.symbols = list(news.tickers[:1])
@@ -290,7 +258,7 @@ class Assistant:
         ledger = Ledger()
         from tools.symbols import find_symbols
 
-        ref = self._reference_day(news, find_symbols(question))
+        ref = self.as_of(news, find_symbols(question))
         router_view = self.router.route(question, lang, ref, previous)
         box = Toolbox(self.market, self.library, ledger, lang, news)
         counter = TurnUsage(model=self.settings.model_name)

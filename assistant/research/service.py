@@ -7,7 +7,6 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,8 +20,8 @@ from assistant.research.render import html_to_pdf, to_html, to_markdown
 from assistant.research.schemas import Budget, Plan, Report, ReportSummary
 from assistant.research.sections import Deps, LockedLibrary, Meter, evidence_block, rebuild
 from assistant.settings import Settings, get_settings
+from assistant.wiring import Wired
 from knowledge.documents import Document
-from tools import calendar as nyse
 from tools.figure import Figure
 from tools.prices.base import PriceError
 
@@ -30,7 +29,7 @@ Event = dict[str, Any]
 Format = Literal["md", "html", "pdf"]
 
 
-class ResearchService:
+class ResearchService(Wired):
     """Plans, runs and keeps research reports under FOOTNOTE_HOME."""
 
     def __init__(
@@ -57,22 +56,6 @@ class ResearchService:
         self.fault: Callable[[int], None] | None = None  # tests inject a crash into a section
 
     # ---- wiring --------------------------------------------------------------------------
-
-    @property
-    def market(self) -> Any:
-        if self._market is None:
-            from assistant.market import open_market
-
-            self._market = open_market(self.settings)
-        return self._market
-
-    @property
-    def library(self) -> Any:
-        if self._library is None:
-            from assistant.library import open_library
-
-            self._library = open_library(self.settings)
-        return self._library
 
     @property
     def model(self) -> Any | None:
@@ -116,19 +99,6 @@ class ResearchService:
             raise KeyError(f"no news item with id {news_id!r}; `footnote docs` lists them")
         return doc
 
-    def _as_of(self, news: Document | None, symbols: list[str]) -> date:
-        if news is not None and news.published:
-            return nyse.previous_session(news.published)
-        for symbol in [*symbols, "^GSPC", "^RUT"]:
-            try:
-                quote = self.market.quote(symbol)
-            except (PriceError, ValueError):
-                continue
-            if quote and quote[0].as_of:
-                return quote[0].as_of
-        today = getattr(self.market, "_today", date.today)()
-        return nyse.session_on_or_before(today - timedelta(days=1))
-
     def plan(self, topic: str, news_id: str | None = None, language: str = "auto") -> Plan:
         """A plan for `topic` (bound to a news item when given), with its cost estimate."""
         topic = topic.strip()
@@ -145,7 +115,7 @@ class ResearchService:
         lang: Lang = "zh" if chosen == "zh" else "en"
         from tools.symbols import find_symbols
 
-        end = self._as_of(news, find_symbols(topic) or (news.tickers if news else []))
+        end = self.as_of(news, find_symbols(topic) or (news.tickers if news else []))
         model = self.model
         meter = Meter(self.budget)
         plan = make_plan(
