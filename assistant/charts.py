@@ -74,7 +74,7 @@ def _last_session(market: Market, symbol: str) -> dt.date:
 
     finder = getattr(market.source, "last_session", None)
     found = finder(resolve_symbol(symbol)) if finder else None
-    return found or calendar.session_on_or_before(market._today())
+    return found or calendar.session_on_or_before(market.today())
 
 
 def _frame(market: Market, symbol: str, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, Any]:

@@ -46,5 +46,5 @@ class Wired:
                 continue
             if figures and figures[0].as_of:
                 return figures[0].as_of
-        today = getattr(self.market, "_today", date.today)()
+        today = self.market.today() if hasattr(self.market, "today") else date.today()
         return nyse.session_on_or_before(today - timedelta(days=1))

@@ -83,6 +83,10 @@ class Market:
         self.source = source
         self._today = today
 
+    def today(self) -> dt.date:
+        """The day this market takes as today (tests freeze it; otherwise New York's date)."""
+        return self._today()
+
     # -- loading -------------------------------------------------------------------------
 
     def _load(self, symbol: str, start: dt.date, end: dt.date, calendar_note: str = "") -> _Loaded:

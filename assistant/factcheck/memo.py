@@ -62,7 +62,4 @@ def memoised(market: Market) -> Market:
     """Return a Market over the same source and day, reading each symbol once."""
     if isinstance(market.source, MemoSource):
         return market
-    today = getattr(market, "_today", None)  # keep the caller's "today" (tests freeze it)
-    if today is None:
-        return Market(MemoSource(market.source))
-    return Market(MemoSource(market.source), today=today)
+    return Market(MemoSource(market.source), today=market.today)  # keep the caller's "today"
