@@ -289,11 +289,7 @@ class OfflineComposer:
         sma, dist = _pick(figs, "sma"), _pick(figs, "sma_distance")
         if not (sma and dist):
             return []
-        side = (
-            ("above" if dist.value >= 0 else "below")
-            if lang == "en"
-            else ("上方" if dist.value >= 0 else "下方")
-        )
+        side = _side(dist.value, lang)
         return [
             text(
                 "sma",
@@ -594,11 +590,7 @@ class OfflineComposer:
         dist = _pick(figs, "sma_distance")
         if dist is None:
             return []
-        side = (
-            ("above" if dist.value >= 0 else "below")
-            if lang == "en"
-            else ("均线上方" if dist.value >= 0 else "均线下方")
-        )
+        side = _side(dist.value, lang, zh_prefix="均线")
         return [
             text(
                 "live_status",
@@ -610,6 +602,13 @@ class OfflineComposer:
                 n=ledger.add_figure(dist),
             )
         ]
+
+
+def _side(value: float, lang: Lang, zh_prefix: str = "") -> str:
+    """Which side of an average a positive or negative distance puts the close."""
+    if lang == "en":
+        return "above" if value >= 0 else "below"
+    return zh_prefix + ("上方" if value >= 0 else "下方")
 
 
 def text_head(intent: str, lang: Lang, person: str | None) -> str:

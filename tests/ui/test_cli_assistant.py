@@ -9,24 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.settings import get_settings
+from tests.tools.test_figure import KEYS as FIGURE_KEYS  # the Figure JSON contract, spelled once
 from ui.cli import app
 
 runner = CliRunner()
-FIGURE_KEYS = {
-    "metric",
-    "symbol",
-    "value",
-    "unit",
-    "start",
-    "end",
-    "convention",
-    "params",
-    "as_of",
-    "provider",
-    "fetched_at",
-    "stale",
-    "formula",
-}
 
 
 @pytest.fixture(scope="module")

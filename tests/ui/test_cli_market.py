@@ -7,24 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.tools.test_figure import KEYS  # the Figure JSON contract, spelled once
 from ui.cli import app
 
 runner = CliRunner()
-KEYS = {
-    "metric",
-    "symbol",
-    "value",
-    "unit",
-    "start",
-    "end",
-    "convention",
-    "params",
-    "as_of",
-    "provider",
-    "fetched_at",
-    "stale",
-    "formula",
-}
 WIDE = {"COLUMNS": "220"}
 
 
