@@ -30,11 +30,20 @@ FLAGS = (
 class Browser:
     """One headless Chromium with one page, driven over the DevTools protocol."""
 
-    def __init__(self, width: int = 1400, height: int = 1500, lang: str = "en-US") -> None:
+    def __init__(
+        self,
+        width: int = 1400,
+        height: int = 1500,
+        lang: str = "en-US",
+        profile: Path | None = None,
+    ) -> None:
+        """Start Chromium; `profile` keeps its cache across browsers (a fresh one is removed)."""
         from websockets.sync.client import connect
 
         assert CHROMIUM is not None
-        self.profile = Path(tempfile.mkdtemp(prefix="footnote-chromium-"))
+        self._own_profile = profile is None
+        self.profile = profile or Path(tempfile.mkdtemp(prefix="footnote-chromium-"))
+        (self.profile / "DevToolsActivePort").unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", f"--lang={lang}", "about:blank"],
             stdout=subprocess.DEVNULL,
@@ -91,15 +100,17 @@ class Browser:
         )
         return result.get("result", {}).get("value")
 
-    def wait_for(self, expression: str, timeout: float = 60, settle: float = 0.8) -> Any:
-        """Poll a JavaScript expression until it is truthy; then let the page settle."""
+    def wait_for(
+        self, expression: str, timeout: float = 60, settle: float = 0.8, poll: float = 0.25
+    ) -> Any:
+        """Poll a JavaScript expression every `poll` s until it is truthy; then let the page settle."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             value = self.eval(f"!!({expression})")
             if value:
                 time.sleep(settle)
                 return value
-            time.sleep(0.25)
+            time.sleep(poll)
         raise TimeoutError(f"waited {timeout:g} s for: {expression}")
 
     def text(self) -> str:
@@ -158,4 +169,5 @@ class Browser:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-            shutil.rmtree(self.profile, ignore_errors=True)
+            if self._own_profile:
+                shutil.rmtree(self.profile, ignore_errors=True)

@@ -103,3 +103,44 @@ def test_bench_json_records_figures_units_and_machine(tmp_path: Path) -> None:
     }
     assert bench_runner.check("x", 60, "ms", "<=", 50).passed is False
     assert bench_runner.percentile([1, 2, 3, 4], 50) == 2.5
+
+
+def test_every_command_is_mapped_to_the_module_that_registers_it() -> None:
+    """`footnote <command>` loads only COMMANDS[command]: a missing or wrong entry breaks it."""
+    import typer.main
+
+    from ui.cli import COMMANDS
+
+    group = typer.main.get_command(app)
+    assert set(group.commands) == set(COMMANDS)  # type: ignore[attr-defined]
+    for module in sorted(set(COMMANDS.values())):
+        code = (
+            "import sys, typer.main; from ui.cli import load; "
+            f"cmds = typer.main.get_command(load([{module!r}])).commands; "
+            "loaded = sorted(m for m in sys.modules if m.startswith('ui.cli.')); "
+            "print(','.join(sorted(cmds)), ','.join(loaded))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+        expected = sorted(name for name, owner in COMMANDS.items() if owner == module)
+        assert out[0].split(",") == expected, f"ui.cli.{module} registers {out[0]}"
+        assert set(out[1].split(",")) == {f"ui.cli.{module}", "ui.cli.base"}
+
+
+def test_a_command_runs_without_loading_the_others(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv = ['footnote', 'doctor', '--help']; from ui.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('ui.cli.')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=offline_subprocess_env(tmp_path),
+    )
+    assert "configuration" in result.stdout.lower()
+    assert "['ui.cli.base', 'ui.cli.doctor']" in result.stdout

@@ -9,7 +9,7 @@ import typer
 from rich.markdown import Markdown
 from rich.panel import Panel
 
-from ui.cli.app import app, console, err_console
+from ui.cli.base import app, console, err_console
 
 LANGS = ("auto", "zh", "en")
 

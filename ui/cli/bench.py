@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ui.cli.app import app, console, err_console
+from ui.cli.base import app, console, err_console
 
 
 @app.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from assistant.diagnostics import diagnose
-from ui.cli.app import app, console
+from ui.cli.base import app, console
 
 
 @app.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ui.cli.app import app, console, err_console
+from ui.cli.base import app, console, err_console
 
 _STATUS_STYLE = {
     "added": "green",

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ui.cli.app import app, console, err_console
+from ui.cli.base import app, console, err_console
 
 
 @app.command()

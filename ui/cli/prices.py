@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ui.cli.app import app, console, err_console
+from ui.cli.base import app, console, err_console
 
 prices_app = typer.Typer(help="Fill and inspect the local price store.", no_args_is_help=True)
 app.add_typer(prices_app, name="prices")

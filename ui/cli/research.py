@@ -10,7 +10,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ui.cli.app import app, console, err_console
+from ui.cli.base import app, console, err_console
 
 FORMATS = ("md", "html", "pdf")
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import typer
 
-from ui.cli.app import app, console
+from ui.cli.base import app, console
 
 APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -39,33 +37,21 @@ def serve(
         for line in ensure_demo(settings):
             console.print(line)
     console.print(f"Footnote is starting on http://{host}:{port}  (Ctrl+C to stop)")
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_FILE),
-        "--server.address",
-        host,
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "false" if open_browser else "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--global.developmentMode",
-        "false",
-        "--client.toolbarMode",
-        "minimal",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    if os.name == "posix":
-        # Become the server, so stopping this process (Ctrl+C, SIGTERM) stops the server too.
-        sys.stdout.flush()
-        os.execve(sys.executable, command, env)
+    os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    flags = {
+        "server_address": host,
+        "server_port": port,
+        "server_headless": not open_browser,
+        "browser_gatherUsageStats": False,
+        "global_developmentMode": False,
+        "client_toolbarMode": "minimal",
+        "server_fileWatcherType": "none",
+    }
+    # The server runs in this process: no second interpreter to start and import into.
+    from streamlit.web import bootstrap
+
+    bootstrap.load_config_options(flags)
     try:
-        raise typer.Exit(subprocess.call(command, env=env))
+        bootstrap.run(str(APP_FILE), False, [], flags)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
