@@ -37,6 +37,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "还没有新闻。可用 `footnote knowledge ingest PATH` 导入。",
     },
     "feed.open": {"en": "Open", "zh": "查看"},
+    "feed.loading": {
+        "en": "Opening the news library and the price store…",
+        "zh": "正在打开新闻库和行情数据…",
+    },
     "card.symbol": {"en": "Ticker", "zh": "代码"},
     "card.close": {"en": "Last close", "zh": "最新收盘"},
     "card.change": {"en": "Day change", "zh": "日涨跌"},

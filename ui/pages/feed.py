@@ -67,9 +67,11 @@ def render() -> None:
     question = st.chat_input(t("feed.ask"), key="feed_question")
     if question:
         routes.ask_in_chat(question)
-    svc = services()  # opened after the question box, so the page is usable while data load
     st.header(t("feed.news"), anchor=False)
-    items = data.news_items(svc, svc.key, lang())
+    # opened after the question box, so the page is usable while the data load
+    with st.spinner(t("feed.loading")):
+        svc = services()
+        items = data.news_items(svc, svc.key, lang())
     if not items:
         st.info(t("feed.empty"))
     for doc in items:
