@@ -29,16 +29,32 @@ def open_library(settings: Settings | None = None, *, demo: bool = True) -> Libr
             library = Library(folder, max_file_mb=settings.max_file_mb)
             _open[folder] = library
     if demo:
-        library.ensure_demo()
+        _ensure_demo(library, settings)
     return library
+
+
+def _ensure_demo(library: Library, settings: Settings) -> int | None:
+    """Ingest the demo corpus into an empty store and fact-check its news items, as any ingest
+    through the app would; return how many were checked, or None when the store was not empty.
+    """
+    if not library.ensure_demo():
+        return None
+    from assistant.factcheck.stored import check_ingested
+
+    return check_ingested([doc.id for doc in library.documents("news")], settings)
 
 
 def ensure_demo_corpus(settings: Settings | None = None) -> str:
     """One progress line: whether the demo news item was ingested now or was already there."""
+    settings = settings or get_settings()
     library = open_library(settings, demo=False)
-    if library.ensure_demo():
+    checked = _ensure_demo(library, settings)
+    if checked is not None:
         docs, chunks = library.count()
-        return f"Demo news corpus ingested: {docs} documents, {chunks} records."
+        return (
+            f"Demo news corpus ingested: {docs} documents, {chunks} records; "
+            f"{checked} news items fact-checked."
+        )
     return "Demo news corpus: already present."
 
 

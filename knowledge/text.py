@@ -31,10 +31,39 @@ _BOILERPLATE = re.compile(
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u3000]+")
 
+# NFKC folds Chinese full-width punctuation (，：；！？（）) into ASCII along with full-width digits
+# and letters. The digits should fold (numbers parse); the punctuation should not (a title would
+# read "小盘股领涨:…?"). Each mark is put back to its full-width form next to a CJK character:
+# one character for one, so offsets into the text do not move.
+_FULL_WIDTH = str.maketrans(",:;!?()", "，：；！？（）")
+_HAN_OR_MARK = "\u3000-\u303f\u3400-\u9fff\uff01-\uff5e"  # CJK ideographs and marks
+_HAN = re.compile(f"[{_HAN_OR_MARK}]")
+_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
+_MARK = re.compile(f"(?<=[{_HAN_OR_MARK}])[,:;!?]|[,:;!?](?=[{_HAN_OR_MARK}])")
+_LINK = re.compile(r"\]$|^\s*[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """NFKC, with the punctuation of Chinese text kept full-width (offsets as NFKC's)."""
+    folded = unicodedata.normalize("NFKC", text)
+
+    def pair(match: re.Match[str]) -> str:
+        before = folded[match.start() - 1 : match.start()]
+        after = folded[match.end() : match.end() + 1]
+        if _LINK.search(before) or _LINK.search(match.group(1)):  # a link target or a URL
+            return match.group(0)
+        if _HAN.search(before + match.group(1) + after):
+            return f"（{match.group(1)}）"
+        return match.group(0)
+
+    folded = _PAIR.sub(pair, folded)
+    return _MARK.sub(lambda m: m.group(0).translate(_FULL_WIDTH), folded)
+
 
 def normalise(text: str) -> str:
-    """NFKC, invisible and control characters removed, line endings and spaces tidied."""
-    text = unicodedata.normalize("NFKC", text)
+    """NFKC (Chinese punctuation kept), invisible and control characters removed, line endings
+    and spaces tidied."""
+    text = fold(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)

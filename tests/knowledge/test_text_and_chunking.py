@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from knowledge.chunking import MAX_CHARS, chunk_document, split_text
 from knowledge.documents import Document, Section, SourceEntry
-from knowledge.text import citations, clean, detect_language, has_cjk, normalise, sentences
+from hypothesis import given
+from hypothesis import strategies as st
+
+from knowledge.text import (
+    citations,
+    clean,
+    detect_language,
+    fold,
+    has_cjk,
+    normalise,
+    sentences,
+)
 
 
 def test_normalise_removes_invisible_and_control_characters() -> None:
@@ -14,6 +25,30 @@ def test_normalise_removes_invisible_and_control_characters() -> None:
 
 def test_normalise_applies_nfkc() -> None:
     assert normalise("ＡＢＣ１２３％") == "ABC123%"
+
+
+def test_chinese_punctuation_stays_full_width_while_digits_fold() -> None:
+    assert normalise("小盘股领涨：罗素２０００（^RUT）涨１．８２％，创新高？") == (
+        "小盘股领涨：罗素2000（^RUT）涨1.82%，创新高？"
+    )
+    # ASCII punctuation typed inside Chinese takes the full-width form; English keeps its own
+    assert normalise("标普500(^GSPC)持平;道指走低!") == "标普500（^GSPC）持平；道指走低！"
+    english = "Russell 2000 (RUT) rose 1.8%; the S&P 500 (SPX) fell, 2,669.16!"
+    assert normalise(english) == english
+    # link targets and URLs are never touched
+    link = "见[报告](https://example.com/a_(b))。来源(https://example.com/页面)"
+    assert normalise(link) == link
+
+
+@given(st.text(alphabet=st.sampled_from("罗素涨，。：；！？（）(),:;!?％５a1 .%[]")))
+def test_fold_keeps_nfkc_offsets(text: str) -> None:
+    """Spans found in the folded text index the NFKC text the number parser reads."""
+    import unicodedata
+
+    folded = fold(text)
+    nfkc = unicodedata.normalize("NFKC", text)
+    assert len(folded) == len(nfkc)
+    assert unicodedata.normalize("NFKC", folded) == nfkc
 
 
 def test_hashtag_lines_and_site_chrome_are_dropped_but_headings_kept() -> None:
@@ -34,9 +69,9 @@ def test_chinese_sentences_split_on_full_width_ends_even_after_nfkc() -> None:
     text = normalise("指数上涨7.53%[1]。道指上涨3.19%；标普上涨1.52%！真的吗？是的")
     assert sentences(text) == [
         "指数上涨7.53%[1]。",
-        "道指上涨3.19%;",
-        "标普上涨1.52%!",
-        "真的吗?",
+        "道指上涨3.19%；",
+        "标普上涨1.52%！",
+        "真的吗？",
         "是的",
     ]
 

@@ -52,3 +52,22 @@ def test_documents_not_yet_checked_are_checked_on_first_read(
     assert [c.verdict for c in checked] == ["differs"] * 3
     assert results_for("fc-wrong-en", check_missing=False) == checked
     assert results_for("no-such-document") == []
+
+
+def test_the_demo_corpus_is_fact_checked_when_first_ingested(shared_prices: Path) -> None:
+    """The feed's fact-check badge needs stored results before any item is opened."""
+    from assistant.library import ensure_demo_corpus
+    from assistant.market import import_demo_prices
+
+    list(import_demo_prices(get_settings()))
+    line = ensure_demo_corpus()
+    news = open_library(demo=False).documents("news")
+    assert news
+    assert f"{len(news)} news items fact-checked" in line
+    for doc in news:
+        checked = results_for(doc.id, check_missing=False)  # stored, not checked on this read
+        assert checked, doc.id
+        verdicts = {c.verdict for c in checked}
+        assert "holds" in verdicts, doc.id  # the demo's market figures match the demo prices
+        assert not verdicts & {"differs", "wrong_date"}, doc.id
+    assert ensure_demo_corpus() == "Demo news corpus: already present."
