@@ -171,24 +171,18 @@ def parse_window(text: str, ref: date) -> Window | None:
         return Window(monday, monday + timedelta(days=4), "last week")
     if re.search(r"\bthis week\b|本周|这周", t):
         return Window(ref - timedelta(days=ref.weekday()), None, "this week")
-    if m := re.search(r"(?:past|last)\s+(\d+)\s+(day|week|month|year)s?\b", t):
-        n, unit = int(m.group(1)), m.group(2)
-        return Window(_back(ref, n, unit), None, f"past {n} {unit}s")
-    if m := re.search(
-        r"(?:近|过去|最近)\s?(\d+|一|二|三|四|五|六|十二)\s?(个交易日|天|日|周|个月|月|年)", t
-    ):
-        raw = m.group(1)
-        n = int(raw) if raw.isdigit() else _CN_MONTHS[raw]
-        unit = {
-            "个交易日": "day",
-            "天": "day",
-            "日": "day",
-            "周": "week",
-            "个月": "month",
-            "月": "month",
-            "年": "year",
-        }[m.group(2)]
-        return Window(_back(ref, n, unit), None, f"past {n} {unit}s")
+    if re.search(r"\blast year\b|\bprevious year\b|去年|上一年", t):
+        return Window(date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31), str(ref.year - 1))
+    if m := _EN_TRAILING.search(t):
+        n = _count(m.group("n") or "1")
+        unit = _UNITS[m.group("unit").rstrip("s")]
+        return _trailing(ref, n, unit) if n is not None else None
+    if m := _CN_TRAILING.search(t):
+        unit = _UNITS[m.group("unit")]
+        if m.group("half"):  # 近半年, 近半个月
+            return _trailing(ref, 6, "month") if unit == "year" else _trailing(ref, 2, "week")
+        n = _count(m.group("n"))
+        return _trailing(ref, n, unit) if n is not None else None
     if m := re.search(
         rf"\bsince\s+(?:early\s+|the start of\s+)?({_MONTH_RE})\b(?:\s+(\d{{4}}))?", t
     ):
@@ -212,6 +206,63 @@ def parse_window(text: str, ref: date) -> Window | None:
     if re.search(r"\btoday\b|今天|今日", t):
         return Window(None, ref, "today")
     return None
+
+
+_EN_NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}  # fmt: skip
+_UNITS = {
+    "trading day": "session", "session": "session", "day": "day", "week": "week",
+    "month": "month", "year": "year",
+    "个交易日": "session", "交易日": "session", "天": "day", "日": "session", "周": "week",
+    "个星期": "week", "星期": "week", "个月": "month", "月": "month", "年": "year",
+}  # fmt: skip
+_EN_TRAILING = re.compile(
+    r"\b(?:past|last|previous|trailing)\s+(?:(?P<n>\d+|"
+    + "|".join(_EN_NUMBERS)
+    + r")\s+)?(?P<unit>trading days?|sessions?|days?|weeks?|months?|years?)\b"
+)
+_CN_TRAILING = re.compile(
+    r"(?:近|过去|最近|前)\s?(?:(?P<half>半)|(?P<n>\d+|[零一二两三四五六七八九十]{1,3}))\s?"
+    r"(?P<unit>个交易日|交易日|个星期|星期|个月|天|日|周|月|年)"
+)
+
+
+def _count(raw: str) -> int | None:
+    """A count written as digits, an English word or a Chinese numeral up to 99."""
+    if raw.isdigit():
+        return int(raw)
+    if raw in _EN_NUMBERS:
+        return _EN_NUMBERS[raw]
+    if "十" in raw:
+        tens, _, ones = raw.partition("十")
+        if len(raw) > 3 or (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+            return None
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[raw] if len(raw) == 1 and raw in _CN_DIGITS else None
+
+
+def _trailing(ref: date, n: int, unit: str) -> Window | None:
+    """The `n` units up to `ref`; `n` sessions means `n` session-to-session moves."""
+    if n <= 0:
+        return None
+    if unit != "session":
+        return Window(_back(ref, n, unit), None, _label(n, unit))
+    from tools import calendar
+
+    try:
+        start = calendar.sessions_back(ref, n + 1)[0].date()
+    except (calendar.CalendarError, ValueError):  # further back than the calendar goes
+        return Window(_back(ref, n, "day"), None, _label(n, "day"))
+    return Window(start, None, _label(n, unit))
+
+
+def _label(n: int, unit: str) -> str:
+    return f"past {unit}" if n == 1 else f"past {n} {unit}s"
 
 
 def _back(ref: date, n: int, unit: str) -> date:

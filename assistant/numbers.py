@@ -11,7 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-UnitFamily = Literal["%", "pp", "points", "usd", "x", "plain"]
+# "usd" is a dollar amount; "cny" a yuan amount (元, 人民币, ¥): this product's market data is in
+# dollars, so a yuan amount can be quoted from a source but never matched to a computed figure.
+UnitFamily = Literal["%", "pp", "points", "usd", "cny", "x", "plain"]
 
 _MASKS = [
     # index and model names that carry digits
@@ -64,7 +66,7 @@ _TOKEN = re.compile(
     r"(?P<scale>\s?(?:万亿|亿|万)|\s?(?:trillion|billion|million|thousand)\b|(?:bn|tn|[KMBT])\b)?"
     r"(?P<unit>\s?(?:%|percent\b|per cent\b|个百分点|百分点|percentage points?\b|ppts?\b|pp\b"
     r"|个基点|基点|basis points?\b|bps?\b|点|points?\b|pts?\b|倍|x\b|×"
-    r"|美元|元|dollars?\b))?",
+    r"|美元|人民币|元|dollars?\b))?",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
@@ -130,7 +132,9 @@ def _family(unit: str, currency: str) -> UnitFamily:
         return "points"
     if unit in {"倍", "x", "×"}:
         return "x"
-    if currency or unit in {"美元", "元", "dollar", "dollars"}:
+    if currency in {"¥", "￥"} or unit in {"元", "人民币"}:
+        return "cny"
+    if currency or unit in {"美元", "dollar", "dollars"}:
         return "usd"
     return "plain"
 

@@ -26,7 +26,13 @@ class Question:
 
 
 def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    """The questions, each gold snippet normalised as ingest normalises the text it is found in."""
+    from knowledge.text import normalise
+
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for row in rows:
+        for gold in row.get("gold", []):
+            gold["contains"] = normalise(gold["contains"])
     return [Question(**row) for row in rows]
 
 

@@ -28,6 +28,7 @@ _UNITS = {
     "pp": "pp",
     "points": "points",
     "usd": "points",
+    "cny": "points",
     "plain": "points",
     "x": "ratio",
 }
@@ -240,8 +241,8 @@ def _market_fields(
 ) -> dict[str, Any] | None:
     """Return the claim fields for a market reading, or None when the number is not one."""
     m, cat = r.mention, r.category
-    if cat is None or cat == "other" or r.symbol is None:
-        return None
+    if cat is None or cat == "other" or r.symbol is None or m.unit == "cny":
+        return None  # not a market figure (the market data is in dollars)
     nearest = reading.nearest_date(text, m, hits, mentions)
     latest = max((h.day for h in hits), default=None)
     level_day = latest or ctx.day or ctx.as_of

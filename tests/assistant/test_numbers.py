@@ -44,6 +44,16 @@ def test_units_scale_and_precision() -> None:
     assert by_raw["14%"].tolerance == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("¥300", "cny"), ("￥300", "cny"), ("300元", "cny"), ("120亿元", "cny"), ("300人民币", "cny"),
+     ("300美元", "usd"), ("$300", "usd"), ("US$300", "usd"), ("300 dollars", "usd")],
+)  # fmt: skip
+def test_yuan_and_dollar_amounts_are_different_families(text: str, unit: str) -> None:
+    (mention,) = extract_numbers(f"规模为{text}。")
+    assert mention.unit == unit
+
+
 def test_ranges_carry_the_unit_and_are_not_negative() -> None:
     first, second = extract_numbers("held at 3.50-3.75% in 2026")
     assert (first.value, first.unit) == (3.5, "%")

@@ -46,6 +46,7 @@ def ledger() -> Ledger:
     ledger.add_figure(_figure("spread", 6.0123, "pp", "^RUT - ^GSPC"))  # [4]
     ledger.add_passage(_passage("p1", "Jefferies sees the index at 2,825 by end-2026."))  # [5]
     ledger.add_passage(_passage("p2", "Revenue reached $2.3 billion; GDP 1.5万亿美元."))  # [6]
+    ledger.add_passage(_passage("p3", "该基金规模达120亿元。"))  # [7]
     return ledger
 
 
@@ -70,6 +71,10 @@ def _always_session(_: date) -> bool:
         ("GDP was 1.5万亿美元 [6].", 1, 1),  # scale: 万亿
         ("GDP was $1.5 trillion [6].", 1, 1),
         ("Revenue was $2.4B [6].", 0, 1),
+        ("基金规模为120亿元[7]。", 1, 1),  # a yuan amount quoted from its source
+        ("基金规模为120亿美元[7]。", 0, 1),  # dollars are not yuan
+        ("The 20-day average is ¥2,601.58 [3].", 0, 1),  # the market data is in dollars
+        ("20日均线为2,601.58元[3]。", 0, 1),
     ],
 )
 def test_number_matching(ledger: Ledger, text: str, verified: int, total: int) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from knowledge.chunking import MAX_CHARS, chunk_document, split_text
-from knowledge.documents import Document, Section, SourceEntry
 from hypothesis import given
 from hypothesis import strategies as st
 
+from knowledge.chunking import MAX_CHARS, chunk_document, split_text
+from knowledge.documents import Document, Section, SourceEntry
 from knowledge.text import (
     citations,
     clean,

@@ -1,0 +1,63 @@
+"""Relative windows in questions: counts in digits, English words and Chinese numerals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.dates import parse_window
+from tools import calendar
+
+REF = date(2026, 3, 9)  # a Monday session
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "label"),
+    [
+        ("近两周罗素2000涨了多少", date(2026, 2, 23), "past 2 weeks"),
+        ("罗素2000近十天表现", date(2026, 2, 27), "past 10 days"),
+        ("最近3个月", date(2025, 12, 9), "past 3 months"),
+        ("近十二个月", date(2025, 3, 9), "past 12 months"),
+        ("近二十五天", date(2026, 2, 12), "past 25 days"),
+        ("近半年", date(2025, 9, 9), "past 6 months"),
+        ("近半个月", date(2026, 2, 23), "past 2 weeks"),
+        ("How did RUT do over the past two weeks?", date(2026, 2, 23), "past 2 weeks"),
+        ("RUT over the past month", date(2026, 2, 9), "past month"),
+        ("past 3 years", date(2023, 3, 9), "past 3 years"),
+    ],
+)
+def test_trailing_calendar_windows(question: str, start: date, label: str) -> None:
+    window = parse_window(question, REF)
+    assert window is not None
+    assert (window.start, window.end, window.label) == (start, None, label)
+
+
+@pytest.mark.parametrize(
+    ("question", "n"),
+    [
+        ("过去二十个交易日", 20),
+        ("近5日涨幅", 5),
+        ("past 10 trading days", 10),
+        ("last 20 sessions", 20),
+    ],
+)
+def test_trailing_session_windows_count_sessions_not_days(question: str, n: int) -> None:
+    window = parse_window(question, REF)
+    assert window is not None and window.start is not None
+    sessions = calendar.sessions_between(window.start, REF)  # both ends included
+    assert len(sessions) == n + 1, (question, window)
+    assert window.label == f"past {n} sessions"
+
+
+def test_named_periods_keep_their_calendar_meaning() -> None:
+    assert parse_window("last month", REF) == parse_window("上个月", REF)
+    last_year = parse_window("RUT last year", REF)
+    assert last_year is not None
+    assert (last_year.start, last_year.end) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert parse_window("去年罗素2000涨了多少", REF) == last_year
+
+
+@pytest.mark.parametrize("question", ["近零天", "past 0 days", "近三十五十天"])
+def test_counts_that_mean_nothing_give_no_window(question: str) -> None:
+    assert parse_window(question, REF) is None
