@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from assistant.ledger import Ledger
 from assistant.prompts import LANGUAGE_NAMES, SYSTEM
 from knowledge.documents import Document
 from knowledge.passage import Passage
+from knowledge.text import strip_citations
 from tools import calendar as nyse
 from tools.figure import Figure
 from tools.prices.base import PriceError
@@ -376,14 +376,11 @@ def _calendar_line(day: date) -> str:
 # ---- running a turn ----------------------------------------------------------------------
 
 
-_MARKERS = re.compile(r"\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\]")
-
-
 def history_messages(turns: list[tuple[str, str]], limit: int = 6) -> list[BaseMessage]:
     """Earlier turns as chat messages, their old citation markers removed (they numbered another ledger)."""
     out: list[BaseMessage] = []
     for role, content in turns[-limit:]:
-        clean = _MARKERS.sub("", content)
+        clean = strip_citations(content)
         out.append(HumanMessage(clean) if role == "user" else AIMessage(clean))
     return out
 

@@ -22,6 +22,7 @@ from assistant.templates import CONVENTIONS, SUGGESTIONS, text
 from assistant.verifier import CLOSE_WORDS as _CLOSE_WORDS
 from knowledge.documents import Document
 from knowledge.passage import Passage
+from knowledge.text import strip_citations
 from tools import calendar as nyse
 from tools.figure import Figure
 from tools.prices.base import PriceError
@@ -620,7 +621,7 @@ def text_head(intent: str, lang: Lang, person: str | None) -> str:
 def _quote(passage: Passage, lang: Lang, limit: int = 2) -> list[str]:
     """The first sentences of a passage, cleaned, without its own citation markers."""
     body, _ = strip_instructions(passage.text)
-    body = re.sub(r"\s*\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\]", "", body)
+    body = strip_citations(body)
     sentences = [s.strip() for s in _SENTENCE_BREAK.split(body) if s and len(s.strip()) > 3]
     if passage.kind == "source" and passage.source is not None:
         who = ", ".join(x for x in (passage.source.person, passage.source.publisher) if x)

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from knowledge.text import CITATION_MARKER
+
 # "usd" is a dollar amount; "cny" a yuan amount (元, 人民币, ¥): this product's market data is in
 # dollars, so a yuan amount can be quoted from a source but never matched to a computed figure.
 UnitFamily = Literal["%", "pp", "points", "usd", "cny", "x", "plain"]
@@ -36,7 +38,7 @@ _MASKS = [
     r"\b(?:q[1-4]|h[12]|fy)\s?'?\d{2,4}\b",
     r"√\s?\d+|sqrt\(\d+\)",
     # citation markers
-    r"\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\]",
+    CITATION_MARKER.pattern,
     # window lengths and other durations
     r"\d+(?:\.\d+)?\s?-?\s?(?:day|days|week|weeks|month|months|year|years|yr|session|sessions|trading days|minute|minutes|hour|hours)\b",
     r"\d+\s?(?:个交易日|个月|日均线|日移动均线|日线|周线|日|天|周|年|季度|小时|分钟)",

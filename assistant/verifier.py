@@ -14,9 +14,10 @@ from typing import Literal
 from assistant.dates import date_hits, find_dates
 from assistant.ledger import Ledger
 from assistant.numbers import Mention, extract_numbers, normalize
+from knowledge.text import CITATION_MARKER, marker_numbers
 from tools.figure import Figure
 
-_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]")
+_MARKERS_AFTER = re.compile(rf"(?:\s*{CITATION_MARKER.pattern})+")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?])|(?<=[.])(?=\s|$)|\n+")
 CLOSE_WORDS = re.compile(r"(?i)\b(?:close[sd]?|closing)\b|收于|收盘|收报|收在")
 
@@ -100,9 +101,9 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        tail = re.match(r"\s*(?:\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\])+", text[end:])
+        tail = _MARKERS_AFTER.match(text, end)
         if tail:
-            end += tail.end()
+            end = tail.end()
         if end <= start:
             continue
         chunk = text[start:end]
@@ -116,11 +117,7 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 def cited_numbers(sentence: str) -> list[int]:
     """Every citation number written in `sentence`, in order."""
-    found: list[int] = []
-    for match in _MARKER.finditer(sentence):
-        for part in re.split(r"[,，、]", match.group(1)):
-            found.append(int(part))
-    return found
+    return [n for m in CITATION_MARKER.finditer(sentence) for n in marker_numbers(m.group(1))]
 
 
 def _matches_figure(mention: Mention, figure: Figure) -> bool:
@@ -345,8 +342,8 @@ def mark_unsupported(text: str, verification: Verification, language: str = "en"
         if check.supported_by is None and normalized[check.start : check.end] == check.raw:
             inserts[check.end] = tag
     unresolved = {f.text for f in verification.findings if f.kind == "unresolved_citation"}
-    for match in _MARKER.finditer(normalized):
-        if any(f"[{n}]" in unresolved for n in _numbers_in(match.group(1))):
+    for match in CITATION_MARKER.finditer(normalized):
+        if any(f"[{n}]" in unresolved for n in marker_numbers(match.group(1))):
             inserts[match.end()] = no_source
     if len(normalized) != len(text):  # offsets do not carry over; fall back to first occurrences
         out = text
@@ -358,7 +355,3 @@ def mark_unsupported(text: str, verification: Verification, language: str = "en"
     for position in sorted(inserts, reverse=True):
         out = out[:position] + inserts[position] + out[position:]
     return out
-
-
-def _numbers_in(group: str) -> list[int]:
-    return [int(part) for part in re.split(r"[,，、]", group) if part.strip().isdigit()]

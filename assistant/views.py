@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 SPARK_SESSIONS = 30
 WINDOW_DAYS_MAX = 370  # a date further back than this is not the analysis window
-_MARKERS = re.compile(r"\[(\d+)\]")
 
 
 # ---- quotes -------------------------------------------------------------------------------
@@ -154,7 +153,9 @@ def related(library: Any, doc: Document, lang: str, limit: int = 5) -> list[Rela
 
 def markers(text: str) -> list[int]:
     """Return the citation numbers `[n]` in `text`, in order of first use."""
-    return list(dict.fromkeys(int(n) for n in _MARKERS.findall(text)))
+    from knowledge.text import citations
+
+    return citations(text)
 
 
 def safe_link(url: str | None) -> str | None:

@@ -102,17 +102,30 @@ def detect_language(text: str) -> str:
     return "zh" if cjk >= max(2, words) else "en"
 
 
-_CITATION = re.compile(r"\[(\d{1,3})\]")
+# A citation marker: one source [3], or several in one bracket [3, 5], [3，5], [3、5]. The one
+# definition every module uses (documents, answers, reports, the verifier).
+CITATION_MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*\]")
+_MARKER_SEPARATOR = re.compile(r"[,，、]")
+_ONE_MARKER = CITATION_MARKER.pattern.replace("(", "(?:", 1)  # the same, without a group
+_MARKER_WITH_SPACE = re.compile(r"\s*" + CITATION_MARKER.pattern)
+
+
+def marker_numbers(body: str) -> list[int]:
+    """The source numbers inside one marker's brackets ("3, 5" -> [3, 5])."""
+    return [int(part) for part in _MARKER_SEPARATOR.split(body) if part.strip()]
 
 
 def citations(text: str) -> list[int]:
-    """Source numbers cited as `[n]`, in order of first appearance."""
-    seen: list[int] = []
-    for match in _CITATION.finditer(text):
-        n = int(match.group(1))
-        if n not in seen:
-            seen.append(n)
-    return seen
+    """Source numbers cited in `text`, in order of first appearance."""
+    seen: dict[int, None] = {}
+    for match in CITATION_MARKER.finditer(text):
+        seen.update(dict.fromkeys(marker_numbers(match.group(1))))
+    return list(seen)
+
+
+def strip_citations(text: str) -> str:
+    """`text` without its citation markers (and the spaces before them)."""
+    return _MARKER_WITH_SPACE.sub("", text)
 
 
 # Sentence ends: Chinese full stops (no space needed), or ASCII ends followed by space.
@@ -128,14 +141,14 @@ _CJK_CHAR = "[\u3400-\u9fff]"
 _END = re.compile(
     r"(?:[。！？；]"
     rf"|(?<={_CJK_CHAR})[!?;]|[!?;](?={_CJK_CHAR})"
-    rf"|[.!?](?=(?:\[\d{{1,3}}\])*(?:\s|$|{_CJK_CHAR})))"
-    r"(?:\[\d{1,3}\])*"
+    rf"|[.!?](?=(?:{_ONE_MARKER})*(?:\s|$|{_CJK_CHAR})))"
+    rf"(?:{_ONE_MARKER})*"
 )
-_LEADING_CITES = re.compile(r"^((?:\s*\[\d{1,3}\])+)")
+_LEADING_CITES = re.compile(rf"^((?:\s*{_ONE_MARKER})+)")
 
 
 def _ends_with_abbreviation(piece: str) -> bool:
-    body = re.sub(r"(?:\[\d{1,3}\])+$", "", piece)
+    body = re.sub(rf"(?:{_ONE_MARKER})+$", "", piece)
     match = re.search(r"((?:[A-Za-z]\.)*[A-Za-z]+)\.$", body)
     if not match:
         return False

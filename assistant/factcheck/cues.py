@@ -69,7 +69,6 @@ SMA_WINDOW = re.compile(r"(\d{1,3})\s?(?:-\s?)?(?:sessions?|days?|日|个交易�
 RESPECTIVELY = re.compile(r"respectively|the figures are|分别|四者|三者|两者|二者", _I)
 THE_INDEX = re.compile(r"\bthe index\b|\bthe benchmark\b|该指数|指数", _I)
 LEVEL_SUBJECT = re.compile(r"that level|this level|the target|这一点位|该点位|这一目标|该目标", _I)
-CITATION = re.compile(r"\[(\d{1,3})\]")
 CLAUSE_BREAK = re.compile(r"[;，；:：(（)）]|,(?!\d{3})")
 
 

@@ -12,6 +12,7 @@ from assistant.factcheck.claims import Claim
 from assistant.factcheck.reading import SymbolSpan
 from assistant.factcheck.segments import Sentence, split_sentences
 from assistant.numbers import Mention, extract_numbers, normalize
+from knowledge.text import citations
 from tools.symbols import symbol_spans
 
 _SIGNED = {
@@ -136,7 +137,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
             sign = previous.sign
         readings.append(_Reading(m, found, sign=sign))
     _assign_symbols(text, readings, symbols, ctx)
-    sources = [int(n) for n in cues.CITATION.findall(text)]
+    sources = citations(text)
     claims = [_claim(sentence, r, readings, hits, sources, ctx) for r in readings]
     for span in symbols:
         ctx.saw(span.symbol)

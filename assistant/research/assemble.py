@@ -13,11 +13,11 @@ from assistant.research.schemas import Plan, Report, ReportSection, SignalStatus
 from assistant.research.sections import Deps, citations_json, rebuild
 from assistant.verifier import Verification, mark_unsupported, verify
 from knowledge.passage import Passage
+from knowledge.text import CITATION_MARKER, marker_numbers
 from tools.figure import Figure
 from tools.prices.base import PriceError
 from tools.symbols import symbol_name
 
-_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]")
 _FIRST_SENTENCE = re.compile(r"^.*?(?:[。！？]|[.!?](?=\s|$))(?:\s*\[\d+\])*", re.DOTALL)
 
 
@@ -35,10 +35,10 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
 
         def renumber(match: re.Match[str], mapping: dict[int, int] = mapping) -> str:
             # a marker this section's ledger cannot resolve must not point at another's evidence
-            numbers = [int(p) for p in re.split(r"[,，、]", match.group(1)) if p.strip()]
+            numbers = marker_numbers(match.group(1))
             return "".join(f"[{mapping[n]}]" if n in mapping else "[?]" for n in numbers)
 
-        text = _MARKER.sub(renumber, result["text"])
+        text = CITATION_MARKER.sub(renumber, result["text"])
         kept = []
         for line in text.splitlines():
             if line.strip() and line in seen_lines:
@@ -61,7 +61,7 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
 def _lead(text: str) -> str:
     for line in text.splitlines():
         line = line.strip().lstrip("- ").strip()
-        if _MARKER.search(line):
+        if CITATION_MARKER.search(line):
             match = _FIRST_SENTENCE.match(line)
             return (match.group(0) if match else line).strip()
     return ""

@@ -15,6 +15,7 @@ from knowledge.text import (
     has_cjk,
     normalise,
     sentences,
+    strip_citations,
 )
 
 
@@ -84,6 +85,18 @@ def test_language_detection() -> None:
 
 def test_citations_in_order_without_repeats() -> None:
     assert citations("a [2] b [1][2] c [10]") == [2, 1, 10]
+    # several sources in one bracket, in either script; a bracketed year is not a citation
+    assert citations("a [3, 5] b [5，7] c [8、2] in [2026]") == [3, 5, 7, 8, 2]
+
+
+def test_markers_are_stripped_and_grouped_markers_stay_with_their_sentence() -> None:
+    assert strip_citations("It rose 7% [1, 2]. 上涨[3，4]。") == "It rose 7%. 上涨。"
+    assert sentences("It rose 7.53% [1, 2]. It fell.[3，4] 罗素上涨[5、6]。好") == [
+        "It rose 7.53% [1, 2].",
+        "It fell.[3，4]",
+        "罗素上涨[5、6]。",
+        "好",
+    ]
 
 
 def test_chinese_chunks_respect_budget_and_end_on_sentences() -> None:
