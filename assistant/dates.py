@@ -171,11 +171,13 @@ def parse_window(text: str, ref: date) -> Window | None:
         return Window(monday, monday + timedelta(days=4), "last week")
     if re.search(r"\bthis week\b|本周|这周", t):
         return Window(ref - timedelta(days=ref.weekday()), None, "this week")
-    if re.search(r"\blast year\b|\bprevious year\b|去年|上一年", t):
+    if _LAST_YEAR.search(t) and not _SINCE.search(t):
         return Window(date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31), str(ref.year - 1))
     if m := _EN_TRAILING.search(t):
-        n = _count(m.group("n") or "1")
         unit = _UNITS[m.group("unit").rstrip("s")]
+        if unit == "session" and not m.group("n"):
+            return None  # "the last session" is one day, not a window
+        n = _count(m.group("n") or "1")
         return _trailing(ref, n, unit) if n is not None else None
     if m := _CN_TRAILING.search(t):
         unit = _UNITS[m.group("unit")]
@@ -224,10 +226,17 @@ _UNITS = {
 _EN_TRAILING = re.compile(
     r"\b(?:past|last|previous|trailing)\s+(?:(?P<n>\d+|"
     + "|".join(_EN_NUMBERS)
-    + r")\s+)?(?P<unit>trading days?|sessions?|days?|weeks?|months?|years?)\b"
+    + r")[\s-]+)?(?P<unit>trading days?|sessions?|days?|weeks?|months?|years?)\b"
 )
+# The calendar year before: "last year", "去年", but not "over the last year" (a trailing year),
+# "去年12月" (a month), "去年底" or "过去年化" (other words), or anything "since" it.
+_LAST_YEAR = re.compile(
+    r"(?<!the )\b(?:last|previous) year\b"
+    r"|(?<!过)去年(?![底末初]|同期|\s?(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s?月)|上一年"
+)
+_SINCE = re.compile(r"\bsince\b|以来|至今|到现在|同期")
 _CN_TRAILING = re.compile(
-    r"(?:近|过去|最近|前)\s?(?:(?P<half>半)|(?P<n>\d+|[零一二两三四五六七八九十]{1,3}))\s?"
+    r"(?:近|过去|最近)\s?(?:(?P<half>半)|(?P<n>\d+|[零一二两三四五六七八九十]{1,3}))\s?"
     r"(?P<unit>个交易日|交易日|个星期|星期|个月|天|日|周|月|年)"
 )
 

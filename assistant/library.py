@@ -33,29 +33,42 @@ def open_library(settings: Settings | None = None, *, demo: bool = True) -> Libr
     return library
 
 
-def _ensure_demo(library: Library, settings: Settings) -> int | None:
-    """Ingest the demo corpus into an empty store and fact-check its news items, as any ingest
-    through the app would; return how many were checked, or None when the store was not empty.
-    """
+def _ensure_demo(library: Library, settings: Settings) -> bool:
+    """Ingest the demo corpus into an empty store; fact-check its news items when there are
+    prices to check them against (without prices every check would be stored "unverifiable")."""
     if not library.ensure_demo():
-        return None
+        return False
+    if _has_prices(settings):
+        _check_unchecked_news(library, settings)
+    return True
+
+
+def _has_prices(settings: Settings) -> bool:
+    return settings.prices_dir.is_dir() and any(settings.prices_dir.glob("*.parquet"))
+
+
+def _check_unchecked_news(library: Library, settings: Settings) -> int:
+    """Fact-check and store the news items that have no stored check yet; return how many."""
+    from assistant.factcheck.store import FactcheckStore
     from assistant.factcheck.stored import check_ingested
 
-    return check_ingested([doc.id for doc in library.documents("news")], settings)
+    store = FactcheckStore(settings.state_db)
+    unchecked = [doc.id for doc in library.documents("news") if store.load(doc.id) is None]
+    return check_ingested(unchecked, settings) if unchecked else 0
 
 
 def ensure_demo_corpus(settings: Settings | None = None) -> str:
-    """One progress line: whether the demo news item was ingested now or was already there."""
+    """One progress line: the demo corpus ingested now or already there, and how many news items
+    were fact-checked now (those never checked, once prices are in the store)."""
     settings = settings or get_settings()
     library = open_library(settings, demo=False)
-    checked = _ensure_demo(library, settings)
-    if checked is not None:
+    ingested = library.ensure_demo()
+    checked = _check_unchecked_news(library, settings) if _has_prices(settings) else 0
+    done = f"; {checked} news items fact-checked" if checked else ""
+    if ingested:
         docs, chunks = library.count()
-        return (
-            f"Demo news corpus ingested: {docs} documents, {chunks} records; "
-            f"{checked} news items fact-checked."
-        )
-    return "Demo news corpus: already present."
+        return f"Demo news corpus ingested: {docs} documents, {chunks} records{done}."
+    return f"Demo news corpus: already present{done}."
 
 
 def ingest(

@@ -63,12 +63,12 @@ _SCALE = {
 }
 _TOKEN = re.compile(
     r"(?:(?P<sign>[+\-−])\s?)?"
-    r"(?:(?P<cur>US\$|\$|¥|￥)\s?)?"
+    r"(?:(?P<cur>US\$|\$|¥|￥|人民币|RMB|CNY)\s?)?"
     rf"(?P<num>{_NUMBER})"
     r"(?P<scale>\s?(?:万亿|亿|万)|\s?(?:trillion|billion|million|thousand)\b|(?:bn|tn|[KMBT])\b)?"
     r"(?P<unit>\s?(?:%|percent\b|per cent\b|个百分点|百分点|percentage points?\b|ppts?\b|pp\b"
     r"|个基点|基点|basis points?\b|bps?\b|点|points?\b|pts?\b|倍|x\b|×"
-    r"|美元|人民币|元|dollars?\b))?",
+    r"|美元|人民币|元|dollars?\b|yuan\b|rmb\b|cny\b))?",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
@@ -134,7 +134,13 @@ def _family(unit: str, currency: str) -> UnitFamily:
         return "points"
     if unit in {"倍", "x", "×"}:
         return "x"
-    if currency in {"¥", "￥"} or unit in {"元", "人民币"}:
+    if currency.lower() in {"¥", "￥", "人民币", "rmb", "cny"} or unit in {
+        "元",
+        "人民币",
+        "yuan",
+        "rmb",
+        "cny",
+    }:
         return "cny"
     if currency or unit in {"美元", "dollar", "dollars"}:
         return "usd"

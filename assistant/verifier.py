@@ -154,7 +154,12 @@ def _matches_params(mention: Mention, figure: Figure) -> bool:
 
 
 def _compatible(a: str, b: str) -> bool:
-    return a == b or (a in _PRICE_LIKE and b in _PRICE_LIKE) or {a, b} == {"x", "plain"}
+    """Units a quoted number may be written in: a bare number may stand for yuan or a ratio."""
+    return (
+        a == b
+        or (a in _PRICE_LIKE and b in _PRICE_LIKE)
+        or {a, b} in ({"x", "plain"}, {"cny", "plain"})
+    )
 
 
 def _matches_text(mention: Mention, numbers: list[Mention]) -> bool:

@@ -39,25 +39,33 @@ _FULL_WIDTH = str.maketrans(",:;!?()", "，：；！？（）")
 _HAN_OR_MARK = "\u3000-\u303f\u3400-\u9fff\uff01-\uff5e"  # CJK ideographs and marks
 _HAN = re.compile(f"[{_HAN_OR_MARK}]")
 _PAIR = re.compile(r"\(([^()\n]{0,200})\)")
-_MARK = re.compile(f"(?<=[{_HAN_OR_MARK}])[,:;!?]|[,:;!?](?=[{_HAN_OR_MARK}])")
-_LINK = re.compile(r"\]$|^\s*[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_MARKS = re.compile(f"(?<=[{_HAN_OR_MARK}])[,:;!?]+|[,:;!?]+(?=[{_HAN_OR_MARK}])")
+# Left exactly as NFKC gives them: code spans, Markdown link targets and URLs (which may hold
+# Chinese, commas and parentheses; a URL runs to the next space, quote or Chinese full stop).
+_VERBATIM = re.compile(
+    r"`[^`\n]*`|\]\(\S*\)|\b[a-z][a-z0-9+.-]*://[^\s<>\"'`。、]*", re.IGNORECASE
+)
+
+
+def _fold_marks(text: str) -> str:
+    def pair(match: re.Match[str]) -> str:
+        around = text[match.start() - 1 : match.start()] + match.group(1)
+        around += text[match.end() : match.end() + 1]
+        return f"（{match.group(1)}）" if _HAN.search(around) else match.group(0)
+
+    text = _PAIR.sub(pair, text)
+    return _MARKS.sub(lambda m: m.group(0).translate(_FULL_WIDTH), text)
 
 
 def fold(text: str) -> str:
     """NFKC, with the punctuation of Chinese text kept full-width (offsets as NFKC's)."""
     folded = unicodedata.normalize("NFKC", text)
-
-    def pair(match: re.Match[str]) -> str:
-        before = folded[match.start() - 1 : match.start()]
-        after = folded[match.end() : match.end() + 1]
-        if _LINK.search(before) or _LINK.search(match.group(1)):  # a link target or a URL
-            return match.group(0)
-        if _HAN.search(before + match.group(1) + after):
-            return f"（{match.group(1)}）"
-        return match.group(0)
-
-    folded = _PAIR.sub(pair, folded)
-    return _MARK.sub(lambda m: m.group(0).translate(_FULL_WIDTH), folded)
+    parts, done = [], 0
+    for match in _VERBATIM.finditer(folded):
+        parts += [_fold_marks(folded[done : match.start()]), match.group(0)]
+        done = match.end()
+    parts.append(_fold_marks(folded[done:]))
+    return "".join(parts)
 
 
 def normalise(text: str) -> str:

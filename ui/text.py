@@ -33,8 +33,8 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "feed.news": {"en": "News", "zh": "新闻"},
     "feed.empty": {
-        "en": "No news items are stored yet. Ingest some with `footnote knowledge ingest PATH`.",
-        "zh": "还没有新闻。可用 `footnote knowledge ingest PATH` 导入。",
+        "en": "No news items are stored yet. Ingest some with `footnote ingest PATH`.",
+        "zh": "还没有新闻。可用 `footnote ingest PATH` 导入。",
     },
     "feed.open": {"en": "Open", "zh": "查看"},
     "feed.loading": {

@@ -61,3 +61,33 @@ def test_named_periods_keep_their_calendar_meaning() -> None:
 @pytest.mark.parametrize("question", ["近零天", "past 0 days", "近三十五十天"])
 def test_counts_that_mean_nothing_give_no_window(question: str) -> None:
     assert parse_window(question, REF) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("去年12月以来标普涨了多少", (date(2025, 12, 1), None)),  # a month of last year
+        ("over the last year", (date(2025, 3, 9), None)),  # trailing, not the calendar year
+        ("in the last year", (date(2025, 3, 9), None)),
+        ("past 12-month return", (date(2025, 3, 9), None)),
+    ],
+)
+def test_last_year_inside_other_phrases(question: str, expected: tuple[date, date | None]) -> None:
+    window = parse_window(question, REF)
+    assert window is not None
+    assert (window.start, window.end) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "较去年同期上涨12%",
+        "自去年底以来上涨5%",
+        "过去年化波动率",
+        "前两天",
+        "2025年前三个月",
+        "last session close",
+    ],
+)
+def test_phrases_that_are_not_a_trailing_window(question: str) -> None:
+    assert parse_window(question, REF) is None

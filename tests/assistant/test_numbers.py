@@ -46,7 +46,7 @@ def test_units_scale_and_precision() -> None:
 
 @pytest.mark.parametrize(
     ("text", "unit"),
-    [("¥300", "cny"), ("￥300", "cny"), ("300元", "cny"), ("120亿元", "cny"), ("300人民币", "cny"),
+    [("¥300", "cny"), ("￥300", "cny"), ("300元", "cny"), ("120亿元", "cny"), ("300人民币", "cny"), ("人民币300", "cny"), ("RMB 300", "cny"), ("300 yuan", "cny"),
      ("300美元", "usd"), ("$300", "usd"), ("US$300", "usd"), ("300 dollars", "usd")],
 )  # fmt: skip
 def test_yuan_and_dollar_amounts_are_different_families(text: str, unit: str) -> None:

@@ -73,6 +73,9 @@ def _always_session(_: date) -> bool:
         ("Revenue was $2.4B [6].", 0, 1),
         ("基金规模为120亿元[7]。", 1, 1),  # a yuan amount quoted from its source
         ("基金规模为120亿美元[7]。", 0, 1),  # dollars are not yuan
+        ("The fund holds 12 billion yuan [7].", 1, 1),
+        ("The fund holds RMB 12 billion [7].", 1, 1),
+        ("Revenue was 2.3 billion yuan [6].", 0, 1),  # the source says dollars
         ("The 20-day average is ¥2,601.58 [3].", 0, 1),  # the market data is in dollars
         ("20日均线为2,601.58元[3]。", 0, 1),
     ],

@@ -36,9 +36,16 @@ def test_chinese_punctuation_stays_full_width_while_digits_fold() -> None:
     assert normalise("标普500(^GSPC)持平;道指走低!") == "标普500（^GSPC）持平；道指走低！"
     english = "Russell 2000 (RUT) rose 1.8%; the S&P 500 (SPX) fell, 2,669.16!"
     assert normalise(english) == english
-    # link targets and URLs are never touched
-    link = "见[报告](https://example.com/a_(b))。来源(https://example.com/页面)"
-    assert normalise(link) == link
+    assert normalise("你好!!!什么?!") == "你好！！！什么？！"  # runs of marks fold together
+    # link targets, URLs and code spans stay as written
+    for verbatim in (
+        "见[报告](https://example.com/a_(b))。来源(https://example.com/页面)",
+        "[百科](https://baike.example/item/纳斯达克?x=1)。",
+        "见 https://x.example/标普500指数?from=a:b 详情",
+        "[词](https://w.example/wiki/道琼斯_(指数))。",
+        "代码 `print('你好!')` 好",
+    ):
+        assert normalise(verbatim) == verbatim
 
 
 @given(st.text(alphabet=st.sampled_from("罗素涨，。：；！？（）(),:;!?％５a1 .%[]")))

@@ -71,3 +71,21 @@ def test_the_demo_corpus_is_fact_checked_when_first_ingested(shared_prices: Path
         assert "holds" in verdicts, doc.id  # the demo's market figures match the demo prices
         assert not verdicts & {"differs", "wrong_date"}, doc.id
     assert ensure_demo_corpus() == "Demo news corpus: already present."
+
+
+def test_demo_opened_before_prices_is_checked_once_prices_arrive(shared_prices: Path) -> None:
+    """`footnote ingest` on a fresh home opens the demo before any prices exist: nothing is
+    stored then (it would all read "unverifiable"); the first start with prices checks it."""
+    from assistant.library import ensure_demo_corpus
+    from assistant.market import import_demo_prices
+
+    news = open_library().documents("news")  # ingests the demo, no prices yet
+    assert news
+    assert all(FactcheckStore(get_settings().state_db).load(d.id) is None for d in news)
+    list(import_demo_prices(get_settings()))
+    assert ensure_demo_corpus() == (
+        f"Demo news corpus: already present; {len(news)} news items fact-checked."
+    )
+    for doc in news:
+        assert "holds" in {c.verdict for c in results_for(doc.id, check_missing=False)}
+    assert ensure_demo_corpus() == "Demo news corpus: already present."
