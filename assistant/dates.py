@@ -256,17 +256,20 @@ def _count(raw: str) -> int | None:
 
 
 def _trailing(ref: date, n: int, unit: str) -> Window | None:
-    """The `n` units up to `ref`; `n` sessions means `n` session-to-session moves."""
+    """The `n` units up to `ref`; `n` sessions are the last `n` sessions (`n` moves, counted
+    from the close before the first)."""
     if n <= 0:
         return None
+    # The window's first session is the day after `ref` minus the period, so its return runs from
+    # the close a period before `ref` (the close before the first session) to `ref`'s close.
     if unit != "session":
-        return Window(_back(ref, n, unit), None, _label(n, unit))
+        return Window(_back(ref, n, unit) + timedelta(days=1), None, _label(n, unit))
     from tools import calendar
 
     try:
-        start = calendar.sessions_back(ref, n + 1)[0].date()
+        start = calendar.sessions_back(ref, n)[0].date()
     except (calendar.CalendarError, ValueError):  # further back than the calendar goes
-        return Window(_back(ref, n, "day"), None, _label(n, "day"))
+        return Window(_back(ref, n, "day") + timedelta(days=1), None, _label(n, "day"))
     return Window(start, None, _label(n, unit))
 
 

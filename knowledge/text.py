@@ -42,9 +42,7 @@ _PAIR = re.compile(r"\(([^()\n]{0,200})\)")
 _MARKS = re.compile(f"(?<=[{_HAN_OR_MARK}])[,:;!?]+|[,:;!?]+(?=[{_HAN_OR_MARK}])")
 # Left exactly as NFKC gives them: code spans, Markdown link targets and URLs (which may hold
 # Chinese, commas and parentheses; a URL runs to the next space, quote or Chinese full stop).
-_VERBATIM = re.compile(
-    r"`[^`\n]*`|\]\(\S*\)|\b[a-z][a-z0-9+.-]*://[^\s<>\"'`。、]*", re.IGNORECASE
-)
+_VERBATIM = re.compile(r"`[^`\n]*`|\]\(\S*\)|\b[a-z][a-z0-9+.-]*://[^\s<>\"'`。、]*", re.IGNORECASE)
 
 
 def _fold_marks(text: str) -> str:

@@ -61,6 +61,14 @@ class FactcheckStore:
             return None
         return row[0], [CheckedClaim.model_validate(r) for r in json.loads(row[1])]
 
+    def checked_at(self, doc_id: str) -> datetime | None:
+        """When the stored results of a document were made, or None."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT checked_at FROM factcheck_results WHERE doc_id = ?", (doc_id,)
+            ).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
     def delete(self, doc_id: str) -> None:
         """Forget the results of one document."""
         with self._connect() as db:

@@ -64,8 +64,9 @@ def results_for(
 ) -> list[CheckedClaim]:
     """Return the checked claims of a document, spans indexing `doc.text()`.
 
-    Results are read from the store; when none are stored (or the document changed since), the
-    document is checked now and stored, unless `check_missing` is False.
+    Results are read from the store; when none are stored (or the document changed since, or
+    some claims lacked data and prices were stored after the check), the document is checked now
+    and stored, unless `check_missing` is False.
     """
     settings = settings or get_settings()
     stored = _store(settings).load(doc_id)
@@ -76,6 +77,23 @@ def results_for(
     doc = open_library(settings).get(doc_id)
     if doc is None:
         return stored[1] if stored else []
-    if stored and stored[0] == doc.content_hash():
+    if (
+        stored
+        and stored[0] == doc.content_hash()
+        and not _data_arrived(doc_id, stored[1], settings)
+    ):
         return stored[1]
     return check_and_store(doc, settings, market)
+
+
+def _data_arrived(doc_id: str, results: list[CheckedClaim], settings: Settings) -> bool:
+    """True when some claims had no data and the price store changed after they were checked."""
+    from assistant.factcheck.verify import NO_DATA
+
+    if not any(r.note.startswith(NO_DATA) for r in results):
+        return False
+    checked_at = _store(settings).checked_at(doc_id)
+    files = list(settings.prices_dir.glob("*.parquet")) if settings.prices_dir.is_dir() else []
+    if checked_at is None or not files:
+        return False
+    return max(f.stat().st_mtime for f in files) > checked_at.timestamp()

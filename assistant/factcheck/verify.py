@@ -8,6 +8,7 @@ from assistant.factcheck.claims import CheckedClaim, Claim
 from assistant.factcheck.compute import Computed, Option, compute
 from tools.market import Market
 
+NO_DATA = "No data to check it"  # the note of a claim the market data could not reach
 _SIGNED = {"return", "change_points", "day_change", "sma_distance", "high_distance", "low_distance"}
 
 
@@ -141,7 +142,7 @@ def check_claim(
         computed = compute(claim, market)
     except _errors() as exc:
         message = getattr(exc, "message", None) or str(exc)
-        return _checked(claim, "unverifiable", None, f"No data to check it: {message}")
+        return _checked(claim, "unverifiable", None, f"{NO_DATA}: {message}")
     return judge(claim, computed)
 
 

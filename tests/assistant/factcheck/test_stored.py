@@ -89,3 +89,14 @@ def test_demo_opened_before_prices_is_checked_once_prices_arrive(shared_prices: 
     for doc in news:
         assert "holds" in {c.verdict for c in results_for(doc.id, check_missing=False)}
     assert ensure_demo_corpus() == "Demo news corpus: already present."
+
+
+def test_claims_without_data_are_checked_again_once_prices_arrive(shared_prices: Path) -> None:
+    ingest([DOCUMENTS / "wrong-date-en.md"])  # no prices yet: nothing can be computed
+    before = results_for("fc-wrong-date-en")
+    assert before and all(c.verdict == "unverifiable" for c in before)
+    assert results_for("fc-wrong-date-en") == before  # no new prices: the stored results stand
+    _import(shared_prices, "^RUT")
+    after = results_for("fc-wrong-date-en")
+    assert [c.verdict for c in after] == [x["verdict"] for x in LABELS["wrong-date-en.md"]]
+    assert results_for("fc-wrong-date-en", check_missing=False) == after  # stored
