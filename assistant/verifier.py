@@ -14,11 +14,9 @@ from typing import Literal
 from assistant.dates import date_hits, find_dates
 from assistant.ledger import Ledger
 from assistant.numbers import Mention, extract_numbers, normalize
-from knowledge.text import CITATION_MARKER, marker_numbers
+from knowledge.text import CITATION_MARKER, marker_numbers, sentence_spans
 from tools.figure import Figure
 
-_MARKERS_AFTER = re.compile(rf"(?:\s*{CITATION_MARKER.pattern})+")
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?])|(?<=[.])(?=\s|$)|\n+")
 CLOSE_WORDS = re.compile(r"(?i)\b(?:close[sd]?|closing)\b|收于|收盘|收报|收在")
 
 _PRICE_LIKE = {"points", "usd", "plain"}
@@ -96,23 +94,9 @@ class Verification:
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; a citation marker right after the stop stays with its sentence."""
-    out: list[tuple[int, str]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        tail = _MARKERS_AFTER.match(text, end)
-        if tail:
-            end = tail.end()
-        if end <= start:
-            continue
-        chunk = text[start:end]
-        if chunk.strip():
-            out.append((start, chunk))
-        start = end
-    if text[start:].strip():
-        out.append((start, text[start:]))
-    return out
+    """(offset, sentence) pairs, split as documents are ("Jan. 23" and "U.S." do not end one) but
+    with semicolon-joined clauses kept together; a marker right after the stop stays with it."""
+    return [(a, text[a:b]) for a, b in sentence_spans(text, semicolon_ends=False)]
 
 
 def cited_numbers(sentence: str) -> list[int]:

@@ -144,13 +144,21 @@ _ABBREVIATIONS = {
 # English sentence ends at . ! ? followed by a space or the end (a semicolon does not end one).
 # Citation markers right after the end stay with the sentence.
 _CJK_CHAR = "[\u3400-\u9fff]"
-_END = re.compile(
-    r"(?:[。！？；]"
-    rf"|(?<={_CJK_CHAR})[!?;]|[!?;](?={_CJK_CHAR})"
-    rf"|[.!?](?=(?:{_ONE_MARKER})*(?:\s|$|{_CJK_CHAR})))"
-    rf"(?:{_ONE_MARKER})*"
-)
-_LEADING_CITES = re.compile(rf"^((?:\s*{_ONE_MARKER})+)")
+
+
+def _ends(semicolons: bool) -> re.Pattern[str]:
+    full, ascii_ = ("；", ";") if semicolons else ("", "")
+    return re.compile(
+        rf"(?:[。！？{full}]"
+        rf"|(?<={_CJK_CHAR})[!?{ascii_}]|[!?{ascii_}](?={_CJK_CHAR})"
+        rf"|[.!?](?=(?:{_ONE_MARKER})*(?:\s|$|{_CJK_CHAR})))"
+        rf"(?:{_ONE_MARKER})*"
+    )
+
+
+_END = _ends(semicolons=True)
+_END_CLAUSES_JOINED = _ends(semicolons=False)  # a semicolon joins clauses into one sentence
+_LEADING_CITES = re.compile(rf"(?:\s*{_ONE_MARKER})+")
 
 
 def _ends_with_abbreviation(piece: str) -> bool:
@@ -162,32 +170,46 @@ def _ends_with_abbreviation(piece: str) -> bool:
     return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word)) or word.lower() in _ABBREVIATIONS
 
 
-def _raw_pieces(text: str) -> list[str]:
-    pieces: list[str] = []
+def sentence_spans(text: str, *, semicolon_ends: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, spaces around it left out.
+
+    A sentence ends at 。！？； (or their ASCII forms next to Chinese), or at . ! ? before a space;
+    markers right after the end, or at the head of the next piece, stay with it; a piece that
+    ends in an abbreviation ("Jan.", "U.S.") runs on into the next. With `semicolon_ends` False,
+    clauses joined by a semicolon stay one sentence (one citation at its end covers them all).
+    """
+    ends = _END if semicolon_ends else _END_CLAUSES_JOINED
+    spans: list[list[int]] = []
+    offset = 0
     for line in text.split("\n"):
         start = 0
-        for match in _END.finditer(line):
-            pieces.append(line[start : match.end()])
-            start = match.end()
-        pieces.append(line[start:])
-    return pieces
+        for end in [m.end() for m in ends.finditer(line)] + [len(line)]:
+            a, b = _strip_span(text, offset + start, offset + end)
+            start = end
+            if a == b:
+                continue
+            lead = _LEADING_CITES.match(text, a, b)
+            if lead and spans:
+                spans[-1][1] = lead.end()  # markers at the head belong to the sentence before
+                a, b = _strip_span(text, lead.end(), b)
+                if a == b:
+                    continue
+            if spans and _ends_with_abbreviation(text[spans[-1][0] : spans[-1][1]]):
+                spans[-1][1] = b
+            else:
+                spans.append([a, b])
+        offset += len(line) + 1
+    return [(a, b) for a, b in spans]
+
+
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
 
 
 def sentences(text: str) -> list[str]:
-    """Split text into sentences for Chinese (。！？；) and English (. ! ? ; then a space)."""
-    merged: list[str] = []
-    for piece in _raw_pieces(text):
-        stripped = piece.strip()
-        if not stripped:
-            continue
-        lead = _LEADING_CITES.match(stripped)
-        if lead and merged:
-            merged[-1] += lead.group(1).strip()
-            stripped = stripped[lead.end() :].strip()
-            if not stripped:
-                continue
-        if merged and _ends_with_abbreviation(merged[-1]):
-            merged[-1] = f"{merged[-1]} {stripped}"
-        else:
-            merged.append(stripped)
-    return merged
+    """The sentences of `text` (see `sentence_spans`), each on one line."""
+    return [" ".join(text[a:b].split("\n")) for a, b in sentence_spans(text)]

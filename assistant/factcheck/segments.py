@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from knowledge.text import sentences
+from knowledge.text import sentence_spans
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -34,17 +34,8 @@ def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Return the sentences of `text` in order, each with its offset and paragraph number."""
-    found: list[Sentence] = []
-    for number, (offset, paragraph) in enumerate(_paragraphs(text)):
-        cursor = 0
-        for piece in sentences(paragraph):
-            at = paragraph.find(piece, cursor)
-            if at < 0:  # the splitter joined lines with a space; fall back to the piece's head
-                head = piece.split(" ", 1)[0]
-                at = paragraph.find(head, cursor)
-                if at < 0:
-                    continue
-                piece = paragraph[at : at + len(piece)]
-            found.append(Sentence(piece, offset + at, number))
-            cursor = at + len(piece)
-    return found
+    return [
+        Sentence(paragraph[a:b], offset + a, number)
+        for number, (offset, paragraph) in enumerate(_paragraphs(text))
+        for a, b in sentence_spans(paragraph)
+    ]

@@ -148,3 +148,17 @@ def test_a_close_that_conflicts_with_the_data_loses_even_when_a_passage_says_it(
     assert [f.kind for f in result.findings] == ["conflicts_with_data"]
     assert "2,669.16" in result.findings[0].detail
     assert verify("It closed at 2,669.16 on 2026-01-23 [1].", ledger, is_session=_always_session).ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 20-day average stood at 2,601.58 on Jan. 23 [3].",  # "Jan." does not end a sentence
+        "U.S. small caps rose 7.53% and fell 1.82% on the day [1][2].",
+        "罗素2000上涨7.53%；当日下跌1.82%[1, 2]。",  # clauses joined by a semicolon share the marker
+    ],
+)
+def test_abbreviations_and_joined_clauses_keep_their_citation(ledger: Ledger, text: str) -> None:
+    result = verify(text, ledger, is_session=_always_session)
+    assert result.ok, result.summary()
+    assert result.numbers_verified == result.numbers_total > 0
