@@ -268,6 +268,11 @@ class FactSummary:
     def holding(self) -> int:
         return sum(n for v, n in self.counts.items() if v.startswith("holds"))
 
+    @property
+    def checkable(self) -> int:
+        """Marks the market data could judge (a quoted or undated number is not one)."""
+        return len(self.marks) - self.counts.get("unverifiable", 0)
+
 
 def fact_checks(
     doc_id: str,

@@ -77,7 +77,14 @@ _TEXT: dict[str, dict[str, str]] = {
     "news.price_chart": {"en": "Price", "zh": "价格"},
     "news.relative_chart": {"en": "Relative performance", "zh": "相对表现"},
     "news.factcheck": {"en": "Fact-check", "zh": "核查"},
-    "news.factcheck_badge": {"en": "{ok}/{total} claims hold", "zh": "{ok}/{total} 项论断成立"},
+    "news.factcheck_badge": {
+        "en": "{ok}/{total} market figures hold",
+        "zh": "{ok}/{total} 个行情数字成立",
+    },
+    "news.factcheck_unchecked": {
+        "en": "{n} quoted or not checkable",
+        "zh": "{n} 个为引用或无法核对",
+    },
     "news.factcheck_none": {
         "en": "Fact-check results are not available for this item yet.",
         "zh": "本条内容暂无核查结果。",

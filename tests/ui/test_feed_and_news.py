@@ -156,5 +156,25 @@ def test_fact_check_marks_colour_the_checked_numbers(
     assert ":green-background[7.53%]" in body
     assert ":red-background[2,482.23]" in body
     assert ":orange-background[2,735.10]" in body
-    assert ":orange-badge[:material/fact_check: 1/3 claims hold]" in body
+    assert ":orange-badge[:material/fact_check: 1/3 market figures hold]" in body
     assert "differs from the data: the data say 2,480.00" in body
+
+
+def test_numbers_the_data_cannot_judge_do_not_turn_the_badge_orange(
+    make_app: Callable[..., AppTest], services: Services, docs: list
+) -> None:
+    doc = next(d for d in docs if d.id == EN_ID)
+    text = doc.text()
+    start, quoted = text.index("7.53%"), text.index("2,735.10")
+    summary = views.FactSummary(
+        [
+            views.FactMark(start, start + 5, "holds", "7.53%", "recomputed 7.53%"),
+            views.FactMark(quoted, quoted + 8, "unverifiable", "2,735.10", "quoted from [3]"),
+        ]
+    )
+    services.fact_checks = lambda doc_id, check_missing: summary
+    body = texts(open_news(make_app()))
+    assert (
+        ":green-badge[:material/fact_check: 1/1 market figures hold · 1 quoted or not checkable]"
+        in body
+    )

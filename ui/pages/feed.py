@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ui import data, routes
+from ui.components import factcheck
 from ui.components.markdown import safe
 from ui.components.quotes import missing_data
 from ui.state import services
@@ -23,12 +24,7 @@ def _card(svc: Any, doc: Any) -> None:
         if doc.summary:
             st.markdown(safe(doc.summary))
         checks = data.fact_checks(svc, svc.key, doc.id, check_missing=False)
-        if checks is not None and checks.marks:
-            st.badge(
-                t("news.factcheck_badge", ok=checks.holding, total=len(checks.marks)),
-                icon=":material/fact_check:",
-                color="green" if checks.holding == len(checks.marks) else "orange",
-            )
+        factcheck.badge(checks)
         quotes = data.quotes(svc, svc.key, tuple(doc.tickers[:4]), lang())
         columns = st.columns(max(1, len(quotes)))
         for column, q in zip(columns, quotes, strict=False):

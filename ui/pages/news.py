@@ -10,6 +10,7 @@ import streamlit as st
 from assistant import views
 from assistant.market import user_errors
 from ui import data, routes
+from ui.components import factcheck
 from ui.components.markdown import COLORS, safe, with_marks
 from ui.components.quotes import missing_data, quote_strip
 from ui.components.receipts import source_body, source_row
@@ -37,12 +38,8 @@ def _header(svc: Services, doc: Any) -> None:
 
 def _analysis(doc: Any, checks: views.FactSummary | None) -> None:
     marks = views.section_marks(doc, checks) if checks is not None else {}
+    factcheck.badge(checks)
     if checks is not None and checks.marks:
-        st.badge(
-            t("news.factcheck_badge", ok=checks.holding, total=len(checks.marks)),
-            icon=":material/fact_check:",
-            color="green" if checks.holding == len(checks.marks) else "orange",
-        )
         st.caption(
             " · ".join(
                 f":{color}-background[{t('verdict.' + verdict)}]"

@@ -1,0 +1,24 @@
+"""The fact-check badge of a document, the same on the feed and the news item page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui.text import t
+
+
+def badge(checks: Any) -> None:
+    """Show how many market figures hold; numbers the data cannot judge are counted apart."""
+    if checks is None or not checks.marks:
+        return
+    label = t("news.factcheck_badge", ok=checks.holding, total=checks.checkable)
+    unchecked = len(checks.marks) - checks.checkable
+    if unchecked:
+        label += " · " + t("news.factcheck_unchecked", n=unchecked)
+    st.badge(
+        label,
+        icon=":material/fact_check:",
+        color="green" if checks.holding == checks.checkable else "orange",
+    )
