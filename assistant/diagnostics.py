@@ -58,7 +58,7 @@ def describe_data(settings: Settings) -> list[DataItem]:
     items = []
     prices = settings.prices_dir
     if prices.is_dir():
-        files = sorted(prices.glob("*.parquet"))
+        files = settings.price_files()
         names = ", ".join(p.stem for p in files[:8]) + (" ..." if len(files) > 8 else "")
         items.append(
             DataItem("prices", prices, f"{len(files)} symbols ({names})" if files else "empty")

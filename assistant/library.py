@@ -38,23 +38,17 @@ def _ensure_demo(library: Library, settings: Settings) -> bool:
     prices to check them against (without prices every check would be stored "unverifiable")."""
     if not library.ensure_demo():
         return False
-    if _has_prices(settings):
-        _check_unchecked_news(library, settings)
+    _check_unchecked_news(library, settings)
     return True
 
 
-def _has_prices(settings: Settings) -> bool:
-    return settings.prices_dir.is_dir() and any(settings.prices_dir.glob("*.parquet"))
-
-
 def _check_unchecked_news(library: Library, settings: Settings) -> int:
-    """Fact-check and store the news items that have no stored check yet; return how many."""
-    from assistant.factcheck.store import FactcheckStore
-    from assistant.factcheck.stored import check_ingested
+    """Fact-check the news items never checked, once there are prices to check them against."""
+    if not settings.price_files():
+        return 0
+    from assistant.factcheck.stored import check_unchecked
 
-    store = FactcheckStore(settings.state_db)
-    unchecked = [doc.id for doc in library.documents("news") if store.load(doc.id) is None]
-    return check_ingested(unchecked, settings) if unchecked else 0
+    return check_unchecked([doc.id for doc in library.documents("news")], settings)
 
 
 def ensure_demo_corpus(settings: Settings | None = None) -> str:
@@ -63,7 +57,7 @@ def ensure_demo_corpus(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     library = open_library(settings, demo=False)
     ingested = library.ensure_demo()
-    checked = _check_unchecked_news(library, settings) if _has_prices(settings) else 0
+    checked = _check_unchecked_news(library, settings)
     done = f"; {checked} news items fact-checked" if checked else ""
     if ingested:
         docs, chunks = library.count()

@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     def prices_dir(self) -> Path:
         return self.home / "prices"
 
+    def price_files(self) -> list[Path]:
+        """The stored price files (one Parquet file per symbol); empty before any import."""
+        return sorted(self.prices_dir.glob("*.parquet")) if self.prices_dir.is_dir() else []
+
     @property
     def chroma_dir(self) -> Path:
         return self.home / "chroma"

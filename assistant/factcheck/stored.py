@@ -55,6 +55,14 @@ def check_ingested(
     return checked
 
 
+def check_unchecked(doc_ids: Iterable[str], settings: Settings | None = None) -> int:
+    """Check and store the news items among `doc_ids` that have no stored check yet."""
+    settings = settings or get_settings()
+    store = _store(settings)
+    unchecked = [doc_id for doc_id in doc_ids if store.load(doc_id) is None]
+    return check_ingested(unchecked, settings) if unchecked else 0
+
+
 def results_for(
     doc_id: str,
     settings: Settings | None = None,
@@ -93,7 +101,7 @@ def _data_arrived(doc_id: str, results: list[CheckedClaim], settings: Settings) 
     if not any(r.note.startswith(NO_DATA) for r in results):
         return False
     checked_at = _store(settings).checked_at(doc_id)
-    files = list(settings.prices_dir.glob("*.parquet")) if settings.prices_dir.is_dir() else []
+    files = settings.price_files()
     if checked_at is None or not files:
         return False
     return max(f.stat().st_mtime for f in files) > checked_at.timestamp()

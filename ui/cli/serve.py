@@ -24,13 +24,7 @@ def serve(
 
     settings = get_settings()
     chroma = settings.chroma_dir
-    prices = settings.prices_dir
-    if (
-        prices.is_dir()
-        and any(prices.glob("*.parquet"))
-        and chroma.is_dir()
-        and any(chroma.iterdir())
-    ):
+    if settings.price_files() and chroma.is_dir() and any(chroma.iterdir()):
         # Ready from an earlier start; the app re-checks the demo corpus when it opens the library.
         console.print(f"Data folder: {settings.home} (demo content present)")
     else:
