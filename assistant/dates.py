@@ -31,20 +31,6 @@ _MONTHS = {
     for name in names
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_CN_MONTHS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
 
 _DATE_PATTERNS = [
     re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
@@ -196,7 +182,7 @@ def parse_window(text: str, ref: date) -> Window | None:
         t,
     ):
         raw = m.group(1)
-        month = int(raw) if raw.isdigit() else _CN_MONTHS[raw]
+        month = _count(raw) or 0
         if not 1 <= month <= 12:
             return None
         start = _latest_month(month, ref)
