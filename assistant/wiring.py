@@ -22,7 +22,7 @@ class Wired:
     @property
     def market(self) -> Any:
         if self._market is None:
-            from assistant.market import open_market
+            from assistant.data.market import open_market
 
             self._market = open_market(self.settings)
         return self._market
@@ -30,7 +30,7 @@ class Wired:
     @property
     def library(self) -> Any:
         if self._library is None:
-            from assistant.library import open_library
+            from assistant.data.library import open_library
 
             self._library = open_library(self.settings)
         return self._library

@@ -24,7 +24,7 @@ def demo_home() -> Path:
     atexit.register(shutil.rmtree, home, True)
     os.environ.update(FOOTNOTE_HOME=str(home), FOOTNOTE_PRICE_MODE="local", FOOTNOTE_CHAT_MODEL="")
     os.environ.pop("OPENAI_API_KEY", None)
-    from assistant.demo import ensure_demo
+    from assistant.data.demo import ensure_demo
     from assistant.settings import get_settings
 
     get_settings.cache_clear()

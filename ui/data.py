@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import views
+from assistant.views import feed as views
 from ui.state import Services
 
 TTL_S = 300
@@ -63,7 +63,7 @@ def fact_checks(
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def price_chart(_svc: Services, key: str, symbol: str, lang: str) -> Any:
     """Return the price chart of one symbol up to its latest stored session."""
-    from assistant import charts  # pandas and plotly load only when a chart is drawn
+    from assistant.views import charts  # pandas and plotly load only when a chart is drawn
 
     return charts.price_chart(symbol, lang=lang, market=_svc.market)
 
@@ -73,7 +73,7 @@ def relative_chart(
     _svc: Services, key: str, symbols: tuple[str, ...], start: dt.date, end: dt.date, lang: str
 ) -> Any:
     """Return the relative-performance chart of several symbols over one window."""
-    from assistant import charts
+    from assistant.views import charts
 
     return charts.relative_chart(symbols, start, end, lang=lang, market=_svc.market)
 
@@ -81,6 +81,6 @@ def relative_chart(
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def sector_chart(_svc: Services, key: str, on: dt.date, lang: str) -> Any:
     """Return the sector ETFs' day changes on one session."""
-    from assistant import charts
+    from assistant.views import charts
 
     return charts.sector_chart(on, lang=lang, market=_svc.market)

@@ -14,8 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import open_assistant, views
+from assistant import open_assistant
 from assistant.settings import Settings, get_settings
+from assistant.views import feed as views
 
 SERVICES_KEY = "footnote_services"
 OVERRIDES_KEY = "footnote_overrides"
@@ -54,8 +55,8 @@ def _research_factory(settings: Settings) -> Callable[[], Any] | None:
 @st.cache_resource(show_spinner=False)
 def _shared(price_mode: str) -> Services:
     """Open the process-wide services for one data mode (offline assistant included)."""
-    from assistant.library import open_library
-    from assistant.market import open_market
+    from assistant.data.library import open_library
+    from assistant.data.market import open_market
 
     settings = get_settings().model_copy(update={"price_mode": price_mode})
     market = open_market(settings)

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.dates import DateHit, date_spans, parse_window
 from assistant.factcheck import cues, reading
 from assistant.factcheck.claims import Claim
 from assistant.factcheck.reading import SymbolSpan
 from assistant.factcheck.segments import Sentence, split_sentences
-from assistant.numbers import Mention, extract_numbers, normalize
+from assistant.grounding.dates import DateHit, date_spans, parse_window
+from assistant.grounding.numbers import Mention, extract_numbers, normalize
 from knowledge.text import citations
 from tools.symbols import symbol_spans
 

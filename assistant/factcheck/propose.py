@@ -11,7 +11,7 @@ from assistant.factcheck.claims import Claim
 from assistant.factcheck.extract import extract_claims
 from assistant.factcheck.prompts import PROPOSE_CLAIMS
 from assistant.factcheck.schemas import ClaimProposals, ProposedClaim
-from assistant.numbers import normalize
+from assistant.grounding.numbers import normalize
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.dates import DateHit
 from assistant.factcheck import cues
-from assistant.numbers import Mention
+from assistant.grounding.dates import DateHit
+from assistant.grounding.numbers import Mention
 
 Category = (
     str  # other | distance:<ref> | volatility | sma | high | low | range | open | close | change

@@ -75,7 +75,7 @@ def load_documents(path: Path, settings: Settings | None = None) -> list[Documen
 
 def chat_model_or_none(settings: Settings | None = None) -> BaseChatModel | None:
     """Return the configured chat model, or None in offline mode."""
-    from assistant.models import build_chat_model
+    from assistant.chat.llm.models import build_chat_model
 
     settings = settings or get_settings()
     return build_chat_model(settings) if settings.mode == "llm" else None
@@ -88,7 +88,7 @@ def check_file(
     model: BaseChatModel | None = None,
 ) -> list[tuple[Document, list[CheckedClaim]]]:
     """Check every document in a file against the configured market data."""
-    from assistant.market import open_market
+    from assistant.data.market import open_market
 
     settings = settings or get_settings()
     market = market or open_market(settings)

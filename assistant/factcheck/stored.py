@@ -26,7 +26,7 @@ def check_and_store(
     doc: Document, settings: Settings | None = None, market: Market | None = None
 ) -> list[CheckedClaim]:
     """Check a document's claims against the configured market data and store the results."""
-    from assistant.market import open_market
+    from assistant.data.market import open_market
 
     settings = settings or get_settings()
     results = check_document(doc, market or open_market(settings))
@@ -38,7 +38,7 @@ def check_ingested(
     doc_ids: Iterable[str], settings: Settings | None = None, market: Market | None = None
 ) -> int:
     """Check and store the news items among freshly ingested documents; return how many."""
-    from assistant.library import open_library
+    from assistant.data.library import open_library
 
     settings = settings or get_settings()
     library = open_library(settings, demo=False)
@@ -80,7 +80,7 @@ def results_for(
     stored = _store(settings).load(doc_id)
     if not check_missing:
         return stored[1] if stored else []
-    from assistant.library import open_library
+    from assistant.data.library import open_library
 
     doc = open_library(settings).get(doc_id)
     if doc is None:

@@ -7,11 +7,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.answer import footer
-from assistant.ledger import Ledger
+from assistant.grounding.answer import footer
+from assistant.grounding.ledger import Ledger
+from assistant.grounding.verifier import Verification, mark_unsupported, verify
 from assistant.research.schemas import Plan, Report, ReportSection, SignalStatus, ViewRow
 from assistant.research.sections import Deps, citations_json, rebuild
-from assistant.verifier import Verification, mark_unsupported, verify
 from knowledge.passage import Passage
 from knowledge.text import CITATION_MARKER, marker_numbers
 from tools.figure import Figure

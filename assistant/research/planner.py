@@ -6,8 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-from assistant.language import Lang
-from assistant.models import estimate_cost
+from assistant.chat.llm.models import estimate_cost
+from assistant.grounding.language import Lang
 from assistant.research.schemas import Estimate, Plan, PlanDraft, PlanSection, Template
 from tools.symbols import SECTOR_SYMBOLS, find_symbols, symbol_name
 

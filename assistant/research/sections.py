@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.composer import OfflineComposer
-from assistant.guard import sanitize_output
-from assistant.ledger import Ledger
+from assistant.chat.offline.composer import OfflineComposer
+from assistant.chat.offline.router import METRIC_INTENTS, Router
+from assistant.grounding.guard import sanitize_output
+from assistant.grounding.ledger import Ledger
+from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.research.schemas import Budget, Plan, PlanSection
-from assistant.router import METRIC_INTENTS, Router
-from assistant.verifier import mark_unsupported, verify
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from tools.figure import Figure

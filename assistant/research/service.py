@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.guard import sanitize_output
-from assistant.language import Lang, detect_language
-from assistant.ledger import Ledger
+from assistant.grounding.guard import sanitize_output
+from assistant.grounding.language import Lang, detect_language
+from assistant.grounding.ledger import Ledger
 from assistant.research.assemble import assemble
 from assistant.research.graph import build_graph
 from assistant.research.planner import make_plan
@@ -60,7 +60,7 @@ class ResearchService(Wired):
     @property
     def model(self) -> Any | None:
         if self._model is None and self.settings.mode == "llm":
-            from assistant.models import build_chat_model
+            from assistant.chat.llm.models import build_chat_model
 
             self._model = build_chat_model(self.settings, max_tokens=1200)
         return self._model
@@ -323,7 +323,7 @@ class ResearchService(Wired):
     def _charts(self, report: Report) -> list[str]:
         """Chart HTML fragments for the report, when the chart builders are available."""
         try:
-            from assistant import charts
+            from assistant.views import charts
         except ImportError:
             return []
         build = getattr(charts, "report_charts", None)

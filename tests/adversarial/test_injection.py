@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.testing import ScriptedChatModel
 from tests.adversarial.conftest import CANARY, EXFIL
 
@@ -54,7 +54,7 @@ def test_canary_never_appears_offline(make_assistant: Callable[..., Assistant]) 
 
 
 def test_exfiltration_image_is_never_rendered() -> None:
-    from assistant.guard import sanitize_output
+    from assistant.grounding.guard import sanitize_output
 
     out = sanitize_output(
         f"Look ![chart]({EXFIL}SECRET) and [click]({EXFIL}x) <img src='{EXFIL}y'>"

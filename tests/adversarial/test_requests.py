@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from assistant.budget import Budget
-from assistant.guard import MAX_QUESTION_CHARS
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
+from assistant.grounding.guard import MAX_QUESTION_CHARS
 from assistant.testing import ScriptedChatModel, tool_call
 from tools.market import Market
 from tools.prices.base import RateLimited
@@ -160,8 +160,8 @@ def test_actions_without_a_tool(make_assistant: Callable[..., Assistant], questi
 
 
 def _tool_list() -> list[object]:
-    from assistant.agent import Toolbox
-    from assistant.ledger import Ledger
+    from assistant.chat.llm.agent import Toolbox
+    from assistant.grounding.ledger import Ledger
 
     return list(Toolbox(None, None, Ledger(), "en").tools())
 

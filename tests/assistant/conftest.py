@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.settings import get_settings
 from assistant.threads import ThreadStore
 from knowledge.library import Library

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from assistant import charts
+from assistant.views import charts
 from tools import calendar
 from tools.market import Market
 from tools.prices.base import NoData

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from assistant.dates import parse_window
+from assistant.grounding.dates import parse_window
 from tools import calendar
 
 REF = date(2026, 3, 9)  # a Monday session

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from assistant.budget import Budget
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.testing import ScriptedChatModel, tool_call
 
 RUT_WINDOW = {

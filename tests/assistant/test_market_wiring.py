@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.market import import_demo_prices, open_market, price_source
+from assistant.data.market import import_demo_prices, open_market, price_source
 from assistant.settings import get_settings
 
 

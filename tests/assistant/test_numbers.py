@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.numbers import extract_numbers
+from assistant.grounding.numbers import extract_numbers
 
 
 def _raw(text: str) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 
 NEWS_ZH = "russell-2000-rally-2026-01-26-zh"
 NEWS_EN = "russell-2000-rally-2026-01-26-en"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import HumanMessage
 
-from assistant.diagnostics import run_probes
-from assistant.models import build_chat_model, probe_chat_model
-from assistant.service import Assistant
+from assistant.chat.llm.models import build_chat_model, probe_chat_model
+from assistant.chat.service import Assistant
+from assistant.data.diagnostics import run_probes
 from assistant.settings import Settings, get_settings
 from tests.assistant.openai_stub import openai_stub
 
@@ -55,7 +55,7 @@ def _settings(monkeypatch: pytest.MonkeyPatch, base_url: str) -> Settings:
 def test_chat_openai_non_streaming_tool_call(monkeypatch: pytest.MonkeyPatch) -> None:
     from langchain_core.tools import StructuredTool
 
-    from assistant.agent import ReturnArgs
+    from assistant.chat.llm.agent import ReturnArgs
 
     with openai_stub(_decide) as (url, state):
         model = build_chat_model(_settings(monkeypatch, url))

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from assistant.language import detect_language
-from assistant.router import METRIC_INTENTS, Router
+from assistant.chat.offline.router import METRIC_INTENTS, Router
+from assistant.grounding.language import detect_language
 
 REF = date(2026, 1, 23)
 
@@ -166,7 +166,7 @@ def test_language_detection(text: str, lang: str) -> None:
     ],
 )
 def test_embedding_fallback_when_no_rule_fires(question: str, intent: str) -> None:
-    from assistant.intents import EmbeddingIntentClassifier
+    from assistant.chat.offline.intents import EmbeddingIntentClassifier
 
     plain = Router().route(question, detect_language(question), REF)
     assert plain.intent == "unknown"  # no keyword rule knows these phrasings

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from assistant.service import Assistant
+from assistant.chat.service import Assistant
 from assistant.threads import ThreadStore
 
 

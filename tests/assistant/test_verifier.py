@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from assistant.ledger import Ledger
-from assistant.verifier import mark_unsupported, verify
+from assistant.grounding.ledger import Ledger
+from assistant.grounding.verifier import mark_unsupported, verify
 from knowledge.documents import SourceEntry
 from knowledge.passage import Passage
 from tools.figure import Figure

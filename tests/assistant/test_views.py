@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant import views
+from assistant.views import feed as views
 from knowledge import Document, Section
 from tests.ui.fakes import FakeLibrary, demo_documents
 from tools.market import Market

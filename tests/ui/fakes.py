@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answer, footer
-from assistant.language import detect_language
-from assistant.ledger import Ledger
+from assistant.grounding.answer import Answer, footer
+from assistant.grounding.language import detect_language
+from assistant.grounding.ledger import Ledger
+from assistant.grounding.verifier import verify
 from assistant.threads import ThreadStore
-from assistant.verifier import verify
 from knowledge import Document
 from knowledge.library import DEMO_FOLDER
 from knowledge.loaders import load_markdown

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from assistant.guard import MAX_QUESTION_CHARS
+from assistant.grounding.guard import MAX_QUESTION_CHARS
 from tests.ui.conftest import popover_labels, texts
 from ui.state import Services
 
@@ -157,7 +157,7 @@ def test_a_failing_answer_is_explained(
 
 
 def test_receipts_ignore_fields_a_figure_does_not_have() -> None:
-    from assistant.receipts import receipt
+    from assistant.views.receipts import receipt
 
     entry = {
         "n": 3,

@@ -20,7 +20,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory, shared_prices: Path) -> 
     """One home per module with the demo prices and corpus (the same path `footnote ui` takes)."""
     import os
 
-    from assistant.demo import ensure_demo
+    from assistant.data.demo import ensure_demo
 
     home = tmp_path_factory.mktemp("cli-home")
     old = os.environ.get("FOOTNOTE_HOME")

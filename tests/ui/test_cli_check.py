@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from assistant.market import import_price_files
+from assistant.data.market import import_price_files
 from tests.assistant.factcheck.conftest import DOCUMENTS, LABELS
 from ui.cli import app
 

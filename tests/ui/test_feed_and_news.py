@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from assistant import views
+from assistant.views import feed as views
 from tests.ui.conftest import popover_labels, texts
 from tools.market import Market
 from tools.prices.fake import FakeSource

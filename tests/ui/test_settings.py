@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from assistant.market import stored_prices
+from assistant.data.market import stored_prices
 from tests.ui.conftest import texts
 from ui.state import OVERRIDES_KEY
 

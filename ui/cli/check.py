@@ -34,8 +34,8 @@ def check(
     ),
 ) -> None:
     """Check every market-data claim of a document against the price data."""
+    from assistant.data.market import user_errors
     from assistant.factcheck import UnreadableFile, chat_model_or_none, check_file
-    from assistant.market import user_errors
 
     try:
         model = None if rules_only else chat_model_or_none()

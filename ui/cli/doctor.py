@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from assistant.diagnostics import diagnose
+from assistant.data.diagnostics import diagnose
 from ui.cli.base import app, console
 
 

@@ -27,7 +27,7 @@ def ingest(
     """Ingest Markdown, text, HTML, PDF and JSON/JSONL files; report each file's outcome."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from assistant import library
+    from assistant.data import library
 
     library.open_library()  # the demo corpus first, so it is never mistaken for user files
     if as_json:
@@ -72,7 +72,7 @@ def docs(
     as_json: bool = typer.Option(False, "--json", help="Print the documents as JSON."),
 ) -> None:
     """List the stored documents."""
-    from assistant import library
+    from assistant.data import library
 
     stored = library.documents()
     if as_json:
@@ -110,7 +110,7 @@ def search(
     language: str | None = typer.Option(None, "--lang", help="Only documents in zh or en."),
 ) -> None:
     """Search the stored documents and their sources (hybrid: dense + BM25)."""
-    from assistant import library
+    from assistant.data import library
 
     hits = library.search(query, k, doc_id=doc_id, ticker=ticker, language=language)
     if as_json:

@@ -28,7 +28,7 @@ def metrics(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Print the standard metric set (return, volatility, SMA, 52-week range, drawdown ...)."""
-    from assistant.market import standard_metrics, user_errors
+    from assistant.data.market import standard_metrics, user_errors
 
     try:
         figures = standard_metrics(symbols, start, end, convention, benchmark)

@@ -24,7 +24,7 @@ def import_(
     """Import daily price CSVs (yfinance's layout or Date,Open,High,Low,Close,Volume)."""
     from rich.progress import Progress
 
-    from assistant.market import count_price_files, import_price_files, user_errors
+    from assistant.data.market import count_price_files, import_price_files, user_errors
 
     try:
         total = count_price_files(paths)
@@ -63,7 +63,7 @@ def import_(
 @prices_app.command()
 def update(symbols: list[str] = typer.Argument(..., help="Symbols to fetch from Yahoo.")) -> None:
     """Fetch daily prices from Yahoo Finance into the store (from the last stored session on)."""
-    from assistant.market import update_prices
+    from assistant.data.market import update_prices
     from assistant.settings import get_settings
 
     if get_settings().price_mode == "local":
@@ -88,7 +88,7 @@ def update(symbols: list[str] = typer.Argument(..., help="Symbols to fetch from 
 @prices_app.command("list")
 def list_() -> None:
     """List the stored symbols with their first and last sessions."""
-    from assistant.market import stored_prices
+    from assistant.data.market import stored_prices
 
     stored = stored_prices()
     if not stored:

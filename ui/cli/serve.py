@@ -19,7 +19,7 @@ def serve(
     open_browser: bool = typer.Option(False, "--open", help="Open a browser tab."),
 ) -> None:
     """Start the app: demo content ready, offline mode when no chat model is configured."""
-    from assistant.demo import ensure_demo
+    from assistant.data.demo import ensure_demo
     from assistant.settings import get_settings
 
     settings = get_settings()

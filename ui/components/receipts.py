@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.receipts import Receipt
-from assistant.views import link_host, safe_link
+from assistant.views.feed import link_host, safe_link
+from assistant.views.receipts import Receipt
 from ui.components.markdown import safe
 from ui.text import t
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.guard import MAX_QUESTION_CHARS
+from assistant.grounding.guard import MAX_QUESTION_CHARS
 from ui import data, routes
 from ui.components.answer import follow_ups, render_answer
 from ui.components.markdown import safe

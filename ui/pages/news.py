@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import views
-from assistant.market import user_errors
+from assistant.data.market import user_errors
+from assistant.views import feed as views
 from ui import data, routes
 from ui.components import factcheck
 from ui.components.markdown import COLORS, safe, with_marks

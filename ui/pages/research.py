@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import charts
+from assistant.views import charts
 from ui import data
 from ui.components.answer import verification_badge
 from ui.components.markdown import safe, with_markers

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 from pydantic import SecretStr
 
-from assistant.market import import_price_files, stored_prices
+from assistant.data.market import import_price_files, stored_prices
 from ui.components.markdown import safe
 from ui.state import OVERRIDES_KEY, apply_overrides, services
 from ui.text import t

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.data.library import ingest, open_library
+from assistant.data.market import import_price_files
 from assistant.factcheck import results_for
 from assistant.factcheck.store import FactcheckStore
-from assistant.library import ingest, open_library
-from assistant.market import import_price_files
 from assistant.settings import get_settings
 from tests.assistant.factcheck.conftest import DOCUMENTS, LABELS
 
@@ -56,8 +56,8 @@ def test_documents_not_yet_checked_are_checked_on_first_read(
 
 def test_the_demo_corpus_is_fact_checked_when_first_ingested(shared_prices: Path) -> None:
     """The feed's fact-check badge needs stored results before any item is opened."""
-    from assistant.library import ensure_demo_corpus
-    from assistant.market import import_demo_prices
+    from assistant.data.library import ensure_demo_corpus
+    from assistant.data.market import import_demo_prices
 
     list(import_demo_prices(get_settings()))
     line = ensure_demo_corpus()
@@ -76,8 +76,8 @@ def test_the_demo_corpus_is_fact_checked_when_first_ingested(shared_prices: Path
 def test_demo_opened_before_prices_is_checked_once_prices_arrive(shared_prices: Path) -> None:
     """`footnote ingest` on a fresh home opens the demo before any prices exist: nothing is
     stored then (it would all read "unverifiable"); the first start with prices checks it."""
-    from assistant.library import ensure_demo_corpus
-    from assistant.market import import_demo_prices
+    from assistant.data.library import ensure_demo_corpus
+    from assistant.data.market import import_demo_prices
 
     news = open_library().documents("news")  # ingests the demo, no prices yet
     assert news

@@ -16,9 +16,9 @@ def ensure_demo(settings: Settings | None = None) -> Iterator[str]:
         yield f"Notice: {settings.offline_reason}"
     elif settings.mode == "offline":
         yield "Offline mode: no chat model configured; answers come from the offline composer."
-    from assistant.market import import_demo_prices
+    from assistant.data.market import import_demo_prices
 
     yield from import_demo_prices(settings)
-    from assistant.library import ensure_demo_corpus
+    from assistant.data.library import ensure_demo_corpus
 
     yield ensure_demo_corpus(settings)

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from assistant.language import Lang
-from assistant.ledger import Ledger
-from assistant.verifier import Verification
+from assistant.grounding.language import Lang
+from assistant.grounding.ledger import Ledger
+from assistant.grounding.verifier import Verification
 
 
 @dataclass

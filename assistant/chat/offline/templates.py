@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.language import Lang
+from assistant.grounding.language import Lang
 
 CONVENTIONS = {
     "prev_close": {

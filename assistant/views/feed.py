@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.guard import host_allowed
+from assistant.grounding.guard import host_allowed
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -50,7 +50,7 @@ class Quote:
 
 def quote(market: Market, symbol: str, lang: str = "en", on: dt.date | None = None) -> Quote:
     """Return the quote of one symbol: latest stored session, or the session on or before `on`."""
-    from assistant.market import user_errors
+    from assistant.data.market import user_errors
     from tools.symbols import symbol_name
 
     name = symbol_name(symbol, "zh" if lang.startswith("zh") else "en")
@@ -114,7 +114,7 @@ def news_item(library: Any, doc_id: str, lang: str) -> Document | None:
 
 def analysis_window(doc: Document) -> tuple[dt.date, dt.date] | None:
     """Return the window the analysis measures: its first dated span up to the session before it."""
-    from assistant.dates import find_dates
+    from assistant.grounding.dates import find_dates
     from tools import calendar
 
     if doc.published is None:
@@ -172,7 +172,7 @@ def link_host(url: str | None) -> str:
 
 def disclaimer(lang: str) -> str:
     """Return the standing disclaimer in `lang`."""
-    from assistant.answer import footer
+    from assistant.grounding.answer import footer
 
     return footer("zh" if lang.startswith("zh") else "en", None, None, False)
 
@@ -210,7 +210,7 @@ def signal_texts(doc: Document) -> list[str]:
 
 def signals(doc: Document, market: Market) -> list[Signal]:
     """Return the item's signals, each with its live status where market data can tell."""
-    from assistant.market import user_errors
+    from assistant.data.market import user_errors
 
     symbol = doc.tickers[0] if doc.tickers else None
     out: list[Signal] = []

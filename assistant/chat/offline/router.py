@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from assistant.dates import Window, parse_window, single_day
-from assistant.language import Lang
+from assistant.grounding.dates import Window, parse_window, single_day
+from assistant.grounding.language import Lang
 from tools.symbols import find_symbols
 
 MetricIntent = Literal[

@@ -62,7 +62,7 @@ def _words(lang: str) -> dict[str, str]:
 def _market(market: Market | None, settings: Settings | None) -> Market:
     if market is not None:
         return market
-    from assistant.market import open_market
+    from assistant.data.market import open_market
 
     return open_market(settings)
 

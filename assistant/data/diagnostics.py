@@ -104,7 +104,7 @@ def _bounded(name: str, call: Callable[[], tuple[bool, str]], deadline_s: float)
 
 def run_probes(settings: Settings, deadline_s: float = PROBE_DEADLINE_S) -> list[Probe]:
     """Probe the live data source and the chat model concurrently, each bounded."""
-    from assistant.models import probe_chat_model
+    from assistant.chat.llm.models import probe_chat_model
     from tools.prices.yahoo import probe as probe_yahoo
 
     results: dict[str, Probe] = {}

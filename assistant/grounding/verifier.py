@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from assistant.dates import date_hits, find_dates
-from assistant.ledger import Ledger
-from assistant.numbers import Mention, extract_numbers, normalize
+from assistant.grounding.dates import date_hits, find_dates
+from assistant.grounding.ledger import Ledger
+from assistant.grounding.numbers import Mention, extract_numbers, normalize
 from knowledge.text import CITATION_MARKER, marker_numbers, sentence_spans
 from tools.figure import Figure
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assistant.numbers import normalize
+from assistant.grounding.numbers import normalize
 
 _MONTHS = {
     name: i

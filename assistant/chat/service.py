@@ -7,16 +7,21 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
-from assistant.answer import Answer, Usage, footer
-from assistant.composer import Composed, OfflineComposer
-from assistant.guard import MAX_QUESTION_CHARS, refusal_kind, sanitize_output, screen_question
-from assistant.language import Lang, detect_language
-from assistant.ledger import Ledger
-from assistant.router import Route, Router
+from assistant.chat.offline.composer import Composed, OfflineComposer
+from assistant.chat.offline.router import Route, Router
+from assistant.chat.offline.templates import SUGGESTIONS, text
+from assistant.grounding.answer import Answer, Usage, footer
+from assistant.grounding.guard import (
+    MAX_QUESTION_CHARS,
+    refusal_kind,
+    sanitize_output,
+    screen_question,
+)
+from assistant.grounding.language import Lang, detect_language
+from assistant.grounding.ledger import Ledger
+from assistant.grounding.verifier import Verification, mark_unsupported, verify
 from assistant.settings import Settings, get_settings
-from assistant.templates import SUGGESTIONS, text
 from assistant.threads import ThreadStore
-from assistant.verifier import Verification, mark_unsupported, verify
 from assistant.wiring import Wired
 from knowledge.documents import Document
 
@@ -56,7 +61,7 @@ class Assistant(Wired):
         self.threads = threads or ThreadStore(self.settings.state_db)
         self._chat_model = chat_model
         self.budget = budget or Budget()
-        from assistant.intents import EmbeddingIntentClassifier
+        from assistant.chat.offline.intents import EmbeddingIntentClassifier
 
         self.router = Router(classifier=EmbeddingIntentClassifier())
 
@@ -68,7 +73,7 @@ class Assistant(Wired):
 
     def _model(self) -> Any:
         if self._chat_model is None:
-            from assistant.models import build_chat_model
+            from assistant.chat.llm.models import build_chat_model
 
             self._chat_model = build_chat_model(self.settings)
         return self._chat_model
@@ -252,8 +257,14 @@ class Assistant(Wired):
     ) -> Iterator[Event]:
         from langchain_core.messages import HumanMessage
 
-        from assistant.agent import Toolbox, TurnUsage, build_agent, history_messages, stream_agent
-        from assistant.prompts import REGENERATE
+        from assistant.chat.llm.agent import (
+            Toolbox,
+            TurnUsage,
+            build_agent,
+            history_messages,
+            stream_agent,
+        )
+        from assistant.chat.llm.prompts import REGENERATE
 
         ledger = Ledger()
         from tools.symbols import find_symbols
@@ -303,7 +314,7 @@ class Assistant(Wired):
             yield extra
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
-        from assistant.models import estimate_cost
+        from assistant.chat.llm.models import estimate_cost
 
         usage = counter.usage
         usage.cost_usd = estimate_cost(

@@ -24,12 +24,12 @@ from langchain_core.outputs import LLMResult
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
-from assistant.answer import Usage
 from assistant.budget import Budget
-from assistant.guard import clean_label, strip_instructions
-from assistant.language import Lang
-from assistant.ledger import Ledger
-from assistant.prompts import LANGUAGE_NAMES, SYSTEM
+from assistant.chat.llm.prompts import LANGUAGE_NAMES, SYSTEM
+from assistant.grounding.answer import Usage
+from assistant.grounding.guard import clean_label, strip_instructions
+from assistant.grounding.language import Lang
+from assistant.grounding.ledger import Ledger
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from knowledge.text import strip_citations

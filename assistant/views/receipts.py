@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.guard import host_allowed
+from assistant.grounding.guard import host_allowed
 
 Field = Literal[
     "value",

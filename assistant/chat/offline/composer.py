@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from assistant.dates import find_dates
-from assistant.guard import strip_instructions
-from assistant.language import Lang
-from assistant.ledger import Ledger
-from assistant.numbers import extract_numbers
-from assistant.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
-from assistant.templates import CONVENTIONS, SUGGESTIONS, text
-from assistant.verifier import CLOSE_WORDS as _CLOSE_WORDS
+from assistant.chat.offline.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
+from assistant.chat.offline.templates import CONVENTIONS, SUGGESTIONS, text
+from assistant.grounding.dates import find_dates
+from assistant.grounding.guard import strip_instructions
+from assistant.grounding.language import Lang
+from assistant.grounding.ledger import Ledger
+from assistant.grounding.numbers import extract_numbers
+from assistant.grounding.verifier import CLOSE_WORDS as _CLOSE_WORDS
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from knowledge.text import strip_citations
@@ -613,7 +613,7 @@ def _side(value: float, lang: Lang, zh_prefix: str = "") -> str:
 
 
 def text_head(intent: str, lang: Lang, person: str | None) -> str:
-    from assistant.templates import KNOWLEDGE_HEADS
+    from assistant.chat.offline.templates import KNOWLEDGE_HEADS
 
     return KNOWLEDGE_HEADS[intent][lang].format(person=person or "")
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.guard import sanitize_output, strip_instructions
+from assistant.grounding.guard import sanitize_output, strip_instructions
 from knowledge.passage import Passage
 from tools.figure import Figure
 
