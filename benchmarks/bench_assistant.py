@@ -43,9 +43,9 @@ NEWS = "russell-2000-rally-2026-01-26-en"
 
 
 def _warm() -> list[Measure]:
-    from assistant import open_assistant
+    from assistant import Footnote
 
-    assistant = open_assistant()
+    assistant = Footnote()
     for q in QUESTIONS[:4]:  # warm the caches: calendar, embeddings, store
         assistant.ask(q)
     times = []
@@ -86,7 +86,7 @@ def _cold() -> Measure:
 def _scripted() -> list[Measure]:
     from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
-    from assistant import open_assistant
+    from assistant import Footnote
     from assistant.testing import ScriptedChatModel, tool_call
 
     def answer(messages: list[BaseMessage]) -> AIMessage:
@@ -109,7 +109,7 @@ def _scripted() -> list[Measure]:
             answer,
         ]
     )
-    result = open_assistant(chat_model=model).ask(
+    result = Footnote(chat_model=model).ask(
         "How much did the Russell 2000 rise from Dec 1 to Jan 23?"
     )
     return [

@@ -51,7 +51,7 @@ def _extraction_quality() -> tuple[float, float, float, int]:
     market = _market()
     found = right = labelled = correct_verdicts = 0
     for name, expected in labels.items():
-        results = check_document(load_documents(LABELLED / name)[0], market)  # type: ignore[arg-type]
+        results = check_document(load_documents(LABELLED / name, 20)[0], market)  # type: ignore[arg-type]
         got = [
             (c.claim.raw, c.claim.symbol, c.claim.metric)
             for c in results
@@ -74,7 +74,7 @@ def run() -> list[Measure]:
 
     market = _market()
     docs = [
-        load_documents(DEMO_FOLDER / f"russell-2000-rally-2026-01-26-{lang}.md")[0]
+        load_documents(DEMO_FOLDER / f"russell-2000-rally-2026-01-26-{lang}.md", 20)[0]
         for lang in ("en", "zh")
     ]
     check_document(docs[0], market)  # type: ignore[arg-type]  # warm the calendar and imports

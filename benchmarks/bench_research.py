@@ -18,10 +18,10 @@ NEWS = "russell-2000-rally-2026-01-26-en"
 
 
 def _offline() -> list[Measure]:
-    from assistant.research import open_research
+    from assistant import Footnote
     from assistant.research.render import PdfUnavailable
 
-    service = open_research()
+    service = Footnote().research
     service.run(service.plan("", news_id=NEWS))  # warm: calendar, embeddings, store
     start = time.perf_counter()
     report = service.run(service.plan("", news_id=NEWS))
@@ -47,7 +47,7 @@ def _offline() -> list[Measure]:
 def _scripted() -> list[Measure]:
     from langchain_core.messages import AIMessage, BaseMessage
 
-    from assistant.research import open_research
+    from assistant import Footnote
     from assistant.testing import ScriptedChatModel
 
     def plan(messages: list[BaseMessage]) -> AIMessage:
@@ -69,7 +69,7 @@ def _scripted() -> list[Measure]:
         return AIMessage(text)
 
     model = ScriptedChatModel(script=[plan, write], repeat_last=True)
-    service = open_research(chat_model=model)
+    service = Footnote(chat_model=model).research
     report = service.run(service.plan("How durable is the Russell 2000 rally?", news_id=NEWS))
     sections = len(report.sections)
     tokens = report.usage["input_tokens"] + report.usage["output_tokens"]

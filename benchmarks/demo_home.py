@@ -24,11 +24,10 @@ def demo_home() -> Path:
     atexit.register(shutil.rmtree, home, True)
     os.environ.update(FOOTNOTE_HOME=str(home), FOOTNOTE_PRICE_MODE="local", FOOTNOTE_CHAT_MODEL="")
     os.environ.pop("OPENAI_API_KEY", None)
-    from assistant.data.demo import ensure_demo
-    from assistant.settings import get_settings
+    from assistant import Footnote, get_settings
 
     get_settings.cache_clear()
-    for _ in ensure_demo(get_settings()):
+    for _ in Footnote(get_settings()).ensure_demo():
         pass
     _home = home
     return home

@@ -1,86 +1,78 @@
-"""Cached reads for the pages: news items, quotes, signals and charts.
+"""Cached reads for the pages: news items, quotes, signals, fact-checks and charts.
 
-Each function takes the session's `Services` (not hashed) and its `key` (hashed), so an injected
-fake never shares a cache entry with the real services.
+Each function takes the session's `Footnote` (not hashed) and its `key` (hashed), so an injected
+test object never shares a cache entry with the configured one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.views import feed as views
-from ui.state import Services
+from assistant import Document, Footnote
+from assistant.views.feed import FactSummary, Quote, Related, Signal
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 TTL_S = 300
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def news_items(_svc: Services, key: str, lang: str) -> list[Any]:
+def news_items(_fn: Footnote, key: str, lang: str) -> list[Document]:
     """Return the news items, one per translation, newest first."""
-    return views.news_items(_svc.library, lang)
+    return _fn.news_items(lang)
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def news_item(_svc: Services, key: str, doc_id: str, lang: str) -> Any | None:
+def news_item(_fn: Footnote, key: str, doc_id: str, lang: str) -> Document | None:
     """Return one news item in `lang` when translated."""
-    return views.news_item(_svc.library, doc_id, lang)
+    return _fn.news_item(doc_id, lang)
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def quotes(_svc: Services, key: str, symbols: tuple[str, ...], lang: str) -> list[views.Quote]:
+def quotes(_fn: Footnote, key: str, symbols: tuple[str, ...], lang: str) -> list[Quote]:
     """Return the latest quote of each symbol."""
-    return views.quotes(_svc.market, symbols, lang)
+    return _fn.quotes(symbols, lang)
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def signals(_svc: Services, key: str, doc_id: str, lang: str) -> list[views.Signal]:
+def signals(_fn: Footnote, key: str, doc_id: str, lang: str) -> list[Signal]:
     """Return the signals of one item with their live status."""
-    doc = views.news_item(_svc.library, doc_id, lang)
-    return views.signals(doc, _svc.market) if doc is not None else []
+    doc = _fn.news_item(doc_id, lang)
+    return _fn.signals(doc) if doc is not None else []
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def related(_svc: Services, key: str, doc_id: str, lang: str) -> list[views.Related]:
+def related(_fn: Footnote, key: str, doc_id: str, lang: str) -> list[Related]:
     """Return the items related to one item."""
-    doc = views.news_item(_svc.library, doc_id, lang)
-    return views.related(_svc.library, doc, lang) if doc is not None else []
+    doc = _fn.news_item(doc_id, lang)
+    return _fn.related(doc, lang) if doc is not None else []
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def fact_checks(
-    _svc: Services, key: str, doc_id: str, check_missing: bool = True
-) -> views.FactSummary | None:
-    """Return the fact-check of one document (checked now unless told not to), or None."""
-    if _svc.fact_checks is None:
-        return None
-    summary: views.FactSummary | None = _svc.fact_checks(doc_id, check_missing)
-    return summary
+def fact_checks(_fn: Footnote, key: str, doc_id: str, check_missing: bool = True) -> FactSummary:
+    """Return the fact-check of one document (checked now unless told not to)."""
+    return _fn.fact_checks(doc_id, check_missing)
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def price_chart(_svc: Services, key: str, symbol: str, lang: str) -> Any:
+def price_chart(_fn: Footnote, key: str, symbol: str, lang: str) -> go.Figure:
     """Return the price chart of one symbol up to its latest stored session."""
-    from assistant.views import charts  # pandas and plotly load only when a chart is drawn
-
-    return charts.price_chart(symbol, lang=lang, market=_svc.market)
+    return _fn.price_chart(symbol, lang)
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def relative_chart(
-    _svc: Services, key: str, symbols: tuple[str, ...], start: dt.date, end: dt.date, lang: str
-) -> Any:
+    _fn: Footnote, key: str, symbols: tuple[str, ...], start: dt.date, end: dt.date, lang: str
+) -> go.Figure:
     """Return the relative-performance chart of several symbols over one window."""
-    from assistant.views import charts
-
-    return charts.relative_chart(symbols, start, end, lang=lang, market=_svc.market)
+    return _fn.relative_chart(symbols, start, end, lang)
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def sector_chart(_svc: Services, key: str, on: dt.date, lang: str) -> Any:
+def sector_chart(_fn: Footnote, key: str, on: dt.date, lang: str) -> go.Figure:
     """Return the sector ETFs' day changes on one session."""
-    from assistant.views import charts
-
-    return charts.sector_chart(on, lang=lang, market=_svc.market)
+    return _fn.sector_chart(on, lang)

@@ -154,10 +154,6 @@ _TEXT: dict[str, dict[str, str]] = {
     "receipt.open": {"en": "Open source", "zh": "打开来源"},
     # research
     "research.title": {"en": "Deep research", "zh": "深度研究"},
-    "research.unavailable": {
-        "en": "Deep research is not available yet in this version.",
-        "zh": "此版本暂不支持深度研究。",
-    },
     "research.topic": {"en": "Topic", "zh": "研究主题"},
     "research.plan": {"en": "Plan", "zh": "生成研究计划"},
     "research.auto": {"en": "Auto-accept plan", "zh": "自动接受计划"},

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
+from assistant.budget import Budget
 from assistant.chat.offline.composer import Composed, OfflineComposer
 from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
+from assistant.data.market import as_of_session
 from assistant.grounding.answer import Answer, Usage, footer
 from assistant.grounding.guard import (
     MAX_QUESTION_CHARS,
@@ -20,9 +22,9 @@ from assistant.grounding.guard import (
 from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import Verification, mark_unsupported, verify
-from assistant.settings import Settings, get_settings
-from assistant.threads import ThreadStore
-from assistant.wiring import Wired
+from assistant.ports import ChatModel, Library, Market
+from assistant.settings import Settings
+from assistant.store import ThreadStore
 from knowledge.documents import Document
 
 Event = dict[str, Any]
@@ -40,25 +42,23 @@ _FUTURE_WORDS = (
 )
 
 
-class Assistant(Wired):
+class Assistant:
     """Grounded, cited answers; the same tools under the agent and the offline composer."""
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        settings: Settings,
         *,
-        market: Any | None = None,
-        library: Any | None = None,
-        threads: ThreadStore | None = None,
-        chat_model: Any | None = None,
-        budget: Any | None = None,
+        market: Market,
+        library: Library,
+        threads: ThreadStore,
+        chat_model: ChatModel | None = None,
+        budget: Budget | None = None,
     ) -> None:
-        from assistant.budget import Budget
-
-        self.settings = settings or get_settings()
-        self._market = market
-        self._library = library
-        self.threads = threads or ThreadStore(self.settings.state_db)
+        self.settings = settings
+        self.market = market
+        self.library = library
+        self.threads = threads
         self._chat_model = chat_model
         self.budget = budget or Budget()
         from assistant.chat.offline.intents import EmbeddingIntentClassifier
@@ -71,12 +71,16 @@ class Assistant(Wired):
     def mode(self) -> Literal["llm", "offline"]:
         return "llm" if self._chat_model is not None or self.settings.mode == "llm" else "offline"
 
-    def _model(self) -> Any:
+    def _model(self) -> ChatModel:
         if self._chat_model is None:
             from assistant.chat.llm.models import build_chat_model
 
             self._chat_model = build_chat_model(self.settings)
         return self._chat_model
+
+    def as_of(self, news: Document | None, symbols: list[str]) -> date:
+        """The last session before the news date, or else the latest session with data."""
+        return as_of_session(self.market, news, symbols)
 
     # ---- public API --------------------------------------------------------------------
 

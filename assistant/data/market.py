@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.settings import Settings, get_settings
+from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from tools.figure import Figure
+    from assistant.ports import Market as MarketPort
+    from knowledge.documents import Document
     from tools.market import Market
     from tools.prices.cached import CachedSource
     from tools.prices.csv_import import ImportResult
@@ -24,19 +25,18 @@ DEMO_FOLDERS = ("yahoo-2024_2026-02", "yahoo-2025-09_2026-03")
 UPDATE_YEARS_BACK = 2
 
 
-def price_store(settings: Settings | None = None) -> PriceStore:
+def price_store(settings: Settings) -> PriceStore:
     """Return the Parquet price store under FOOTNOTE_HOME."""
     from tools.prices.store import PriceStore
 
-    return PriceStore((settings or get_settings()).prices_dir)
+    return PriceStore(settings.prices_dir)
 
 
-def price_source(settings: Settings | None = None) -> CachedSource:
+def price_source(settings: Settings) -> CachedSource:
     """Return the configured source: the store, plus Yahoo unless the price mode is local."""
     from tools.prices.cached import CachedSource
     from tools.prices.yahoo import YahooSource
 
-    settings = settings or get_settings()
     live = (
         None if settings.price_mode == "local" else YahooSource(deadline_s=settings.live_deadline_s)
     )
@@ -45,7 +45,7 @@ def price_source(settings: Settings | None = None) -> CachedSource:
     )
 
 
-def open_market(settings: Settings | None = None) -> Market:
+def open_market(settings: Settings) -> Market:
     """Return the `Market` service over the configured price source."""
     from tools.market import Market
 
@@ -62,20 +62,21 @@ def user_errors() -> tuple[type[Exception], ...]:
     return (PriceError, CalendarError, SymbolError, MetricError)
 
 
-def standard_metrics(
-    symbols: Sequence[str],
-    start: dt.date | str,
-    end: dt.date | str,
-    convention: str = "prev_close",
-    benchmark: str | None = None,
-    settings: Settings | None = None,
-) -> list[Figure]:
-    """Return the standard set of figures for each symbol over one window."""
-    market = open_market(settings)
-    figures: list[Figure] = []
-    for symbol in symbols:
-        figures.extend(market.standard_set(symbol, start, end, convention, benchmark))
-    return figures
+def as_of_session(market: MarketPort, news: Document | None, symbols: Sequence[str]) -> dt.date:
+    """The last session before the news date, or else the latest session with data."""
+    from tools import calendar as nyse
+    from tools.prices.base import PriceError
+
+    if news is not None and news.published:
+        return nyse.previous_session(news.published)
+    for symbol in dict.fromkeys([*symbols, "^GSPC", "^RUT"]):
+        try:
+            figures = market.quote(symbol)
+        except (PriceError, ValueError):
+            continue
+        if figures and figures[0].as_of:
+            return figures[0].as_of
+    return nyse.session_on_or_before(market.today() - dt.timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class StoredSymbol:
     providers: str
 
 
-def stored_prices(settings: Settings | None = None) -> list[StoredSymbol]:
+def stored_prices(settings: Settings) -> list[StoredSymbol]:
     """Return one line per stored symbol: rows, first and last session, providers."""
     store = price_store(settings)
     found = []
@@ -116,10 +117,10 @@ class FileOutcome:
 
 
 def import_price_files(
+    settings: Settings,
     paths: Sequence[Path],
     symbol: str | None = None,
     provider: str | None = None,
-    settings: Settings | None = None,
 ) -> Iterator[FileOutcome]:
     """Import CSV files (folders expand to their CSVs) into the store, one outcome per file."""
     from tools.prices.base import PriceError
@@ -150,16 +151,13 @@ class UpdateOutcome:
     error: str | None
 
 
-def update_prices(
-    symbols: Sequence[str], settings: Settings | None = None
-) -> Iterator[UpdateOutcome]:
+def update_prices(symbols: Sequence[str], settings: Settings) -> Iterator[UpdateOutcome]:
     """Fetch each symbol from Yahoo (from its last stored session on) into the store."""
     from tools import calendar
     from tools.prices.base import PriceError
     from tools.prices.yahoo import YahooSource
     from tools.symbols import SymbolError, resolve_symbol
 
-    settings = settings or get_settings()
     store = price_store(settings)
     live = YahooSource(deadline_s=settings.live_deadline_s)
     today = calendar.today()
@@ -180,9 +178,8 @@ def update_prices(
             yield UpdateOutcome(text, 0, None, str(exc))
 
 
-def import_demo_prices(settings: Settings | None = None) -> Iterator[str]:
+def import_demo_prices(settings: Settings) -> Iterator[str]:
     """Fill an empty price store from the shared demo CSVs; do nothing when it holds data."""
-    settings = settings or get_settings()
     store = price_store(settings)
     if not store.is_empty():
         yield f"Prices: {len(store.symbols())} symbols already stored."
@@ -195,7 +192,7 @@ def import_demo_prices(settings: Settings | None = None) -> Iterator[str]:
     folders += sorted(p for p in shared.iterdir() if p.is_dir() and p not in folders)
     imported, failed = 0, 0
     for folder in folders:
-        for outcome in import_price_files([folder], provider=DEMO_PROVIDER, settings=settings):
+        for outcome in import_price_files(settings, [folder], provider=DEMO_PROVIDER):
             imported += outcome.result is not None
             failed += outcome.error is not None
     yield (

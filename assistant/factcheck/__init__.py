@@ -4,14 +4,19 @@ from assistant.factcheck.claims import VERDICTS, CheckedClaim, Claim, Verdict
 from assistant.factcheck.extract import extract_claims
 from assistant.factcheck.service import (
     UnreadableFile,
-    chat_model_or_none,
     check_document,
     check_file,
     check_text,
     find_claims,
     load_documents,
 )
-from assistant.factcheck.stored import check_and_store, check_ingested, results_for
+from assistant.factcheck.stored import (
+    check_and_store,
+    check_ingested,
+    check_unchecked,
+    results_for,
+    stored_results,
+)
 from assistant.factcheck.verify import check_claim
 
 __all__ = [
@@ -20,15 +25,16 @@ __all__ = [
     "Claim",
     "UnreadableFile",
     "Verdict",
-    "chat_model_or_none",
     "check_and_store",
     "check_claim",
     "check_document",
     "check_file",
     "check_ingested",
     "check_text",
+    "check_unchecked",
     "extract_claims",
     "find_claims",
     "load_documents",
     "results_for",
+    "stored_results",
 ]

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.factcheck.claims import Claim
+from assistant.ports import Market
 from tools import calendar
 from tools.figure import Figure
-from tools.market import Market
 from tools.metrics import CONVENTIONS
 
 NEIGHBOURS = 3  # sessions either side tried when a value may belong to another day

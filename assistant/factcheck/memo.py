@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from tools import calendar
 from tools.market import Market
 from tools.prices.base import NoData, PriceError, PriceHistory, PriceSource, last_session, window
+
+if TYPE_CHECKING:
+    from assistant.ports import Market as MarketPort
 
 _LEAD = dt.timedelta(days=400)
 _AHEAD = dt.timedelta(days=10)
@@ -58,7 +62,7 @@ class MemoSource:
         )
 
 
-def memoised(market: Market) -> Market:
+def memoised(market: MarketPort) -> MarketPort:
     """Return a Market over the same source and day, reading each symbol once."""
     if isinstance(market.source, MemoSource):
         return market

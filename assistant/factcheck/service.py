@@ -6,23 +6,21 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.errors import KnowledgeError
 from assistant.factcheck.claims import CheckedClaim, Claim
 from assistant.factcheck.extract import extract_claims
 from assistant.factcheck.verify import check_claim
-from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
+    from assistant.ports import ChatModel, Market
     from knowledge.documents import Document
-    from tools.market import Market
 
 
 def find_claims(
     text: str,
     published: dt.date | None = None,
     default_symbol: str | None = None,
-    model: BaseChatModel | None = None,
+    model: ChatModel | None = None,
 ) -> list[Claim]:
     """Return the claims of a text: the rules' reading, with a chat model's proposals first."""
     claims = extract_claims(text, published, default_symbol)
@@ -38,7 +36,7 @@ def check_text(
     market: Market,
     published: dt.date | None = None,
     default_symbol: str | None = None,
-    model: BaseChatModel | None = None,
+    model: ChatModel | None = None,
     sources: dict[int, str] | None = None,
 ) -> list[CheckedClaim]:
     """Return every number of `text` with its verdict from the market data."""
@@ -50,7 +48,7 @@ def check_text(
 
 
 def check_document(
-    doc: Document, market: Market, model: BaseChatModel | None = None
+    doc: Document, market: Market, model: ChatModel | None = None
 ) -> list[CheckedClaim]:
     """Return the checked claims of a document's text (spans index `doc.text()`)."""
     sources = {s.n: s.label() for s in doc.sources}
@@ -58,38 +56,22 @@ def check_document(
     return check_text(doc.text(), market, doc.published, default, model, sources)
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(KnowledgeError):
     """A file the checker cannot read; the message says why."""
 
 
-def load_documents(path: Path, settings: Settings | None = None) -> list[Document]:
+def load_documents(path: Path, max_file_mb: float) -> list[Document]:
     """Read a Markdown, text, HTML, PDF or JSON file into documents (raises `UnreadableFile`)."""
     from knowledge.loaders import LoadError, load_file
 
-    settings = settings or get_settings()
     try:
-        return load_file(Path(path), int(settings.max_file_mb * 1_000_000))
+        return load_file(Path(path), int(max_file_mb * 1_000_000))
     except LoadError as exc:
         raise UnreadableFile(f"{Path(path).name}: {exc}") from None
 
 
-def chat_model_or_none(settings: Settings | None = None) -> BaseChatModel | None:
-    """Return the configured chat model, or None in offline mode."""
-    from assistant.chat.llm.models import build_chat_model
-
-    settings = settings or get_settings()
-    return build_chat_model(settings) if settings.mode == "llm" else None
-
-
 def check_file(
-    path: Path,
-    settings: Settings | None = None,
-    market: Market | None = None,
-    model: BaseChatModel | None = None,
+    path: Path, market: Market, max_file_mb: float, model: ChatModel | None = None
 ) -> list[tuple[Document, list[CheckedClaim]]]:
-    """Check every document in a file against the configured market data."""
-    from assistant.data.market import open_market
-
-    settings = settings or get_settings()
-    market = market or open_market(settings)
-    return [(doc, check_document(doc, market, model)) for doc in load_documents(path, settings)]
+    """Check every document in a file against the market data."""
+    return [(doc, check_document(doc, market, model)) for doc in load_documents(path, max_file_mb)]

@@ -3,72 +3,71 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.factcheck.claims import CheckedClaim
 from assistant.factcheck.service import check_document
-from assistant.factcheck.store import FactcheckStore
-from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from assistant.ports import Library, Market
+    from assistant.store import FactcheckStore
     from knowledge.documents import Document
-    from tools.market import Market
 
 log = logging.getLogger(__name__)
 
-
-def _store(settings: Settings) -> FactcheckStore:
-    return FactcheckStore(settings.state_db)
+PriceFiles = Callable[[], list[Path]]
 
 
-def check_and_store(
-    doc: Document, settings: Settings | None = None, market: Market | None = None
-) -> list[CheckedClaim]:
-    """Check a document's claims against the configured market data and store the results."""
-    from assistant.data.market import open_market
-
-    settings = settings or get_settings()
-    results = check_document(doc, market or open_market(settings))
-    _store(settings).save(doc.id, doc.content_hash(), results)
+def check_and_store(doc: Document, market: Market, checks: FactcheckStore) -> list[CheckedClaim]:
+    """Check a document's claims against the market data and store the results."""
+    results = check_document(doc, market)
+    checks.save(doc.id, doc.content_hash(), [r.model_dump(mode="json") for r in results])
     return results
 
 
+def stored_results(checks: FactcheckStore, doc_id: str) -> tuple[str, list[CheckedClaim]] | None:
+    """The (content hash, checked claims) stored for a document, or None."""
+    stored = checks.load(doc_id)
+    if stored is None:
+        return None
+    return stored[0], [CheckedClaim.model_validate(r) for r in stored[1]]
+
+
 def check_ingested(
-    doc_ids: Iterable[str], settings: Settings | None = None, market: Market | None = None
+    doc_ids: Iterable[str], library: Library, market: Market, checks: FactcheckStore
 ) -> int:
     """Check and store the news items among freshly ingested documents; return how many."""
-    from assistant.data.library import open_library
-
-    settings = settings or get_settings()
-    library = open_library(settings, demo=False)
     checked = 0
     for doc_id in doc_ids:
         doc = library.get(doc_id)
         if doc is None or doc.kind != "news":
             continue
         try:
-            check_and_store(doc, settings, market)
+            check_and_store(doc, market, checks)
             checked += 1
         except Exception:  # a failed check must never fail the ingest that triggered it
             log.exception("fact-check of %s failed", doc_id)
     return checked
 
 
-def check_unchecked(doc_ids: Iterable[str], settings: Settings | None = None) -> int:
+def check_unchecked(
+    doc_ids: Iterable[str], library: Library, market: Market, checks: FactcheckStore
+) -> int:
     """Check and store the news items among `doc_ids` that have no stored check yet."""
-    settings = settings or get_settings()
-    store = _store(settings)
-    unchecked = [doc_id for doc_id in doc_ids if store.load(doc_id) is None]
-    return check_ingested(unchecked, settings) if unchecked else 0
+    unchecked = [doc_id for doc_id in doc_ids if checks.load(doc_id) is None]
+    return check_ingested(unchecked, library, market, checks) if unchecked else 0
 
 
 def results_for(
     doc_id: str,
-    settings: Settings | None = None,
+    library: Library,
+    market: Market,
+    checks: FactcheckStore,
+    price_files: PriceFiles,
     *,
     check_missing: bool = True,
-    market: Market | None = None,
 ) -> list[CheckedClaim]:
     """Return the checked claims of a document, spans indexing `doc.text()`.
 
@@ -76,32 +75,31 @@ def results_for(
     some claims lacked data and prices were stored after the check), the document is checked now
     and stored, unless `check_missing` is False.
     """
-    settings = settings or get_settings()
-    stored = _store(settings).load(doc_id)
+    stored = stored_results(checks, doc_id)
     if not check_missing:
         return stored[1] if stored else []
-    from assistant.data.library import open_library
-
-    doc = open_library(settings).get(doc_id)
+    doc = library.get(doc_id)
     if doc is None:
         return stored[1] if stored else []
     if (
         stored
         and stored[0] == doc.content_hash()
-        and not _data_arrived(doc_id, stored[1], settings)
+        and not _data_arrived(doc_id, stored[1], checks, price_files)
     ):
         return stored[1]
-    return check_and_store(doc, settings, market)
+    return check_and_store(doc, market, checks)
 
 
-def _data_arrived(doc_id: str, results: list[CheckedClaim], settings: Settings) -> bool:
+def _data_arrived(
+    doc_id: str, results: list[CheckedClaim], checks: FactcheckStore, price_files: PriceFiles
+) -> bool:
     """True when some claims had no data and the price store changed after they were checked."""
     from assistant.factcheck.verify import NO_DATA
 
     if not any(r.note.startswith(NO_DATA) for r in results):
         return False
-    checked_at = _store(settings).checked_at(doc_id)
-    files = settings.price_files()
+    checked_at = checks.checked_at(doc_id)
+    files = price_files()
     if checked_at is None or not files:
         return False
     return max(f.stat().st_mtime for f in files) > checked_at.timestamp()

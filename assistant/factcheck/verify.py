@@ -6,7 +6,7 @@ import math
 
 from assistant.factcheck.claims import CheckedClaim, Claim
 from assistant.factcheck.compute import Computed, Option, compute
-from tools.market import Market
+from assistant.ports import Market
 
 NO_DATA = "No data to check it"  # the note of a claim the market data could not reach
 _SIGNED = {"return", "change_points", "day_change", "sma_distance", "high_distance", "low_distance"}

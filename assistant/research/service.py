@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+from assistant.data.market import as_of_session
 from assistant.grounding.guard import sanitize_output
 from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
+from assistant.ports import ChatModel, Library, Market, Store
 from assistant.research.assemble import assemble
 from assistant.research.graph import build_graph
 from assistant.research.planner import make_plan
 from assistant.research.render import html_to_pdf, to_html, to_markdown
 from assistant.research.schemas import Budget, Plan, Report, ReportSummary
 from assistant.research.sections import Deps, LockedLibrary, Meter, evidence_block, rebuild
-from assistant.settings import Settings, get_settings
-from assistant.wiring import Wired
+from assistant.settings import Settings
+from assistant.store import ReportRow
 from knowledge.documents import Document
 from tools.figure import Figure
 from tools.prices.base import PriceError
@@ -29,65 +30,34 @@ Event = dict[str, Any]
 Format = Literal["md", "html", "pdf"]
 
 
-class ResearchService(Wired):
-    """Plans, runs and keeps research reports under FOOTNOTE_HOME."""
+class ResearchService:
+    """Plans, runs and keeps research reports."""
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        settings: Settings,
         *,
-        market: Any | None = None,
-        library: Any | None = None,
-        chat_model: Any | None = None,
+        market: Market,
+        library: Library,
+        store: Store,
+        chat_model: ChatModel | None = None,
         budget: Budget | None = None,
     ) -> None:
-        self.settings = settings or get_settings()
-        self._market = market
-        self._library = library
-        self._model = chat_model
+        self.settings = settings
+        self.market = market
+        self.library = library
+        self.store = store
+        self.model = chat_model
         self.budget = budget or Budget()
-        self.db_path = self.settings.home / "research.sqlite"
-        self.settings.home.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, title TEXT, language TEXT,"
-                " topic TEXT, news_id TEXT, created_at TEXT, json TEXT NOT NULL)"
-            )
         self.fault: Callable[[int], None] | None = None  # tests inject a crash into a section
-
-    # ---- wiring --------------------------------------------------------------------------
-
-    @property
-    def model(self) -> Any | None:
-        if self._model is None and self.settings.mode == "llm":
-            from assistant.chat.llm.models import build_chat_model
-
-            self._model = build_chat_model(self.settings, max_tokens=1200)
-        return self._model
 
     @property
     def mode(self) -> str:
         return "llm" if self.model is not None else "offline"
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            yield db
-        finally:
-            db.close()
-
-    @contextmanager
-    def _checkpointer(self) -> Iterator[Any]:
-        """A checkpointer on the runs database, closed when the caller is done."""
-        from langgraph.checkpoint.sqlite import SqliteSaver
-
-        db = sqlite3.connect(self.settings.home / "research-runs.sqlite", check_same_thread=False)
-        try:
-            yield SqliteSaver(db)
-        finally:
-            db.close()
+    def as_of(self, news: Document | None, symbols: list[str]) -> dt.date:
+        """The last session before the news date, or else the latest session with data."""
+        return as_of_session(self.market, news, symbols)
 
     # ---- planning ------------------------------------------------------------------------
 
@@ -178,9 +148,8 @@ class ResearchService(Wired):
 
     def pending(self, run_id: str) -> Plan | None:
         """The plan a paused run waits to have approved, if it waits."""
-        with self._checkpointer() as saver:
-            graph = build_graph(self._deps(None, None), saver, lambda p, r: None)
-            snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
+        graph = build_graph(self._deps(None, None), self.store.checkpointer(), lambda p, r: None)
+        snapshot = graph.get_state({"configurable": {"thread_id": run_id}})
         if snapshot.next and snapshot.values.get("plan"):
             return Plan.model_validate(snapshot.values["plan"])
         return None
@@ -203,16 +172,16 @@ class ResearchService(Wired):
         self, run_id: str, payload: Any, on_event: Callable[[Event], None] | None
     ) -> Report | None:
         config = {"configurable": {"thread_id": run_id}, "max_concurrency": 4}
-        with self._checkpointer() as saver:
-            plan_json = payload.get("plan") if isinstance(payload, dict) else None
-            if plan_json is None:
-                waiting = build_graph(self._deps(None, None), saver, lambda p, r: None)
-                plan_json = waiting.get_state(config).values.get("plan")
-            plan = Plan.model_validate(plan_json)
-            deps = self._deps(plan, on_event)
-            graph = build_graph(deps, saver, lambda p, results: self._summarize(p, results, deps))
-            state = graph.invoke(payload, config)
-            snapshot = graph.get_state(config)
+        saver = self.store.checkpointer()
+        plan_json = payload.get("plan") if isinstance(payload, dict) else None
+        if plan_json is None:
+            waiting = build_graph(self._deps(None, None), saver, lambda p, r: None)
+            plan_json = waiting.get_state(config).values.get("plan")
+        plan = Plan.model_validate(plan_json)
+        deps = self._deps(plan, on_event)
+        graph = build_graph(deps, saver, lambda p, results: self._summarize(p, results, deps))
+        state = graph.invoke(payload, config)
+        snapshot = graph.get_state(config)
         if snapshot.next:  # paused for approval
             deps.emit({"type": "approval", "run_id": run_id, "plan": snapshot.values.get("plan")})
             return None
@@ -254,38 +223,33 @@ class ResearchService(Wired):
     # ---- storage -------------------------------------------------------------------------
 
     def _save(self, report: Report) -> None:
-        with self._db() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    report.id,
-                    report.title,
-                    report.language,
-                    report.topic,
-                    report.news_id,
-                    report.created_at.isoformat(),
-                    report.model_dump_json(),
-                ),
-            )
+        row = ReportRow(
+            report.id,
+            report.title,
+            report.language,
+            report.topic,
+            report.news_id,
+            report.created_at.isoformat(),
+        )
+        self.store.reports.save(row, report.model_dump_json())
 
     def reports(self, limit: int = 50) -> list[ReportSummary]:
         """Stored reports, newest first."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT id, title, language, created_at, topic, news_id FROM reports ORDER BY created_at DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
         return [
             ReportSummary(
-                id=r[0], title=r[1], language=r[2], created_at=r[3], topic=r[4], news_id=r[5]
+                id=r.id,
+                title=r.title,
+                language=r.language,
+                created_at=dt.datetime.fromisoformat(r.created_at),
+                topic=r.topic,
+                news_id=r.news_id,
             )
-            for r in rows
+            for r in self.store.reports.recent(limit)
         ]
 
     def get(self, report_id: str) -> Report | None:
-        with self._db() as db:
-            row = db.execute("SELECT json FROM reports WHERE id = ?", (report_id,)).fetchone()
-        return Report.model_validate_json(row[0]) if row else None
+        payload = self.store.reports.get(report_id)
+        return Report.model_validate_json(payload) if payload else None
 
     def ledger(self, report: Report) -> Ledger:
         """The report's evidence, numbered as in the report, for follow-up questions."""
@@ -322,15 +286,10 @@ class ResearchService(Wired):
 
     def _charts(self, report: Report) -> list[str]:
         """Chart HTML fragments for the report, when the chart builders are available."""
+        from assistant.views.charts import report_charts
+
         try:
-            from assistant.views import charts
-        except ImportError:
-            return []
-        build = getattr(charts, "report_charts", None)
-        if build is None:
-            return []
-        try:
-            fragments: list[str] = build(self.market, report)
+            fragments: list[str] = report_charts(self.market, report)
         except (PriceError, ValueError):
             return []
         return fragments

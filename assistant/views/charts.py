@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from assistant.settings import Settings
-
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from tools.market import Market
+    from assistant.ports import Market
 
 SMA_WINDOW = 20
 RANGE_SESSIONS = 252
@@ -59,14 +57,6 @@ def _words(lang: str) -> dict[str, str]:
     return _WORDS["zh" if lang.startswith("zh") else "en"]
 
 
-def _market(market: Market | None, settings: Settings | None) -> Market:
-    if market is not None:
-        return market
-    from assistant.data.market import open_market
-
-    return open_market(settings)
-
-
 def _last_session(market: Market, symbol: str) -> dt.date:
     """The last session the source holds for `symbol`, else the last one before today."""
     from tools import calendar
@@ -87,8 +77,7 @@ def price_series(
     *,
     end: dt.date | None = None,
     sessions: int = DEFAULT_SESSIONS,
-    market: Market | None = None,
-    settings: Settings | None = None,
+    market: Market,
 ) -> pd.DataFrame:
     """Return Close, SMA20, High52 and Low52 for the last `sessions` sessions up to `end`.
 
@@ -97,7 +86,6 @@ def price_series(
     """
     from tools import calendar
 
-    market = _market(market, settings)
     end = end or _last_session(market, symbol)
     start = calendar.sessions_back(end, sessions + RANGE_SESSIONS)[0].date()
     frame, _ = _frame(market, symbol, start, end)
@@ -115,8 +103,7 @@ def price_chart(
     end: dt.date | None = None,
     sessions: int = DEFAULT_SESSIONS,
     lang: str = "en",
-    market: Market | None = None,
-    settings: Settings | None = None,
+    market: Market,
 ) -> go.Figure:
     """Chart the close with its 20-day average and the 52-week high-low band."""
     import plotly.graph_objects as go
@@ -124,7 +111,6 @@ def price_chart(
     from tools.symbols import resolve_symbol, symbol_name
 
     words = _words(lang)
-    market = _market(market, settings)
     symbol = resolve_symbol(symbol)
     series = price_series(symbol, end=end, sessions=sessions, market=market)
     x = series.index
@@ -155,8 +141,7 @@ def relative_series(
     start: dt.date,
     end: dt.date,
     *,
-    market: Market | None = None,
-    settings: Settings | None = None,
+    market: Market,
 ) -> pd.DataFrame:
     """Return each symbol's percent change from the close before `start`, one column each.
 
@@ -166,7 +151,6 @@ def relative_series(
     from tools.prices.base import PriceError
     from tools.symbols import resolve_symbol
 
-    market = _market(market, settings)
     base = calendar.previous_session(start)
     columns: dict[str, pd.Series] = {}
     missing: dict[str, str] = {}
@@ -194,8 +178,7 @@ def relative_chart(
     end: dt.date,
     *,
     lang: str = "en",
-    market: Market | None = None,
-    settings: Settings | None = None,
+    market: Market,
 ) -> go.Figure:
     """Chart the percent change of several symbols over one window, all from the same base close."""
     import plotly.graph_objects as go
@@ -204,7 +187,7 @@ def relative_chart(
     from tools.symbols import symbol_name
 
     words = _words(lang)
-    series = relative_series(symbols, start, end, market=market, settings=settings)
+    series = relative_series(symbols, start, end, market=market)
     if series.empty:
         missing = "; ".join(series.attrs["missing"].values())
         raise NoData(f"No prices for any of {', '.join(symbols)}: {missing}")
@@ -228,14 +211,12 @@ def sector_chart(
     on: dt.date | None = None,
     *,
     lang: str = "en",
-    market: Market | None = None,
-    settings: Settings | None = None,
+    market: Market,
 ) -> go.Figure:
     """Chart the day change of the eleven sector ETFs on one session, best first."""
     import plotly.graph_objects as go
 
     words = _words(lang)
-    market = _market(market, settings)
     figures = market.sector_performance(on)
     key = "sector_zh" if lang.startswith("zh") else "sector_en"
     names = [str(f.params.get(key, f.symbol)) for f in figures]
@@ -276,8 +257,7 @@ def figures_for(
     end: dt.date | None,
     *,
     lang: str = "en",
-    market: Market | None = None,
-    settings: Settings | None = None,
+    market: Market,
 ) -> list[go.Figure]:
     """Return the charts of a report or item: relative performance, then the first symbol's price.
 
@@ -285,7 +265,6 @@ def figures_for(
     """
     from tools.prices.base import PriceError
 
-    market = _market(market, settings)
     out: list[go.Figure] = []
     if start and end and len(symbols) >= 2:
         with contextlib.suppress(PriceError, ValueError):

@@ -10,15 +10,15 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from assistant.grounding.guard import host_allowed
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
+    from assistant.factcheck.claims import CheckedClaim
+    from assistant.ports import Library, Market
     from knowledge import Document
     from tools.figure import Figure
-    from tools.market import Market
 
 SPARK_SESSIONS = 30
 WINDOW_DAYS_MAX = 370  # a date further back than this is not the analysis window
@@ -96,12 +96,12 @@ def pick_translations(docs: Iterable[Document], lang: str) -> list[Document]:
     )
 
 
-def news_items(library: Any, lang: str) -> list[Document]:
+def news_items(library: Library, lang: str) -> list[Document]:
     """Return the news items, one per translation group, newest first."""
     return pick_translations(library.documents("news"), lang)
 
 
-def news_item(library: Any, doc_id: str, lang: str) -> Document | None:
+def news_item(library: Library, doc_id: str, lang: str) -> Document | None:
     """Return the document `doc_id` names (a document or item id), in `lang` when translated."""
     doc: Document | None = library.get(doc_id)
     group = doc.group_id if doc is not None else doc_id
@@ -137,7 +137,7 @@ class Related:
     shared_tags: list[str]
 
 
-def related(library: Any, doc: Document, lang: str, limit: int = 5) -> list[Related]:
+def related(library: Library, doc: Document, lang: str, limit: int = 5) -> list[Related]:
     """Return items sharing tickers or tags with `doc`, most shared first."""
     found: list[tuple[int, Related]] = []
     for other in pick_translations(library.documents(), lang):
@@ -274,57 +274,20 @@ class FactSummary:
         return len(self.marks) - self.counts.get("unverifiable", 0)
 
 
-def fact_checks(
-    doc_id: str,
-    settings: Settings | None = None,
-    market: Market | None = None,
-    check_missing: bool = True,
-) -> FactSummary | None:
-    """Return the fact-check of `doc_id` (spans index `doc.text()`), or None when unavailable.
-
-    With `check_missing` False only stored results are read, so a page listing many items
-    never waits for a check.
-    """
-    try:
-        from assistant.factcheck import results_for
-    except ImportError:
-        return None
-    results = results_for(doc_id, settings, check_missing=check_missing, market=market)
-    return FactSummary([_mark(r) for r in _items(results)])
+def summarize_checks(results: Sequence[CheckedClaim]) -> FactSummary:
+    """The marks of a document's checked claims, for the news page and the feed badge."""
+    return FactSummary([_mark(r) for r in results])
 
 
-def _items(results: Any) -> Sequence[Any]:
-    for name in ("claims", "results", "checks"):
-        inner = getattr(results, name, None)
-        if isinstance(inner, list | tuple):
-            return inner
-    return list(results)
-
-
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
-
-def _mark(result: Any) -> FactMark:
-    claim = _get(result, "claim")
-    inner = claim if claim is not None and not isinstance(claim, str) else result
-    span = _get(inner, "span") or _get(result, "span")
-    start = _get(result, "start", default=span[0] if span else 0)
-    end = _get(result, "end", default=span[1] if span else 0)
-    detail = " ".join(
-        str(x) for x in (_get(result, "note", "detail", "reason"), _get(result, "receipt")) if x
-    )
+def _mark(result: CheckedClaim) -> FactMark:
+    claim = result.claim
     return FactMark(
-        start=int(start),
-        end=int(end),
-        verdict=str(_get(result, "verdict", default="unverifiable")),
-        claim=str(_get(inner, "raw", "text", "quote", default=claim or "")),
-        detail=detail,
-        section=_get(result, "section"),
+        start=claim.span[0],
+        end=claim.span[1],
+        verdict=result.verdict,
+        claim=claim.raw,
+        detail=" ".join(x for x in (result.note, result.receipt) if x),
+        section=None,
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.chat.service import Assistant
 from assistant.settings import get_settings
-from assistant.threads import ThreadStore
+from assistant.store import ThreadStore
 from knowledge.library import Library
 from tools.market import Market
 from tools.prices.csv_import import read_price_csv

@@ -13,6 +13,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from assistant.research import Budget, Plan, ResearchService
 from assistant.research.render import chromium_binary
 from assistant.settings import get_settings
+from assistant.store import Store
 from assistant.testing import ScriptedChatModel
 from knowledge.library import Library
 from tools.market import Market
@@ -23,8 +24,11 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 @pytest.fixture
 def make_service(market: Market, library: Library) -> Callable[..., ResearchService]:
+    settings = get_settings()
+    store = Store(settings.state_db)
+
     def make(**kwargs: Any) -> ResearchService:
-        return ResearchService(get_settings(), market=market, library=library, **kwargs)
+        return ResearchService(settings, market=market, library=library, store=store, **kwargs)
 
     return make
 

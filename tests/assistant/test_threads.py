@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assistant.chat.service import Assistant
-from assistant.threads import ThreadStore
+from assistant.store import ThreadStore
 
 
 def test_thread_survives_a_restart(
@@ -22,7 +22,7 @@ def test_thread_survives_a_restart(
     assert first.thread_id is not None
     # a new process opens the same file and sees the conversation
     code = (
-        "import json, sys; from assistant.threads import ThreadStore; "
+        "import json, sys; from assistant.store import ThreadStore; "
         f"s = ThreadStore(__import__('pathlib').Path({str(store_path)!r})); "
         f"m = s.messages({first.thread_id!r}); "
         "print(json.dumps([[x.role, x.content[:40], bool(x.answer)] for x in m], ensure_ascii=False))"

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from assistant.app import Footnote
 from assistant.views import feed as views
 from knowledge import Document, Section
 from tests.ui.fakes import FakeLibrary, demo_documents
@@ -120,4 +121,5 @@ def test_fact_check_results_map_onto_sections(docs: list[Document]) -> None:
 
 
 def test_fact_checks_read_the_store_without_checking_when_told(docs: list[Document]) -> None:
-    assert views.fact_checks(EN_ID, check_missing=False) == views.FactSummary([])
+    fn = Footnote(demo=False)
+    assert fn.fact_checks(EN_ID, check_missing=False) == views.FactSummary([])

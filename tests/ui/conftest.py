@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistant.app import Footnote
 from assistant.settings import get_settings
-from assistant.threads import ThreadStore
+from assistant.store import Store
 from tests.assistant.conftest import TODAY, load_shared_frames
 from tests.ui.fakes import FakeAssistant, FakeLibrary, FakeResearch, demo_documents
 from tools.market import Market
 from tools.prices.fake import FakeSource
-from ui.state import SERVICES_KEY, Services
+from ui.state import FOOTNOTE_KEY
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 TIMEOUT_S = 60
@@ -36,26 +37,26 @@ def docs() -> list[Any]:
 
 
 @pytest.fixture
-def services(ui_market: Market, docs: list[Any], tmp_path: Path) -> Services:
-    """Fake assistant and library over real prices; a fake research service."""
-    threads = ThreadStore(tmp_path / "threads.sqlite")
-    research = FakeResearch(tmp_path, ui_market)
-    return Services(
-        assistant=FakeAssistant(ui_market, threads),
-        library=FakeLibrary(docs),
+def services(ui_market: Market, docs: list[Any], tmp_path: Path) -> Footnote:
+    """A `Footnote` over real prices with a fake chat, library and research service."""
+    store = Store(tmp_path / "state.sqlite")
+    return Footnote(
+        get_settings(),
         market=ui_market,
-        settings=get_settings(),
-        research=lambda: research,
+        library=FakeLibrary(docs),
+        store=store,
+        chat=FakeAssistant(ui_market, store.threads),  # type: ignore[arg-type]
+        research=FakeResearch(tmp_path, ui_market),  # type: ignore[arg-type]
     )
 
 
 @pytest.fixture
-def make_app(services: Services) -> Callable[..., AppTest]:
-    """Build the app with the fake services injected; the browser's locale picks the language."""
+def make_app(services: Footnote) -> Callable[..., AppTest]:
+    """Build the app with a test `Footnote` injected; the browser's locale picks the language."""
 
-    def make(lang: str = "en", svc: Services | None = None) -> AppTest:
+    def make(lang: str = "en", svc: Footnote | None = None) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-        at.session_state[SERVICES_KEY] = svc or services
+        at.session_state[FOOTNOTE_KEY] = svc or services
         at.context["locale"] = "zh-CN" if lang == "zh" else "en-US"
         return at
 

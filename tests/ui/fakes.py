@@ -12,7 +12,7 @@ from assistant.grounding.answer import Answer, footer
 from assistant.grounding.language import detect_language
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import verify
-from assistant.threads import ThreadStore
+from assistant.store import ThreadStore
 from knowledge import Document
 from knowledge.library import DEMO_FOLDER
 from knowledge.loaders import load_markdown

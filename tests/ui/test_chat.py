@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from assistant.app import Footnote
 from assistant.grounding.guard import MAX_QUESTION_CHARS
 from tests.ui.conftest import popover_labels, texts
-from ui.state import Services
 
 NEWS_ID = "russell-2000-rally-2026-01-26-en"
 
@@ -27,7 +27,7 @@ def ask(at: AppTest, question: str) -> AppTest:
 
 
 def test_answer_shows_citations_badge_and_follow_ups(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = ask(open_chat(make_app(), news=NEWS_ID), "How did the Russell 2000 do?")
     assert not at.exception
@@ -41,7 +41,7 @@ def test_answer_shows_citations_badge_and_follow_ups(
         "How did the S&P 500 do?",
         "Where is its 20-day average?",
     ]
-    call = services.assistant.calls[0]
+    call = services.chat.calls[0]
     assert call == {
         "question": "How did the Russell 2000 do?",
         "thread_id": None,
@@ -52,15 +52,15 @@ def test_answer_shows_citations_badge_and_follow_ups(
 
 
 def test_follow_up_button_asks_in_the_same_thread(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = ask(open_chat(make_app()), "How did the Russell 2000 do?")
     thread = at.query_params["thread"]
     next(b for b in at.button if b.label == "How did the S&P 500 do?").click().run()
     assert not at.exception
-    assert services.assistant.calls[1]["question"] == "How did the S&P 500 do?"
-    assert services.assistant.calls[1]["thread_id"] == thread
-    assert [m.role for m in services.assistant.threads.messages(thread)] == [
+    assert services.chat.calls[1]["question"] == "How did the S&P 500 do?"
+    assert services.chat.calls[1]["thread_id"] == thread
+    assert [m.role for m in services.threads.messages(thread)] == [
         "user",
         "assistant",
         "user",
@@ -70,7 +70,7 @@ def test_follow_up_button_asks_in_the_same_thread(
 
 
 def test_a_reloaded_page_shows_the_conversation(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     first = ask(open_chat(make_app()), "罗素2000表现如何？")
     thread = first.query_params["thread"]
@@ -103,40 +103,40 @@ def test_chinese_question_gets_a_chinese_answer_in_an_english_ui(
 
 
 def test_over_long_question_is_refused_with_a_message(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = ask(open_chat(make_app()), "x" * (MAX_QUESTION_CHARS + 1))
     assert not at.exception
     assert "the limit is 4,000" in at.warning[0].value
-    assert services.assistant.calls == []
+    assert services.chat.calls == []
 
 
 def test_feed_question_opens_the_chat_with_a_general_thread(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = make_app().run()
     ask(at, "How did the Russell 2000 do?")
     assert not at.exception
-    assert services.assistant.calls[0]["news_id"] is None
+    assert services.chat.calls[0]["news_id"] is None
     assert "General questions" in texts(at)
     assert "1/1 numbers verified" in texts(at)
 
 
 def test_news_item_question_goes_to_its_chat(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = make_app().run()
     at.switch_page("pages/news.py")
     at.query_params["id"] = NEWS_ID
     ask(at.run(), "What is its 20-day average?")
-    assert services.assistant.calls[0]["news_id"] == NEWS_ID
+    assert services.chat.calls[0]["news_id"] == NEWS_ID
     assert at.query_params["news"] == NEWS_ID
 
 
 def test_unsafe_answer_text_is_defused(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
-    services.assistant.reply = (
+    services.chat.reply = (
         "See ![x](https://evil.example/p.png) and [this](https://evil.example/a) "
         "or https://evil.example/b <script>alert(1)</script> costs $5 and $6 [1]."
     )
@@ -148,9 +148,9 @@ def test_unsafe_answer_text_is_defused(
 
 
 def test_a_failing_answer_is_explained(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
-    services.assistant.fail = "model server unreachable"
+    services.chat.fail = "model server unreachable"
     at = ask(open_chat(make_app()), "How did the Russell 2000 do?")
     assert not at.exception
     assert "model server unreachable" in at.error[0].value
@@ -172,12 +172,12 @@ def test_receipts_ignore_fields_a_figure_does_not_have() -> None:
 
 
 def test_the_real_assistant_in_llm_mode_streams_into_the_page(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     """The real `Assistant` with a scripted chat model (no network): tool call, then the text."""
     from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
-    from assistant import open_assistant
+    from assistant.chat.service import Assistant
     from assistant.testing import ScriptedChatModel, tool_call
 
     def answer(messages: list[BaseMessage]) -> AIMessage:
@@ -196,11 +196,11 @@ def test_the_real_assistant_in_llm_mode_streams_into_the_page(
         "convention": "open",
     }
     model = ScriptedChatModel(script=[tool_call("period_return", window), answer])
-    services.assistant = open_assistant(
-        settings=services.settings,
+    services._chat = Assistant(
+        services.settings,
         market=services.market,
         library=services.library,
-        threads=services.assistant.threads,
+        threads=services.threads,
         chat_model=model,
     )
     at = ask(open_chat(make_app()), "How much did the Russell 2000 rise from Dec 1 to Jan 23?")

@@ -20,13 +20,13 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory, shared_prices: Path) -> 
     """One home per module with the demo prices and corpus (the same path `footnote ui` takes)."""
     import os
 
-    from assistant.data.demo import ensure_demo
+    from assistant.app import Footnote
 
     home = tmp_path_factory.mktemp("cli-home")
     old = os.environ.get("FOOTNOTE_HOME")
     os.environ["FOOTNOTE_HOME"] = str(home)
     get_settings.cache_clear()
-    lines = list(ensure_demo(get_settings()))
+    lines = list(Footnote(get_settings()).ensure_demo())
     assert any("imported" in line for line in lines)
     if old is None:
         os.environ.pop("FOOTNOTE_HOME")

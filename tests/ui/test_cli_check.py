@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from assistant.data.market import import_price_files
+from assistant.app import Footnote
 from tests.assistant.factcheck.conftest import DOCUMENTS, LABELS
 from ui.cli import app
 
@@ -32,7 +32,8 @@ WIDE = {"COLUMNS": "220"}
 def _import_rut(shared_prices: Path) -> None:
     for folder in ("yahoo-2024_2026-02", "yahoo-2025-09_2026-03"):
         assert all(
-            o.error is None for o in import_price_files([shared_prices / folder / "^RUT.csv"])
+            o.error is None
+            for o in Footnote(demo=False).import_prices([shared_prices / folder / "^RUT.csv"])
         )
 
 

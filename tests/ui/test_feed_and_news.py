@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from assistant.app import Footnote
 from assistant.views import feed as views
 from tests.ui.conftest import popover_labels, texts
 from tools.market import Market
 from tools.prices.fake import FakeSource
-from ui.state import Services
 
 EN_ID = "russell-2000-rally-2026-01-26-en"
 ZH_ID = "russell-2000-rally-2026-01-26-zh"
@@ -104,10 +104,14 @@ def test_unknown_news_item_says_so(make_app: Callable[..., AppTest]) -> None:
 
 
 def test_missing_market_data_is_explained(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
-    empty = Services(
-        services.assistant, services.library, Market(FakeSource({})), services.settings
+    empty = Footnote(
+        services.settings,
+        market=Market(FakeSource({})),
+        library=services.library,
+        store=services.store,
+        chat=services.chat,
     )
     at = open_news(make_app(svc=empty))
     assert not at.exception
@@ -126,17 +130,23 @@ class StaleSource(FakeSource):
 
 
 def test_stale_quotes_are_marked(
-    make_app: Callable[..., AppTest], services: Services, ui_market: Market
+    make_app: Callable[..., AppTest], services: Footnote, ui_market: Market
 ) -> None:
     stale = Market(StaleSource(ui_market.source._frames), today=ui_market._today)
-    svc = Services(services.assistant, services.library, stale, services.settings)
+    svc = Footnote(
+        services.settings,
+        market=stale,
+        library=services.library,
+        store=services.store,
+        chat=services.chat,
+    )
     at = open_news(make_app(svc=svc))
     assert not at.exception
     assert texts(at).count(":orange-badge[:material/history: stale]") == 4
 
 
 def test_fact_check_marks_colour_the_checked_numbers(
-    make_app: Callable[..., AppTest], services: Services, docs: list
+    make_app: Callable[..., AppTest], services: Footnote, docs: list
 ) -> None:
     doc = next(d for d in docs if d.id == EN_ID)
     text = doc.text()  # the fact-check's spans index the whole text, headings included
@@ -161,7 +171,7 @@ def test_fact_check_marks_colour_the_checked_numbers(
 
 
 def test_numbers_the_data_cannot_judge_do_not_turn_the_badge_orange(
-    make_app: Callable[..., AppTest], services: Services, docs: list
+    make_app: Callable[..., AppTest], services: Footnote, docs: list
 ) -> None:
     doc = next(d for d in docs if d.id == EN_ID)
     text = doc.text()

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from assistant.app import Footnote
 from tests.ui.conftest import texts
-from ui.state import Services
 
 NEWS_ID = "russell-2000-rally-2026-01-26-en"
 
@@ -21,7 +21,7 @@ def open_research(at: AppTest, news: str | None = NEWS_ID) -> AppTest:
 
 
 def test_topic_comes_from_the_news_item_and_the_plan_shows_its_estimate(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = open_research(make_app())
     assert not at.exception
@@ -31,11 +31,11 @@ def test_topic_comes_from_the_news_item_and_the_plan_shows_its_estimate(
     assert "Performance" in body and "- How did ^RUT do?" in body
     assert "Estimate: 6 model calls, about 15,000 tokens, $0.02, about 40 s" in body
     assert services.research is not None
-    assert services.open_research().runs == []  # nothing runs before the plan is accepted
+    assert services.research.runs == []  # nothing runs before the plan is accepted
 
 
 def test_accepting_runs_the_plan_and_shows_the_report(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = open_research(make_app())
     at.button(key="research_make_plan").click().run()
@@ -60,7 +60,7 @@ def test_pdf_export_failure_is_explained(make_app: Callable[..., AppTest]) -> No
 
 
 def test_editing_the_plan_changes_what_runs(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = open_research(make_app())
     at.button(key="research_make_plan").click().run()
@@ -70,41 +70,32 @@ def test_editing_the_plan_changes_what_runs(
     next(b for b in at.button if b.label == "Save the plan").click().run()
     assert "- And ^GSPC?" in texts(at)
     at.button(key="research_accept").click().run()
-    ran = services.open_research().runs[0]
+    ran = services.research.runs[0]
     assert ran.sections[0].heading == "Returns"
     assert ran.sections[0].questions == ["How did ^RUT do?", "And ^GSPC?"]
 
 
-def test_rejecting_drops_the_plan(make_app: Callable[..., AppTest], services: Services) -> None:
+def test_rejecting_drops_the_plan(make_app: Callable[..., AppTest], services: Footnote) -> None:
     at = open_research(make_app())
     at.button(key="research_make_plan").click().run()
     at.button(key="research_reject").click().run()
     assert not at.exception
     assert "research_accept" not in [b.key for b in at.button]
-    assert services.open_research().runs == []
+    assert services.research.runs == []
 
 
 def test_auto_accept_runs_at_once_and_history_reopens_reports(
-    make_app: Callable[..., AppTest], services: Services
+    make_app: Callable[..., AppTest], services: Footnote
 ) -> None:
     at = open_research(make_app("zh"), news=None)
     at.text_input[0].input("罗素2000小盘股行情能否持续")
     at.toggle(key="research_auto").set_value(True).run()
     at.button(key="research_make_plan").click().run()
     assert not at.exception
-    service = services.open_research()
+    service = services.research
     assert len(service.runs) == 1 and service.plans[0].language == "zh"
     assert "历史报告" in texts(at)
     history = [b for b in at.button if (b.key or "").startswith("history_")]
     assert len(history) == 1
     history[0].click().run()
     assert at.header[0].value.startswith("Research: 罗素2000")
-
-
-def test_without_a_research_service_the_page_says_so(
-    make_app: Callable[..., AppTest], services: Services
-) -> None:
-    services.research = None
-    at = open_research(make_app())
-    assert not at.exception
-    assert at.info[0].value == "Deep research is not available yet in this version."

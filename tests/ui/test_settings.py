@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from assistant.data.market import stored_prices
+from assistant.app import Footnote
 from tests.ui.conftest import texts
 from ui.state import OVERRIDES_KEY
 
@@ -81,7 +81,7 @@ def test_csv_upload_imports_prices(make_app: Callable[..., AppTest]) -> None:
     at.button(key="settings_import").click().run()
     assert not at.exception
     assert "SPY.csv: SPY, 3 rows, 2026-01-20 to 2026-01-22." in at.success[0].value
-    assert [(s.symbol, s.rows) for s in stored_prices()] == [("SPY", 3)]
+    assert [(s.symbol, s.rows) for s in Footnote(demo=False).stored_prices()] == [("SPY", 3)]
 
 
 def test_a_bad_csv_is_reported_not_raised(make_app: Callable[..., AppTest]) -> None:
@@ -91,4 +91,4 @@ def test_a_bad_csv_is_reported_not_raised(make_app: Callable[..., AppTest]) -> N
     at.button(key="settings_import").click().run()
     assert not at.exception
     assert at.error[0].value.startswith("notes.csv:")
-    assert stored_prices() == []
+    assert Footnote(demo=False).stored_prices() == []

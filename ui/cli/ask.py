@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markdown import Markdown
@@ -11,10 +11,13 @@ from rich.panel import Panel
 
 from ui.cli.base import app, console, err_console
 
+if TYPE_CHECKING:
+    from assistant import Answer
+
 LANGS = ("auto", "zh", "en")
 
 
-def _print_answer(answer: Any) -> None:
+def _print_answer(answer: Answer) -> None:
     console.print(Markdown(answer.text))
     v = answer.verification
     colour = "green" if v.ok else "yellow"
@@ -38,12 +41,12 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
 ) -> None:
     """Ask one question; every number in the answer is traced to a figure or a cited source."""
-    from assistant import open_assistant
+    from assistant import Footnote
 
     if lang not in LANGS:
         err_console.print(f"[red]--lang must be one of {', '.join(LANGS)}, not {lang!r}[/red]")
         raise typer.Exit(2)
-    assistant = open_assistant()
+    assistant = Footnote()
     answer = assistant.ask(question, thread_id=thread, news_id=news, language=lang)  # type: ignore[arg-type]
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2, default=str))
@@ -61,9 +64,9 @@ def chat(
     lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
 ) -> None:
     """An interactive conversation; type /new for a new thread, /quit to leave."""
-    from assistant import open_assistant
+    from assistant import Footnote
 
-    assistant = open_assistant()
+    assistant = Footnote()
     console.print(
         f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves."
     )

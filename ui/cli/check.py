@@ -34,13 +34,11 @@ def check(
     ),
 ) -> None:
     """Check every market-data claim of a document against the price data."""
-    from assistant.data.market import user_errors
-    from assistant.factcheck import UnreadableFile, chat_model_or_none, check_file
+    from assistant import Footnote, FootnoteError
 
     try:
-        model = None if rules_only else chat_model_or_none()
-        checked = check_file(file, model=model)
-    except (OSError, UnreadableFile, *user_errors()) as exc:
+        checked = Footnote(demo=False).check_file(file, use_model=not rules_only)
+    except (OSError, FootnoteError) as exc:
         err_console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from None
     claims = [c for _, results in checked for c in results]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from assistant.data.diagnostics import diagnose
+from assistant import Footnote
 from ui.cli.base import app, console
 
 
 @app.command()
 def doctor() -> None:
     """Print the configuration (secrets masked), the data folder, the mode and what is reachable."""
-    report = diagnose()
+    report = Footnote(demo=False).diagnose()
 
     config = Table(title="Configuration", show_header=False, title_justify="left")
     for key, value in report.config.items():

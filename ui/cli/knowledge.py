@@ -27,9 +27,9 @@ def ingest(
     """Ingest Markdown, text, HTML, PDF and JSON/JSONL files; report each file's outcome."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from assistant.data import library
+    from assistant import Footnote
 
-    library.open_library()  # the demo corpus first, so it is never mistaken for user files
+    library = Footnote()  # the demo corpus first, so it is never mistaken for user files
     if as_json:
         outcomes = library.ingest(paths)
         for outcome in outcomes:
@@ -72,9 +72,9 @@ def docs(
     as_json: bool = typer.Option(False, "--json", help="Print the documents as JSON."),
 ) -> None:
     """List the stored documents."""
-    from assistant.data import library
+    from assistant import Footnote
 
-    stored = library.documents()
+    stored = Footnote().documents()
     if as_json:
         rows = [
             {
@@ -110,9 +110,9 @@ def search(
     language: str | None = typer.Option(None, "--lang", help="Only documents in zh or en."),
 ) -> None:
     """Search the stored documents and their sources (hybrid: dense + BM25)."""
-    from assistant.data import library
+    from assistant import Footnote
 
-    hits = library.search(query, k, doc_id=doc_id, ticker=ticker, language=language)
+    hits = Footnote().search(query, k, doc_id=doc_id, ticker=ticker, language=language)
     if as_json:
         console.print_json(json.dumps([h.as_json() for h in hits], ensure_ascii=False))
         return

@@ -28,11 +28,11 @@ def metrics(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Print the standard metric set (return, volatility, SMA, 52-week range, drawdown ...)."""
-    from assistant.data.market import standard_metrics, user_errors
+    from assistant import Footnote, FootnoteError
 
     try:
-        figures = standard_metrics(symbols, start, end, convention, benchmark)
-    except user_errors() as exc:
+        figures = Footnote(demo=False).metrics(symbols, start, end, convention, benchmark)
+    except FootnoteError as exc:
         err_console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from None
     if as_json:

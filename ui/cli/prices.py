@@ -24,11 +24,12 @@ def import_(
     """Import daily price CSVs (yfinance's layout or Date,Open,High,Low,Close,Volume)."""
     from rich.progress import Progress
 
-    from assistant.data.market import count_price_files, import_price_files, user_errors
+    from assistant import Footnote, FootnoteError
 
+    footnote = Footnote(demo=False)
     try:
-        total = count_price_files(paths)
-    except user_errors() as exc:
+        total = footnote.count_price_files(paths)
+    except FootnoteError as exc:
         err_console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from None
     if symbol and total > 1:
@@ -37,7 +38,7 @@ def import_(
     failed = 0
     with Progress(console=err_console, transient=True) as progress:
         task = progress.add_task("Importing", total=total)
-        for outcome in import_price_files(paths, symbol):
+        for outcome in footnote.import_prices(paths, symbol):
             progress.advance(task)
             name = outcome.path.name
             if outcome.result is None:
@@ -63,17 +64,17 @@ def import_(
 @prices_app.command()
 def update(symbols: list[str] = typer.Argument(..., help="Symbols to fetch from Yahoo.")) -> None:
     """Fetch daily prices from Yahoo Finance into the store (from the last stored session on)."""
-    from assistant.data.market import update_prices
-    from assistant.settings import get_settings
+    from assistant import Footnote
 
-    if get_settings().price_mode == "local":
+    footnote = Footnote(demo=False)
+    if footnote.settings.price_mode == "local":
         err_console.print(
             "[red]Price mode is local: live updates are off.[/red] "
             "Set FOOTNOTE_PRICE_MODE=auto (or live) to fetch from Yahoo."
         )
         raise typer.Exit(2)
     failed = 0
-    for outcome in update_prices(symbols):
+    for outcome in footnote.update_prices(symbols):
         if outcome.error:
             failed += 1
             console.print(f"[red]✗ {outcome.symbol}[/red]: {escape(str(outcome.error))}")
@@ -88,9 +89,9 @@ def update(symbols: list[str] = typer.Argument(..., help="Symbols to fetch from 
 @prices_app.command("list")
 def list_() -> None:
     """List the stored symbols with their first and last sessions."""
-    from assistant.data.market import stored_prices
+    from assistant import Footnote
 
-    stored = stored_prices()
+    stored = Footnote(demo=False).stored_prices()
     if not stored:
         console.print("The price store is empty: `footnote prices import PATH` fills it.")
         return

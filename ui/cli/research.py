@@ -49,12 +49,12 @@ def research(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Plan and write a sourced research report whose every number is verified."""
-    from assistant.research import Plan, open_research
+    from assistant import Footnote, Plan
 
     if fmt not in FORMATS:
         err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
         raise typer.Exit(2)
-    service = open_research()
+    service = Footnote().research
     try:
         if plan_file is not None:
             plan = Plan.model_validate_json(plan_file.read_text(encoding="utf-8"))
@@ -115,11 +115,11 @@ def research(
 @app.command("reports")
 def list_reports() -> None:
     """List stored research reports."""
-    from assistant.research import open_research
+    from assistant import Footnote
 
     table = Table(title="Reports")
     for column in ("id", "created", "language", "title"):
         table.add_column(column)
-    for r in open_research().reports():
+    for r in Footnote().research.reports():
         table.add_row(r.id, r.created_at.strftime("%Y-%m-%d %H:%M"), r.language, r.title)
     console.print(table)

@@ -19,16 +19,16 @@ def serve(
     open_browser: bool = typer.Option(False, "--open", help="Open a browser tab."),
 ) -> None:
     """Start the app: demo content ready, offline mode when no chat model is configured."""
-    from assistant.data.demo import ensure_demo
-    from assistant.settings import get_settings
+    from assistant import Footnote
 
-    settings = get_settings()
+    app_ = Footnote()
+    settings = app_.settings
     chroma = settings.chroma_dir
     if settings.price_files() and chroma.is_dir() and any(chroma.iterdir()):
         # Ready from an earlier start; the app re-checks the demo corpus when it opens the library.
         console.print(f"Data folder: {settings.home} (demo content present)")
     else:
-        for line in ensure_demo(settings):
+        for line in app_.ensure_demo():
             console.print(line)
     console.print(f"Footnote is starting on http://{host}:{port}  (Ctrl+C to stop)")
     os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"

@@ -6,17 +6,18 @@ from typing import Any
 
 import streamlit as st
 
+from assistant import Footnote
 from assistant.grounding.guard import MAX_QUESTION_CHARS
 from ui import data, routes
 from ui.components.answer import follow_ups, render_answer
 from ui.components.markdown import safe
 from ui.components.stream import stream_answer
-from ui.state import Services, services
+from ui.state import footnote
 from ui.text import lang, t
 
 
-def _threads(svc: Services, news_id: str | None, current: str | None) -> None:
-    threads = svc.assistant.threads.recent(news_id=news_id, limit=20)
+def _threads(svc: Footnote, news_id: str | None, current: str | None) -> None:
+    threads = svc.threads.recent(news_id=news_id, limit=20)
     left, right = st.columns([3, 1])
     if threads:
         ids = [th.id for th in threads]
@@ -36,10 +37,10 @@ def _threads(svc: Services, news_id: str | None, current: str | None) -> None:
         st.rerun()
 
 
-def _history(svc: Services, thread_id: str | None) -> dict[str, Any] | None:
+def _history(svc: Footnote, thread_id: str | None) -> dict[str, Any] | None:
     """Show the thread's messages; return the last answer."""
     last = None
-    for i, message in enumerate(svc.assistant.threads.messages(thread_id) if thread_id else []):
+    for i, message in enumerate(svc.threads.messages(thread_id) if thread_id else []):
         with st.chat_message(message.role):
             if message.role == "assistant" and message.answer:
                 render_answer(message.answer, key=f"m{i}", lang=lang())
@@ -49,7 +50,7 @@ def _history(svc: Services, thread_id: str | None) -> dict[str, Any] | None:
     return last
 
 
-def _ask(svc: Services, question: str, thread_id: str | None, news_id: str | None) -> None:
+def _ask(svc: Footnote, question: str, thread_id: str | None, news_id: str | None) -> None:
     if len(question) > MAX_QUESTION_CHARS:
         st.warning(t("chat.too_long", size=len(question), limit=MAX_QUESTION_CHARS))
         return
@@ -57,7 +58,7 @@ def _ask(svc: Services, question: str, thread_id: str | None, news_id: str | Non
         st.markdown(safe(question))
     with st.chat_message("assistant"):
         try:
-            answer = stream_answer(svc.assistant, question, thread_id, news_id)
+            answer = stream_answer(svc, question, thread_id, news_id)
         except Exception as exc:  # the page must explain, not crash
             st.error(t("chat.error", error=safe(str(exc))[:300]))
             return
@@ -70,13 +71,13 @@ def _ask(svc: Services, question: str, thread_id: str | None, news_id: str | Non
 
 def render() -> None:
     """Show the chat page."""
-    svc = services()
+    svc = footnote()
     news_id = st.query_params.get("news") or None
     thread_id = st.query_params.get("thread") or None
-    if thread_id and svc.assistant.threads.get(thread_id) is None:
+    if thread_id and svc.threads.get(thread_id) is None:
         thread_id = None
     if thread_id and not news_id:
-        news_id = svc.assistant.threads.get(thread_id).news_id
+        news_id = svc.threads.get(thread_id).news_id
     doc = data.news_item(svc, svc.key, news_id, lang()) if news_id else None
     st.title(t("chat.title"), anchor=False)
     if doc is not None:

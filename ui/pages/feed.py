@@ -10,7 +10,7 @@ from ui import data, routes
 from ui.components import factcheck
 from ui.components.markdown import safe
 from ui.components.quotes import missing_data
-from ui.state import services
+from ui.state import footnote
 from ui.text import lang, t
 
 
@@ -66,7 +66,7 @@ def render() -> None:
     st.header(t("feed.news"), anchor=False)
     # opened after the question box, so the page is usable while the data load
     with st.spinner(t("feed.loading")):
-        svc = services()
+        svc = footnote()
         items = data.news_items(svc, svc.key, lang())
     if not items:
         st.info(t("feed.empty"))

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from assistant import Footnote
 from assistant.data.market import user_errors
 from assistant.views import feed as views
 from ui import data, routes
@@ -14,7 +15,7 @@ from ui.components import factcheck
 from ui.components.markdown import COLORS, safe, with_marks
 from ui.components.quotes import missing_data, quote_strip
 from ui.components.receipts import source_body, source_row
-from ui.state import Services, services
+from ui.state import footnote
 from ui.text import lang, t
 
 VERDICTS = ("holds", "holds_with_caveat", "wrong_date", "differs", "unverifiable")
@@ -26,7 +27,7 @@ _SIGNAL_COLORS = {
 }
 
 
-def _header(svc: Services, doc: Any) -> None:
+def _header(svc: Footnote, doc: Any) -> None:
     st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
     st.title(safe(doc.title), anchor=False)
     meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), doc.market) if x)
@@ -78,7 +79,7 @@ def _sources(doc: Any) -> None:
             source_body(source)
 
 
-def _charts(svc: Services, doc: Any) -> None:
+def _charts(svc: Footnote, doc: Any) -> None:
     if not doc.tickers:
         return
     symbol = st.selectbox(t("news.price_chart"), doc.tickers, key="chart_symbol")
@@ -103,7 +104,7 @@ def _charts(svc: Services, doc: Any) -> None:
         missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
 
 
-def _signals(svc: Services, doc: Any) -> None:
+def _signals(svc: Footnote, doc: Any) -> None:
     for signal in data.signals(svc, svc.key, doc.id, lang()):
         with st.container(border=True):
             n = signal.sources[0] if signal.sources else "?"
@@ -125,7 +126,7 @@ def _signals(svc: Services, doc: Any) -> None:
                 missing_data(signal.error, "")
 
 
-def _related(svc: Services, doc: Any) -> None:
+def _related(svc: Footnote, doc: Any) -> None:
     items = data.related(svc, svc.key, doc.id, lang())
     if not items:
         st.caption(t("news.no_related"))
@@ -141,7 +142,7 @@ def _related(svc: Services, doc: Any) -> None:
 
 def render() -> None:
     """Show the news item named by `?id=`."""
-    svc = services()
+    svc = footnote()
     doc_id = st.query_params.get("id")
     doc = data.news_item(svc, svc.key, doc_id, lang()) if doc_id else None
     if doc is None:

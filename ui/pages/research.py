@@ -9,11 +9,11 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.views import charts
+from assistant import Footnote
 from ui import data
 from ui.components.answer import verification_badge
 from ui.components.markdown import safe, with_markers
-from ui.state import Services, services
+from ui.state import footnote
 from ui.text import lang, t
 
 PLAN_KEY = "research_plan"
@@ -62,7 +62,7 @@ def _edit_form(plan: Any) -> None:
             st.rerun()
 
 
-def _run(svc: Services, service: Any, plan: Any) -> None:
+def _run(svc: Footnote, service: Any, plan: Any) -> None:
     """Run the plan in a worker thread; show its progress events from this one."""
     total = max(1, len(plan.sections))
     events: queue.Queue[dict[str, Any]] = queue.Queue()
@@ -133,19 +133,15 @@ def _downloads(service: Any, report: Any) -> None:
                 )
 
 
-def _report(svc: Services, service: Any, report: Any) -> None:
+def _report(svc: Footnote, service: Any, report: Any) -> None:
     st.header(safe(report.title), anchor=False)
     verification = getattr(report, "verification", None)
     if isinstance(verification, dict):
         verification_badge(verification)
     _downloads(service, report)
     st.markdown(with_markers(report.markdown))
-    figures = charts.figures_for(
-        list(getattr(report, "symbols", []) or []),
-        getattr(report, "start", None),
-        getattr(report, "end", None) or getattr(report, "as_of", None),
-        lang=lang(),
-        market=svc.market,
+    figures = svc.report_figures(
+        list(report.symbols or []), report.start, report.end or report.as_of, lang()
     )
     for i, fig in enumerate(figures):
         st.plotly_chart(fig, key=f"report_chart_{i}")
@@ -167,12 +163,9 @@ def _history(service: Any) -> None:
 
 def render() -> None:
     """Show the deep-research page."""
-    svc = services()
+    svc = footnote()
     st.title(t("research.title"), anchor=False)
-    service = svc.open_research()
-    if service is None:
-        st.info(t("research.unavailable"))
-        return
+    service = svc.research
     news_id = st.query_params.get("news") or None
     doc = data.news_item(svc, svc.key, news_id, lang()) if news_id else None
     topic = st.text_input(

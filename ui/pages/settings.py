@@ -9,9 +9,8 @@ from typing import Any
 import streamlit as st
 from pydantic import SecretStr
 
-from assistant.data.market import import_price_files, stored_prices
 from ui.components.markdown import safe
-from ui.state import OVERRIDES_KEY, apply_overrides, services
+from ui.state import OVERRIDES_KEY, apply_overrides, footnote
 from ui.text import t
 
 MODES = ("offline", "openai", "compatible")
@@ -76,7 +75,7 @@ def _mode_form(current: dict[str, Any]) -> None:
 
 def _data_form(current: dict[str, Any]) -> None:
     st.subheader(t("settings.data"), anchor=False)
-    price_mode = current.get("price_mode") or services().settings.price_mode
+    price_mode = current.get("price_mode") or footnote().settings.price_mode
     picked = st.radio(
         t("settings.data_mode"),
         DATA_MODES,
@@ -101,16 +100,14 @@ def _upload() -> None:
     symbol = st.text_input(t("settings.symbol"), key="settings_symbol").strip() or None
     if not st.button(t("settings.import"), key="settings_import", disabled=not files):
         return
-    svc = services()
+    svc = footnote()
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for upload in files or []:
             path = Path(folder) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
             paths.append(path)
-        for outcome in import_price_files(
-            paths, symbol=symbol if len(paths) == 1 else None, settings=svc.settings
-        ):
+        for outcome in svc.import_prices(paths, symbol=symbol if len(paths) == 1 else None):
             name = safe(outcome.path.name)
             if outcome.result is None:
                 st.error(t("settings.import_failed", file=name, error=safe(outcome.error or "")))
@@ -132,7 +129,7 @@ def _upload() -> None:
 
 
 def _stored() -> None:
-    svc = services()
+    svc = footnote()
     rows = [
         {
             "symbol": s.symbol,
@@ -141,7 +138,7 @@ def _stored() -> None:
             "last": s.last,
             "provider": s.providers,
         }
-        for s in stored_prices(svc.settings)
+        for s in svc.stored_prices()
     ]
     if rows:
         with st.expander(t("settings.stored")):

@@ -18,7 +18,7 @@ LABELS: dict[str, list[dict[str, str | None]]] = json.loads(
 
 def load(path: Path) -> Document:
     """Read one fixture document."""
-    return load_documents(path)[0]
+    return load_documents(path, max_file_mb=20)[0]
 
 
 @pytest.fixture(scope="session", params=["en", "zh"])

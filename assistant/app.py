@@ -1,0 +1,425 @@
+"""`Footnote`: the one object the app and the CLI hold.
+
+It is built from `Settings` and owns the market, the library, the state store and the chat model;
+everything a page or a command does goes through one of its methods. Parts are opened on first
+use, so `footnote metrics` never loads the embedding model and `footnote ask` never opens Chroma
+for a pure market question. Tests pass their own parts (fakes or real ones on test data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from assistant.errors import translated_errors
+from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from assistant.chat.service import Assistant, Event
+    from assistant.data.diagnostics import Diagnosis
+    from assistant.data.market import FileOutcome, StoredSymbol, UpdateOutcome
+    from assistant.factcheck.claims import CheckedClaim
+    from assistant.grounding.answer import Answer
+    from assistant.ports import ChatModel, Library, Market, Store
+    from assistant.research.schemas import Budget as ResearchBudget
+    from assistant.research.service import ResearchService
+    from assistant.store import ThreadStore
+    from assistant.views.feed import FactSummary, Quote, Related, Signal
+    from knowledge import Document, IngestOutcome, Passage
+    from tools.figure import Figure
+
+Lang = Literal["auto", "zh", "en"]
+
+
+class Footnote:
+    """Grounded answers, research, fact-checks and page data over one set of parts."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        market: Market | None = None,
+        library: Library | None = None,
+        store: Store | None = None,
+        chat_model: ChatModel | None = None,
+        chat: Assistant | None = None,
+        research: ResearchService | None = None,
+        research_budget: ResearchBudget | None = None,
+        demo: bool = True,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self._market = market
+        self._library = library
+        self._store = store
+        self._chat_model = chat_model
+        self._chat = chat
+        self._research = research
+        self._research_budget = research_budget
+        self._demo = demo
+        self._lock = threading.RLock()
+        self.key = uuid.uuid4().hex  # tells caches apart: one per set of parts
+
+    def with_settings(self, settings: Settings) -> Footnote:
+        """The same market, library and store under other settings (a session's own model)."""
+        return Footnote(
+            settings,
+            market=self._market,
+            library=self._library,
+            store=self._store,
+            demo=self._demo,
+        ).keyed(self.key)
+
+    def keyed(self, key: str) -> Footnote:
+        """This object under a cache key (shared by objects over the same data)."""
+        self.key = key
+        return self
+
+    # ---- parts ---------------------------------------------------------------------------
+
+    @property
+    def market(self) -> Market:
+        """The market over the configured prices; an empty store gets the demo prices first."""
+        with self._lock:
+            if self._market is None:
+                from assistant.data.market import import_demo_prices, open_market
+
+                if self._demo:
+                    for _ in import_demo_prices(self.settings):
+                        pass
+                self._market = open_market(self.settings)
+            return self._market
+
+    @property
+    def library(self) -> Library:
+        """The knowledge store; the demo corpus is ingested (and fact-checked) on first use."""
+        with self._lock:
+            if self._library is None:
+                from assistant.data.library import open_library
+
+                self._library = open_library(self.settings)
+                if self._demo:
+                    self._demo_corpus(self._library)
+            return self._library
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                from assistant.store import Store as SqliteStore
+
+                self._store = SqliteStore(self.settings.state_db)
+                self._store.reports.adopt(self.settings.home / "research.sqlite")
+            return self._store
+
+    @property
+    def mode(self) -> Literal["llm", "offline"]:
+        return "llm" if self._chat_model is not None or self.settings.mode == "llm" else "offline"
+
+    def chat_model(self, max_tokens: int = 1500) -> ChatModel | None:
+        """The chat model (built from settings on first use), or None in offline mode."""
+        if self._chat_model is None and self.settings.mode == "llm":
+            from assistant.chat.llm.models import build_chat_model
+
+            return build_chat_model(self.settings, max_tokens=max_tokens)
+        return self._chat_model
+
+    @property
+    def chat(self) -> Assistant:
+        with self._lock:
+            if self._chat is None:
+                from assistant.chat.service import Assistant
+
+                self._chat = Assistant(
+                    self.settings,
+                    market=self.market,
+                    library=self.library,
+                    threads=self.store.threads,
+                    chat_model=self.chat_model(),
+                )
+            return self._chat
+
+    @property
+    def research(self) -> ResearchService:
+        with self._lock:
+            if self._research is None:
+                from assistant.research.service import ResearchService
+
+                self._research = ResearchService(
+                    self.settings,
+                    market=self.market,
+                    library=self.library,
+                    store=self.store,
+                    chat_model=self.chat_model(max_tokens=1200),
+                    budget=self._research_budget,
+                )
+            return self._research
+
+    # ---- chat ----------------------------------------------------------------------------
+
+    @property
+    def threads(self) -> ThreadStore:
+        """The conversation threads."""
+        return self.store.threads
+
+    def ask(
+        self,
+        question: str,
+        thread_id: str | None = None,
+        news_id: str | None = None,
+        language: Lang = "auto",
+    ) -> Answer:
+        """One verified, cited answer, saved in its thread."""
+        return self.chat.ask(question, thread_id=thread_id, news_id=news_id, language=language)
+
+    def stream(
+        self,
+        question: str,
+        thread_id: str | None = None,
+        news_id: str | None = None,
+        language: Lang = "auto",
+    ) -> Iterator[Event]:
+        """The same answer as events (tool calls, figures, passages, text, the Answer)."""
+        return self.chat.stream(question, thread_id=thread_id, news_id=news_id, language=language)
+
+    # ---- fact-check ----------------------------------------------------------------------
+
+    def load_documents(self, path: Path) -> list[Document]:
+        """Read a file into documents (raises `UnreadableFile` with the reason)."""
+        from assistant.factcheck.service import load_documents
+
+        return load_documents(path, self.settings.max_file_mb)
+
+    def check_file(
+        self, path: Path, use_model: bool = True
+    ) -> list[tuple[Document, list[CheckedClaim]]]:
+        """Check every market claim of a file; the chat model proposes claims when configured."""
+        from assistant.factcheck.service import check_file
+
+        model = self.chat_model() if use_model else None
+        with translated_errors():
+            return check_file(path, self.market, self.settings.max_file_mb, model)
+
+    def check_text(self, text: str, published: dt.date | None = None) -> list[CheckedClaim]:
+        """Check the market claims of a text (rules only)."""
+        from assistant.factcheck.service import check_text
+
+        return check_text(text, self.market, published)
+
+    def results_for(self, doc_id: str, check_missing: bool = True) -> list[CheckedClaim]:
+        """A stored document's checked claims (checked now when missing or stale)."""
+        from assistant.factcheck.stored import results_for, stored_results
+
+        if not check_missing:  # the feed reads many items: the store only, nothing opened
+            stored = stored_results(self.store.factchecks, doc_id)
+            return stored[1] if stored else []
+        return results_for(
+            doc_id,
+            self.library,
+            self.market,
+            self.store.factchecks,
+            self.settings.price_files,
+            check_missing=check_missing,
+        )
+
+    def fact_checks(self, doc_id: str, check_missing: bool = True) -> FactSummary:
+        """The marks the news page shows on a document's numbers."""
+        from assistant.views.feed import summarize_checks
+
+        return summarize_checks(self.results_for(doc_id, check_missing))
+
+    # ---- page data -----------------------------------------------------------------------
+
+    def news_items(self, lang: str) -> list[Document]:
+        from assistant.views.feed import news_items
+
+        return news_items(self.library, lang)
+
+    def news_item(self, doc_id: str, lang: str) -> Document | None:
+        from assistant.views.feed import news_item
+
+        return news_item(self.library, doc_id, lang)
+
+    def quotes(self, symbols: Sequence[str], lang: str) -> list[Quote]:
+        from assistant.views.feed import quotes
+
+        return quotes(self.market, symbols, lang)
+
+    def signals(self, doc: Document) -> list[Signal]:
+        from assistant.views.feed import signals
+
+        return signals(doc, self.market)
+
+    def related(self, doc: Document, lang: str) -> list[Related]:
+        from assistant.views.feed import related
+
+        return related(self.library, doc, lang)
+
+    def price_chart(self, symbol: str, lang: str) -> go.Figure:
+        """The price chart of one symbol up to its latest stored session."""
+        from assistant.views.charts import price_chart
+
+        return price_chart(symbol, lang=lang, market=self.market)
+
+    def relative_chart(
+        self, symbols: Sequence[str], start: dt.date, end: dt.date, lang: str
+    ) -> go.Figure:
+        """Several symbols' relative performance over one window."""
+        from assistant.views.charts import relative_chart
+
+        return relative_chart(symbols, start, end, lang=lang, market=self.market)
+
+    def sector_chart(self, on: dt.date | None, lang: str) -> go.Figure:
+        """The sector ETFs' day changes on one session."""
+        from assistant.views.charts import sector_chart
+
+        return sector_chart(on, lang=lang, market=self.market)
+
+    def report_figures(
+        self, symbols: Sequence[str], start: dt.date | None, end: dt.date | None, lang: str
+    ) -> list[go.Figure]:
+        """The charts of a report's symbols and window (those with data)."""
+        from assistant.views.charts import figures_for
+
+        return figures_for(symbols, start, end, lang=lang, market=self.market)
+
+    # ---- knowledge -----------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> list[IngestOutcome]:
+        """Add files and folders to the knowledge store; news items added or changed are
+        fact-checked and their results stored. One outcome per file."""
+        from assistant.factcheck.stored import check_ingested
+
+        library = self.library
+        outcomes = library.ingest(paths, on_progress)
+        fresh = [i for o in outcomes if o.status in ("added", "updated") for i in o.doc_ids]
+        if fresh:
+            check_ingested(fresh, library, self.market, self.store.factchecks)
+        return outcomes
+
+    def documents(self) -> list[Document]:
+        """Every stored document, newest first (the demo corpus included)."""
+        return self.library.documents()
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        doc_id: str | None = None,
+        kind: Literal["news", "analysis", "source"] | None = None,
+        language: str | None = None,
+        ticker: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> list[Passage]:
+        """Hybrid search over the knowledge store."""
+        return self.library.search(
+            query,
+            k,
+            doc_id=doc_id,
+            kind=kind,
+            language=language,
+            ticker=ticker,
+            since=since,
+            until=until,
+        )
+
+    def ensure_demo(self) -> Iterator[str]:
+        """Make the demo content ready on first start; one progress line per thing done."""
+        from assistant.data.market import import_demo_prices
+
+        settings = self.settings
+        settings.home.mkdir(parents=True, exist_ok=True)
+        yield f"Data folder: {settings.home}"
+        if settings.offline_reason and settings.chat_model:
+            yield f"Notice: {settings.offline_reason}"
+        elif settings.mode == "offline":
+            yield "Offline mode: no chat model configured; answers come from the offline composer."
+        yield from import_demo_prices(settings)
+        yield self.ensure_demo_corpus()
+
+    def _demo_corpus(self, library: Library) -> int:
+        """Ingest the demo corpus into an empty store; fact-check the news items never checked
+        (once there are prices: without them every check would be stored "unverifiable")."""
+        library.ensure_demo()
+        if not self.settings.price_files():
+            return 0
+        from assistant.factcheck.stored import check_unchecked
+
+        news = [doc.id for doc in library.documents("news")]
+        return check_unchecked(news, library, self.market, self.store.factchecks)
+
+    def ensure_demo_corpus(self) -> str:
+        """Ingest the demo corpus when missing and fact-check news never checked; one line."""
+        from assistant.data.library import open_library
+
+        with self._lock:
+            library = self._library or open_library(self.settings)
+            ingested = library.ensure_demo()
+            self._library = library
+        checked = self._demo_corpus(library)
+        done = f"; {checked} news items fact-checked" if checked else ""
+        if ingested:
+            docs, chunks = library.count()
+            return f"Demo news corpus ingested: {docs} documents, {chunks} records{done}."
+        return f"Demo news corpus: already present{done}."
+
+    # ---- prices --------------------------------------------------------------------------
+
+    def metrics(
+        self,
+        symbols: Sequence[str],
+        start: dt.date | str,
+        end: dt.date | str,
+        convention: str = "prev_close",
+        benchmark: str | None = None,
+    ) -> list[Figure]:
+        """The standard set of figures for each symbol over one window."""
+        figures: list[Figure] = []
+        with translated_errors():
+            for symbol in symbols:
+                figures.extend(self.market.standard_set(symbol, start, end, convention, benchmark))
+        return figures
+
+    def count_price_files(self, paths: Sequence[Path]) -> int:
+        """How many CSV files `paths` name (folders expand)."""
+        from assistant.data.market import count_price_files
+
+        with translated_errors():
+            return count_price_files(paths)
+
+    def import_prices(
+        self, paths: Sequence[Path], symbol: str | None = None, provider: str | None = None
+    ) -> Iterator[FileOutcome]:
+        """Import CSV files (folders expand) into the price store, one outcome per file."""
+        from assistant.data.market import import_price_files
+
+        return import_price_files(self.settings, paths, symbol, provider)
+
+    def update_prices(self, symbols: Sequence[str]) -> Iterator[UpdateOutcome]:
+        """Fetch each symbol from the live provider into the price store."""
+        from assistant.data.market import update_prices
+
+        return update_prices(symbols, self.settings)
+
+    def stored_prices(self) -> list[StoredSymbol]:
+        """One line per stored symbol: rows, first and last session, providers."""
+        from assistant.data.market import stored_prices
+
+        return stored_prices(self.settings)
+
+    def diagnose(self) -> Diagnosis:
+        """What `footnote doctor` prints: settings, data folders, probes of outside services."""
+        from assistant.data.diagnostics import diagnose
+
+        return diagnose(self.settings)
