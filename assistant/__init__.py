@@ -16,24 +16,40 @@ if TYPE_CHECKING:
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
     from assistant.grounding.ledger import Ledger
-    from assistant.research.schemas import Plan, Report
+    from assistant.grounding.verifier import Verification
+    from assistant.research.schemas import Plan, PlanSection, Report
+    from assistant.research.service import ResearchService
     from assistant.settings import Settings, get_settings
-    from knowledge.documents import Document
+    from assistant.store import Thread
+    from assistant.views.feed import FactMark, FactSummary, Quote, Related, Signal
+    from assistant.views.receipts import Receipt
+    from knowledge.documents import Document, SourceEntry
 
 _WHERE = {
-    "Footnote": "assistant.app",
+    "Answer": "assistant.grounding.answer",
+    "CheckedClaim": "assistant.factcheck.claims",
+    "Document": "knowledge.documents",
     "Event": "assistant.chat.service",
+    "FactMark": "assistant.views.feed",
+    "FactSummary": "assistant.views.feed",
+    "Footnote": "assistant.app",
     "FootnoteError": "assistant.errors",
     "KnowledgeError": "assistant.errors",
+    "Ledger": "assistant.grounding.ledger",
     "MarketError": "assistant.errors",
     "ModelError": "assistant.errors",
-    "CheckedClaim": "assistant.factcheck.claims",
-    "Answer": "assistant.grounding.answer",
-    "Ledger": "assistant.grounding.ledger",
     "Plan": "assistant.research.schemas",
+    "PlanSection": "assistant.research.schemas",
+    "Quote": "assistant.views.feed",
+    "Receipt": "assistant.views.receipts",
+    "Related": "assistant.views.feed",
     "Report": "assistant.research.schemas",
+    "ResearchService": "assistant.research.service",
     "Settings": "assistant.settings",
-    "Document": "knowledge.documents",
+    "Signal": "assistant.views.feed",
+    "SourceEntry": "knowledge.documents",
+    "Thread": "assistant.store",
+    "Verification": "assistant.grounding.verifier",
     "get_settings": "assistant.settings",
 }
 
@@ -42,6 +58,8 @@ __all__ = [
     "CheckedClaim",
     "Document",
     "Event",
+    "FactMark",
+    "FactSummary",
     "Footnote",
     "FootnoteError",
     "KnowledgeError",
@@ -49,8 +67,17 @@ __all__ = [
     "MarketError",
     "ModelError",
     "Plan",
+    "PlanSection",
+    "Quote",
+    "Receipt",
+    "Related",
     "Report",
+    "ResearchService",
     "Settings",
+    "Signal",
+    "SourceEntry",
+    "Thread",
+    "Verification",
     "get_settings",
 ]
 

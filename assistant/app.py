@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from assistant.chat.service import Assistant, Event
-    from assistant.data.diagnostics import Diagnosis
     from assistant.data.market import FileOutcome, StoredSymbol, UpdateOutcome
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from assistant.research.schemas import Budget as ResearchBudget
     from assistant.research.service import ResearchService
     from assistant.store import ThreadStore
+    from assistant.views.diagnostics import Diagnosis
     from assistant.views.feed import FactSummary, Quote, Related, Signal
     from knowledge import Document, IngestOutcome, Passage
     from tools.figure import Figure
@@ -264,7 +264,8 @@ class Footnote:
         """The price chart of one symbol up to its latest stored session."""
         from assistant.views.charts import price_chart
 
-        return price_chart(symbol, lang=lang, market=self.market)
+        with translated_errors():
+            return price_chart(symbol, lang=lang, market=self.market)
 
     def relative_chart(
         self, symbols: Sequence[str], start: dt.date, end: dt.date, lang: str
@@ -272,13 +273,15 @@ class Footnote:
         """Several symbols' relative performance over one window."""
         from assistant.views.charts import relative_chart
 
-        return relative_chart(symbols, start, end, lang=lang, market=self.market)
+        with translated_errors():
+            return relative_chart(symbols, start, end, lang=lang, market=self.market)
 
     def sector_chart(self, on: dt.date | None, lang: str) -> go.Figure:
         """The sector ETFs' day changes on one session."""
         from assistant.views.charts import sector_chart
 
-        return sector_chart(on, lang=lang, market=self.market)
+        with translated_errors():
+            return sector_chart(on, lang=lang, market=self.market)
 
     def report_figures(
         self, symbols: Sequence[str], start: dt.date | None, end: dt.date | None, lang: str
@@ -420,6 +423,6 @@ class Footnote:
 
     def diagnose(self) -> Diagnosis:
         """What `footnote doctor` prints: settings, data folders, probes of outside services."""
-        from assistant.data.diagnostics import diagnose
+        from assistant.views.diagnostics import diagnose
 
         return diagnose(self.settings)

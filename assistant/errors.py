@@ -11,7 +11,12 @@ from contextlib import contextmanager
 
 
 class FootnoteError(Exception):
-    """An error with a message meant for the user (no traceback needed)."""
+    """An error with a message meant for the user (no traceback needed), and what to do."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message} {hint}".strip())
 
 
 class MarketError(FootnoteError):
@@ -40,6 +45,10 @@ def as_footnote_error(exc: BaseException) -> FootnoteError | None:
     """The `FootnoteError` an outside error stands for, or None when it is a bug."""
     if isinstance(exc, FootnoteError):
         return exc
+    from tools.prices.base import PriceError
+
+    if isinstance(exc, PriceError):
+        return MarketError(exc.message, exc.hint)
     if isinstance(exc, market_errors()):
         return MarketError(str(exc))
     from knowledge.loaders import LoadError

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, runtime_checkable
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langgraph.checkpoint.base import BaseCheckpointSaver
+    from pydantic import BaseModel
 
     from assistant.store import FactcheckStore, ReportStore, ThreadStore
     from knowledge import Document, IngestOutcome, Passage
@@ -129,3 +130,15 @@ class Store(Protocol):
 # LangChain's own abstract chat model is the seam: `ChatOpenAI` (any OpenAI-compatible server)
 # and `assistant.testing.ScriptedChatModel` both subclass it, and `create_agent` requires it.
 ChatModel: TypeAlias = "BaseChatModel"
+
+
+class Invocable(Protocol):
+    """A runnable step: a prompt in, a message or a parsed object out."""
+
+    def invoke(self, input: str, /) -> object: ...
+
+
+class StructuredModel(Protocol):
+    """A chat model that answers in a pydantic schema (the planner and the fact-checker)."""
+
+    def with_structured_output(self, schema: type[BaseModel], /, **kwargs: Any) -> Invocable: ...

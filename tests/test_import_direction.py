@@ -57,3 +57,41 @@ def test_a_wrong_direction_import_breaks_the_check(
     assert done.returncode != 0
     assert f"{contract}" in done.stdout
     assert "BROKEN" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "contract"),
+    [
+        # a circle hidden in a function: grounding -> chat inside a function, chat -> grounding
+        (
+            "assistant/grounding/_circle.py",
+            "def f() -> None:\n    from assistant.chat import service  # noqa\n",
+            "No import circles",
+        ),
+        (
+            "tools/prices/_circle.py",
+            "def f() -> None:\n    import tools.market  # noqa\n",
+            "No import circles",
+        ),
+        ("assistant/grounding/_io.py", "import sqlite3\n", "Reading and grounding are pure"),
+        (
+            "assistant/reading/_io.py",
+            "def f() -> None:\n    import chromadb  # noqa\n",
+            "Reading and grounding are pure",
+        ),
+        (
+            "assistant/grounding/_io.py",
+            "import assistant.store\n",
+            "Reading and grounding are pure",
+        ),
+    ],
+)
+def test_a_circle_or_io_in_pure_code_breaks_the_check(
+    tmp_path: Path, path: str, code: str, contract: str
+) -> None:
+    root = _copy_tree(tmp_path)
+    (root / path).write_text(code, encoding="utf-8")
+    done = _lint_imports(root)
+    assert done.returncode != 0, done.stdout
+    broken = done.stdout.split("Broken contracts")[-1]
+    assert contract in broken, done.stdout

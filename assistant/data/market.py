@@ -52,16 +52,6 @@ def open_market(settings: Settings) -> Market:
     return Market(price_source(settings))
 
 
-def user_errors() -> tuple[type[Exception], ...]:
-    """Return the error types that mean "bad input or no data" (shown as a message, not a crash)."""
-    from tools.calendar import CalendarError
-    from tools.metrics import MetricError
-    from tools.prices.base import PriceError
-    from tools.symbols import SymbolError
-
-    return (PriceError, CalendarError, SymbolError, MetricError)
-
-
 def as_of_session(market: MarketPort, news: Document | None, symbols: Sequence[str]) -> dt.date:
     """The last session before the news date, or else the latest session with data."""
     from tools import calendar as nyse

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send, interrupt
 
 from assistant.research.schemas import Plan
 from assistant.research.sections import BudgetExceeded, Deps, run_section
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.base import BaseCheckpointSaver
 
 
 class ResearchState(TypedDict, total=False):
@@ -30,7 +33,7 @@ class SectionTask(TypedDict):
 
 def build_graph(
     deps: Deps,
-    checkpointer: Any,
+    checkpointer: BaseCheckpointSaver[str],
     summarize: Callable[[Plan, list[dict[str, Any]]], str | None],
 ) -> Any:
     """Compile the graph; `deps` carries what is not state (tools, model, budget, callbacks)."""

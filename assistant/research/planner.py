@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.chat.llm.models import estimate_cost
 from assistant.grounding.language import Lang
 from assistant.research.schemas import Estimate, Plan, PlanDraft, PlanSection, Template
 from tools.symbols import SECTOR_SYMBOLS, find_symbols, symbol_name
+
+if TYPE_CHECKING:
+    from assistant.ports import StructuredModel
 
 _INDICES = {"^RUT", "^GSPC", "^IXIC", "^DJI", "^VIX", "IWM", "SPY", "QQQ", "DIA"}
 _SECTOR_WORDS = re.compile(r"sector|rotation|板块|行业|轮动", re.IGNORECASE)
@@ -169,7 +172,7 @@ def make_plan(
     news_id: str | None = None,
     news_title: str | None = None,
     tickers: list[str] | None = None,
-    model: Any | None = None,
+    model: StructuredModel | None = None,
     model_name: str = "",
 ) -> Plan:
     """A plan for `topic`: from the chat model when one is given, else from a template."""
@@ -196,7 +199,12 @@ def make_plan(
 
 
 def propose(
-    model: Any, topic: str, lang: Lang, example: list[PlanSection], start: date, end: date
+    model: StructuredModel,
+    topic: str,
+    lang: Lang,
+    example: list[PlanSection],
+    start: date,
+    end: date,
 ) -> PlanDraft:
     """Ask the chat model for a plan in the typed schema; the template is its example."""
     from assistant.research.prompts import PLAN_PROMPT

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.chat.offline.composer import OfflineComposer
 from assistant.chat.offline.router import METRIC_INTENTS, Router
@@ -17,6 +17,9 @@ from assistant.research.schemas import Budget, Plan, PlanSection
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from tools.figure import Figure
+
+if TYPE_CHECKING:
+    from assistant.ports import Library
 
 
 class BudgetExceeded(RuntimeError):
@@ -47,7 +50,7 @@ class Meter:
             if elapsed >= self.budget.max_seconds:
                 raise BudgetExceeded(f"time budget reached ({elapsed:.0f} s)")
 
-    def record(self, message: Any) -> None:
+    def record(self, message: object) -> None:
         meta = getattr(message, "usage_metadata", None) or {}
         with self._lock:
             self.llm_calls += 1
@@ -82,7 +85,7 @@ class Deps:
 class LockedLibrary:
     """Serialise searches: concurrent sections share one store."""
 
-    def __init__(self, library: Any) -> None:
+    def __init__(self, library: Library) -> None:
         self._library = library
         self._lock = threading.Lock()
 

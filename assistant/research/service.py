@@ -7,13 +7,13 @@ import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.data.market import as_of_session
 from assistant.grounding.guard import sanitize_output
 from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
-from assistant.ports import ChatModel, Library, Market, Store
+from assistant.ports import ChatModel, Invocable, Library, Market, Store
 from assistant.research.assemble import assemble
 from assistant.research.graph import build_graph
 from assistant.research.planner import make_plan
@@ -25,6 +25,10 @@ from assistant.store import ReportRow
 from knowledge.documents import Document
 from tools.figure import Figure
 from tools.prices.base import PriceError
+
+if TYPE_CHECKING:
+    from langgraph.types import Command
+    from pydantic import BaseModel
 
 Event = dict[str, Any]
 Format = Literal["md", "html", "pdf"]
@@ -169,7 +173,10 @@ class ResearchService:
         )
 
     def _invoke(
-        self, run_id: str, payload: Any, on_event: Callable[[Event], None] | None
+        self,
+        run_id: str,
+        payload: dict[str, Any] | Command[Any] | None,
+        on_event: Callable[[Event], None] | None,
     ) -> Report | None:
         config = {"configurable": {"thread_id": run_id}, "max_concurrency": 4}
         saver = self.store.checkpointer()
@@ -289,7 +296,13 @@ class ResearchService:
         from assistant.views.charts import report_charts
 
         try:
-            fragments: list[str] = report_charts(self.market, report)
+            fragments: list[str] = report_charts(
+                self.market,
+                report.symbols,
+                report.start,
+                report.end or report.as_of,
+                report.language,
+            )
         except (PriceError, ValueError):
             return []
         return fragments
@@ -298,18 +311,20 @@ class ResearchService:
 class _Metered:
     """A chat model whose calls are counted against a run's meter."""
 
-    def __init__(self, model: Any, meter: Meter) -> None:
+    def __init__(self, model: ChatModel, meter: Meter) -> None:
         self._model = model
         self._meter = meter
 
-    def with_structured_output(self, schema: Any, **kwargs: Any) -> Any:
+    def with_structured_output(self, schema: type[BaseModel], /, **kwargs: Any) -> Invocable:
         inner = self._model.with_structured_output(schema, include_raw=True, **kwargs)
         meter = self._meter
 
         class _Call:
-            def invoke(self, prompt: Any) -> Any:
+            def invoke(self, prompt: str, /) -> object:
                 meter.check()
                 out = inner.invoke(prompt)
+                if not isinstance(out, dict):  # include_raw=True always gives a dict
+                    raise TypeError(f"unexpected structured output {type(out).__name__}")
                 meter.record(out["raw"])
                 if out.get("parsing_error"):
                     raise ValueError(

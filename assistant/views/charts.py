@@ -275,15 +275,15 @@ def figures_for(
     return out
 
 
-def report_charts(market: Market, report: Any) -> list[str]:
-    """Return HTML fragments of a research report's charts; the first carries plotly.js inline."""
-    figures = figures_for(
-        list(getattr(report, "symbols", []) or []),
-        getattr(report, "start", None),
-        getattr(report, "end", None) or getattr(report, "as_of", None),
-        lang=getattr(report, "language", "en"),
-        market=market,
-    )
+def report_charts(
+    market: Market,
+    symbols: Sequence[str],
+    start: dt.date | None,
+    end: dt.date | None,
+    lang: str = "en",
+) -> list[str]:
+    """Return HTML fragments of a report's charts; the first carries plotly.js inline."""
+    figures = figures_for(symbols, start, end, lang=lang, market=market)
     return [
         fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
         for i, fig in enumerate(figures)

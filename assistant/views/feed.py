@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from assistant.grounding.guard import host_allowed
+from tools.prices.base import PriceError
 
 if TYPE_CHECKING:
     from assistant.factcheck.claims import CheckedClaim
@@ -50,7 +51,7 @@ class Quote:
 
 def quote(market: Market, symbol: str, lang: str = "en", on: dt.date | None = None) -> Quote:
     """Return the quote of one symbol: latest stored session, or the session on or before `on`."""
-    from assistant.data.market import user_errors
+    from assistant.errors import market_errors
     from tools.symbols import symbol_name
 
     name = symbol_name(symbol, "zh" if lang.startswith("zh") else "en")
@@ -65,8 +66,9 @@ def quote(market: Market, symbol: str, lang: str = "en", on: dt.date | None = No
             frame = market.source.history(close.symbol, first, start).frame
             spark = [round(float(v), 4) for v in frame["Close"].tolist()]
         return Quote(close.symbol, name, close, change, spark)
-    except user_errors() as exc:
-        return Quote(symbol, name, error=getattr(exc, "message", str(exc)), hint=_hint(exc))
+    except market_errors() as exc:
+        message = exc.message if isinstance(exc, PriceError) else str(exc)
+        return Quote(symbol, name, error=message, hint=_hint(exc))
 
 
 def quotes(
@@ -77,7 +79,7 @@ def quotes(
 
 
 def _hint(exc: Exception) -> str:
-    hint = getattr(exc, "hint", "")
+    hint = exc.hint if isinstance(exc, PriceError) else ""
     return hint or "Import prices as CSV on the Settings page, or run `footnote prices import`."
 
 
@@ -210,7 +212,7 @@ def signal_texts(doc: Document) -> list[str]:
 
 def signals(doc: Document, market: Market) -> list[Signal]:
     """Return the item's signals, each with its live status where market data can tell."""
-    from assistant.data.market import user_errors
+    from assistant.errors import market_errors
 
     symbol = doc.tickers[0] if doc.tickers else None
     out: list[Signal] = []
@@ -231,7 +233,7 @@ def signals(doc: Document, market: Market) -> list[Signal]:
                 out.append(Signal(text, cited, state, [close, high]))
             else:
                 out.append(Signal(text, cited, "untracked"))
-        except user_errors() as exc:
+        except market_errors() as exc:
             out.append(Signal(text, cited, "no_data", error=str(exc)))
     return out
 

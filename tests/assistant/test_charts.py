@@ -84,13 +84,9 @@ def test_price_chart_on_real_data_matches_the_demo_item(market: Market) -> None:
 def test_report_charts_are_html_fragments_with_one_inline_plotly(
     synthetic_market: Market,
 ) -> None:
-    class Report:
-        symbols = ("^RUT", "^GSPC")
-        start = dt.date(2025, 12, 1)
-        end = END
-        language = "zh"
-
-    fragments = charts.report_charts(synthetic_market, Report())
+    fragments = charts.report_charts(
+        synthetic_market, ("^RUT", "^GSPC"), dt.date(2025, 12, 1), END, "zh"
+    )
     assert len(fragments) == 2
     assert "plotly" in fragments[0] and len(fragments[0]) > 100_000 > len(fragments[1])
     assert "相对表现" in fragments[0] and "<html" not in fragments[0]

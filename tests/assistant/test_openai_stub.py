@@ -11,8 +11,8 @@ from langchain_core.messages import HumanMessage
 
 from assistant.chat.llm.models import build_chat_model, probe_chat_model
 from assistant.chat.service import Assistant
-from assistant.data.diagnostics import run_probes
 from assistant.settings import Settings, get_settings
+from assistant.views.diagnostics import run_probes
 from tests.assistant.openai_stub import openai_stub
 
 KEY = "sk-test-STUBKEY-000000000000"

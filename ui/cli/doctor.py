@@ -35,8 +35,9 @@ def doctor() -> None:
     probes.add_column("status")
     probes.add_column("detail")
     for probe in report.probes:
-        status = {True: "[green]reachable[/green]", False: "[red]unreachable[/red]"}.get(
-            probe.ok, "[dim]skipped[/dim]"
-        )
+        if probe.ok is None:
+            status = "[dim]skipped[/dim]"
+        else:
+            status = "[green]reachable[/green]" if probe.ok else "[red]unreachable[/red]"
         probes.add_row(probe.name, status, probe.detail)
     console.print(probes)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
+from assistant import FactSummary
 from ui.text import t
 
 
-def badge(checks: Any) -> None:
+def badge(checks: FactSummary | None) -> None:
     """Show how many market figures hold; numbers the data cannot judge are counted apart."""
     if checks is None or not checks.marks:
         return

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import streamlit as st
 
+from assistant import SourceEntry
 from assistant.views.feed import link_host, safe_link
 from assistant.views.receipts import Receipt
 from ui.components.markdown import safe
@@ -55,7 +55,7 @@ def citation_row(receipts: Sequence[Receipt], key: str) -> None:
                 receipt_body(receipt)
 
 
-def source_body(source: Any) -> None:
+def source_body(source: SourceEntry) -> None:
     """Show one numbered source of a document, linking only to allowed hosts."""
     st.markdown(f"**[{source.n}] {safe(source.label())}**")
     if source.summary:
@@ -67,7 +67,7 @@ def source_body(source: Any) -> None:
         st.caption(t("news.link_hidden", host=link_host(source.url)))
 
 
-def source_row(sources: Sequence[Any], key: str) -> None:
+def source_row(sources: Sequence[SourceEntry], key: str) -> None:
     """Show one popover per cited source, a few to a row."""
     for first in range(0, len(sources), PER_ROW):
         chunk = sources[first : first + PER_ROW]

@@ -7,10 +7,13 @@ from typing import Any
 
 import streamlit as st
 
+from assistant import Answer, Footnote
 from ui.text import t
 
 
-def stream_answer(assistant: Any, question: str, thread_id: str | None, news_id: str | None) -> Any:
+def stream_answer(
+    assistant: Footnote, question: str, thread_id: str | None, news_id: str | None
+) -> Answer | None:
     """Stream the answer into the current container; return the final `Answer`."""
     holder: dict[str, Any] = {}
     status = st.status(t("chat.thinking"), expanded=False)

@@ -74,10 +74,11 @@ def render() -> None:
     svc = footnote()
     news_id = st.query_params.get("news") or None
     thread_id = st.query_params.get("thread") or None
-    if thread_id and svc.threads.get(thread_id) is None:
+    thread = svc.threads.get(thread_id) if thread_id else None
+    if thread is None:
         thread_id = None
-    if thread_id and not news_id:
-        news_id = svc.threads.get(thread_id).news_id
+    elif not news_id:
+        news_id = thread.news_id
     doc = data.news_item(svc, svc.key, news_id, lang()) if news_id else None
     st.title(t("chat.title"), anchor=False)
     if doc is not None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
+from assistant import Document, Footnote
 from ui import data, routes
 from ui.components import factcheck
 from ui.components.markdown import safe
@@ -14,7 +13,7 @@ from ui.state import footnote
 from ui.text import lang, t
 
 
-def _card(svc: Any, doc: Any) -> None:
+def _card(svc: Footnote, doc: Document) -> None:
     with st.container(border=True):
         st.subheader(safe(doc.title), anchor=False)
         meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), doc.market) if x)

@@ -3,12 +3,9 @@ signals, related items and the disclaimer."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from assistant import Footnote
-from assistant.data.market import user_errors
+from assistant import Document, Footnote, FootnoteError
 from assistant.views import feed as views
 from ui import data, routes
 from ui.components import factcheck
@@ -27,7 +24,7 @@ _SIGNAL_COLORS = {
 }
 
 
-def _header(svc: Footnote, doc: Any) -> None:
+def _header(svc: Footnote, doc: Document) -> None:
     st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
     st.title(safe(doc.title), anchor=False)
     meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), doc.market) if x)
@@ -37,7 +34,7 @@ def _header(svc: Footnote, doc: Any) -> None:
     quote_strip(data.quotes(svc, svc.key, tuple(doc.tickers[:6]), lang()))
 
 
-def _analysis(doc: Any, checks: views.FactSummary | None) -> None:
+def _analysis(doc: Document, checks: views.FactSummary | None) -> None:
     marks = views.section_marks(doc, checks) if checks is not None else {}
     factcheck.badge(checks)
     if checks is not None and checks.marks:
@@ -73,20 +70,20 @@ def _analysis(doc: Any, checks: views.FactSummary | None) -> None:
                 )
 
 
-def _sources(doc: Any) -> None:
+def _sources(doc: Document) -> None:
     for source in doc.sources:
         with st.container(border=True):
             source_body(source)
 
 
-def _charts(svc: Footnote, doc: Any) -> None:
+def _charts(svc: Footnote, doc: Document) -> None:
     if not doc.tickers:
         return
     symbol = st.selectbox(t("news.price_chart"), doc.tickers, key="chart_symbol")
     try:
         st.plotly_chart(data.price_chart(svc, svc.key, symbol, lang()), key="price_chart")
-    except user_errors() as exc:
-        missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
+    except FootnoteError as exc:
+        missing_data(exc.message, exc.hint)
     window = views.analysis_window(doc)
     if window is None:
         return
@@ -96,15 +93,15 @@ def _charts(svc: Footnote, doc: Any) -> None:
                 svc, svc.key, tuple(doc.tickers), window[0], window[1], lang()
             )
             st.plotly_chart(fig, key="relative_chart")
-        except user_errors() as exc:
-            missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
+        except FootnoteError as exc:
+            missing_data(exc.message, exc.hint)
     try:
         st.plotly_chart(data.sector_chart(svc, svc.key, window[1], lang()), key="sector_chart")
-    except user_errors() as exc:
-        missing_data(getattr(exc, "message", str(exc)), getattr(exc, "hint", ""))
+    except FootnoteError as exc:
+        missing_data(exc.message, exc.hint)
 
 
-def _signals(svc: Footnote, doc: Any) -> None:
+def _signals(svc: Footnote, doc: Document) -> None:
     for signal in data.signals(svc, svc.key, doc.id, lang()):
         with st.container(border=True):
             n = signal.sources[0] if signal.sources else "?"
@@ -126,7 +123,7 @@ def _signals(svc: Footnote, doc: Any) -> None:
                 missing_data(signal.error, "")
 
 
-def _related(svc: Footnote, doc: Any) -> None:
+def _related(svc: Footnote, doc: Document) -> None:
     items = data.related(svc, svc.key, doc.id, lang())
     if not items:
         st.caption(t("news.no_related"))

@@ -9,7 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import Footnote
+from assistant import Footnote, Plan, Report, ResearchService
+from assistant.research.service import Format
 from ui import data
 from ui.components.answer import verification_badge
 from ui.components.markdown import safe, with_markers
@@ -19,10 +20,14 @@ from ui.text import lang, t
 PLAN_KEY = "research_plan"
 REPORT_KEY = "research_report"
 EDIT_KEY = "research_editing"
-FORMATS = {"md": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
+FORMATS: dict[Format, str] = {
+    "md": "text/markdown",
+    "html": "text/html",
+    "pdf": "application/pdf",
+}
 
 
-def _plan_card(plan: Any) -> None:
+def _plan_card(plan: Plan) -> None:
     with st.container(border=True):
         st.subheader(safe(plan.title), anchor=False)
         for section in plan.sections:
@@ -42,7 +47,7 @@ def _plan_card(plan: Any) -> None:
         )
 
 
-def _edit_form(plan: Any) -> None:
+def _edit_form(plan: Plan) -> None:
     with st.form("research_edit"):
         edited = []
         for i, section in enumerate(plan.sections):
@@ -62,7 +67,7 @@ def _edit_form(plan: Any) -> None:
             st.rerun()
 
 
-def _run(svc: Footnote, service: Any, plan: Any) -> None:
+def _run(svc: Footnote, service: ResearchService, plan: Plan) -> None:
     """Run the plan in a worker thread; show its progress events from this one."""
     total = max(1, len(plan.sections))
     events: queue.Queue[dict[str, Any]] = queue.Queue()
@@ -107,7 +112,7 @@ def _run(svc: Footnote, service: Any, plan: Any) -> None:
     st.rerun()
 
 
-def _downloads(service: Any, report: Any) -> None:
+def _downloads(service: ResearchService, report: Report) -> None:
     exported: dict[str, bytes] = st.session_state.setdefault(f"exports_{report.id}", {})
     columns = st.columns(len(FORMATS))
     for column, (fmt, mime) in zip(columns, FORMATS.items(), strict=True):
@@ -133,11 +138,10 @@ def _downloads(service: Any, report: Any) -> None:
                 )
 
 
-def _report(svc: Footnote, service: Any, report: Any) -> None:
+def _report(svc: Footnote, service: ResearchService, report: Report) -> None:
     st.header(safe(report.title), anchor=False)
-    verification = getattr(report, "verification", None)
-    if isinstance(verification, dict):
-        verification_badge(verification)
+    if report.verification:
+        verification_badge(report.verification)
     _downloads(service, report)
     st.markdown(with_markers(report.markdown))
     figures = svc.report_figures(
@@ -147,7 +151,7 @@ def _report(svc: Footnote, service: Any, report: Any) -> None:
         st.plotly_chart(fig, key=f"report_chart_{i}")
 
 
-def _history(service: Any) -> None:
+def _history(service: ResearchService) -> None:
     st.subheader(t("research.history"), anchor=False)
     summaries = service.reports()
     if not summaries:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware, ModelCallLimitMiddleware
-from langchain.agents.middleware.types import hook_config
+from langchain.agents.middleware.types import AgentState, hook_config
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
@@ -37,6 +37,12 @@ from tools import calendar as nyse
 from tools.figure import Figure
 from tools.prices.base import PriceError
 from tools.symbols import SymbolError, resolve_symbol, symbol_name
+
+if TYPE_CHECKING:
+    from langgraph.graph.state import CompiledStateGraph
+    from langgraph.runtime import Runtime
+
+    Agent = CompiledStateGraph[Any, Any, Any, Any]
 
 Convention = Literal["prev_close", "open", "start_close"]
 
@@ -68,7 +74,7 @@ class TurnBudgetMiddleware(AgentMiddleware):
         self.started = started
 
     @hook_config(can_jump_to=["end"])
-    def before_model(self, state: Any, runtime: Any) -> dict[str, Any] | None:
+    def before_model(self, state: AgentState[Any], runtime: Runtime[None]) -> dict[str, Any] | None:
         used = self.counter.usage.input_tokens + self.counter.usage.output_tokens
         elapsed = time.monotonic() - self.started
         if used >= self.budget.max_tokens or elapsed >= self.budget.max_seconds:
@@ -205,7 +211,7 @@ class Toolbox:
             )
         return "\n".join(blocks) if blocks else "nothing found"
 
-    def _guarded(self, call: Any) -> str:
+    def _guarded(self, call: Callable[[], object]) -> str:
         try:
             return str(call())
         except (PriceError, SymbolError) as exc:
@@ -350,7 +356,7 @@ class Toolbox:
         )
 
 
-def _wrap(box: Toolbox, name: str, fn: Any) -> Any:
+def _wrap(box: Toolbox, name: str, fn: Callable[..., object]) -> Callable[..., str]:
     def run(**kwargs: Any) -> str:
         box.events.append({"type": "tool_start", "name": name, "args": kwargs})
         out = box._guarded(lambda: fn(**kwargs))
@@ -400,7 +406,7 @@ def build_agent(
     started: float,
     context: str,
     as_of: date | None,
-) -> Any:
+) -> Agent:
     system = SYSTEM.format(
         language_name=LANGUAGE_NAMES[box.language], context=context, as_of=as_of or "unknown"
     )
@@ -416,7 +422,7 @@ def build_agent(
 
 
 def run_agent(
-    agent: Any, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
+    agent: Agent, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
 ) -> AgentRun:
     """Run the agent to its final message."""
     result = agent.invoke(
@@ -428,15 +434,16 @@ def run_agent(
 
 
 def stream_agent(
-    agent: Any, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
+    agent: Agent, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
 ) -> Iterator[dict[str, Any]]:
     """Run the agent, yielding text deltas as they come; the last event holds the AgentRun."""
     collected: list[BaseMessage] = list(messages)
-    for mode, payload in agent.stream(
+    stream: Iterator[Any] = agent.stream(
         {"messages": messages},
         config={"callbacks": [counter], "recursion_limit": recursion_limit},
         stream_mode=["messages", "updates"],
-    ):
+    )
+    for mode, payload in stream:
         if mode == "messages":
             chunk, _meta = payload
             if (

@@ -20,6 +20,7 @@ from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.numbers import extract_numbers
 from assistant.grounding.verifier import CLOSE_WORDS as _CLOSE_WORDS
+from assistant.ports import Library, Market
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from knowledge.text import strip_citations
@@ -78,7 +79,7 @@ def _pick(figures: Sequence[Figure], metric: str, **params: Any) -> Figure | Non
 class OfflineComposer:
     """Answer a routed question with the same tools the agent uses, without a model."""
 
-    def __init__(self, market: Any, library: Any) -> None:
+    def __init__(self, market: Market, library: Library) -> None:
         self.market = market
         self.library = library
         self._latest = False

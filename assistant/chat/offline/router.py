@@ -7,6 +7,7 @@ embedding similarity decides. Follow-ups inherit what the thread's last answer w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
@@ -201,7 +202,7 @@ def _person(text: str) -> str | None:
 class Router:
     """Turn a question into a Route, using the thread's last route for follow-ups."""
 
-    def __init__(self, classifier: Any | None = None) -> None:
+    def __init__(self, classifier: Callable[[str], str | None] | None = None) -> None:
         self._classifier = classifier  # optional embedding fallback: text -> intent | None
 
     def route(
