@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.app import Footnote
-    from assistant.chat.service import Event
+    from assistant.chat.events import Event, ResearchEvent
     from assistant.errors import FootnoteError, KnowledgeError, MarketError, ModelError
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
@@ -29,7 +29,8 @@ _WHERE = {
     "Answer": "assistant.grounding.answer",
     "CheckedClaim": "assistant.factcheck.claims",
     "Document": "knowledge.documents",
-    "Event": "assistant.chat.service",
+    "Event": "assistant.chat.events",
+    "ResearchEvent": "assistant.chat.events",
     "FactMark": "assistant.views.feed",
     "FactSummary": "assistant.views.feed",
     "Footnote": "assistant.app",
@@ -72,6 +73,7 @@ __all__ = [
     "Receipt",
     "Related",
     "Report",
+    "ResearchEvent",
     "ResearchService",
     "Settings",
     "Signal",

@@ -21,12 +21,13 @@ from assistant.settings import Settings, get_settings
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from assistant.chat.service import Assistant, Event
+    from assistant.budget import Budget
+    from assistant.chat.events import Event
+    from assistant.chat.service import Assistant
     from assistant.data.market import FileOutcome, StoredSymbol, UpdateOutcome
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
     from assistant.ports import ChatModel, Library, Market, Store
-    from assistant.research.schemas import Budget as ResearchBudget
     from assistant.research.service import ResearchService
     from assistant.store import ThreadStore
     from assistant.views.diagnostics import Diagnosis
@@ -50,7 +51,7 @@ class Footnote:
         chat_model: ChatModel | None = None,
         chat: Assistant | None = None,
         research: ResearchService | None = None,
-        research_budget: ResearchBudget | None = None,
+        research_budget: Budget | None = None,
         demo: bool = True,
     ) -> None:
         self.settings = settings or get_settings()

@@ -72,11 +72,11 @@ def _scripted() -> list[Measure]:
     service = Footnote(chat_model=model).research
     report = service.run(service.plan("How durable is the Russell 2000 rally?", news_id=NEWS))
     sections = len(report.sections)
-    tokens = report.usage["input_tokens"] + report.usage["output_tokens"]
+    tokens = report.usage.input_tokens + report.usage.output_tokens
     return [
         check(
             "model calls per report",
-            report.usage["llm_calls"],
+            report.usage.llm_calls,
             "calls",
             "<=",
             sections + 3,

@@ -15,7 +15,7 @@ from tools.calendar import (
     session_on_or_before,
     sessions_between,
 )
-from tools.figure import METRICS, Figure
+from tools.figure import METRICS, Figure, Metric
 from tools.market import Market
 from tools.metrics import CONVENTIONS, MetricError
 from tools.prices.base import (
@@ -68,6 +68,7 @@ __all__ = [
     "HangingSource",
     "ImportResult",
     "Market",
+    "Metric",
     "MetricError",
     "NoData",
     "OutOfRangeError",

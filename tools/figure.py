@@ -4,33 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Unit = Literal["%", "pp", "points", "ratio"]
 
-METRICS = frozenset(
-    {
-        "return",
-        "change_points",
-        "volatility_daily",
-        "volatility_annual",
-        "sma",
-        "sma_distance",
-        "high_52w",
-        "low_52w",
-        "max_drawdown",
-        "beta",
-        "correlation",
-        "last_close",
-        "day_change",
-        "sector_change",
-        "spread",
-        "compound_growth",
-        "simple_growth",
-    }
-)
+Metric = Literal[
+    "return",
+    "change_points",
+    "volatility_daily",
+    "volatility_annual",
+    "sma",
+    "sma_distance",
+    "high_52w",
+    "low_52w",
+    "max_drawdown",
+    "beta",
+    "correlation",
+    "last_close",
+    "day_change",
+    "sector_change",
+    "spread",
+    "compound_growth",
+    "simple_growth",
+]
+METRICS: frozenset[str] = frozenset(get_args(Metric))
 
 # Changes carry an explicit sign ("+7.53%"); levels and dispersions do not ("2,601.58").
 _SIGNED = frozenset(
@@ -62,7 +61,7 @@ class Figure(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    metric: str = Field(description="What was computed, one of METRICS.")
+    metric: Metric = Field(description="What was computed.")
     symbol: str = Field(description="The symbol (or `A - B` for a spread).")
     value: float = Field(description="The number, in `unit` (percent values: 7.53 means 7.53%).")
     unit: Unit
@@ -76,9 +75,9 @@ class Figure(BaseModel):
     stale: bool = Field(default=False, description="True when newer data could not be had.")
     formula: str = Field(default="", description="How the value was computed, readably.")
 
-    @field_validator("metric")
+    @field_validator("metric", mode="before")
     @classmethod
-    def _known_metric(cls, value: str) -> str:
+    def _known_metric(cls, value: object) -> object:
         if value not in METRICS:
             raise ValueError(f"unknown metric {value!r}; known: {', '.join(sorted(METRICS))}")
         return value

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from tools import calendar, metrics
-from tools.figure import Figure, Unit
+from tools.figure import Figure, Metric, Unit
 from tools.prices.base import (
     NoData,
     PriceError,
@@ -140,7 +140,7 @@ class Market:
     def _figure(
         self,
         data: _Loaded,
-        metric: str,
+        metric: Metric,
         value: float,
         unit: Unit,
         start: dt.date | None,

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
-from assistant.budget import Budget
+from assistant.budget import Budget, Usage
+from assistant.chat.events import Event, FigureAdded, PassageAdded
 from assistant.chat.offline.composer import Composed, OfflineComposer
 from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
 from assistant.data.market import as_of_session
-from assistant.grounding.answer import Answer, Usage, footer
+from assistant.grounding.answer import Answer, footer
 from assistant.grounding.guard import (
     MAX_QUESTION_CHARS,
     refusal_kind,
@@ -27,7 +28,6 @@ from assistant.settings import Settings
 from assistant.store import ThreadStore
 from knowledge.documents import Document
 
-Event = dict[str, Any]
 _FUTURE_WORDS = (
     "will ",
     "forecast",
@@ -189,11 +189,10 @@ class Assistant:
         )
         yield {"type": "tool_end", "name": f"offline:{route.intent}", "ok": True}
         for citation in ledger.entries:
-            yield {
-                "type": citation.kind,
-                "n": citation.n,
-                citation.kind: citation.figure or citation.passage,
-            }
+            if citation.figure is not None:
+                yield FigureAdded(type="figure", n=citation.n, figure=citation.figure)
+            elif citation.passage is not None:
+                yield PassageAdded(type="passage", n=citation.n, passage=citation.passage)
         body = self._with_notes(composed, lang, news, ref, ledger)
         given = [question, composed.text] if composed.system else [question]
         verification = verify(body, ledger, given=given)

@@ -6,33 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from assistant.budget import Usage
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import Verification
-
-
-@dataclass
-class Usage:
-    """What one turn cost in model calls and tokens (zero in offline mode)."""
-
-    llm_calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-
-    def add(self, other: Usage) -> None:
-        self.llm_calls += other.llm_calls
-        self.input_tokens += other.input_tokens
-        self.output_tokens += other.output_tokens
-        self.cost_usd += other.cost_usd
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "llm_calls": self.llm_calls,
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "cost_usd": round(self.cost_usd, 6),
-        }
 
 
 def footer(language: Lang, provider: str | None, as_of: date | None, hypothetical: bool) -> str:

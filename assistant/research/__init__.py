@@ -3,8 +3,8 @@ a verified report with sources, exported as Markdown, HTML or PDF."""
 
 from __future__ import annotations
 
+from assistant.budget import Budget
 from assistant.research.schemas import (
-    Budget,
     Estimate,
     Plan,
     PlanSection,

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from assistant.budget import Usage
 from assistant.grounding.answer import footer
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import Verification, mark_unsupported, verify
@@ -205,7 +206,7 @@ def assemble(
         signals=signals,
         citations=[c.to_json() for c in ledger.entries],
         verification=_verification_json(verification),
-        usage={k: v + plan.usage.get(k, 0) for k, v in deps.meter.usage().items()},
+        usage=_total(plan.usage, deps.meter.usage()),
         stopped=stopped,
         symbols=plan.symbols,
         start=plan.start,
@@ -223,3 +224,10 @@ def _verification_json(v: Verification) -> dict[str, Any]:
     data.pop("findings", None)
     data["findings"] = [f"{f.kind}: {f.text} ({f.detail})" for f in v.findings]
     return data
+
+
+def _total(*parts: Usage) -> Usage:
+    total = Usage()
+    for part in parts:
+        total.add(part)
+    return total

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.budget import Usage
+
 Template = Literal["market_move", "sector_rotation", "single_stock", "macro"]
 
 
@@ -50,7 +52,7 @@ class Plan(BaseModel):
     )
     sections: list[PlanSection] = Field(min_length=1, max_length=8)
     estimate: Estimate = Field(default_factory=Estimate)
-    usage: dict[str, int] = Field(default_factory=dict, description="What making the plan cost")
+    usage: Usage = Field(default_factory=Usage, description="What making the plan cost")
 
 
 class PlanDraft(BaseModel):
@@ -58,14 +60,6 @@ class PlanDraft(BaseModel):
 
     title: str = Field(description="Report title in the user's language")
     sections: list[PlanSection] = Field(min_length=4, max_length=8)
-
-
-class Budget(BaseModel):
-    """Limits on one run; reaching one stops cleanly and keeps what is done."""
-
-    max_model_calls: int = 20
-    max_tokens: int = 60_000
-    max_seconds: float = 600.0
 
 
 class ReportSection(BaseModel):
@@ -118,7 +112,7 @@ class Report(BaseModel):
         default_factory=list, description="Ledger entries as JSON"
     )
     verification: dict[str, Any] = Field(default_factory=dict)
-    usage: dict[str, Any] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
     stopped: str | None = Field(default=None, description="Why the run stopped early, if it did")
     symbols: list[str] = Field(default_factory=list)
     start: date | None = None
@@ -139,7 +133,7 @@ class Report(BaseModel):
             "citations": self.citations,
             "figures": figures,
             "verification": self.verification,
-            "usage": self.usage,
+            "usage": self.usage.to_json(),
             "files": self.files,
             "stopped": self.stopped,
         }

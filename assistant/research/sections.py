@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from assistant.budget import Budget, Usage
+from assistant.chat.events import ResearchEvent
 from assistant.chat.offline.composer import OfflineComposer
 from assistant.chat.offline.router import METRIC_INTENTS, Router
 from assistant.grounding.guard import sanitize_output
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import mark_unsupported, verify
-from assistant.research.schemas import Budget, Plan, PlanSection
+from assistant.research.schemas import Plan, PlanSection
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from tools.figure import Figure
@@ -57,12 +59,12 @@ class Meter:
             self.input_tokens += int(meta.get("input_tokens", 0))
             self.output_tokens += int(meta.get("output_tokens", 0))
 
-    def usage(self) -> dict[str, int]:
-        return {
-            "llm_calls": self.llm_calls,
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-        }
+    def usage(self) -> Usage:
+        return Usage(
+            llm_calls=self.llm_calls,
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+        )
 
 
 @dataclass
@@ -74,10 +76,10 @@ class Deps:
     news: Document | None
     meter: Meter
     model: Any | None = None
-    on_event: Callable[[dict[str, Any]], None] | None = None
+    on_event: Callable[[ResearchEvent], None] | None = None
     fault: Callable[[int], None] | None = None  # tests inject a crash here
 
-    def emit(self, event: dict[str, Any]) -> None:
+    def emit(self, event: ResearchEvent) -> None:
         if self.on_event is not None:
             self.on_event(event)
 

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant.budget import Budget
+from assistant.chat.events import ResearchEvent
 from assistant.data.market import as_of_session
 from assistant.grounding.guard import sanitize_output
 from assistant.grounding.language import Lang, detect_language
@@ -18,7 +20,7 @@ from assistant.research.assemble import assemble
 from assistant.research.graph import build_graph
 from assistant.research.planner import make_plan
 from assistant.research.render import html_to_pdf, to_html, to_markdown
-from assistant.research.schemas import Budget, Plan, Report, ReportSummary
+from assistant.research.schemas import Plan, Report, ReportSummary
 from assistant.research.sections import Deps, LockedLibrary, Meter, evidence_block, rebuild
 from assistant.settings import Settings
 from assistant.store import ReportRow
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from langgraph.types import Command
     from pydantic import BaseModel
 
-Event = dict[str, Any]
 Format = Literal["md", "html", "pdf"]
 
 
@@ -52,7 +53,7 @@ class ResearchService:
         self.library = library
         self.store = store
         self.model = chat_model
-        self.budget = budget or Budget()
+        self.budget = budget or Budget.for_research()
         self.fault: Callable[[int], None] | None = None  # tests inject a crash into a section
 
     @property
@@ -112,7 +113,7 @@ class ResearchService:
         plan: Plan,
         *,
         auto_accept: bool = False,
-        on_event: Callable[[Event], None] | None = None,
+        on_event: Callable[[ResearchEvent], None] | None = None,
     ) -> tuple[str, Report | None]:
         """Start a run; without auto-accept it pauses for approval and returns (run_id, None)."""
         run_id = uuid.uuid4().hex[:12]
@@ -128,7 +129,7 @@ class ResearchService:
         run_id: str,
         action: Literal["accept", "edit", "reject"],
         plan: Plan | None = None,
-        on_event: Callable[[Event], None] | None = None,
+        on_event: Callable[[ResearchEvent], None] | None = None,
     ) -> Report | None:
         """Answer the approval pause: accept, edit (with the edited plan) or reject."""
         from langgraph.types import Command
@@ -140,11 +141,13 @@ class ResearchService:
             decision["plan"] = plan.model_dump(mode="json")
         return self._invoke(run_id, Command(resume=decision), on_event)
 
-    def resume(self, run_id: str, on_event: Callable[[Event], None] | None = None) -> Report | None:
+    def resume(
+        self, run_id: str, on_event: Callable[[ResearchEvent], None] | None = None
+    ) -> Report | None:
         """Continue an interrupted run from its last checkpoint."""
         return self._invoke(run_id, None, on_event)
 
-    def run(self, plan: Plan, on_event: Callable[[Event], None] | None = None) -> Report:
+    def run(self, plan: Plan, on_event: Callable[[ResearchEvent], None] | None = None) -> Report:
         """Run an accepted plan to the end and return the stored report."""
         _, report = self.start(plan, auto_accept=True, on_event=on_event)
         assert report is not None
@@ -158,7 +161,7 @@ class ResearchService:
             return Plan.model_validate(snapshot.values["plan"])
         return None
 
-    def _deps(self, plan: Plan | None, on_event: Callable[[Event], None] | None) -> Deps:
+    def _deps(self, plan: Plan | None, on_event: Callable[[ResearchEvent], None] | None) -> Deps:
         news = self._news(plan.news_id) if plan is not None and plan.news_id else None
         meter = Meter(self.budget)
         model = self.model
@@ -176,7 +179,7 @@ class ResearchService:
         self,
         run_id: str,
         payload: dict[str, Any] | Command[Any] | None,
-        on_event: Callable[[Event], None] | None,
+        on_event: Callable[[ResearchEvent], None] | None,
     ) -> Report | None:
         config = {"configurable": {"thread_id": run_id}, "max_concurrency": 4}
         saver = self.store.checkpointer()

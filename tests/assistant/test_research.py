@@ -247,8 +247,8 @@ def test_scripted_model_drives_the_llm_path(make_service: Callable[..., Research
     report = service.run(plan)
     _assert_clean(report, minimum=5)
     usage = report.usage
-    assert usage["llm_calls"] <= len(plan.sections) + 3
-    assert usage["input_tokens"] + usage["output_tokens"] <= 60_000
+    assert usage.llm_calls <= len(plan.sections) + 3
+    assert usage.input_tokens + usage.output_tokens <= 60_000
     assert report.summary.startswith("The report's figures")
 
 
@@ -256,11 +256,11 @@ def test_budget_stops_cleanly_and_keeps_what_is_done(
     make_service: Callable[..., ResearchService],
 ) -> None:
     model = ScriptedChatModel(script=[_planner, _writer], repeat_last=True)
-    service = make_service(chat_model=model, budget=Budget(max_model_calls=2))
+    service = make_service(chat_model=model, budget=Budget.for_research(max_model_calls=2))
     plan = service.plan("How durable is the Russell 2000 rally?", news_id=NEWS["en"])
     report = service.run(plan)
     assert report.stopped is not None and "budget" in report.stopped
-    assert report.usage["llm_calls"] <= 3  # the plan call plus the two the budget allows
+    assert report.usage.llm_calls <= 3  # the plan call plus the two the budget allows
     assert len(report.sections) == len(plan.sections)
     assert any(s.complete for s in report.sections) and any(not s.complete for s in report.sections)
     assert all(s.text for s in report.sections if s.complete)

@@ -49,7 +49,7 @@ def research(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Plan and write a sourced research report whose every number is verified."""
-    from assistant import Footnote, Plan
+    from assistant import Footnote, Plan, ResearchEvent
 
     if fmt not in FORMATS:
         err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
@@ -86,10 +86,10 @@ def research(
     ) as progress:
         task = progress.add_task("research", total=len(plan.sections))
 
-        def on_event(event: dict[str, object]) -> None:
-            if event.get("type") == "progress":
-                progress.update(task, description=f"{event.get('phase')}: {event.get('step')}")
-                if event.get("phase") in ("done", "skipped"):
+        def on_event(event: ResearchEvent) -> None:
+            if event["type"] == "progress":
+                progress.update(task, description=f"{event['phase']}: {event['step']}")
+                if event["phase"] in ("done", "skipped"):
                     progress.advance(task)
 
         report = service.run(plan, on_event=on_event)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import streamlit as st
 
@@ -15,18 +14,17 @@ def stream_answer(
     assistant: Footnote, question: str, thread_id: str | None, news_id: str | None
 ) -> Answer | None:
     """Stream the answer into the current container; return the final `Answer`."""
-    holder: dict[str, Any] = {}
+    holder: dict[str, Answer] = {}
     status = st.status(t("chat.thinking"), expanded=False)
 
     def deltas() -> Iterator[str]:
         events = assistant.stream(question, thread_id=thread_id, news_id=news_id, language="auto")
         for event in events:
-            kind = event.get("type")
-            if kind == "text_delta":
-                yield str(event.get("text", "")).replace("$", "\\$")
-            elif kind == "tool_start":
-                status.write(t("chat.tool", name=event.get("name", "")))
-            elif kind == "final":
+            if event["type"] == "text_delta":
+                yield event["text"].replace("$", "\\$")
+            elif event["type"] == "tool_start":
+                status.write(t("chat.tool", name=event["name"]))
+            elif event["type"] == "final":
                 holder["answer"] = event["answer"]
 
     st.write_stream(deltas())

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import Footnote, Plan, Report, ResearchService
+from assistant import Footnote, Plan, Report, ResearchEvent, ResearchService
 from assistant.research.service import Format
 from ui import data
 from ui.components.answer import verification_badge
@@ -70,7 +70,7 @@ def _edit_form(plan: Plan) -> None:
 def _run(svc: Footnote, service: ResearchService, plan: Plan) -> None:
     """Run the plan in a worker thread; show its progress events from this one."""
     total = max(1, len(plan.sections))
-    events: queue.Queue[dict[str, Any]] = queue.Queue()
+    events: queue.Queue[ResearchEvent] = queue.Queue()
     outcome: dict[str, Any] = {}
 
     def work() -> None:
@@ -80,7 +80,7 @@ def _run(svc: Footnote, service: ResearchService, plan: Plan) -> None:
             outcome["error"] = exc
 
     bar = st.progress(0.0, text=t("research.running"))
-    finished: set[Any] = set()
+    finished: set[int] = set()
     with st.status(t("research.running"), expanded=True) as status:
         worker = threading.Thread(target=work, name="footnote-research", daemon=True)
         worker.start()
@@ -89,15 +89,12 @@ def _run(svc: Footnote, service: ResearchService, plan: Plan) -> None:
                 event = events.get(timeout=0.1)
             except queue.Empty:
                 continue
-            if event.get("type") != "progress":
+            if event["type"] != "progress":
                 continue
-            step = str(event.get("step", ""))
-            if "done" in event and "total" in event:
-                share = float(event["done"]) / max(1, int(event["total"]))
-            else:
-                if event.get("phase") in ("done", "skipped"):
-                    finished.add(event.get("index", step))
-                share = len(finished) / total
+            step = event["step"]
+            if event["phase"] in ("done", "skipped"):
+                finished.add(event["index"])
+            share = len(finished) / total
             status.write(safe(step))
             bar.progress(min(1.0, share), text=safe(step))
         worker.join()

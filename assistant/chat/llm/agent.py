@@ -24,9 +24,9 @@ from langchain_core.outputs import LLMResult
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
-from assistant.budget import Budget
+from assistant.budget import Budget, Usage
+from assistant.chat.events import ToolEvent
 from assistant.chat.llm.prompts import LANGUAGE_NAMES, SYSTEM
-from assistant.grounding.answer import Usage
 from assistant.grounding.guard import clean_label, strip_instructions
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
@@ -171,7 +171,7 @@ class Toolbox:
     ledger: Ledger
     language: Lang
     news: Document | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[ToolEvent] = field(default_factory=list)
 
     def _figures(self, result: Figure | list[Figure]) -> str:
         figures = [result] if isinstance(result, Figure) else list(result)
