@@ -30,9 +30,7 @@ def _offline() -> list[Measure]:
     v = report.verification
     out = [
         check("offline report wall time, no PDF", round(plain, 2), "s", "<=", 15),
-        Measure(
-            "numbers verified in the report", v["numbers_verified"], f"of {v['numbers_total']}"
-        ),
+        Measure("numbers verified in the report", v.numbers_verified, f"of {v.numbers_total}"),
     ]
     try:
         with tempfile.TemporaryDirectory() as tmp:

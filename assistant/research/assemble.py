@@ -10,12 +10,18 @@ from typing import Any
 from assistant.budget import Usage
 from assistant.grounding.answer import footer
 from assistant.grounding.ledger import Ledger
-from assistant.grounding.verifier import Verification, mark_unsupported, verify
-from assistant.research.schemas import Plan, Report, ReportSection, SignalStatus, ViewRow
-from assistant.research.sections import Deps, citations_json, rebuild
+from assistant.grounding.verifier import mark_unsupported, verify
+from assistant.research.schemas import (
+    Plan,
+    Report,
+    ReportSection,
+    ReportVerification,
+    SignalStatus,
+    ViewRow,
+)
+from assistant.research.sections import Deps, section_ledger
 from knowledge.passage import Passage
 from knowledge.text import CITATION_MARKER, marker_numbers
-from tools.figure import Figure
 from tools.prices.base import PriceError
 from tools.symbols import symbol_name
 
@@ -28,11 +34,8 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
     seen_lines: set[str] = set()
     for result in sorted(results, key=lambda r: r["index"]):
         mapping: dict[int, int] = {}
-        for entry in result["citations"]:
-            item = rebuild(entry)
-            mapping[entry["n"]] = (
-                ledger.add_figure(item) if isinstance(item, Figure) else ledger.add_passage(item)
-            )
+        for citation in section_ledger(result).entries:
+            mapping[citation.n] = ledger.add(citation)
 
         def renumber(match: re.Match[str], mapping: dict[int, int] = mapping) -> str:
             # a marker this section's ledger cannot resolve must not point at another's evidence
@@ -204,8 +207,13 @@ def assemble(
         sections=sections,
         views=views,
         signals=signals,
-        citations=[c.to_json() for c in ledger.entries],
-        verification=_verification_json(verification),
+        ledger=ledger,
+        verification=ReportVerification(
+            numbers_total=verification.numbers_total,
+            numbers_verified=verification.numbers_verified,
+            unsupported=verification.unsupported,
+            findings=[f"{f.kind}: {f.text} ({f.detail})" for f in verification.findings],
+        ),
         usage=_total(plan.usage, deps.meter.usage()),
         stopped=stopped,
         symbols=plan.symbols,
@@ -213,17 +221,7 @@ def assemble(
         end=plan.end,
         disclaimer=footer(lang, provider, as_of, hypothetical=True),
     )
-    report.citations = [
-        {**c, "raw": raw} for c, raw in zip(report.citations, citations_json(ledger), strict=True)
-    ]
     return report, ledger
-
-
-def _verification_json(v: Verification) -> dict[str, Any]:
-    data = v.to_json()
-    data.pop("findings", None)
-    data["findings"] = [f"{f.kind}: {f.text} ({f.detail})" for f in v.findings]
-    return data
 
 
 def _total(*parts: Usage) -> Usage:

@@ -101,7 +101,7 @@ def to_markdown(report: Report) -> str:
         f"# {report.title}",
         "",
         f"{t['date']}: {report.created_at.date().isoformat()} · {t['as_of']} {report.as_of} · "
-        f"{v.get('numbers_verified', 0)}/{v.get('numbers_total', 0)} {t['verified']}",
+        f"{v.numbers_verified}/{v.numbers_total} {t['verified']}",
         "",
     ]
     if report.stopped:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assistant.budget import Usage
+from assistant.grounding.ledger import Ledger
 
 Template = Literal["market_move", "sector_rotation", "single_stock", "macro"]
 
@@ -94,6 +95,19 @@ class ReportSummary(BaseModel):
     news_id: str | None = None
 
 
+class ReportVerification(BaseModel):
+    """What the verifier found in the whole report."""
+
+    numbers_total: int = 0
+    numbers_verified: int = 0
+    unsupported: list[str] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=list, description="kind: text (detail)")
+
+    @property
+    def ok(self) -> bool:
+        return self.numbers_verified == self.numbers_total and not self.findings
+
+
 class Report(BaseModel):
     """A finished (or budget-stopped) report with its evidence."""
 
@@ -108,10 +122,8 @@ class Report(BaseModel):
     sections: list[ReportSection] = Field(default_factory=list)
     views: list[ViewRow] = Field(default_factory=list)
     signals: list[SignalStatus] = Field(default_factory=list)
-    citations: list[dict[str, Any]] = Field(
-        default_factory=list, description="Ledger entries as JSON"
-    )
-    verification: dict[str, Any] = Field(default_factory=dict)
+    ledger: Ledger = Field(default_factory=Ledger, description="The report's numbered evidence")
+    verification: ReportVerification = Field(default_factory=ReportVerification)
     usage: Usage = Field(default_factory=Usage)
     stopped: str | None = Field(default=None, description="Why the run stopped early, if it did")
     symbols: list[str] = Field(default_factory=list)
@@ -121,18 +133,34 @@ class Report(BaseModel):
     files: dict[str, str] = Field(default_factory=dict)
     markdown: str = ""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _older_form(cls, data: Any) -> Any:
+        """Read reports stored before the ledger was kept whole (flat citations with `raw`)."""
+        if isinstance(data, dict) and "ledger" not in data and "citations" in data:
+            entries = [c["raw"] for c in data["citations"] if isinstance(c, dict) and "raw" in c]
+            data = {**data, "ledger": {"entries": entries}}
+            data.pop("citations")
+        return data
+
+    @property
+    def citations(self) -> list[dict[str, Any]]:
+        """The flat view of every citation, numbered as in the report."""
+        return self.ledger.to_json()
+
     def to_json(self) -> dict[str, Any]:
         """The shape of `footnote research --json`."""
-        figures = [c for c in self.citations if c.get("kind") == "figure"]
+        citations = self.citations
+        figures = [c for c in citations if c.get("kind") == "figure"]
         return {
             "id": self.id,
             "title": self.title,
             "language": self.language,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "sections": [{"heading": s.heading, "text": s.text} for s in self.sections],
-            "citations": self.citations,
+            "citations": citations,
             "figures": figures,
-            "verification": self.verification,
+            "verification": self.verification.model_dump(),
             "usage": self.usage.to_json(),
             "files": self.files,
             "stopped": self.stopped,

@@ -18,7 +18,6 @@ from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.research.schemas import Plan, PlanSection
 from knowledge.documents import Document
 from knowledge.passage import Passage
-from tools.figure import Figure
 
 if TYPE_CHECKING:
     from assistant.ports import Library
@@ -101,22 +100,12 @@ class LockedLibrary:
             return doc
 
 
-def citations_json(ledger: Ledger) -> list[dict[str, Any]]:
-    """A ledger as plain JSON that a checkpoint can store and `rebuild` can read back."""
-    out: list[dict[str, Any]] = []
-    for c in ledger.entries:
-        if c.figure is not None:
-            out.append({"n": c.n, "kind": "figure", "figure": c.figure.model_dump(mode="json")})
-        elif c.passage is not None:
-            out.append({"n": c.n, "kind": "passage", "passage": c.passage.model_dump(mode="json")})
-    return out
-
-
-def rebuild(entry: dict[str, Any]) -> Figure | Passage:
-    """The Figure or Passage a `citations_json` entry holds."""
-    if entry["kind"] == "figure":
-        return Figure.model_validate(entry["figure"])
-    return Passage.model_validate(entry["passage"])
+def section_ledger(result: dict[str, Any]) -> Ledger:
+    """The ledger a section result holds (checkpoints made before the ledger was stored whole
+    list its entries under `citations`, in the same form)."""
+    if "ledger" in result:
+        return Ledger.model_validate(result["ledger"])
+    return Ledger.model_validate({"entries": result.get("citations", [])})
 
 
 def evidence_block(ledger: Ledger, lang: str) -> str:
@@ -172,7 +161,7 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
         "index": index,
         "heading": section.heading,
         "text": text,
-        "citations": citations_json(ledger),
+        "ledger": ledger.model_dump(mode="json"),
         "numbers": verification.numbers_total,
         "verified": verification.numbers_verified,
         "complete": stopped is None,

@@ -21,11 +21,10 @@ from assistant.research.graph import build_graph
 from assistant.research.planner import make_plan
 from assistant.research.render import html_to_pdf, to_html, to_markdown
 from assistant.research.schemas import Plan, Report, ReportSummary
-from assistant.research.sections import Deps, LockedLibrary, Meter, evidence_block, rebuild
+from assistant.research.sections import Deps, LockedLibrary, Meter, evidence_block
 from assistant.settings import Settings
 from assistant.store import ReportRow
 from knowledge.documents import Document
-from tools.figure import Figure
 from tools.prices.base import PriceError
 
 if TYPE_CHECKING:
@@ -263,14 +262,7 @@ class ResearchService:
 
     def ledger(self, report: Report) -> Ledger:
         """The report's evidence, numbered as in the report, for follow-up questions."""
-        ledger = Ledger()
-        for entry in report.citations:
-            item = rebuild(entry["raw"])
-            if isinstance(item, Figure):
-                ledger.add_figure(item)
-            else:
-                ledger.add_passage(item)
-        return ledger
+        return report.ledger.model_copy(deep=True)
 
     def evidence(self, report: Report) -> str:
         return evidence_block(self.ledger(report), report.language)

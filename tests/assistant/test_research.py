@@ -35,9 +35,9 @@ def make_service(market: Market, library: Library) -> Callable[..., ResearchServ
 
 def _assert_clean(report: Any, minimum: int = 20) -> None:
     v = report.verification
-    assert v["numbers_total"] > minimum
-    assert v["numbers_verified"] == v["numbers_total"], v["findings"]
-    assert v["findings"] == []
+    assert v.numbers_total > minimum
+    assert v.numbers_verified == v.numbers_total, v.findings
+    assert v.findings == []
     cited = {int(n) for n in _MARKER.findall(report.markdown)}
     assert cited and cited <= {c["n"] for c in report.citations}
 
@@ -264,7 +264,7 @@ def test_budget_stops_cleanly_and_keeps_what_is_done(
     assert len(report.sections) == len(plan.sections)
     assert any(s.complete for s in report.sections) and any(not s.complete for s in report.sections)
     assert all(s.text for s in report.sections if s.complete)
-    assert report.verification["numbers_verified"] == report.verification["numbers_total"]
+    assert report.verification.numbers_verified == report.verification.numbers_total
 
 
 def test_plan_round_trips_through_json(make_service: Callable[..., ResearchService]) -> None:

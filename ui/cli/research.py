@@ -105,9 +105,7 @@ def research(
         return
     console.print(Markdown(report.markdown))
     v = report.verification
-    console.print(
-        f"{v['numbers_verified']}/{v['numbers_total']} numbers verified; files: {report.files}"
-    )
+    console.print(f"{v.numbers_verified}/{v.numbers_total} numbers verified; files: {report.files}")
     if report.stopped:
         console.print(f"[yellow]Stopped early: {report.stopped}[/yellow]")
 

@@ -137,8 +137,7 @@ def _downloads(service: ResearchService, report: Report) -> None:
 
 def _report(svc: Footnote, service: ResearchService, report: Report) -> None:
     st.header(safe(report.title), anchor=False)
-    if report.verification:
-        verification_badge(report.verification)
+    verification_badge(report.verification.model_dump())
     _downloads(service, report)
     st.markdown(with_markers(report.markdown))
     figures = svc.report_figures(
