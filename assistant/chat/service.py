@@ -26,6 +26,7 @@ from assistant.grounding.verifier import Verification, mark_unsupported, verify
 from assistant.ports import ChatModel, Library, Market
 from assistant.settings import Settings
 from assistant.store import ThreadStore
+from assistant.toolbox import Toolbox
 from knowledge.documents import Document
 
 _FUTURE_WORDS = (
@@ -184,7 +185,7 @@ class Assistant:
         if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
             route.symbols = list(news.tickers[:1])
         yield {"type": "tool_start", "name": f"offline:{route.intent}", "args": route.context()}
-        composed = OfflineComposer(self.market, self.library).compose(
+        composed = OfflineComposer(Toolbox(self.market, self.library, news)).compose(
             route, question, ledger, ref, news
         )
         yield {"type": "tool_end", "name": f"offline:{route.intent}", "ok": True}
@@ -261,7 +262,7 @@ class Assistant:
         from langchain_core.messages import HumanMessage
 
         from assistant.chat.llm.agent import (
-            Toolbox,
+            TurnTools,
             TurnUsage,
             build_agent,
             history_messages,
@@ -274,7 +275,7 @@ class Assistant:
 
         ref = self.as_of(news, find_symbols(question))
         router_view = self.router.route(question, lang, ref, previous)
-        box = Toolbox(self.market, self.library, ledger, lang, news)
+        box = TurnTools(Toolbox(self.market, self.library, news), ledger, lang)
         counter = TurnUsage(model=self.settings.model_name)
         started = time.monotonic()
         context = (

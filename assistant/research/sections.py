@@ -16,6 +16,7 @@ from assistant.grounding.guard import sanitize_output
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.research.schemas import Plan, PlanSection
+from assistant.toolbox import Toolbox
 from knowledge.documents import Document
 from knowledge.passage import Passage
 
@@ -133,7 +134,7 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
     deps.emit({"type": "progress", "step": section.heading, "phase": "start", "index": index})
     ledger = Ledger()
     router = Router()
-    composer = OfflineComposer(deps.market, deps.library)
+    composer = OfflineComposer(Toolbox(deps.market, deps.library, deps.news))
     parts: list[str] = []
     for question in section.questions:
         route = router.route(question, lang, ref)

@@ -160,10 +160,12 @@ def test_actions_without_a_tool(make_assistant: Callable[..., Assistant], questi
 
 
 def _tool_list() -> list[object]:
-    from assistant.chat.llm.agent import Toolbox
+    from assistant.chat.llm.agent import TurnTools
     from assistant.grounding.ledger import Ledger
+    from assistant.toolbox import Toolbox
 
-    return list(Toolbox(None, None, Ledger(), "en").tools())
+    box = Toolbox(None, None)  # type: ignore[arg-type]  # the tool list needs no data
+    return list(TurnTools(box, Ledger(), "en").tools())
 
 
 def _stored_market(tmp_path: Path, frames: dict[str, pd.DataFrame], live: object) -> Market:

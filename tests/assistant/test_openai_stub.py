@@ -55,7 +55,7 @@ def _settings(monkeypatch: pytest.MonkeyPatch, base_url: str) -> Settings:
 def test_chat_openai_non_streaming_tool_call(monkeypatch: pytest.MonkeyPatch) -> None:
     from langchain_core.tools import StructuredTool
 
-    from assistant.chat.llm.agent import ReturnArgs
+    from assistant.toolbox import ReturnArgs
 
     with openai_stub(_decide) as (url, state):
         model = build_chat_model(_settings(monkeypatch, url))

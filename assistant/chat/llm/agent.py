@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware, ModelCallLimitMiddleware
@@ -22,29 +22,25 @@ from langchain_core.messages import (
 )
 from langchain_core.outputs import LLMResult
 from langchain_core.tools import BaseTool, StructuredTool
-from pydantic import BaseModel, Field
 
 from assistant.budget import Budget, Usage
-from assistant.chat.events import ToolEvent
+from assistant.chat.events import ToolEnd, ToolEvent, ToolStart
 from assistant.chat.llm.prompts import LANGUAGE_NAMES, SYSTEM
 from assistant.grounding.guard import clean_label, strip_instructions
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
-from knowledge.documents import Document
+from assistant.toolbox import TOOLS, Toolbox, ToolSpec
 from knowledge.passage import Passage
 from knowledge.text import strip_citations
-from tools import calendar as nyse
 from tools.figure import Figure
 from tools.prices.base import PriceError
-from tools.symbols import SymbolError, resolve_symbol, symbol_name
+from tools.symbols import SymbolError, symbol_name
 
 if TYPE_CHECKING:
     from langgraph.graph.state import CompiledStateGraph
     from langgraph.runtime import Runtime
 
     Agent = CompiledStateGraph[Any, Any, Any, Any]
-
-Convention = Literal["prev_close", "open", "start_close"]
 
 
 @dataclass
@@ -83,94 +79,17 @@ class TurnBudgetMiddleware(AgentMiddleware):
         return None
 
 
-# ---- tool argument schemas ---------------------------------------------------------------
-
-
-class ReturnArgs(BaseModel):
-    symbol: str = Field(description="Ticker, index or name, e.g. ^RUT, Russell 2000, 罗素2000, IWM")
-    start: date = Field(description="First day of the window (YYYY-MM-DD)")
-    end: date = Field(description="Last day of the window (YYYY-MM-DD)")
-    convention: Convention = Field(
-        default="prev_close",
-        description="prev_close: close before start -> close at end (default); open: open of start -> close at end; start_close: close of start -> close at end",
-    )
-
-
-class CompareArgs(BaseModel):
-    symbols: list[str] = Field(min_length=2, max_length=8, description="Symbols to compare")
-    start: date
-    end: date
-    convention: Convention = "prev_close"
-
-
-class WindowArgs(BaseModel):
-    symbol: str
-    start: date
-    end: date
-
-
-class BetaArgs(BaseModel):
-    symbol: str
-    benchmark: str = Field(default="^GSPC")
-    start: date
-    end: date
-
-
-class AtArgs(BaseModel):
-    symbol: str
-    at: date = Field(description="The session to measure at (YYYY-MM-DD)")
-    window: int = Field(default=20, ge=2, le=250, description="Sessions in the moving average")
-
-
-class RangeArgs(BaseModel):
-    symbol: str
-    at: date
-    basis: Literal["intraday", "close"] = "intraday"
-
-
-class DayArgs(BaseModel):
-    symbol: str
-    day: date
-
-
-class SectorArgs(BaseModel):
-    day: date = Field(description="The session whose sector moves to rank")
-
-
-class SearchArgs(BaseModel):
-    query: str = Field(max_length=500, description="What to look for, in any language")
-    k: int = Field(default=4, ge=1, le=8)
-
-
-class SymbolArgs(BaseModel):
-    text: str = Field(max_length=100, description="A name or ticker in English or Chinese")
-
-
-class CalendarArgs(BaseModel):
-    day: date
-
-
-class CompoundArgs(BaseModel):
-    rate_percent: float = Field(description="Rate per period in percent, e.g. 2 for 2%")
-    periods: int = Field(ge=1, le=10_000, description="How many periods to compound over")
-
-
-class EmptyArgs(BaseModel):
-    pass
-
-
 # ---- the toolbox -------------------------------------------------------------------------
 
 
 @dataclass
-class Toolbox:
-    """The tools of one turn; each result is numbered into the turn's ledger."""
+class TurnTools:
+    """The toolbox bound for one turn: each result is numbered into the turn's ledger and
+    rendered as text the model reads; every call is reported as an event."""
 
-    market: Any
-    library: Any
+    box: Toolbox
     ledger: Ledger
     language: Lang
-    news: Document | None = None
     events: list[ToolEvent] = field(default_factory=list)
 
     def _figures(self, result: Figure | list[Figure]) -> str:
@@ -219,164 +138,39 @@ class Toolbox:
         except ValueError as exc:
             return f"error: {exc}"
 
+    def _render(self, result: Figure | list[Figure] | list[Passage] | str) -> str:
+        if isinstance(result, str):
+            return result
+        if isinstance(result, Figure):
+            return self._figures(result)
+        if result and all(isinstance(r, Passage) for r in result):
+            return self._passages([r for r in result if isinstance(r, Passage)])
+        return self._figures([r for r in result if isinstance(r, Figure)])
+
     def tools(self) -> list[BaseTool]:
-        m = self.market
-
-        def sym(text: str) -> str:
-            return resolve_symbol(text)
-
-        specs: list[tuple[str, str, type[BaseModel], Any]] = [
-            (
-                "period_return",
-                "Return of one symbol over a window, with an explicit convention.",
-                ReturnArgs,
-                lambda symbol, start, end, convention="prev_close": self._figures(
-                    [
-                        m.period_return(sym(symbol), start, end, convention),
-                        m.change_points(sym(symbol), start, end, convention),
-                    ]
-                ),
-            ),
-            (
-                "compare_performance",
-                "Returns of several symbols over one window and their spreads in percentage points.",
-                CompareArgs,
-                lambda symbols, start, end, convention="prev_close": self._figures(
-                    m.relative_performance([sym(s) for s in symbols], start, end, convention)
-                ),
-            ),
-            (
-                "volatility",
-                "Daily and annualised volatility of daily close-to-close returns (ddof=1).",
-                WindowArgs,
-                lambda symbol, start, end: self._figures(m.volatility(sym(symbol), start, end)),
-            ),
-            (
-                "moving_average",
-                "Simple moving average at a session and the close's distance from it in %.",
-                AtArgs,
-                lambda symbol, at, window=20: self._figures(m.sma(sym(symbol), at, window)),
-            ),
-            (
-                "range_52w",
-                "52-week high and low (intraday or closing basis) with the sessions they occurred.",
-                RangeArgs,
-                lambda symbol, at, basis="intraday": self._figures(
-                    m.range_52w(sym(symbol), at, basis=basis)
-                ),
-            ),
-            (
-                "max_drawdown",
-                "Largest peak-to-trough fall in a window with its sessions.",
-                WindowArgs,
-                lambda symbol, start, end: self._figures(m.max_drawdown(sym(symbol), start, end)),
-            ),
-            (
-                "beta",
-                "Beta and correlation of a symbol against a benchmark on common sessions.",
-                BetaArgs,
-                lambda symbol, start, end, benchmark="^GSPC": self._figures(
-                    m.beta(sym(symbol), sym(benchmark), start, end)
-                ),
-            ),
-            (
-                "sector_performance",
-                "Day change of the eleven SPDR sector ETFs on one session, ranked.",
-                SectorArgs,
-                lambda day: self._figures(m.sector_performance(day)),
-            ),
-            (
-                "quote",
-                "Close and day change of a symbol on a session (the latest when day is the as-of session).",
-                DayArgs,
-                lambda symbol, day: self._figures(m.quote(sym(symbol), on=day)),
-            ),
-            (
-                "close_on",
-                "The close on a given day; a non-session day gives the previous session's close and says so.",
-                DayArgs,
-                lambda symbol, day: self._figures(m.close_on(sym(symbol), day)),
-            ),
-            (
-                "compound_growth",
-                "Compound a rate per period over many periods (e.g. 2% a month for 12 months).",
-                CompoundArgs,
-                lambda rate_percent, periods: self._figures(list(_compound(rate_percent, periods))),
-            ),
-            (
-                "search_knowledge",
-                "Search the stored analyses and their cited sources (any language).",
-                SearchArgs,
-                lambda query, k=4: self._passages(self.library.search(query, k=k)),
-            ),
-            (
-                "news_item",
-                "The news item this conversation is about: title, date, tickers, sections and sources.",
-                EmptyArgs,
-                lambda: self._news(),
-            ),
-            (
-                "resolve_symbol",
-                "Turn a name or ticker (English or Chinese) into the data symbol.",
-                SymbolArgs,
-                lambda text: f"{text} -> {resolve_symbol(text)}",
-            ),
-            (
-                "trading_calendar",
-                "Whether a day was an NYSE session, and the sessions around it.",
-                CalendarArgs,
-                lambda day: _calendar_line(day),
-            ),
-        ]
-        tools: list[BaseTool] = []
-        for name, description, schema, fn in specs:
-            tools.append(
-                StructuredTool.from_function(
-                    func=_wrap(self, name, fn),
-                    name=name,
-                    description=description,
-                    args_schema=schema,
-                )
+        """`TOOLS` as LangChain structured tools over this turn's toolbox."""
+        return [
+            StructuredTool.from_function(
+                func=_wrap(self, spec),
+                name=spec.name,
+                description=spec.description,
+                args_schema=spec.args,
             )
-        return tools
-
-    def _news(self) -> str:
-        doc = self.news
-        if doc is None:
-            return "This conversation is not about a particular news item."
-        headings = "; ".join(clean_label(s.heading) for s in doc.sections if s.heading)
-        sources = "\n".join(
-            f"  (source {s.n}) {clean_label(s.label())}: {clean_label(s.summary)}"
-            for s in doc.sources
-        )
-        return (
-            f"<<<DATA {clean_label(doc.title)} ({doc.published}, {clean_label(doc.market)}); "
-            f"tickers: {', '.join(doc.tickers)}\n"
-            f"sections: {headings}\nsources (use search_knowledge to quote them with a marker):\n{sources}\nDATA>>>"
-        )
+            for spec in TOOLS
+        ]
 
 
-def _wrap(box: Toolbox, name: str, fn: Callable[..., object]) -> Callable[..., str]:
+def _wrap(turn: TurnTools, spec: ToolSpec) -> Callable[..., str]:
     def run(**kwargs: Any) -> str:
-        box.events.append({"type": "tool_start", "name": name, "args": kwargs})
-        out = box._guarded(lambda: fn(**kwargs))
-        box.events.append({"type": "tool_end", "name": name, "ok": not out.startswith("error:")})
+        turn.events.append(ToolStart(type="tool_start", name=spec.name, args=kwargs))
+        out = turn._guarded(lambda: turn._render(spec.run(turn.box, **kwargs)))
+        turn.events.append(
+            ToolEnd(type="tool_end", name=spec.name, ok=not out.startswith("error:"))
+        )
         return out
 
-    run.__name__ = name
+    run.__name__ = spec.name
     return run
-
-
-def _compound(rate_percent: float, periods: int) -> tuple[Figure, Figure]:
-    from tools.metrics.compounding import compound_figures
-
-    return compound_figures(rate_percent, periods)
-
-
-def _calendar_line(day: date) -> str:
-    if nyse.is_session(day):
-        return f"{day} was an NYSE session."
-    return f"{day} was not an NYSE session; the previous session was {nyse.previous_session(day)}."
 
 
 # ---- running a turn ----------------------------------------------------------------------
@@ -400,7 +194,7 @@ class AgentRun:
 
 def build_agent(
     model: BaseChatModel,
-    box: Toolbox,
+    box: TurnTools,
     budget: Budget,
     counter: TurnUsage,
     started: float,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from assistant.chat.offline.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
 from assistant.chat.offline.templates import CONVENTIONS, SUGGESTIONS, text
@@ -20,7 +20,7 @@ from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.numbers import extract_numbers
 from assistant.grounding.verifier import CLOSE_WORDS as _CLOSE_WORDS
-from assistant.ports import Library, Market
+from assistant.toolbox import Toolbox
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from knowledge.text import strip_citations
@@ -79,9 +79,8 @@ def _pick(figures: Sequence[Figure], metric: str, **params: Any) -> Figure | Non
 class OfflineComposer:
     """Answer a routed question with the same tools the agent uses, without a model."""
 
-    def __init__(self, market: Market, library: Library) -> None:
-        self.market = market
-        self.library = library
+    def __init__(self, box: Toolbox) -> None:
+        self.box = box
         self._latest = False
 
     # ---- entry point -------------------------------------------------------------------
@@ -163,7 +162,7 @@ class OfflineComposer:
             )
         elif route.intent == "volatility":
             for s in symbols:
-                figs = _figures(self.market.volatility(s, start, end))
+                figs = _figures(self.box.volatility(s, start, end))
                 daily, annual = _pick(figs, "volatility_daily"), _pick(figs, "volatility_annual")
                 if daily and annual:
                     lines.append(
@@ -189,7 +188,7 @@ class OfflineComposer:
                 lines += self._range_lines(s, end, lang, ledger)
         elif route.intent == "drawdown":
             for s in symbols:
-                fig = _figures(self.market.max_drawdown(s, start, end))[0]
+                fig = _figures(self.box.max_drawdown(s, start, end))[0]
                 lines.append(
                     text(
                         "drawdown",
@@ -206,7 +205,7 @@ class OfflineComposer:
         elif route.intent == "beta":
             bench = symbols[1] if len(symbols) > 1 else DEFAULT_BENCHMARK
             s = symbols[0] if symbols[0] != bench else "^RUT"
-            figs = _figures(self.market.beta(s, bench, start, end))
+            figs = _figures(self.box.beta(s, start, end, bench))
             beta, corr = _pick(figs, "beta"), _pick(figs, "correlation")
             if beta and corr:
                 lines.append(
@@ -235,13 +234,13 @@ class OfflineComposer:
     ) -> list[str]:
         lines = []
         if len(symbols) > 1:
-            figs = _figures(self.market.relative_performance(symbols, start, end, "prev_close"))
+            figs = _figures(self.box.compare_performance(symbols, start, end, "prev_close"))
         else:
-            figs = _figures(self.market.period_return(symbols[0], start, end, "prev_close"))
+            figs = _figures(self.box.period_return(symbols[0], start, end, "prev_close"))
         returns = [f for f in figs if f.metric == "return"]
         for s in symbols:
             ret = next((f for f in returns if f.symbol == s), None)
-            pts = _figures(self.market.change_points(s, start, end, "prev_close"))[0]
+            pts = _figures(self.box.change_points(s, start, end, "prev_close"))[0]
             if ret is None:
                 continue
             lines.append(
@@ -259,7 +258,7 @@ class OfflineComposer:
                 )
             )
             if explicit:
-                alt = _figures(self.market.period_return(s, start, end, "open"))[0]
+                alt = _figures(self.box.period_return(s, start, end, "open"))[0]
                 lines.append(
                     text(
                         "return_alt",
@@ -287,7 +286,7 @@ class OfflineComposer:
         return lines
 
     def _sma_lines(self, symbol: str, at: date, lang: Lang, ledger: Ledger) -> list[str]:
-        figs = _figures(self.market.sma(symbol, at, 20))
+        figs = _figures(self.box.moving_average(symbol, at, 20))
         sma, dist = _pick(figs, "sma"), _pick(figs, "sma_distance")
         if not (sma and dist):
             return []
@@ -309,7 +308,7 @@ class OfflineComposer:
 
     def _range_lines(self, symbol: str, at: date, lang: Lang, ledger: Ledger) -> list[str]:
         lines = []
-        intraday = _figures(self.market.range_52w(symbol, at, basis="intraday"))
+        intraday = _figures(self.box.range_52w(symbol, at, basis="intraday"))
         high, low = _pick(intraday, "high_52w"), _pick(intraday, "low_52w")
         if high and low:
             lines.append(
@@ -326,7 +325,7 @@ class OfflineComposer:
                     m=ledger.add_figure(high),
                 )
             )
-        closes = _figures(self.market.range_52w(symbol, at, basis="close"))
+        closes = _figures(self.box.range_52w(symbol, at, basis="close"))
         chigh, clow = _pick(closes, "high_52w"), _pick(closes, "low_52w")
         if chigh and clow:
             lines.append(
@@ -358,9 +357,9 @@ class OfflineComposer:
             )
             day = prev
         if day is None and self._latest:
-            figs = _figures(self.market.quote(symbol))
+            figs = _figures(self.box.quote(symbol))
         else:
-            figs = _figures(self.market.quote(symbol, on=day or ref))
+            figs = _figures(self.box.quote(symbol, day or ref))
         close, chg = _pick(figs, "last_close"), _pick(figs, "day_change")
         if close and chg:
             lines.append(
@@ -383,7 +382,9 @@ class OfflineComposer:
         day = close.end
         if day is None:
             return []
-        hits: list[Passage] = self.library.search(f"{symbol_name(symbol, 'en')} close {day}", k=5)
+        hits: list[Passage] = self.box.search_knowledge(
+            f"{symbol_name(symbol, 'en')} close {day}", k=5
+        )
         lines: list[str] = []
         for passage in hits:
             body, _ = strip_instructions(passage.text)
@@ -420,7 +421,7 @@ class OfflineComposer:
         day = route.day or (route.window.end if route.window and route.window.end else None) or ref
         if not nyse.is_session(day):
             day = nyse.previous_session(day)
-        figs = sorted(_figures(self.market.sector_performance(day)), key=lambda f: -f.value)
+        figs = sorted(_figures(self.box.sector_performance(day)), key=lambda f: -f.value)
         if not figs:
             return Composed(text("data_error", lang, message="no sector data"))
         lines = [text("sector_head", lang, day=figs[0].end or day)]
@@ -445,7 +446,7 @@ class OfflineComposer:
         if window is not None and window.start is not None:
             # "up 3% this month": the claim is about the window, not about one day.
             start, end = self._window(route, ref)
-            move = _figures(self.market.period_return(symbol, start, end, "prev_close"))[0]
+            move = _figures(self.box.period_return(symbol, start, end, "prev_close"))[0]
             key = (
                 "premise_window_true"
                 if abs(move.value - (route.premise or 0)) < 1
@@ -466,7 +467,7 @@ class OfflineComposer:
         day = window.end if window and window.end else (route.day or ref)
         if not nyse.is_session(day):
             day = nyse.previous_session(day)
-        figs = _figures(self.market.quote(symbol, on=day))
+        figs = _figures(self.box.quote(symbol, day))
         chg = _pick(figs, "day_change")
         if chg is None:
             return Composed(text("unknown", lang), system=True)
@@ -484,11 +485,9 @@ class OfflineComposer:
         )
 
     def _compound(self, route: Route, ledger: Ledger) -> Composed:
-        from tools.metrics.compounding import compound_figures
-
         lang = route.language
         rate, periods = route.rate or 0.0, route.periods or 12
-        total, simple = compound_figures(rate, periods)
+        total, simple = self.box.compound_growth(rate, periods)
         period = {12: "month", 52: "week", 4: "quarter", 252: "day"}.get(periods, "period")
         period_zh = {12: "月", 52: "周", 4: "季", 252: "日"}.get(periods, "期")
         count_zh = {12: "个月", 52: "周", 4: "个季度", 252: "个交易日"}.get(periods, "期")
@@ -530,19 +529,19 @@ class OfflineComposer:
     # ---- knowledge ---------------------------------------------------------------------
 
     def _search(
-        self, query: str, lang: Lang, news: Document | None, k: int = 4, record: str | None = None
+        self,
+        query: str,
+        lang: Lang,
+        news: Document | None,
+        k: int = 4,
+        record: Literal["chunk", "source"] | None = None,
     ) -> list[Passage]:
-        filters: dict[str, Any] = {"language": lang}
-        if news is not None:
-            filters["doc_id"] = news.id
-        if record:
-            filters["record"] = record
-        hits: list[Passage] = self.library.search(query, k=k, **filters)
+        doc_id = news.id if news is not None else None
+        hits = self.box.search_knowledge(query, k, language=lang, doc_id=doc_id, record=record)
         if len(hits) < 2:
-            filters.pop("language")
             if news is not None and news.item_id:
-                filters.pop("doc_id", None)
-            hits = self.library.search(query, k=k, **filters)
+                doc_id = None  # the other translation of the same item may hold it
+            hits = self.box.search_knowledge(query, k, doc_id=doc_id, record=record)
         return hits
 
     def _knowledge(
@@ -554,7 +553,7 @@ class OfflineComposer:
         if intent == "experts" and route.person:
             query = f"{route.person} {question}"
         # Source records (who said what) answer questions about people; text chunks the rest.
-        record = None if intent in ("experts", "views") else "chunk"
+        record: Literal["chunk"] | None = None if intent in ("experts", "views") else "chunk"
         hits = self._search(query, lang, news, k=4, record=record)
         if intent in KNOWLEDGE_QUERIES and len(question) < 60:
             for extra in self._search(
@@ -586,7 +585,7 @@ class OfflineComposer:
 
     def _live_status(self, symbol: str, ref: date, lang: Lang, ledger: Ledger) -> list[str]:
         try:
-            figs = _figures(self.market.sma(symbol, ref, 20))
+            figs = _figures(self.box.moving_average(symbol, ref, 20))
         except PriceError:
             return []
         dist = _pick(figs, "sma_distance")
