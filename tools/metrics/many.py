@@ -112,8 +112,8 @@ def standard_set_many(
 
     Same definitions as the one-symbol functions: returns under `convention` over the window,
     volatility and drawdown on the window's closes, SMA and the high/low (intraday, and on
-    closes in the `_close` columns) over the sessions ending at the window's last session, day change into that session. NaN where a
-    symbol's data cannot answer.
+    closes in the `_close` columns) over the sessions ending at the window's last session, day
+    change into that session. NaN where a symbol's data cannot answer.
     """
     convention = check_convention(convention)
     index = panel.close.index

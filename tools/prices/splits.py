@@ -34,7 +34,7 @@ _PREFILTER = 0.25  # no split moves a price by less than 3:2 does (|log| = 0.405
 SAME_BASIS = 0.001  # sources whose closes differ by less than 0.1% are on the same basis
 DIVIDEND_STEP = (0.003, 0.015)  # a dividend re-adjustment moves older prices by 0.3-1.5%
 RECONCILE = 0.005  # a shared day more than 0.5% off its neighbours' ratio is a finding
-_LEVEL_WIDTH = 0.002  # closes within 0.2% of a run's first ratio belong to that run
+_LEVEL_WIDTH = 0.0005  # closes within 0.05% of a run's first ratio belong to that run
 MIN_LEVEL_DAYS = 3
 
 
