@@ -208,6 +208,8 @@ def merge_part(
     factor, added, findings = _new_factors(symbol, new, file, splits, reference)
     new = new.copy()
     new[FACTOR] = factor
+    if FILE not in new:
+        new[FILE] = file
     if held.empty:
         return Merge(new, (*log, *added), tuple(findings))
     held = held.copy()
