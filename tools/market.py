@@ -161,6 +161,7 @@ class Market:
             stale=True,
             as_of=data.history.as_of,
             notes=(*data.history.notes, stale_note),
+            adjustments=data.history.adjustments,
         )
         return _Loaded(data.symbol, history, note), found
 
@@ -628,8 +629,10 @@ class Market:
             *self._period_figures(data, window, last, convention),
             *self._volatility_figures(data, window, last, 1),
             *self._sma_figures(data, last, SMA_WINDOW),
-            *self._range_figures(data, last, "intraday"),
+            # closes first: callers that key figures by metric (the last one wins) keep the
+            # intraday range they always had
             *self._range_figures(data, last, "close"),
+            *self._range_figures(data, last, "intraday"),
             self._drawdown_figure(data, window, last),
         ]
         if benchmark is not None:

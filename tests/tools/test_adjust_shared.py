@@ -212,3 +212,12 @@ def test_the_health_check_over_both_folders(shared_prices: Path) -> None:
     assert any(f["kind"] == "reconciliation" for f in report["^VIX"])
     for finding in (f for fs in report.values() for f in fs):
         assert {"symbol", "kind", "dates", "detail", "action"} <= set(finding)
+
+
+def test_stored_prices_served_as_stale_keep_their_adjustments(store: PriceStore) -> None:
+    from tools.prices.cached import CachedSource
+
+    source = CachedSource(store, mode="local", now=lambda: dt.datetime(2026, 3, 9, 18, 0))
+    history = source.history("XLU", D(2025, 10, 1), D(2026, 3, 6))
+    assert history.stale
+    assert [a.date for a in history.adjustments] == [D(2025, 11, 17)]
