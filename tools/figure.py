@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
+from collections.abc import Iterable
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -74,6 +77,17 @@ class Figure(BaseModel):
     fetched_at: dt.datetime | None = None
     stale: bool = Field(default=False, description="True when newer data could not be had.")
     formula: str = Field(default="", description="How the value was computed, readably.")
+    # Added after golden answers were recorded: new fields only, with empty defaults.
+    label: str | None = Field(default=None, description="What the number is, e.g. its basis.")
+    inputs: dict[str, float] = Field(
+        default_factory=dict, description="Prices that entered the formula: {'Close[d]': x}."
+    )
+    adjustments: list[str] = Field(
+        default_factory=list, description="Adjustments inside the window, e.g. a split."
+    )
+    caveats: list[str] = Field(
+        default_factory=list, description="Why the number may be wrong; shown beside it."
+    )
 
     @field_validator("metric", mode="before")
     @classmethod
@@ -102,4 +116,43 @@ class Figure(BaseModel):
         """Return the figure as plain JSON values: ISO dates, numbers rounded to six decimals."""
         data = self.model_dump(mode="json")
         data["value"] = round(self.value, JSON_DECIMALS)
+        data["inputs"] = {k: round(v, JSON_DECIMALS) for k, v in self.inputs.items()}
         return data
+
+    def csv_row(self) -> dict[str, str]:
+        """Return the figure as one CSV row (see CSV_COLUMNS); lists are joined with '; '."""
+        data = self.to_json()
+        row = {c: "" if data.get(c) is None else str(data[c]) for c in CSV_COLUMNS}
+        row["inputs"] = "; ".join(f"{k} = {v:,.{DECIMALS}f}" for k, v in self.inputs.items())
+        row["adjustments"] = "; ".join(self.adjustments)
+        row["caveats"] = "; ".join(self.caveats)
+        row["stale"] = "true" if self.stale else "false"
+        return row
+
+
+CSV_COLUMNS = (
+    "metric",
+    "symbol",
+    "label",
+    "value",
+    "unit",
+    "start",
+    "end",
+    "convention",
+    "formula",
+    "inputs",
+    "adjustments",
+    "caveats",
+    "as_of",
+    "provider",
+    "stale",
+)
+
+
+def figures_to_csv(figures: Iterable[Figure]) -> str:
+    """Write figures as CSV text: a header, then one row per figure."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(f.csv_row() for f in figures)
+    return out.getvalue()

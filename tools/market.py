@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,7 @@ from tools.prices.base import (
     SourceUnavailable,
     missing_data_hint,
 )
+from tools.prices.splits import Jump, can_split, find_jumps
 from tools.symbols import SECTORS, resolve_symbol, symbol_name
 
 RANGE_SESSIONS = 252  # "52 weeks" of NYSE sessions
@@ -38,6 +40,32 @@ class _Loaded:
     @property
     def frame(self) -> pd.DataFrame:
         return self.history.frame
+
+    @cached_property
+    def jumps(self) -> tuple[Jump, ...]:
+        """Split-like moves still in the prices (a source that does not adjust them)."""
+        if not can_split(self.symbol):
+            return ()
+        recorded = {a.date for a in self.history.adjustments}
+        return tuple(j for j in find_jumps(self.frame) if j.date not in recorded)
+
+    def steps(self, since: dt.date | None, end: dt.date | None) -> tuple[list[str], list[str]]:
+        """Return (adjustments, caveats) for a figure whose rows run from `since` to `end`."""
+        if since is None or end is None:
+            return [], []
+        done: list[str] = []
+        caveats: list[str] = []
+        for a in self.history.adjustments:
+            if since < a.date <= end:
+                (done if a.resolved else caveats).append(a.text())
+        for j in self.jumps:
+            if since < j.date <= end and not j.reverts:
+                caveats.append(
+                    f"unresolved discontinuity: Close moves x{j.ratio:.4f} from {j.previous} to "
+                    f"{j.date}, like a {j.label} split, and the prices are not adjusted for it; "
+                    "this figure spans it and is likely wrong"
+                )
+        return done, caveats
 
     def last_on_or_before(self, day: dt.date) -> dt.date:
         rows = self.frame.loc[: pd.Timestamp(day)]
@@ -64,6 +92,19 @@ def _completeness(frame: pd.DataFrame, start: dt.date, end: dt.date) -> dict[str
             + (["..."] if len(missing) > _MAX_LISTED else []),
         )
     return params
+
+
+def _change_inputs(change: metrics.PeriodChange) -> dict[str, float]:
+    """Return the two prices a change is computed from, keyed as its formula names them."""
+    return {
+        f"{change.base_field}[{change.base_session}]": change.base,
+        f"Close[{change.final_session}]": change.final,
+    }
+
+
+def _day(value: object) -> dt.date:
+    """Return an index label as a date."""
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
 
 
 def _best_common_session(loaded: Sequence[_Loaded], lasts: Sequence[dt.date]) -> dt.date:
@@ -120,6 +161,7 @@ class Market:
             stale=True,
             as_of=data.history.as_of,
             notes=(*data.history.notes, stale_note),
+            adjustments=data.history.adjustments,
         )
         return _Loaded(data.symbol, history, note), found
 
@@ -149,8 +191,13 @@ class Market:
         convention: str | None = None,
         params: dict[str, Any] | None = None,
         symbol: str | None = None,
+        inputs: dict[str, float] | None = None,
+        label: str | None = None,
+        since: dt.date | None = None,
     ) -> Figure:
+        """Build a figure; `since` is the first row the formula used (the window start if None)."""
         params = dict(params or {})
+        adjustments, caveats = data.steps(since or start, end)
         if data.calendar_note:
             params.setdefault("calendar_note", data.calendar_note)
         history = data.history
@@ -170,6 +217,10 @@ class Market:
             fetched_at=history.fetched_at,
             stale=history.stale,
             formula=formula,
+            label=label,
+            inputs=inputs or {},
+            adjustments=adjustments,
+            caveats=caveats,
         )
 
     def _window_end(self, data: _Loaded, window: calendar.Window) -> dt.date:
@@ -280,6 +331,8 @@ class Market:
             "end": last,
             "convention": convention,
             "params": params,
+            "since": change.base_session,
+            "inputs": _change_inputs(change),
         }
         return [
             self._figure(
@@ -345,7 +398,13 @@ class Market:
         average = metrics.sma(data.frame["Close"], at, window)
         params = {"window": window, **_completeness(data.frame, average.first, average.last)}
         formula = f"mean(Close[{average.first}..{average.last}]), {window} sessions"
-        common: dict[str, Any] = {"start": average.first, "end": average.last, "params": params}
+        closes = data.frame["Close"].loc[pd.Timestamp(average.first) : pd.Timestamp(average.last)]
+        common: dict[str, Any] = {
+            "start": average.first,
+            "end": average.last,
+            "params": params,
+            "inputs": {f"Close[{_day(d)}]": float(v) for d, v in closes.items()},
+        }
         return [
             self._figure(data, "sma", average.value, "points", formula=formula, **common),
             self._figure(
@@ -374,6 +433,7 @@ class Market:
         params = {"basis": basis, "window": RANGE_SESSIONS, **_completeness(data.frame, first, at)}
         high_field, low_field = ("High", "Low") if basis == "intraday" else ("Close", "Close")
         common: dict[str, Any] = {"start": first, "end": at}
+        words = "intraday highs and lows" if basis == "intraday" else "closes"
         return [
             self._figure(
                 data,
@@ -382,6 +442,8 @@ class Market:
                 "points",
                 formula=f"max({high_field}[{first}..{at}]) = {high_field}[{span.high_session}]",
                 params={**params, "session": span.high_session.isoformat()},
+                inputs={f"{high_field}[{span.high_session}]": span.high},
+                label=f"52-week high ({words})",
                 **common,
             ),
             self._figure(
@@ -391,6 +453,8 @@ class Market:
                 "points",
                 formula=f"min({low_field}[{first}..{at}]) = {low_field}[{span.low_session}]",
                 params={**params, "session": span.low_session.isoformat()},
+                inputs={f"{low_field}[{span.low_session}]": span.low},
+                label=f"52-week low ({words})",
                 **common,
             ),
         ]
@@ -418,6 +482,10 @@ class Market:
             last,
             formula=f"Close[{drawdown.trough}] / Close[{drawdown.peak}] - 1 (peak before trough)",
             params=params,
+            inputs={
+                f"Close[{drawdown.peak}]": drawdown.peak_close,
+                f"Close[{drawdown.trough}]": drawdown.trough_close,
+            },
         )
 
     def beta(
@@ -561,6 +629,9 @@ class Market:
             *self._period_figures(data, window, last, convention),
             *self._volatility_figures(data, window, last, 1),
             *self._sma_figures(data, last, SMA_WINDOW),
+            # closes first: callers that key figures by metric (the last one wins) keep the
+            # intraday range they always had
+            *self._range_figures(data, last, "close"),
             *self._range_figures(data, last, "intraday"),
             self._drawdown_figure(data, window, last),
         ]
@@ -577,7 +648,14 @@ class Market:
             data.frame["Close"].to_numpy()[data.frame.index.get_loc(pd.Timestamp(session))]
         )
         return self._figure(
-            data, "last_close", close, "points", session, session, formula=f"Close[{session}]"
+            data,
+            "last_close",
+            close,
+            "points",
+            session,
+            session,
+            formula=f"Close[{session}]",
+            inputs={f"Close[{session}]": close},
         )
 
     def _day_change(self, data: _Loaded, session: dt.date) -> Figure:
@@ -598,4 +676,5 @@ class Market:
             formula=change.formula(),
             convention="prev_close",
             params=params,
+            inputs=_change_inputs(change),
         )

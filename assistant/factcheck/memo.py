@@ -59,6 +59,7 @@ class MemoSource:
             stale=whole.stale and last == whole.as_of,
             as_of=last,
             notes=whole.notes,
+            adjustments=whole.adjustments,
         )
 
 

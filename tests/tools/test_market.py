@@ -77,11 +77,20 @@ def test_standard_set_and_relative_performance(real_market: Market) -> None:
         "sma_distance",
         "high_52w",
         "low_52w",
+        "high_52w",
+        "low_52w",
         "max_drawdown",
         "beta",
         "correlation",
         "last_close",
         "day_change",
+    ]
+    ranges = [(f.label, f.params["basis"]) for f in figures if f.metric.endswith("_52w")]
+    assert ranges == [
+        ("52-week high (closes)", "close"),
+        ("52-week low (closes)", "close"),
+        ("52-week high (intraday highs and lows)", "intraday"),
+        ("52-week low (intraday highs and lows)", "intraday"),
     ]
     by = {f.metric: f for f in figures}
     assert by["volatility_annual"].value == pytest.approx(by["volatility_daily"].value * 252**0.5)

@@ -28,6 +28,8 @@ STANDARD_COLUMNS = (
     "correlation",
     "last_close",
     "day_change",
+    "high_52w_close",
+    "low_52w_close",
 )
 
 
@@ -109,9 +111,9 @@ def standard_set_many(
     """Return one row per symbol and one column per standard metric (fractions, not percent).
 
     Same definitions as the one-symbol functions: returns under `convention` over the window,
-    volatility and drawdown on the window's closes, SMA and the intraday high/low over the
-    sessions ending at the window's last session, day change into that session. NaN where a
-    symbol's data cannot answer.
+    volatility and drawdown on the window's closes, SMA and the high/low (intraday, and on
+    closes in the `_close` columns) over the sessions ending at the window's last session, day
+    change into that session. NaN where a symbol's data cannot answer.
     """
     convention = check_convention(convention)
     index = panel.close.index
@@ -149,6 +151,8 @@ def standard_set_many(
         range_from = max(0, stop - range_window)
         high = np.nanmax(panel.high.to_numpy(dtype="float64")[range_from:stop], axis=0)
         low = np.nanmin(panel.low.to_numpy(dtype="float64")[range_from:stop], axis=0)
+        high_close = np.nanmax(close[range_from:stop], axis=0)
+        low_close = np.nanmin(close[range_from:stop], axis=0)
 
         peaks = np.fmax.accumulate(window_close, axis=0)
         drawdown = np.nanmin(window_close / peaks - 1, axis=0)
@@ -175,5 +179,7 @@ def standard_set_many(
         "correlation": corr,
         "last_close": final,
         "day_change": final / previous - 1,
+        "high_52w_close": high_close,
+        "low_52w_close": low_close,
     }
     return pd.DataFrame(data, index=panel.symbols, columns=list(STANDARD_COLUMNS))

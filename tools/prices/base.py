@@ -8,6 +8,8 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
+from tools.prices.records import Adjustment
+
 OHLCV: tuple[str, ...] = ("Open", "High", "Low", "Close", "Volume")
 INDEX_NAME = "Date"
 
@@ -52,6 +54,8 @@ class PriceHistory:
     stale: bool = False
     as_of: dt.date | None = None
     notes: tuple[str, ...] = field(default=())
+    # Steps applied to (or, unresolved, seen in) the rows, each dated inside the frame.
+    adjustments: tuple[Adjustment, ...] = field(default=())
 
     @property
     def empty(self) -> bool:

@@ -132,4 +132,5 @@ class CachedSource:
             stale=stale,
             as_of=history.as_of,
             notes=(*history.notes, note),
+            adjustments=history.adjustments,
         )

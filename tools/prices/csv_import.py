@@ -16,6 +16,7 @@ from tools.prices.store import PriceStore, SavedRows
 from tools.symbols import SymbolError, resolve_symbol
 
 REQUIRED = ("Date", "Open", "High", "Low", "Close")
+SPLITS = "Stock Splits"  # yfinance's column when asked for actions
 # Open or Close may sit a little outside High/Low in adjusted data; more than this is an error.
 _RANGE_TOLERANCE = 0.01
 _MAX_LISTED = 5
@@ -44,6 +45,15 @@ class CsvPrices:
     frame: pd.DataFrame
     rejected: tuple[RejectedRow, ...]
     warnings: tuple[str, ...]
+    # The provider's split column when the file has one (shares after per share before, 0 = none).
+    splits: pd.Series | None = None
+
+    @property
+    def file(self) -> str:
+        """Name the file with its folder (`yahoo-2024_2026-02/XLK.csv`), as adjustments record it."""
+        return (
+            f"{self.path.parent.name}/{self.path.name}" if self.path.parent.name else self.path.name
+        )
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ def _raw_table(path: Path) -> tuple[pd.DataFrame, str, int]:
             f"{path.name} is not a price CSV: missing column(s) {', '.join(missing)} (found: {shown}).",
             _HINT,
         )
-    wanted = [c for c in (*REQUIRED, "Volume") if c.casefold() in by_name]
+    wanted = [c for c in (*REQUIRED, "Volume", SPLITS) if c.casefold() in by_name]
     table = raw[[by_name[c.casefold()] for c in wanted]]
     table.columns = pd.Index(wanted)
     if table.empty:
@@ -177,6 +187,7 @@ def read_price_csv(path: Path, symbol: str | None = None) -> CsvPrices:
     table, layout, first_line = _raw_table(path)
     dates = pd.to_datetime(table["Date"].str.strip().str[:10], format="%Y-%m-%d", errors="coerce")
     numbers = table.drop(columns="Date").apply(pd.to_numeric, errors="coerce")
+    split_column = numbers.pop(SPLITS) if SPLITS in numbers else None
     if "Volume" not in numbers:
         numbers["Volume"] = float("nan")
 
@@ -215,7 +226,10 @@ def read_price_csv(path: Path, symbol: str | None = None) -> CsvPrices:
             f"{len(zero)} row(s) with Volume 0 look like intraday snapshots, not final closes: "
             f"{_listed(zero.date[::-1])} (newest first)."
         )
-    return CsvPrices(path, resolved, layout, frame, tuple(rejected), tuple(warnings))
+    splits = None
+    if split_column is not None:
+        splits = pd.Series(split_column.iloc[keep].fillna(0.0).to_numpy(), index=frame.index)
+    return CsvPrices(path, resolved, layout, frame, tuple(rejected), tuple(warnings), splits)
 
 
 def import_csv(
@@ -224,13 +238,21 @@ def import_csv(
     symbol: str | None = None,
     provider: str | None = None,
     fetched_at: dt.datetime | None = None,
+    reference: pd.Series | None = None,
 ) -> ImportResult:
-    """Validate one CSV and merge its valid rows into the store (its rows win on overlap)."""
+    """Validate one CSV and merge its valid rows into the store (its rows win on overlap).
+
+    Splits in the file and seams with the stored rows are adjusted and recorded by the store
+    (see `tools.prices.adjust`); import older files first so the newest basis wins.
+    """
     prices = read_price_csv(path, symbol)
     saved = store.save(
         prices.symbol,
         prices.frame,
         provider or f"CSV import ({Path(path).name})",
         fetched_at or dt.datetime.now(dt.UTC),
+        file=prices.file,
+        splits=prices.splits,
+        reference=reference,
     )
     return ImportResult(prices, saved)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tools.prices.adjust import FACTOR, FILE, adjusted, merge_part
 from tools.prices.base import (
     INDEX_NAME,
     OHLCV,
@@ -23,6 +25,7 @@ from tools.prices.base import (
     tidy_frame,
     window,
 )
+from tools.prices.records import Adjustment, Finding
 from tools.symbols import is_valid_symbol
 
 
@@ -34,10 +37,17 @@ class SavedRows:
     added: int
     replaced: int
     total: int
+    adjustments: tuple[Adjustment, ...] = ()  # steps recorded by this write
+    findings: tuple[Finding, ...] = ()
 
 
 class PriceStore:
-    """Daily prices kept as `<folder>/<SYMBOL>.parquet`, each row with its provider and fetch time."""
+    """Daily prices kept as `<folder>/<SYMBOL>.parquet`, each row with its provider and fetch time.
+
+    Rows keep their raw prices; a `factor` column puts them on one basis (split- and
+    seam-adjusted) and `<SYMBOL>.adjustments.json` records every step, active or superseded.
+    `history` serves the adjusted prices.
+    """
 
     provider = "local store"
 
@@ -72,6 +82,8 @@ class PriceStore:
             frame = empty_frame()
             frame["provider"] = pd.Series(dtype="string")
             frame["fetched_at"] = pd.Series(dtype="datetime64[us, UTC]")
+            frame[FACTOR] = pd.Series(dtype="float64")
+            frame[FILE] = pd.Series(dtype="string")
             return frame
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
@@ -80,6 +92,10 @@ class PriceStore:
             return cached[1].copy()
         frame = pd.read_parquet(path, engine="pyarrow")
         frame.index = pd.DatetimeIndex(frame.index).astype("datetime64[ns]").rename(INDEX_NAME)
+        if FACTOR not in frame:  # written before adjustments existed
+            frame[FACTOR] = 1.0
+        if FILE not in frame:
+            frame[FILE] = frame["provider"]
         self._cache[path] = (key, frame)
         return frame.copy()
 
@@ -87,21 +103,66 @@ class PriceStore:
         """Return the last stored session of a symbol, or None."""
         return last_session(self.load(symbol))
 
+    def log_path(self, symbol: str) -> Path:
+        """Return the file that records a symbol's adjustments."""
+        return self.path_for(symbol).with_suffix(".adjustments.json")
+
+    def adjustments(self, symbol: str) -> tuple[Adjustment, ...]:
+        """Return every adjustment recorded for a symbol, superseded ones included."""
+        path = self.log_path(symbol)
+        if not path.is_file():
+            return ()
+        return tuple(Adjustment.from_json(a) for a in json.loads(path.read_text("utf-8")))
+
+    def raw(self, symbol: str) -> pd.DataFrame:
+        """Return the stored OHLCV exactly as it came in, before any adjustment."""
+        return self.load(symbol)[list(OHLCV)]
+
     def save(
-        self, symbol: str, frame: pd.DataFrame, provider: str, fetched_at: dt.datetime
+        self,
+        symbol: str,
+        frame: pd.DataFrame,
+        provider: str,
+        fetched_at: dt.datetime,
+        file: str | None = None,
+        splits: pd.Series | None = None,
+        reference: pd.Series | None = None,
     ) -> SavedRows:
-        """Merge rows into a symbol's file (new rows win on the same date), atomically."""
+        """Merge rows into a symbol's file (new rows win on the same date), atomically.
+
+        Splits inside the new rows and steps where they meet the stored ones are measured or
+        inferred and recorded; `splits` lists provider splits (shares after per share before).
+        """
         path = self.path_for(symbol)
         new = tidy_frame(frame)
         new["provider"] = pd.Series(provider, index=new.index, dtype="string")
         stamp = pd.Timestamp(fetched_at)
         stamp = stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
         new["fetched_at"] = pd.Series(stamp, index=new.index).astype("datetime64[us, UTC]")
+        new[FILE] = pd.Series(file or provider, index=new.index, dtype="string")
         old = self.load(symbol)
+        log = self.adjustments(symbol)
         replaced = int(old.index.isin(new.index).sum())
-        merged = pd.concat([old[~old.index.isin(new.index)], new]).sort_index()
-        self._write_atomically(path, merged)
-        return SavedRows(symbol, len(new) - replaced, replaced, len(merged))
+        merge = merge_part(symbol, old, log, new, file or provider, splits, reference)
+        self._write_atomically(path, merge.frame)
+        if merge.log or log:
+            self._write_log(symbol, merge.log)
+        added = tuple(a for a in merge.log if a not in log)
+        return SavedRows(
+            symbol, len(new) - replaced, replaced, len(merge.frame), added, merge.findings
+        )
+
+    def _write_log(self, symbol: str, log: tuple[Adjustment, ...]) -> None:
+        path = self.log_path(symbol)
+        fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.stem}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump([a.to_json() for a in log], handle, indent=1)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
 
     def _write_atomically(self, path: Path, frame: pd.DataFrame) -> None:
         """Write to a temporary file beside `path`, then rename it over `path`."""
@@ -132,10 +193,15 @@ class PriceStore:
             )
         providers = list(dict.fromkeys(rows["provider"].dropna().astype(str)))
         fetched = rows["fetched_at"].dropna()
+        first, last = rows.index[0], rows.index[-1]
+        steps = tuple(
+            a for a in self.adjustments(symbol) if a.active and first < pd.Timestamp(a.date) <= last
+        )
         return PriceHistory(
             symbol=symbol,
-            frame=rows[list(OHLCV)].copy(),
+            frame=adjusted(rows),
             provider=" + ".join(providers) or self.provider,
             fetched_at=fetched.max().to_pydatetime() if not fetched.empty else None,
             as_of=last_session(rows),
+            adjustments=steps,
         )

@@ -1,0 +1,350 @@
+"""Merge a new batch of rows into a stored series: measure seams, infer splits, keep raw prices.
+
+The rule on overlap: the rows merged last win on every session they hold (as the store always did),
+and the series is kept on the basis of its latest rows, because back-adjusted prices keep their
+latest prices real. Older rows are not rewritten: each row keeps its raw prices and gets a `factor`
+that puts it on that basis, and every step in the factors is recorded as an `Adjustment`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from tools.prices.base import OHLCV
+from tools.prices.records import Adjustment, Finding
+from tools.prices.splits import (
+    SAME_BASIS,
+    TOLERANCE,
+    Level,
+    Overlap,
+    can_split,
+    classify_step,
+    compare_overlap,
+    find_jumps,
+    nearest_split,
+    split_label,
+)
+
+FACTOR = "factor"
+FILE = "file"
+_PRICES = ["Open", "High", "Low", "Close"]
+
+
+@dataclass(frozen=True)
+class Merge:
+    """The merged rows (raw prices, factor, origin), the adjustment log and what was found."""
+
+    frame: pd.DataFrame
+    log: tuple[Adjustment, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def active(self) -> tuple[Adjustment, ...]:
+        """Return the adjustments still inside the series."""
+        return tuple(a for a in self.log if a.active)
+
+
+def adjusted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return OHLCV on the adjusted basis: prices times the factor, volume divided by it."""
+    out = frame.reindex(columns=list(OHLCV)).copy()
+    if FACTOR not in frame:
+        return out
+    factor = frame[FACTOR].fillna(1.0)
+    if (factor == 1.0).all():
+        return out
+    out[_PRICES] = out[_PRICES].mul(factor, axis=0)
+    out["Volume"] = out["Volume"].div(factor)
+    return out
+
+
+def _day(value: object) -> str:
+    return pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+
+
+def _files(rows: pd.DataFrame) -> str:
+    column = FILE if FILE in rows else "provider"
+    if column not in rows:
+        return "stored rows"
+    return ", ".join(dict.fromkeys(rows[column].dropna().astype(str))) or "stored rows"
+
+
+def _new_factors(
+    symbol: str,
+    new: pd.DataFrame,
+    file: str,
+    splits: pd.Series | None,
+    reference: pd.Series | None,
+) -> tuple[pd.Series, list[Adjustment], list[Finding]]:
+    """Return per-row factors for a batch on its own: provider splits first, then inferred ones."""
+    factor = pd.Series(1.0, index=new.index)
+    added: list[Adjustment] = []
+    findings: list[Finding] = []
+    close = new["Close"]
+    handled: set[pd.Timestamp] = set()
+    listed = splits.reindex(new.index).fillna(0.0) if splits is not None else pd.Series(dtype=float)
+    for pos in np.flatnonzero(((listed > 0) & (listed != 1)).to_numpy()).tolist():
+        when, shares = pd.Timestamp(new.index[pos]), float(listed.iloc[pos])
+        expected = 1 / shares
+        label = split_label(_as_split(shares))
+        handled.add(when)
+        observed = float(close.iloc[pos] / close.iloc[pos - 1]) if pos else float("nan")
+        if pos and abs(math.log(observed / expected)) <= TOLERANCE:
+            factor[new.index < when] *= expected
+            added.append(
+                Adjustment(
+                    _date(when),
+                    expected,
+                    "split",
+                    "provider",
+                    file,
+                    label,
+                    "listed by the provider; prices unadjusted",
+                )
+            )
+            action = f"rows before {_day(when)} multiplied by {expected:g} (raw kept)"
+        else:
+            action = "none: the prices already reflect it"
+        findings.append(
+            Finding(
+                symbol,
+                "split",
+                (_day(when),),
+                f"the provider lists a {label} split",
+                action,
+                expected,
+                {"source": "provider", "file": file},
+            )
+        )
+    if not can_split(symbol):
+        return factor, added, findings
+    for jump in find_jumps(new[["Close"]].mul(factor, axis=0), reference):
+        when = pd.Timestamp(jump.date)
+        if when in handled:
+            continue
+        dates = (jump.previous.isoformat(), jump.date.isoformat())
+        moved = f"Close moves x{jump.ratio:.4f} from {dates[0]} to {dates[1]}"
+        if jump.reference_ratio is not None:
+            moved += f" (the reference x{jump.reference_ratio:.4f})"
+        if jump.reverts:
+            findings.append(
+                Finding(
+                    symbol,
+                    "spike",
+                    dates,
+                    moved + " and back the next session",
+                    "none: left as it is",
+                    jump.ratio,
+                    {"file": file},
+                )
+            )
+            continue
+        factor[new.index < when] *= jump.factor
+        added.append(
+            Adjustment(jump.date, jump.factor, "split", "inferred", file, jump.label, moved)
+        )
+        findings.append(
+            Finding(
+                symbol,
+                "split",
+                dates,
+                f"{moved}, like a {jump.label} split",
+                f"rows before {dates[1]} multiplied by {jump.factor:g} in the adjusted series (raw kept)",
+                jump.factor,
+                {"split": jump.label, "source": "inferred", "file": file},
+            )
+        )
+    return factor, added, findings
+
+
+def _as_split(shares: float) -> tuple[int, int]:
+    """Turn a provider's 'shares after per share before' number into (new, old)."""
+    if shares >= 1:
+        return (round(shares * 2), 2) if shares % 1 else (round(shares), 1)
+    return (1, round(1 / shares))
+
+
+def _date(value: object) -> dt.date:
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+
+def _boundary(
+    older: pd.DataFrame,
+    newer: pd.DataFrame,
+    measured: float | None,
+    reference: pd.Series | None,
+    symbol: str,
+) -> tuple[float, bool]:
+    """Return the factor that puts `older` on `newer`'s basis at their meeting point, and if it is known."""
+    if measured is not None:
+        return measured, True
+    both = pd.concat([older.tail(1), newer.head(1)])
+    if len(both) == 2 and both.index[0] < both.index[1] and can_split(symbol):
+        jumps = find_jumps(both, reference)
+        if jumps:
+            return jumps[0].factor, True
+    return 1.0, len(both) == 2 and both.index[0] < both.index[1]
+
+
+def _unmeasured(overlap: Overlap) -> bool:
+    """Tell whether shared sessions disagree but no run of them is long enough to measure a step."""
+    return not overlap.levels and any(abs(math.log(r)) >= SAME_BASIS for _, r in overlap.outliers)
+
+
+def merge_part(
+    symbol: str,
+    held: pd.DataFrame,
+    log: tuple[Adjustment, ...],
+    new: pd.DataFrame,
+    file: str,
+    splits: pd.Series | None = None,
+    reference: pd.Series | None = None,
+) -> Merge:
+    """Merge `new` rows into `held` ones (new win on shared sessions) and record every step."""
+    factor, added, findings = _new_factors(symbol, new, file, splits, reference)
+    new = new.copy()
+    new[FACTOR] = factor
+    if FILE not in new:
+        new[FILE] = file
+    if held.empty:
+        return Merge(new, (*log, *added), tuple(findings))
+    held = held.copy()
+    if FACTOR not in held:
+        held[FACTOR] = 1.0
+    held[FACTOR] = held[FACTOR].fillna(1.0)
+    overlap = compare_overlap(adjusted(held), adjusted(new))
+    start, end = new.index[0], new.index[-1]
+    before, after = held[held.index < start], held[held.index > end]
+    unresolved = _unmeasured(overlap)
+    end_ratio, end_known = (
+        _boundary(
+            adjusted(new),
+            adjusted(after),
+            None if overlap.end_ratio is None else 1 / overlap.end_ratio,
+            reference,
+            symbol,
+        )
+        if not after.empty
+        else (1.0, True)
+    )
+    scale_new = end_ratio
+    start_ratio, start_known = (
+        _boundary(adjusted(before), adjusted(new), overlap.start_ratio, reference, symbol)
+        if not before.empty
+        else (1.0, True)
+    )
+    before = before.assign(**{FACTOR: before[FACTOR] * start_ratio * scale_new})
+    new[FACTOR] = new[FACTOR] * scale_new
+    merged = pd.concat([before, new, after]).sort_index()
+    stop = after.index[0] if not after.empty else end
+    log = tuple(
+        replace(a, superseded_by=file) if a.active and start <= pd.Timestamp(a.date) <= stop else a
+        for a in log
+    )
+    seams = []
+    for older, newer in ((before, new), (new, after)):
+        if older.empty or newer.empty:
+            continue
+        step = float(older[FACTOR].iloc[-1] / newer[FACTOR].iloc[0])
+        known = (start_known if newer is new else end_known) and not unresolved
+        level = None
+        if overlap.levels:
+            level = overlap.levels[0] if newer is new else overlap.levels[-1]
+        seam = _seam(symbol, older, newer, step, known, level)
+        if seam is not None:
+            seams.append(seam)
+    findings.extend(s[1] for s in seams)
+    findings.extend(_overlap_findings(symbol, overlap, file))
+    return Merge(merged, (*log, *added, *(s[0] for s in seams)), tuple(findings))
+
+
+def _seam(
+    symbol: str,
+    older: pd.DataFrame,
+    newer: pd.DataFrame,
+    step: float,
+    known: bool,
+    level: Level | None,
+) -> tuple[Adjustment, Finding] | None:
+    """Record the step where rows from one batch meet another's, if there is one."""
+    kind = classify_step(step)
+    if kind is None and known:
+        return None
+    at = newer.index[0]
+    files = f"{_files(older)} -> {_files(newer)}"
+    split = nearest_split(step)
+    label = split_label(split) if split else ""
+    how = (
+        f"measured on {level.days} shared sessions {level.first}..{level.last}"
+        if level is not None
+        else "from the move between the last older and the first newer close"
+    )
+    if not known:
+        detail = f"rows before {_day(at)} ({_files(older)}) disagree with {_files(newer)} on too few shared sessions to measure a step"
+        adjustment = Adjustment(
+            _date(at), 1.0, "unexplained", "inferred", files, "", detail, resolved=False
+        )
+        action = "not adjusted; figures across it carry a caveat"
+        return adjustment, Finding(
+            symbol,
+            "seam",
+            (_day(older.index[-1]), _day(at)),
+            detail,
+            action,
+            None,
+            {"step": "unresolved", "files": files},
+        )
+    assert kind is not None
+    detail = f"rows before {_day(at)} come from {_files(older)}; on their basis closes are x{step:.4f} those of {_files(newer)} ({how})"
+    if split:
+        rest = step / (split[1] / split[0]) - 1
+        detail += f": a {label} split" + (
+            f" and a {abs(rest):.2%} adjustment step" if abs(rest) >= SAME_BASIS else ""
+        )
+    elif kind == "dividend":
+        detail += ": a dividend-adjustment step, not a split"
+    adjustment = Adjustment(_date(at), step, kind, "inferred", files, label, detail)
+    action = f"rows before {_day(at)} multiplied by {step:.6g} in the adjusted series (raw kept)"
+    extra: dict[str, object] = {"step": kind, "files": files}
+    if label:
+        extra["split"] = label
+    return adjustment, Finding(
+        symbol, "seam", (_day(older.index[-1]), _day(at)), detail, action, step, extra
+    )
+
+
+def _overlap_findings(symbol: str, overlap: Overlap, file: str) -> list[Finding]:
+    """Report steps inside the overlap and single sessions that disagree, newer rows kept."""
+    found = []
+    for a, b in zip(overlap.levels, overlap.levels[1:], strict=False):
+        step = b.ratio / a.ratio
+        found.append(
+            Finding(
+                symbol,
+                "seam",
+                (a.last.isoformat(), b.first.isoformat()),
+                f"on shared sessions the older rows change basis between {a.last} and {b.first} "
+                f"(newer/older x{a.ratio:.4f}, then x{b.ratio:.4f})",
+                f"none needed: {file}'s rows are kept on those sessions",
+                step,
+                {"step": classify_step(step) or "none", "within_overlap": True},
+            )
+        )
+    if overlap.outliers:
+        worst = max(overlap.outliers, key=lambda o: abs(math.log(o[1])))
+        found.append(
+            Finding(
+                symbol,
+                "reconciliation",
+                tuple(d.isoformat() for d, _ in overlap.outliers),
+                f"{len(overlap.outliers)} shared session(s) where the closes differ by more than 0.5% "
+                f"from the sources' usual ratio (worst {worst[0]}: newer/older x{worst[1]:.4f})",
+                f"{file}'s rows kept",
+                worst[1],
+            )
+        )
+    return found
