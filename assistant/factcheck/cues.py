@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.grounding.lexicon import CLOSE_EN, CLOSE_ZH, DOWN_EN, DOWN_ZH, UP_EN, UP_ZH, words
+
 _I = re.IGNORECASE
 
 # Numbers next to these are not market data: forecasts, valuations, rates, macro figures.
@@ -24,7 +26,7 @@ HIGH = re.compile(r"52-week high|\bhigh\b|52周高点|52周最高|高点|最高"
 LOW = re.compile(r"52-week low|\blow\b|52周低点|52周最低|低点|最低", _I)
 RANGE = re.compile(r"52-week|52 weeks|52周|\brange\b|区间", _I)
 OPEN = re.compile(r"\bopen(?:ing|ed|s)?\b|开盘", _I)
-CLOSE = re.compile(r"\bclos(?:e|ed|es|ing)\b|收于|收盘|收报", _I)
+CLOSE = re.compile(words(CLOSE_EN, CLOSE_ZH), _I)
 CHANGE = re.compile(
     r"\b(?:rose|rise|rises|risen|gain\w*|fell|fall|falls|drop\w*|declin\w*|climb\w*|jump\w*"
     r"|slid|slipped|advanc\w*|added|lost|up|down|return\w*|performance|moved|rall\w*|sank"
@@ -36,16 +38,8 @@ ABOVE = re.compile(r"\babove\b|\bhigher than\b", _I)
 BELOW = re.compile(r"\bbelow\b|\blower than\b|\bunder\b", _I)
 ZH_ABOVE = re.compile(r"(?:高于|高出)\S{0,12}$|高约?$")
 ZH_BELOW = re.compile(r"(?:低于|还差|仅差|距)\S{0,12}$|(?:低约?|差)$")
-DOWN_WORDS = re.compile(
-    r"\b(?:fell|fall|falls|down|dropp?ed|drops?|declin\w*|lost|loses|slid|slipped|lower"
-    r"|sank|tumbl\w*|plung\w*|retreat\w*|losses)\b|下跌|跌|下降|回落|下滑|走低|收跌",
-    _I,
-)
-UP_WORDS = re.compile(
-    r"\b(?:rose|rise|rises|up|gain\w*|climb\w*|advanc\w*|higher|jump\w*|rall\w*|added"
-    r"|surg\w*)\b|上涨|涨|上升|攀升|走高|收涨",
-    _I,
-)
+DOWN_WORDS = re.compile(words(DOWN_EN, DOWN_ZH), _I)
+UP_WORDS = re.compile(words(UP_EN, UP_ZH), _I)
 
 # How a change or a level is measured.
 START_OPEN = re.compile(r"\bopen(?:ing)?\b|开盘", _I)

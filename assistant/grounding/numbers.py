@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.grounding.lexicon import DOWN_EN, DOWN_ZH, UP_EN, UP_ZH
 from knowledge.text import CITATION_MARKER
 
 # "usd" is a dollar amount; "cny" a yuan amount (元, 人民币, ¥): this product's market data is in
@@ -71,17 +72,9 @@ _TOKEN = re.compile(
     r"|美元|人民币|元|dollars?\b|yuan\b|rmb\b|cny\b))?",
     re.IGNORECASE,
 )
-_DOWN = re.compile(
-    r"(fell|fall|falls|falling|down|dropp?ed|drops?|declin\w*|lost|loses|slid|slipped|lower"
-    r"|decreas\w*|shed|sank|tumbl\w*|plung\w*|retreat\w*|negative"
-    r"|下跌|跌|下降|回落|下滑|减少|跌幅|走低|收跌|落后)\s*(?:by|of|about|around|roughly|约|了)?\s*$",
-    re.IGNORECASE,
-)
-_UP = re.compile(
-    r"(rose|rise|rises|rising|up|gain\w*|climb\w*|advanc\w*|increas\w*|higher|jump\w*|rall\w*"
-    r"|added|positive|上涨|涨|上升|增长|攀升|涨幅|走高|收涨|领先|高出)\s*(?:by|of|about|around|roughly|约|了)?\s*$",
-    re.IGNORECASE,
-)
+_BY = r"\s*(?:by|of|about|around|roughly|约|了)?\s*$"
+_DOWN = re.compile(rf"({DOWN_EN}|negative|{DOWN_ZH}|落后){_BY}", re.IGNORECASE)
+_UP = re.compile(rf"({UP_EN}|positive|{UP_ZH}|领先|高出){_BY}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ from typing import Literal
 
 from assistant.grounding.dates import date_hits, find_dates
 from assistant.grounding.ledger import Ledger
+from assistant.grounding.lexicon import CLOSE_EN, CLOSE_ZH, words
 from assistant.grounding.numbers import Mention, extract_numbers, normalize
 from knowledge.text import CITATION_MARKER, marker_numbers, sentence_spans
 from tools.figure import Figure
 
-CLOSE_WORDS = re.compile(r"(?i)\b(?:close[sd]?|closing)\b|收于|收盘|收报|收在")
+CLOSE_WORDS = re.compile(words(CLOSE_EN, CLOSE_ZH), re.IGNORECASE)
 
 _PRICE_LIKE = {"points", "usd", "plain"}
 _UNSIGNED_FALLS = {"max_drawdown"}
