@@ -24,6 +24,7 @@ from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import Verification, mark_unsupported, verify
 from assistant.ports import ChatModel, Library, Market
+from assistant.reading.people import people_index
 from assistant.settings import Settings
 from assistant.store import ThreadStore
 from assistant.toolbox import Toolbox
@@ -62,11 +63,19 @@ class Assistant:
         self.threads = threads
         self._chat_model = chat_model
         self.budget = budget or Budget()
-        from assistant.chat.offline.intents import EmbeddingIntentClassifier
-
-        self.router = Router(classifier=EmbeddingIntentClassifier())
+        self._router: Router | None = None
 
     # ---- wiring ------------------------------------------------------------------------
+
+    @property
+    def router(self) -> Router:
+        """The offline router; it knows the experts the stored documents cite."""
+        if self._router is None:
+            from assistant.chat.offline.intents import EmbeddingIntentClassifier
+
+            sources = [s for doc in self.library.documents() for s in doc.sources]
+            self._router = Router(EmbeddingIntentClassifier(), people_index(sources))
+        return self._router
 
     @property
     def mode(self) -> Literal["llm", "offline"]:

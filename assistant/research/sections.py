@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.budget import Budget, Usage
 from assistant.chat.events import ResearchEvent
@@ -21,7 +23,9 @@ from knowledge.documents import Document
 from knowledge.passage import Passage
 
 if TYPE_CHECKING:
-    from assistant.ports import Library
+    from assistant.ports import Library, Market
+    from knowledge import IngestOutcome
+    from knowledge.documents import DocumentKind
 
 
 class BudgetExceeded(RuntimeError):
@@ -71,10 +75,11 @@ class Meter:
 class Deps:
     """What sections need that is not part of the checkpointed state."""
 
-    market: Any
-    library: Any
+    market: Market
+    library: LockedLibrary
     news: Document | None
     meter: Meter
+    people: Mapping[str, str] = field(default_factory=dict)  # reading.people_index
     model: Any | None = None
     on_event: Callable[[ResearchEvent], None] | None = None
     fault: Callable[[int], None] | None = None  # tests inject a crash here
@@ -85,20 +90,63 @@ class Deps:
 
 
 class LockedLibrary:
-    """Serialise searches: concurrent sections share one store."""
+    """A library whose calls are serialised: concurrent sections share one store."""
 
     def __init__(self, library: Library) -> None:
         self._library = library
         self._lock = threading.Lock()
 
-    def search(self, *args: Any, **kwargs: Any) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        doc_id: str | None = None,
+        kind: DocumentKind | None = None,
+        record: Literal["chunk", "source"] | None = None,
+        language: str | None = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> list[Passage]:
         with self._lock:
-            return list(self._library.search(*args, **kwargs))
+            return self._library.search(
+                query,
+                k,
+                doc_id=doc_id,
+                kind=kind,
+                record=record,
+                language=language,
+                ticker=ticker,
+                tag=tag,
+                since=since,
+                until=until,
+            )
 
     def get(self, doc_id: str) -> Document | None:
         with self._lock:
-            doc: Document | None = self._library.get(doc_id)
-            return doc
+            return self._library.get(doc_id)
+
+    def documents(self, kind: DocumentKind | None = None) -> list[Document]:
+        with self._lock:
+            return self._library.documents(kind)
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> list[IngestOutcome]:
+        with self._lock:
+            return self._library.ingest(paths, on_progress)
+
+    def ensure_demo(self) -> bool:
+        with self._lock:
+            return self._library.ensure_demo()
+
+    def count(self) -> tuple[int, int]:
+        with self._lock:
+            return self._library.count()
 
 
 def section_ledger(result: dict[str, Any]) -> Ledger:
@@ -133,7 +181,7 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
     assert ref is not None
     deps.emit({"type": "progress", "step": section.heading, "phase": "start", "index": index})
     ledger = Ledger()
-    router = Router()
+    router = Router(people=deps.people)
     composer = OfflineComposer(Toolbox(deps.market, deps.library, deps.news))
     parts: list[str] = []
     for question in section.questions:

@@ -16,6 +16,7 @@ from assistant.grounding.guard import sanitize_output
 from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
 from assistant.ports import ChatModel, Invocable, Library, Market, Store
+from assistant.reading.people import people_index
 from assistant.research.assemble import assemble
 from assistant.research.graph import build_graph
 from assistant.research.planner import make_plan
@@ -164,9 +165,11 @@ class ResearchService:
         news = self._news(plan.news_id) if plan is not None and plan.news_id else None
         meter = Meter(self.budget)
         model = self.model
+        sources = [s for doc in self.library.documents() for s in doc.sources]
         return Deps(
             market=self.market,
             library=LockedLibrary(self.library),
+            people=people_index(sources),
             news=news,
             meter=meter,
             model=model,

@@ -8,7 +8,11 @@ import pytest
 
 from assistant.chat.offline.router import METRIC_INTENTS, Router
 from assistant.grounding.language import detect_language
+from assistant.reading.people import people_index
+from assistant.testing.fakes import demo_documents
 
+# the experts the demo corpus cites, read from its sources as the app does
+PEOPLE = people_index(s for d in demo_documents() for s in d.sources)
 REF = date(2026, 1, 23)
 
 CASES: list[tuple[str, str, list[str]]] = [
@@ -83,7 +87,7 @@ CASES: list[tuple[str, str, list[str]]] = [
 
 @pytest.mark.parametrize(("question", "intent", "symbols"), CASES)
 def test_routes(question: str, intent: str, symbols: list[str]) -> None:
-    route = Router().route(question, detect_language(question), REF)
+    route = Router(people=PEOPLE).route(question, detect_language(question), REF)
     assert route.intent == intent
     if intent in METRIC_INTENTS:
         assert route.symbols == symbols
@@ -115,7 +119,7 @@ def test_at_least_sixty_questions_in_both_languages() -> None:
 def test_followups_inherit_the_thread(
     first: str, followup: str, intent: str, symbols: list[str]
 ) -> None:
-    router = Router()
+    router = Router(people=PEOPLE)
     lang = detect_language(first)
     previous = router.route(first, lang, REF).context()
     route = router.route(followup, detect_language(followup, lang), REF, previous)
@@ -125,7 +129,7 @@ def test_followups_inherit_the_thread(
 
 
 def test_followup_keeps_the_window() -> None:
-    router = Router()
+    router = Router(people=PEOPLE)
     previous = router.route("罗素2000在12月1日至1月23日涨了多少？", "zh", REF).context()
     route = router.route("那道琼斯呢？", "zh", REF, previous)
     assert route.window is not None

@@ -7,13 +7,14 @@ embedding similarity decides. Follow-ups inherit what the thread's last answer w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
 from assistant.grounding.dates import Window, parse_window, single_day
 from assistant.grounding.language import Lang
+from assistant.reading.people import named_person
 from tools.symbols import find_symbols
 
 MetricIntent = Literal[
@@ -150,24 +151,6 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
-_PERSON_NAMES = {
-    "hirsch": "Jeffrey Hirsch",
-    "赫希": "Jeffrey Hirsch",
-    "lysik": "Daniel Lysik",
-    "莱西克": "Daniel Lysik",
-    "desanctis": "Steven DeSanctis",
-    "德桑克蒂斯": "Steven DeSanctis",
-    "jefferies": "Steven DeSanctis",
-    "杰富瑞": "Steven DeSanctis",
-    "shiran": "Oren Shiran",
-    "希兰": "Oren Shiran",
-    "lazard": "Oren Shiran",
-    "j.p. morgan": "J.P. Morgan Research",
-    "jp morgan": "J.P. Morgan Research",
-    "jpmorgan": "J.P. Morgan Research",
-    "摩根大通": "J.P. Morgan Research",
-    "小摩": "J.P. Morgan Research",
-}
 
 _PREMISE = re.compile(
     r"(?:fell|fall|drop(?:ped)?|crash(?:ed)?|plunge[d]?|lost|down|rose|rise|jump(?:ed)?|gain(?:ed)?|up|"
@@ -191,19 +174,16 @@ def _rule_intent(text: str) -> str | None:
     return None
 
 
-def _person(text: str) -> str | None:
-    lowered = text.lower()
-    for key, name in _PERSON_NAMES.items():
-        if key in lowered:
-            return name
-    return None
-
-
 class Router:
     """Turn a question into a Route, using the thread's last route for follow-ups."""
 
-    def __init__(self, classifier: Callable[[str], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        classifier: Callable[[str], str | None] | None = None,
+        people: Mapping[str, str] | None = None,
+    ) -> None:
         self._classifier = classifier  # optional embedding fallback: text -> intent | None
+        self._people = people or {}  # names, surnames and firms of cited experts (reading.people)
 
     def route(
         self,
@@ -215,7 +195,7 @@ class Router:
         """Read intent, symbols, window and day out of `question`."""
         symbols = find_symbols(question)
         intent = _rule_intent(question)
-        person = _person(question)
+        person = named_person(question, self._people)
         if person and intent in (None, "views", "summary", "drivers", "return"):
             intent = "experts"
         if intent is None and self._classifier is not None:
