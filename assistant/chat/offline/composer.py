@@ -32,24 +32,26 @@ from tools.symbols import find_symbols, symbol_name
 DEFAULT_BENCHMARK = "^GSPC"
 _SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?])|(?<=\.)\s+|\n+")
 
+# Extra queries per kind of question, in words that fit any market item; the item's own tags are
+# added when a news item is bound (no corpus's topics are written here).
 KNOWLEDGE_QUERIES: dict[str, dict[Lang, str]] = {
     "drivers": {
-        "en": "what drove the rally: Fed rate cut expectations, January effect, earnings growth, valuation",
-        "zh": "反弹的驱动因素 美联储降息预期 一月效应 盈利增长 估值",
+        "en": "what drove the move: rate expectations, seasonality, earnings growth, valuation",
+        "zh": "行情的驱动因素 利率预期 季节性 盈利增长 估值",
     },
-    "views": {"en": "expert views bull and bear on small caps", "zh": "专家观点 看多 看空 小盘股"},
+    "views": {"en": "expert views bull and bear", "zh": "专家观点 看多 看空"},
     "experts": {"en": "what the analyst said", "zh": "分析师的观点"},
-    "risks": {"en": "main risks to the small-cap rally", "zh": "主要风险因素"},
-    "opportunities": {"en": "opportunities for small caps", "zh": "机遇 机会"},
+    "risks": {"en": "main risks to the move", "zh": "主要风险因素"},
+    "opportunities": {"en": "opportunities", "zh": "机遇 机会"},
     "signals": {"en": "warning signals to monitor", "zh": "需要监测的预警信号"},
     "valuation": {
-        "en": "valuation forward P/E discount of small caps to large caps",
+        "en": "valuation forward P/E discount or premium",
         "zh": "估值 远期市盈率 折价",
     },
     "summary": {"en": "summary of the key points", "zh": "核心信息摘要"},
     "sustainability": {
-        "en": "is the small-cap rally sustainable, structural versus cyclical drivers",
-        "zh": "小盘股反弹的可持续性 结构性与周期性因素",
+        "en": "is the move sustainable, structural versus cyclical drivers",
+        "zh": "行情的可持续性 结构性与周期性因素",
     },
 }
 
@@ -556,9 +558,9 @@ class OfflineComposer:
         record: Literal["chunk"] | None = None if intent in ("experts", "views") else "chunk"
         hits = self._search(query, lang, news, k=4, record=record)
         if intent in KNOWLEDGE_QUERIES and len(question) < 60:
-            for extra in self._search(
-                KNOWLEDGE_QUERIES[intent][lang], lang, news, k=3, record=record
-            ):
+            topic = " ".join(t.replace("-", " ") for t in news.tags) if news else ""
+            extra_query = f"{KNOWLEDGE_QUERIES[intent][lang]} {topic}".strip()
+            for extra in self._search(extra_query, lang, news, k=3, record=record):
                 if all(extra.chunk_id != h.chunk_id for h in hits):
                     hits.append(extra)
         if route.person:
