@@ -144,3 +144,22 @@ def test_a_command_runs_without_loading_the_others(tmp_path: Path) -> None:
     )
     assert "configuration" in result.stdout.lower()
     assert "['ui.cli.base', 'ui.cli.doctor']" in result.stdout
+
+
+def test_bench_outside_a_checkout_says_where_the_benchmarks_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An installed wheel has no `benchmarks` package: the command explains instead of crashing."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_benchmarks(name: str, *args: object, **kwargs: object) -> object:
+        if name == "benchmarks" or name.startswith("benchmarks."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_benchmarks)
+    done = runner.invoke(app, ["bench", "--list"])
+    assert done.exit_code == 2
+    assert "source checkout" in " ".join(done.output.split())

@@ -18,8 +18,18 @@ def bench(
     ),
     list_only: bool = typer.Option(False, "--list", help="List the benchmarks and exit."),
 ) -> None:
-    """Run benchmarks; print each figure with its unit and target; record the machine."""
-    from benchmarks import runner
+    """Run benchmarks; print each figure with its unit and target; record the machine.
+
+    Benchmarks live in the source checkout (`benchmarks/`), not in the installed package: run
+    this command from a clone."""
+    try:
+        from benchmarks import runner
+    except ImportError:
+        err_console.print(
+            "[red]The benchmarks are not installed with the package.[/red] They live in the "
+            "source checkout: clone the repository and run `uv run footnote bench` there."
+        )
+        raise typer.Exit(2) from None
 
     if list_only:
         for name, module in runner.discover().items():
