@@ -352,11 +352,13 @@ class Footnote:
         yield from import_demo_prices(settings)
         yield self.ensure_demo_corpus()
 
-    def _demo_corpus(self, library: Library) -> int:
+    def _demo_corpus(self, library: Library, *, always: bool = False) -> int:
         """Ingest the demo corpus into an empty store; fact-check the news items never checked
-        (once there are prices: without them every check would be stored "unverifiable")."""
-        library.ensure_demo()
-        if not self.settings.price_files():
+        (once there are prices: without them every check would be stored "unverifiable").
+        Unless `always`, the check runs only when the corpus was ingested now (a warm start
+        reads no fact-check state)."""
+        ingested = library.ensure_demo()
+        if not (ingested or always) or not self.settings.price_files():
             return 0
         from assistant.factcheck.stored import check_unchecked
 
@@ -371,7 +373,7 @@ class Footnote:
             library = self._library or open_library(self.settings)
             ingested = library.ensure_demo()
             self._library = library
-        checked = self._demo_corpus(library)
+        checked = self._demo_corpus(library, always=True)
         done = f"; {checked} news items fact-checked" if checked else ""
         if ingested:
             docs, chunks = library.count()

@@ -123,6 +123,31 @@ def _scripted() -> list[Measure]:
     ]
 
 
+def _state_writes() -> list[Measure]:
+    """What the thread store costs one answer (open, read the context, two appends), on disk."""
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    from assistant.store import Store
+
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+        store = Store(Path(folder) / "state.sqlite")
+        times = []
+        for _ in range(200):
+            start = time.perf_counter()
+            thread = store.threads.create("q", None)
+            store.threads.last_context(thread.id)
+            store.threads.append(thread.id, "user", "question")
+            store.threads.append(thread.id, "assistant", "answer", {"a": "x" * 2000}, {"s": 1})
+            times.append((time.perf_counter() - start) * 1000)
+        store.close()
+    return [
+        Measure("state writes per answer p50", round(statistics.median(times), 3), "ms"),
+        Measure("state writes per answer p95", round(percentile(times, 95), 3), "ms"),
+    ]
+
+
 def run() -> list[Measure]:
     demo_home()
-    return [*_warm(), _cold(), *_scripted()]
+    return [*_warm(), *_state_writes(), _cold(), *_scripted()]
