@@ -15,14 +15,27 @@ if TYPE_CHECKING:
     from assistant.errors import FootnoteError, KnowledgeError, MarketError, ModelError
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
+    from assistant.grounding.guard import MAX_QUESTION_CHARS, sanitize_output
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
     from assistant.research.schemas import Plan, PlanSection, Report
-    from assistant.research.service import ResearchService
+    from assistant.research.service import Format, ResearchService
     from assistant.settings import Settings, get_settings
     from assistant.store import Thread
-    from assistant.views.feed import FactMark, FactSummary, Quote, Related, Signal
-    from assistant.views.receipts import Receipt
+    from assistant.views.feed import (
+        FactMark,
+        FactSummary,
+        Quote,
+        Related,
+        Signal,
+        analysis_window,
+        disclaimer,
+        link_host,
+        markers,
+        safe_link,
+        section_marks,
+    )
+    from assistant.views.receipts import Receipt, receipts
     from knowledge.documents import Document, SourceEntry
 
 _WHERE = {
@@ -30,13 +43,14 @@ _WHERE = {
     "CheckedClaim": "assistant.factcheck.claims",
     "Document": "knowledge.documents",
     "Event": "assistant.chat.events",
-    "ResearchEvent": "assistant.chat.events",
     "FactMark": "assistant.views.feed",
     "FactSummary": "assistant.views.feed",
     "Footnote": "assistant.app",
     "FootnoteError": "assistant.errors",
+    "Format": "assistant.research.service",
     "KnowledgeError": "assistant.errors",
     "Ledger": "assistant.grounding.ledger",
+    "MAX_QUESTION_CHARS": "assistant.grounding.guard",
     "MarketError": "assistant.errors",
     "ModelError": "assistant.errors",
     "Plan": "assistant.research.schemas",
@@ -45,16 +59,26 @@ _WHERE = {
     "Receipt": "assistant.views.receipts",
     "Related": "assistant.views.feed",
     "Report": "assistant.research.schemas",
+    "ResearchEvent": "assistant.chat.events",
     "ResearchService": "assistant.research.service",
     "Settings": "assistant.settings",
     "Signal": "assistant.views.feed",
     "SourceEntry": "knowledge.documents",
     "Thread": "assistant.store",
     "Verification": "assistant.grounding.verifier",
+    "analysis_window": "assistant.views.feed",
+    "disclaimer": "assistant.views.feed",
     "get_settings": "assistant.settings",
+    "link_host": "assistant.views.feed",
+    "markers": "assistant.views.feed",
+    "receipts": "assistant.views.receipts",
+    "safe_link": "assistant.views.feed",
+    "sanitize_output": "assistant.grounding.guard",
+    "section_marks": "assistant.views.feed",
 }
 
 __all__ = [
+    "MAX_QUESTION_CHARS",
     "Answer",
     "CheckedClaim",
     "Document",
@@ -63,6 +87,7 @@ __all__ = [
     "FactSummary",
     "Footnote",
     "FootnoteError",
+    "Format",
     "KnowledgeError",
     "Ledger",
     "MarketError",
@@ -80,7 +105,15 @@ __all__ = [
     "SourceEntry",
     "Thread",
     "Verification",
+    "analysis_window",
+    "disclaimer",
     "get_settings",
+    "link_host",
+    "markers",
+    "receipts",
+    "safe_link",
+    "sanitize_output",
+    "section_marks",
 ]
 
 

@@ -46,6 +46,8 @@ def test_the_real_tree_keeps_every_contract() -> None:
         ("knowledge", "import tools.prices", "Layers"),
         ("assistant", "import ui", "Layers"),
         ("ui", "import tools", "ui talks to assistant only"),
+        ("ui", "from assistant.store import Store", "ui holds a Footnote"),
+        ("ui", "from assistant.views import charts", "ui holds a Footnote"),
     ],
 )
 def test_a_wrong_direction_import_breaks_the_check(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.settings import get_settings
+from assistant import get_settings
 from ui import routes
 from ui.state import chat_mode
 from ui.text import LANG_KEY, LANGS, t

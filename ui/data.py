@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant import Document, Footnote
-from assistant.views.feed import FactSummary, Quote, Related, Signal
+from assistant import Document, FactSummary, Footnote, Quote, Related, Signal
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

@@ -16,7 +16,7 @@ FORMATS = ("md", "html", "pdf")
 
 
 def _show_plan(plan: object) -> None:
-    from assistant.research import Plan
+    from assistant import Plan
 
     assert isinstance(plan, Plan)
     table = Table(title=f"Plan: {plan.title}", show_lines=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.views.receipts import receipts
+from assistant import receipts
 from ui.components.markdown import safe, with_markers
 from ui.components.receipts import citation_row
 from ui.text import t

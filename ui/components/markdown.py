@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.grounding.guard import sanitize_output
+from assistant import sanitize_output
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
 _DOLLAR = re.compile(r"(?<!\\)\$")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from assistant.views.feed import Quote
+from assistant import Quote
 from ui.components.markdown import safe
 from ui.text import lang, t
 

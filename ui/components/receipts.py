@@ -6,9 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from assistant import SourceEntry
-from assistant.views.feed import link_host, safe_link
-from assistant.views.receipts import Receipt
+from assistant import Receipt, SourceEntry, link_host, safe_link
 from ui.components.markdown import safe
 from ui.text import t
 

@@ -6,8 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import Footnote
-from assistant.grounding.guard import MAX_QUESTION_CHARS
+from assistant import MAX_QUESTION_CHARS, Footnote
 from ui import data, routes
 from ui.components.answer import follow_ups, render_answer
 from ui.components.markdown import safe

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant import Document, Footnote, FootnoteError
-from assistant.views import feed as views
+from assistant import (
+    Document,
+    FactSummary,
+    Footnote,
+    FootnoteError,
+    analysis_window,
+    disclaimer,
+    markers,
+    section_marks,
+)
 from ui import data, routes
 from ui.components import factcheck
 from ui.components.markdown import COLORS, safe, with_marks
@@ -34,8 +42,8 @@ def _header(svc: Footnote, doc: Document) -> None:
     quote_strip(data.quotes(svc, svc.key, tuple(doc.tickers[:6]), lang()))
 
 
-def _analysis(doc: Document, checks: views.FactSummary | None) -> None:
-    marks = views.section_marks(doc, checks) if checks is not None else {}
+def _analysis(doc: Document, checks: FactSummary | None) -> None:
+    marks = section_marks(doc, checks) if checks is not None else {}
     factcheck.badge(checks)
     if checks is not None and checks.marks:
         st.caption(
@@ -55,7 +63,7 @@ def _analysis(doc: Document, checks: views.FactSummary | None) -> None:
             st.subheader(safe(section.heading), anchor=False)
         spans = [(m.start, m.end, m.verdict) for m in marks.get(i, [])]
         st.markdown(with_marks(section.text, spans))
-        cited = [s for n in views.markers(section.text) if (s := doc.source(n)) is not None]
+        cited = [s for n in markers(section.text) if (s := doc.source(n)) is not None]
         source_row(cited, key=f"sec{i}")
         notes = [m for m in marks.get(i, []) if m.detail]
         if notes:
@@ -84,7 +92,7 @@ def _charts(svc: Footnote, doc: Document) -> None:
         st.plotly_chart(data.price_chart(svc, svc.key, symbol, lang()), key="price_chart")
     except FootnoteError as exc:
         missing_data(exc.message, exc.hint)
-    window = views.analysis_window(doc)
+    window = analysis_window(doc)
     if window is None:
         return
     if len(doc.tickers) >= 2:
@@ -180,7 +188,7 @@ def render() -> None:
         _sources(doc)
     with tabs[4]:
         _related(svc, doc)
-    st.caption(safe(views.disclaimer(lang())))
+    st.caption(safe(disclaimer(lang())))
     question = st.chat_input(t("news.ask"), key="news_question")
     if question:
         routes.ask_in_chat(question, doc.id)

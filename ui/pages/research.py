@@ -9,8 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import Footnote, Plan, Report, ResearchEvent, ResearchService
-from assistant.research.service import Format
+from assistant import Footnote, Format, Plan, Report, ResearchEvent, ResearchService
 from ui import data
 from ui.components.answer import verification_badge
 from ui.components.markdown import safe, with_markers
