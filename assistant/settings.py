@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -13,7 +14,10 @@ PriceMode = Literal["auto", "live", "local"]
 Language = Literal["auto", "zh", "en"]
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SHARED_PRICES = _REPO_ROOT.parent / "shared" / "data" / "prices"
+# The shared reference folder beside the clone; FOOTNOTE_SHARED_DIR points elsewhere (an empty
+# folder runs everything as on a clone without it).
+SHARED_DIR = Path(os.environ.get("FOOTNOTE_SHARED_DIR") or _REPO_ROOT.parent / "shared")
+DEFAULT_SHARED_PRICES = SHARED_DIR / "data" / "prices"
 
 
 class Settings(BaseSettings):

@@ -17,7 +17,13 @@ from typing import Any, Protocol
 
 import benchmarks
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+SHARED_DATA = (
+    Path(
+        os.environ.get("FOOTNOTE_SHARED_DIR")
+        or Path(__file__).resolve().parent.parent.parent / "shared"
+    )
+    / "data"
+)
 
 
 @dataclass

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings, get_settings
+from assistant.settings import SHARED_DIR, Settings, get_settings
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = SHARED_DIR / "data"
 SHARED_PRICES = SHARED_DATA / "prices"
 
 # A developer's own .env must never leak a key or a model into the tests.

@@ -1,7 +1,10 @@
 """The app in a real browser: `footnote ui` on 127.0.0.1, headless Chromium asks in both languages.
 
-The data folder is kept in test-artifacts/browser-home between runs (the demo ingest takes about
-half a minute the first time); screenshots go to test-artifacts/screenshots/.
+With ../shared beside the clone the app imports the real demo prices, as a user's first start does,
+and the test takes the README's screenshots (test-artifacts/screenshots/). Without it the test
+writes a small synthetic price set of its own, points the app at it, and checks the numbers the
+app shows against values it computes from those files. Each data source keeps its own data folder
+in test-artifacts/ between runs (the demo ingest takes about half a minute the first time).
 """
 
 from __future__ import annotations
@@ -12,11 +15,15 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from tests.conftest import REPO, offline_subprocess_env
+from tests.conftest import REPO, SHARED_PRICES, offline_subprocess_env
 from tests.ui.cdp import CHROMIUM, Browser
+from tools import calendar
+from tools.prices.fake import synthetic_ohlcv
 
 ARTIFACTS = REPO / "test-artifacts"
 SHOTS = ARTIFACTS / "screenshots"
@@ -37,17 +44,58 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+REAL = SHARED_PRICES.is_dir()
+SYMBOLS = ("^RUT", "^GSPC", "^IXIC", "^DJI", "^VIX", "IWM", "SPY", "QQQ")
+START, END = "2025-12-01", "2026-01-23"
+
+
+def _synthetic_prices(folder: Path) -> dict[str, pd.DataFrame]:
+    """Write seeded random-walk CSVs (plain layout) for the demo's symbols; return the frames."""
+    sessions = pd.DatetimeIndex(calendar.sessions_between("2024-01-02", "2026-03-06"))
+    frames = synthetic_ohlcv(SYMBOLS, sessions, seed=11, start_price=2000.0)
+    (folder / "synthetic").mkdir(parents=True, exist_ok=True)
+    for symbol, frame in frames.items():
+        frame.round(2).to_csv(folder / "synthetic" / f"{symbol}.csv", index_label="Date")
+    return {s: f.round(2) for s, f in frames.items()}
+
+
+def _expected(frames: dict[str, pd.DataFrame] | None) -> tuple[str, str]:
+    """The Russell 2000's Dec 1 - Jan 23 return from the previous close and from the open."""
+    if frames is None:  # the real shared prices
+        return "+6.75%", "+7.53%"
+    rut = frames["^RUT"]
+    end_close = rut.loc[END, "Close"]
+    before = rut.loc[: pd.Timestamp(START) - pd.Timedelta(days=1), "Close"].iloc[-1]
+    prev = end_close / before - 1
+    from_open = end_close / rut.loc[START, "Open"] - 1
+    return f"{prev:+.2%}", f"{from_open:+.2%}"
+
+
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+def data() -> tuple[Path, dict[str, pd.DataFrame] | None]:
+    """The app's data folder, and the synthetic frames when the shared prices are absent."""
+    if REAL:
+        home = ARTIFACTS / "browser-home"
+        home.mkdir(parents=True, exist_ok=True)
+        return home, None
+    home = ARTIFACTS / "browser-home-synthetic"
+    frames = _synthetic_prices(home / "csv")
+    return home, frames
+
+
+@pytest.fixture(scope="module")
+def app_url(data: tuple[Path, dict[str, pd.DataFrame] | None]) -> Iterator[str]:
     """Start `footnote ui` in offline mode and wait until it answers."""
-    home = ARTIFACTS / "browser-home"
-    home.mkdir(parents=True, exist_ok=True)
+    home, frames = data
     port = _free_port()
     log = (ARTIFACTS / "browser-server.log").open("w")
+    env = offline_subprocess_env(home)
+    if frames is not None:
+        env["FOOTNOTE_DEMO_PRICES"] = str(home / "csv")
     server = subprocess.Popen(
         [sys.executable, "-c", "from ui.cli import main; main()", "ui", "--port", str(port)],
         cwd=REPO,
-        env=offline_subprocess_env(home),
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -101,29 +149,36 @@ def _citations() -> str:
     )
 
 
+def _shot(browser: Browser, name: str) -> None:
+    """The README's screenshots show the real demo data, never the synthetic set."""
+    if REAL:
+        browser.screenshot(SHOTS / name)
+
+
 def test_questions_in_english_and_chinese_are_answered_with_citations(
-    app_url: str, browser: Browser
+    app_url: str, browser: Browser, data: tuple[Path, dict[str, pd.DataFrame] | None]
 ) -> None:
+    prev_close, from_open = _expected(data[1])
     browser.goto(app_url)
     browser.wait_for(f"document.querySelector({CHAT_INPUT!r})", timeout=180)
     browser.wait_for("document.body.innerText.includes('Russell 2000')", timeout=120, settle=3)
-    browser.screenshot(SHOTS / "feed-en.png")  # after the sparklines have drawn
+    _shot(browser, "feed-en.png")  # after the sparklines have drawn
 
     browser.type_into(
         CHAT_INPUT, "How did the Russell 2000 do from December 1, 2025 to January 23, 2026?"
     )
     browser.wait_for(_answered("numbers verified"), timeout=180, settle=1.5)
     text = browser.text()
-    assert "+6.75%" in text and "+7.53%" in text
+    assert prev_close in text and from_open in text
     assert "numbers verified" in text
     cites = browser.eval(_citations())
     assert cites and any("^RUT return" in c for c in cites)
-    browser.screenshot(SHOTS / "chat-en.png")
+    _shot(browser, "chat-en.png")
     browser.click_text("[data-testid=stPopover] button", "[1]")
     browser.wait_for(
         "document.body.innerText.includes('Close[2026-01-23] / Close[2025-11-28] - 1')"
     )
-    browser.screenshot(SHOTS / "receipt-en.png")
+    _shot(browser, "receipt-en.png")
     browser.send(
         "Input.dispatchKeyEvent", {"type": "keyDown", "key": "Escape", "code": "Escape"}, True
     )
@@ -135,12 +190,12 @@ def test_questions_in_english_and_chinese_are_answered_with_citations(
     browser.click_text("a", "查看")
     browser.wait_for("document.body.innerText.includes('需关注的信号')", timeout=120, settle=2.5)
     browser.scroll_top()
-    browser.screenshot(SHOTS / "news-zh.png")
+    _shot(browser, "news-zh.png")
 
     browser.type_into(CHAT_INPUT, "罗素2000从2025年12月1日到2026年1月23日涨了多少？")
     browser.wait_for(_answered("个数字已核验"), timeout=180, settle=1.5)
     text = browser.text()
-    assert "罗素2000" in text and "+6.75%" in text
+    assert "罗素2000" in text and prev_close in text
     cites = browser.eval(_citations())
     assert cites and any("^RUT return" in c for c in cites)
-    browser.screenshot(SHOTS / "chat-zh.png")
+    _shot(browser, "chat-zh.png")
