@@ -76,7 +76,7 @@ def build_graph(
                         "index": index,
                         "heading": heading,
                         "text": "",
-                        "citations": [],
+                        "ledger": {"entries": []},
                         "numbers": 0,
                         "verified": 0,
                         "complete": False,
