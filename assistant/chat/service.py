@@ -142,9 +142,31 @@ class Assistant:
             return
 
         if self.mode == "llm":
-            yield from self._llm_turn(screened.text, lang, thread.id, news, previous)
+            yield from self._llm_or_offline(screened.text, lang, thread.id, news, previous)
         else:
             yield from self._offline_turn(screened.text, lang, thread.id, news, previous)
+
+    def _llm_or_offline(
+        self,
+        question: str,
+        lang: Lang,
+        thread_id: str,
+        news: Document | None,
+        previous: dict[str, Any],
+    ) -> Iterator[Event]:
+        """The model's turn; when its server fails (429, 500, timeout, no connection), the
+        offline composer answers instead and the answer says why."""
+        from assistant.chat.llm.models import model_failure
+
+        try:
+            yield from self._llm_turn(question, lang, thread_id, news, previous)
+        except Exception as exc:
+            reason = model_failure(exc)
+            if reason is None:
+                raise
+            yield {"type": "status", "text": f"model failed: {reason}"}
+            notice = text("model_failed", lang, reason=reason)
+            yield from self._offline_turn(question, lang, thread_id, news, previous, notice)
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -184,6 +206,7 @@ class Assistant:
         thread_id: str,
         news: Document | None,
         previous: dict[str, Any],
+        notice: str = "",
     ) -> Iterator[Event]:
         from tools.symbols import find_symbols
 
@@ -204,7 +227,9 @@ class Assistant:
             elif citation.passage is not None:
                 yield PassageAdded(type="passage", n=citation.n, passage=citation.passage)
         body = self._with_notes(composed, lang, news, ref, ledger)
-        given = [question, composed.text] if composed.system else [question]
+        if notice:
+            body = f"{notice}\n\n{body}"
+        given = [question, composed.text, notice] if composed.system else [question, notice]
         verification = verify(body, ledger, given=given)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)

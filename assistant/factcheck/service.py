@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     from knowledge.documents import Document
 
 
+log = logging.getLogger(__name__)
+
+
 def find_claims(
     text: str,
     published: dt.date | None = None,
@@ -26,9 +30,17 @@ def find_claims(
     claims = extract_claims(text, published, default_symbol)
     if model is None:
         return claims
+    from assistant.chat.llm.models import model_failure
     from assistant.factcheck.propose import merge, propose_claims
 
-    return merge(claims, propose_claims(text, model, published))
+    try:
+        proposals = propose_claims(text, model, published)
+    except Exception as exc:  # a failing or non-conforming server: the rules still check
+        if model_failure(exc) is None and not isinstance(exc, ValueError):
+            raise
+        log.warning("the chat model's claim proposals failed (%s); rules only", exc)
+        return claims
+    return merge(claims, proposals)
 
 
 def check_text(

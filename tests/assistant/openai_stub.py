@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-Reply = dict[str, Any]  # {"content": str} or {"tool_calls": [{"name":..., "arguments": {...}}]}
+# {"content": str}, {"tool_calls": [{"name":..., "arguments": {...}}]}, {"status": 429} to fail,
+# or {"hang": seconds} to wait before answering
+Reply = dict[str, Any]
 
 
 class StubState:
@@ -35,6 +39,11 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:  # keep test output quiet
             pass
 
+        def handle(self) -> None:
+            # the client may give up first (a timeout test): then there is no one to answer
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                super().handle()
+
         def _json(self, payload: dict[str, Any], status: int = 200) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
@@ -55,6 +64,13 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
             state.requests.append(body)
             state.headers.append(dict(self.headers))
             reply = state.decide(body.get("messages", []))
+            if reply.get("hang"):  # a server that does not answer in time
+                time.sleep(float(reply["hang"]))
+            if reply.get("status"):  # a failing server: 429, 500 ...
+                self._json(
+                    {"error": {"message": "stub failure", "type": "stub"}}, int(reply["status"])
+                )
+                return
             calls = [
                 {
                     "id": f"call_{i}",

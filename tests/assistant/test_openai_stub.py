@@ -107,3 +107,61 @@ def test_probe_reports_a_dead_server_quickly(monkeypatch: pytest.MonkeyPatch) ->
     ok, detail = probe_chat_model(settings, timeout_s=1)
     assert not ok
     assert "Connection" in detail or "connect" in detail.lower()
+
+
+@loopback
+@pytest.mark.parametrize(("failure", "reason"), [(429, "HTTP 429"), (500, "HTTP 500")])
+def test_a_failing_model_server_gets_an_offline_answer_that_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+    make_assistant: Callable[..., Assistant],
+    failure: int,
+    reason: str,
+) -> None:
+    with openai_stub(lambda messages: {"status": failure}) as (url, state):
+        settings = _settings(monkeypatch, url)
+        model = build_chat_model(settings, timeout_s=5)
+        answer = make_assistant(chat_model=model).ask(
+            "How much did the Russell 2000 rise from Dec 1 to Jan 23?"
+        )
+    assert state.requests, "the model was asked first"
+    assert answer.mode == "offline"
+    assert reason in answer.text and "offline" in answer.text
+    assert "+6.75%" in answer.text  # the offline composer's figure, cited and verified
+    assert answer.verification.ok
+
+
+@loopback
+def test_a_hanging_model_server_times_out_into_an_offline_answer(
+    monkeypatch: pytest.MonkeyPatch, make_assistant: Callable[..., Assistant]
+) -> None:
+    import time
+
+    with openai_stub(lambda messages: {"hang": 4, "content": "late"}) as (url, _state):
+        settings = _settings(monkeypatch, url)
+        model = build_chat_model(settings, timeout_s=1)
+        started = time.monotonic()
+        answer = make_assistant(chat_model=model).ask("罗素2000在12月1日至1月23日涨了多少？")
+        took = time.monotonic() - started
+    assert "timed out" in answer.text and "离线" in answer.text
+    assert answer.language == "zh" and answer.verification.ok
+    assert took < 15  # one timeout and one retry, not minutes
+
+
+@loopback
+def test_check_with_a_failing_model_falls_back_to_the_rules(
+    monkeypatch: pytest.MonkeyPatch, shared_prices: object, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from assistant.app import Footnote
+    from tests.assistant.factcheck.conftest import DOCUMENTS
+
+    with openai_stub(lambda messages: {"status": 500}) as (url, state):
+        settings = _settings(monkeypatch, url)
+        fn = Footnote(settings)
+        rules = Footnote(settings).check_file(Path(DOCUMENTS) / "wrong-date-en.md", use_model=False)
+        checked = fn.check_file(Path(DOCUMENTS) / "wrong-date-en.md")
+    assert state.requests, "the model was asked"
+    assert [c.verdict for _, cs in checked for c in cs] == [
+        c.verdict for _, cs in rules for c in cs
+    ]

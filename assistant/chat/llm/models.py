@@ -68,3 +68,24 @@ def probe_chat_model(settings: Settings, timeout_s: float = 3.0) -> tuple[bool, 
     if settings.model_name not in names and names:
         return True, f"{where} answers, but does not list {settings.model_name!r}"
     return True, f"{where} answers; {settings.model_name!r} listed"
+
+
+def model_failure(exc: BaseException) -> str | None:
+    """A short reason when `exc` is the chat model's server failing (rate limit, server error,
+    timeout, no connection, unusable reply); None when it is anything else (a bug)."""
+    import httpx
+    import openai
+
+    if isinstance(exc, ModelNotConfigured):
+        return str(exc)
+    if isinstance(exc, openai.RateLimitError):
+        return "rate limited (HTTP 429)"
+    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
+        return "could not connect"
+    if isinstance(exc, openai.APIStatusError):
+        return f"server error (HTTP {exc.status_code})"
+    if isinstance(exc, openai.APIError):
+        return f"unusable reply ({type(exc).__name__})"
+    return None

@@ -93,6 +93,10 @@ T: dict[str, dict[Lang, str]] = {
         "en": "Note: data cover {have} of {want} sessions in this window ({pct}) [{n}], so the figures may be incomplete.",
         "zh": "注意：该区间数据仅覆盖{want}个交易日中的{have}个（{pct}）[{n}]，数字可能不完整。",
     },
+    "model_failed": {
+        "en": "The chat model did not answer ({reason}); this answer comes from the offline composer.",
+        "zh": "聊天模型未能作答（{reason}），以下回答由离线模式生成。",
+    },
     "after_news": {
         "en": "These figures use data after the news date ({news}), as you asked.",
         "zh": "应您的要求，以上数字使用了新闻日期（{news}）之后的数据。",
