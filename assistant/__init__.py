@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from assistant.research.service import ResearchService
     from assistant.settings import Settings, get_settings
     from assistant.store import Thread
+    from assistant.views.diagnostics import PriceHealth
     from assistant.views.feed import FactMark, FactSummary, Quote, Related, Signal
-    from assistant.views.receipts import Receipt
+    from assistant.views.receipts import Receipt, figures_csv, input_prices
     from knowledge.documents import Document, SourceEntry
+    from tools.figure import Figure, figures_to_csv
 
 _WHERE = {
     "Answer": "assistant.grounding.answer",
@@ -33,6 +35,7 @@ _WHERE = {
     "ResearchEvent": "assistant.chat.events",
     "FactMark": "assistant.views.feed",
     "FactSummary": "assistant.views.feed",
+    "Figure": "tools.figure",
     "Footnote": "assistant.app",
     "FootnoteError": "assistant.errors",
     "KnowledgeError": "assistant.errors",
@@ -41,6 +44,7 @@ _WHERE = {
     "ModelError": "assistant.errors",
     "Plan": "assistant.research.schemas",
     "PlanSection": "assistant.research.schemas",
+    "PriceHealth": "assistant.views.diagnostics",
     "Quote": "assistant.views.feed",
     "Receipt": "assistant.views.receipts",
     "Related": "assistant.views.feed",
@@ -51,7 +55,10 @@ _WHERE = {
     "SourceEntry": "knowledge.documents",
     "Thread": "assistant.store",
     "Verification": "assistant.grounding.verifier",
+    "figures_csv": "assistant.views.receipts",
+    "figures_to_csv": "tools.figure",
     "get_settings": "assistant.settings",
+    "input_prices": "assistant.views.receipts",
 }
 
 __all__ = [
@@ -61,6 +68,7 @@ __all__ = [
     "Event",
     "FactMark",
     "FactSummary",
+    "Figure",
     "Footnote",
     "FootnoteError",
     "KnowledgeError",
@@ -69,6 +77,7 @@ __all__ = [
     "ModelError",
     "Plan",
     "PlanSection",
+    "PriceHealth",
     "Quote",
     "Receipt",
     "Related",
@@ -80,7 +89,10 @@ __all__ = [
     "SourceEntry",
     "Thread",
     "Verification",
+    "figures_csv",
+    "figures_to_csv",
     "get_settings",
+    "input_prices",
 ]
 
 
