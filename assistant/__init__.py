@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from assistant.research.service import Format, ResearchService
     from assistant.settings import Settings, get_settings
     from assistant.store import Thread
+    from assistant.views.diagnostics import PriceHealth
     from assistant.views.feed import (
         FactMark,
         FactSummary,
@@ -35,8 +36,9 @@ if TYPE_CHECKING:
         safe_link,
         section_marks,
     )
-    from assistant.views.receipts import Receipt, receipts
+    from assistant.views.receipts import Receipt, caveats, figures_csv, input_prices, receipts
     from knowledge.documents import Document, SourceEntry
+    from tools.figure import Figure, figures_to_csv
 
 _WHERE = {
     "Answer": "assistant.grounding.answer",
@@ -45,6 +47,7 @@ _WHERE = {
     "Event": "assistant.chat.events",
     "FactMark": "assistant.views.feed",
     "FactSummary": "assistant.views.feed",
+    "Figure": "tools.figure",
     "Footnote": "assistant.app",
     "FootnoteError": "assistant.errors",
     "Format": "assistant.research.service",
@@ -55,6 +58,7 @@ _WHERE = {
     "ModelError": "assistant.errors",
     "Plan": "assistant.research.schemas",
     "PlanSection": "assistant.research.schemas",
+    "PriceHealth": "assistant.views.diagnostics",
     "Quote": "assistant.views.feed",
     "Receipt": "assistant.views.receipts",
     "Related": "assistant.views.feed",
@@ -67,8 +71,12 @@ _WHERE = {
     "Thread": "assistant.store",
     "Verification": "assistant.grounding.verifier",
     "analysis_window": "assistant.views.feed",
+    "caveats": "assistant.views.receipts",
     "disclaimer": "assistant.views.feed",
+    "figures_csv": "assistant.views.receipts",
+    "figures_to_csv": "tools.figure",
     "get_settings": "assistant.settings",
+    "input_prices": "assistant.views.receipts",
     "link_host": "assistant.views.feed",
     "markers": "assistant.views.feed",
     "receipts": "assistant.views.receipts",
@@ -85,6 +93,7 @@ __all__ = [
     "Event",
     "FactMark",
     "FactSummary",
+    "Figure",
     "Footnote",
     "FootnoteError",
     "Format",
@@ -94,6 +103,7 @@ __all__ = [
     "ModelError",
     "Plan",
     "PlanSection",
+    "PriceHealth",
     "Quote",
     "Receipt",
     "Related",
@@ -106,8 +116,12 @@ __all__ = [
     "Thread",
     "Verification",
     "analysis_window",
+    "caveats",
     "disclaimer",
+    "figures_csv",
+    "figures_to_csv",
     "get_settings",
+    "input_prices",
     "link_host",
     "markers",
     "receipts",

@@ -30,10 +30,11 @@ if TYPE_CHECKING:
     from assistant.ports import ChatModel, Library, Market, Store
     from assistant.research.service import ResearchService
     from assistant.store import ThreadStore
-    from assistant.views.diagnostics import Diagnosis
+    from assistant.views.diagnostics import Diagnosis, PriceHealth
     from assistant.views.feed import FactSummary, Quote, Related, Signal
     from knowledge import Document, IngestOutcome, Passage
     from tools.figure import Figure
+    from tools.prices.records import Finding
 
 Lang = Literal["auto", "zh", "en"]
 
@@ -424,8 +425,32 @@ class Footnote:
 
         return stored_prices(self.settings)
 
-    def diagnose(self) -> Diagnosis:
-        """What `footnote doctor` prints: settings, data folders, probes of outside services."""
+    def check_prices(
+        self, symbols: Sequence[str] = (), today: dt.date | None = None
+    ) -> list[Finding]:
+        """Data-health findings of the stored prices (every stored symbol when none is named).
+
+        Coverage, NYSE gaps, splits and seams with their ratios, stale ends, intraday rows and
+        OHLC problems, each with what was done about it. `today` defaults to the market's day
+        when a market was given, else New York's date.
+        """
+        from assistant.data.market import check_prices
+
+        if today is None and self._market is not None:
+            today = self._market.today()
+        with translated_errors():
+            return check_prices(self.settings, symbols, today)
+
+    def price_health(self, symbols: Sequence[str] = ()) -> list[PriceHealth]:
+        """The same findings grouped per symbol: a coverage line, counts and the findings."""
+        from assistant.views.diagnostics import price_health
+
+        return price_health(self.check_prices(symbols))
+
+    def diagnose(self, check_prices: bool = True) -> Diagnosis:
+        """What `footnote doctor` prints: settings, data folders, probes of outside services,
+        and the data-health summary of the stored prices."""
         from assistant.views.diagnostics import diagnose
 
-        return diagnose(self.settings)
+        findings = self.check_prices() if check_prices else None
+        return diagnose(self.settings, findings)

@@ -592,9 +592,12 @@ class Market:
         # Without a date, use the session most sectors have (the latest such); never mix sessions.
         target = session if on is not None else _best_common_session(loaded, lasts)
         ready = [d for d in loaded if pd.Timestamp(target) in d.frame.index[1:]]
-        for d in loaded:
+        ended: dict[str, str] = {}  # sectors whose data stop before the target: their last session
+        for d, last in zip(loaded, lasts, strict=True):
             if d not in ready:
                 failures[d.symbol] = f"no row for {target}"
+                if last < target:
+                    ended[d.symbol] = last.isoformat()
         figures = []
         for data in ready:
             change = self._day_change(data, target)
@@ -605,6 +608,8 @@ class Market:
             }
             if failures:
                 params["missing_sectors"] = failures
+            if ended:
+                params["ended_before"] = ended
             figures.append(change.model_copy(update={"metric": "sector_change", "params": params}))
         figures.sort(key=lambda f: f.value, reverse=True)
         return [

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant import Document, FactSummary, Footnote, Quote, Related, Signal
+from assistant import Document, FactSummary, Footnote, PriceHealth, Quote, Related, Signal
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -75,3 +75,9 @@ def relative_chart(
 def sector_chart(_fn: Footnote, key: str, on: dt.date, lang: str) -> go.Figure:
     """Return the sector ETFs' day changes on one session."""
     return _fn.sector_chart(on, lang)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def price_health(_fn: Footnote, key: str) -> list[PriceHealth]:
+    """Return the stored prices' data health, one summary per symbol."""
+    return _fn.price_health()

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tools.market import Market
     from tools.prices.cached import CachedSource
     from tools.prices.csv_import import ImportResult
+    from tools.prices.records import Finding
     from tools.prices.store import PriceStore
 
 DEMO_PROVIDER = "Yahoo Finance (third-party snapshot)"
@@ -94,6 +95,23 @@ def stored_prices(settings: Settings) -> list[StoredSymbol]:
                 symbol, len(frame), frame.index[0].date(), frame.index[-1].date(), providers
             )
         )
+    return found
+
+
+def check_prices(
+    settings: Settings, symbols: Sequence[str] = (), today: dt.date | None = None
+) -> list[Finding]:
+    """Return the data-health findings of stored symbols (all of them when none are named)."""
+    from tools import calendar
+    from tools.prices.health import check_stored
+    from tools.symbols import resolve_symbol
+
+    store = price_store(settings)
+    wanted = [resolve_symbol(s) for s in symbols] or store.symbols()
+    day = today or calendar.today()
+    found: list[Finding] = []
+    for symbol in dict.fromkeys(wanted):
+        found.extend(check_stored(symbol, store.load(symbol), store.adjustments(symbol), day))
     return found
 
 

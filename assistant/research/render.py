@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.research.schemas import Report
+from assistant.views.receipts import input_prices
 
 _LABELS = {
     "en": {
@@ -31,6 +32,7 @@ _LABELS = {
         "verified": "numbers verified",
         "charts": "Charts",
         "stopped": "This report stopped early",
+        "caveats": "Caveats on figures in this report",
         "stance_names": {"bull": "bull", "bear": "bear", "neutral": "neutral"},
     },
     "zh": {
@@ -51,6 +53,7 @@ _LABELS = {
         "verified": "个数字已核验",
         "charts": "图表",
         "stopped": "本报告提前结束",
+        "caveats": "本报告数字的警示",
         "stance_names": {"bull": "看多", "bear": "看空", "neutral": "中性"},
     },
 }
@@ -69,11 +72,18 @@ def receipt(entry: dict[str, Any]) -> str:
             else f"{entry.get('end')}"
         )
         stale = " (stale)" if entry.get("stale") else ""
-        return (
+        line = (
             f"{entry['symbol']} {entry['metric']} = {entry['value']:.4f} {entry['unit']}; {window}; "
             f"convention {entry.get('convention') or '-'}; `{entry.get('formula', '')}`; "
             f"{entry.get('provider')}, as of {entry.get('as_of')}{stale}"
         )
+        if entry.get("inputs"):
+            line += f"; inputs {input_prices(entry['inputs'], limit=3)}"
+        if entry.get("adjustments"):
+            line += f"; {'; '.join(entry['adjustments'])}"
+        for caveat in entry.get("caveats") or []:
+            line += f"; **⚠ caveat: {caveat}**"
+        return line
     source = entry.get("source") or {}
     who = ", ".join(x for x in (source.get("person"), source.get("publisher")) if x)
     title = source.get("title") or entry.get("title")
@@ -106,6 +116,14 @@ def to_markdown(report: Report) -> str:
     ]
     if report.stopped:
         lines += [f"> {t['stopped']}: {report.stopped}", ""]
+    caveats = [
+        f"> - [{c['n']}] {c['symbol']} {c['metric']}: {caveat}"
+        for c in report.citations
+        if c.get("kind") == "figure"
+        for caveat in c.get("caveats") or []
+    ]
+    if caveats:  # before the summary: a number across an unresolved step is never read bare
+        lines += [f"> ⚠ **{t['caveats']}**", ">", *caveats, ""]
     lines += [f"## {t['summary']}", "", report.summary, ""]
     for section in report.sections:
         lines += [f"## {section.heading}", "", _paragraphs(section.text), ""]

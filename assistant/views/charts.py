@@ -35,6 +35,9 @@ _WORDS = {
         "relative_axis": "change since {base} close, %",
         "sector_title": "Sector ETFs, day change on {day}",
         "sector_axis": "day change, %",
+        "sector_missing": "Not shown, data end earlier: {items}",
+        "ended": "{symbol} (last session {day})",
+        "no_data": "{symbol} (no data)",
         "source": "Data: {provider}, as of {as_of}",
     },
     "zh": {
@@ -48,6 +51,9 @@ _WORDS = {
         "relative_axis": "相对 {base} 收盘的涨跌幅，%",
         "sector_title": "行业 ETF {day} 日涨跌幅",
         "sector_axis": "日涨跌幅，%",
+        "sector_missing": "未显示（数据截至更早）：{items}",
+        "ended": "{symbol}（最后交易日 {day}）",
+        "no_data": "{symbol}（无数据）",
         "source": "数据：{provider}，截至 {as_of}",
     },
 }
@@ -234,7 +240,27 @@ def sector_chart(
     fig.update_yaxes(autorange="reversed")
     day = figures[0].end or figures[0].as_of
     title = words["sector_title"].format(day=day.isoformat() if day else "")
-    return _layout(fig, title, words["sector_axis"], horizontal=True)
+    missing = figures[0].params.get("missing_sectors") or {}
+    if missing:  # the bars share one session; the sectors that stop earlier are named
+        ended = figures[0].params.get("ended_before") or {}
+        items = [
+            words["ended"].format(symbol=s, day=ended[s])
+            if s in ended
+            else words["no_data"].format(symbol=s)
+            for s in missing
+        ]
+        fig.add_annotation(
+            text=words["sector_missing"].format(items=", ".join(items)),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.22,
+            showarrow=False,
+            align="left",
+            font={"size": 11, "color": "#8a5a00"},
+        )
+    laid = _layout(fig, title, words["sector_axis"], horizontal=True)
+    return laid.update_layout(margin={"b": 70}) if missing else laid
 
 
 def _layout(fig: go.Figure, title: str, axis: str, horizontal: bool = False) -> go.Figure:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from tools.prices.records import Finding
 
 PROBE_DEADLINE_S = 3.0
 
@@ -27,6 +32,68 @@ class Probe:
     detail: str
 
 
+# The kinds a summary counts, in the order a reader wants them.
+HEALTH_KINDS = (
+    "gap",
+    "split",
+    "seam",
+    "reconciliation",
+    "spike",
+    "stale_end",
+    "intraday_row",
+    "ohlc",
+)
+
+
+@dataclass(frozen=True)
+class PriceHealth:
+    """One stored symbol's data health: its coverage line, counts by kind, and every finding."""
+
+    symbol: str
+    coverage: str
+    counts: dict[str, int]
+    findings: list[Finding]
+
+    @property
+    def clean(self) -> bool:
+        """Tell whether nothing but the coverage line was found."""
+        return not self.counts
+
+    def summary(self) -> str:
+        """Say in one line what was found, e.g. "2 gap, 1 seam (2:1 on 2025-09-08)"."""
+        if self.clean:
+            return "no findings"
+        parts = []
+        for kind in HEALTH_KINDS:
+            if kind not in self.counts:
+                continue
+            part = f"{self.counts[kind]} {kind}"
+            steps = [f for f in self.findings if f.kind == kind and kind in ("split", "seam")]
+            dated = [
+                f"{f.extra.get('split') or f.extra.get('step') or ''} on {f.dates[-1]}".strip()
+                for f in steps
+                if f.dates
+            ]
+            if dated:
+                part += f" ({', '.join(dated)})"
+            parts.append(part)
+        return ", ".join(parts)
+
+
+def price_health(findings: Sequence[Finding]) -> list[PriceHealth]:
+    """Group findings by symbol into one summary line each, symbols in the order they came."""
+    by: dict[str, list[Finding]] = {}
+    for f in findings:
+        by.setdefault(f.symbol, []).append(f)
+    out = []
+    for symbol, found in by.items():
+        coverage = next((f.detail for f in found if f.kind == "coverage"), "")
+        counts = Counter(str(f.kind) for f in found)
+        ordered = {k: counts[k] for k in HEALTH_KINDS if counts[k]}
+        out.append(PriceHealth(symbol, coverage, ordered, found))
+    return out
+
+
 @dataclass
 class Diagnosis:
     home: Path
@@ -36,6 +103,7 @@ class Diagnosis:
     notice: str | None
     data: list[DataItem] = field(default_factory=list)
     probes: list[Probe] = field(default_factory=list)
+    prices: list[PriceHealth] = field(default_factory=list)
 
 
 def _size(path: Path) -> int:
@@ -130,8 +198,10 @@ def run_probes(settings: Settings, deadline_s: float = PROBE_DEADLINE_S) -> list
     return [results.get(n, Probe(n, False, f"no answer within {deadline_s:g} s")) for n in order]
 
 
-def diagnose(settings: Settings | None = None) -> Diagnosis:
-    """Everything `footnote doctor` prints."""
+def diagnose(
+    settings: Settings | None = None, findings: Sequence[Finding] | None = None
+) -> Diagnosis:
+    """Everything `footnote doctor` prints; `findings` are the stored prices' health checks."""
     settings = settings or get_settings()
     if settings.mode == "llm":
         where = settings.openai_base_url or "OpenAI"
@@ -146,4 +216,5 @@ def diagnose(settings: Settings | None = None) -> Diagnosis:
         notice=settings.offline_reason if settings.chat_model else None,
         data=describe_data(settings),
         probes=run_probes(settings),
+        prices=price_health(findings or ()),
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.grounding.guard import host_allowed
+
+if TYPE_CHECKING:
+    from tools.figure import Figure
 
 Field = Literal[
     "value",
@@ -17,6 +21,9 @@ Field = Literal[
     "provider",
     "fetched_at",
     "formula",
+    "label",
+    "inputs",
+    "adjustments",
     "stale",
     "notes",
     "document",
@@ -38,6 +45,48 @@ class Receipt:
     url: str | None = None
     host: str = ""
     stale: bool = False
+    caveats: list[str] = field(default_factory=list)  # shown as warnings, never folded away
+
+
+def input_prices(inputs: Mapping[str, float], limit: int | None = None) -> str:
+    """Write a figure's input prices as "Close[2025-11-28] = 2,500.43; ...".
+
+    With a `limit`, a longer list shows its first and last prices and how many there are.
+    """
+    shown = [f"{k} = {v:,.2f}" for k, v in inputs.items()]
+    if limit is not None and len(shown) > max(limit, 3):
+        shown = [*shown[: limit - 1], f"… ({len(shown)} prices)", shown[-1]]
+    return "; ".join(shown)
+
+
+def figure_from(entry: Mapping[str, Any]) -> Figure:
+    """Rebuild a Figure from its JSON (a citation entry's extra keys are ignored)."""
+    from tools.figure import Figure
+
+    return Figure.model_validate({k: v for k, v in entry.items() if k in Figure.model_fields})
+
+
+def caveats(answer: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """Return (citation number, caveat) for every cited figure that carries one."""
+    found: list[tuple[int, str]] = []
+    for entry in answer.get("citations") or []:
+        if entry.get("kind") == "figure":
+            found.extend((int(entry["n"]), str(c)) for c in entry.get("caveats") or [])
+    return found
+
+
+def figures_csv(answer: Mapping[str, Any]) -> str:
+    """Return an answer's figures (the shape of `Answer.to_json`) as CSV text."""
+    from tools.figure import figures_to_csv
+
+    return figures_to_csv(_answer_figures(answer))
+
+
+def _answer_figures(answer: Mapping[str, Any]) -> Iterable[Figure]:
+    stored = answer.get("figures")
+    if stored is None:  # an older answer: its figure citations hold the same data
+        stored = [c for c in answer.get("citations") or [] if c.get("kind") == "figure"]
+    return [figure_from(f) for f in stored]
 
 
 def receipts(answer: dict[str, Any], lang: str = "en") -> list[Receipt]:
@@ -53,10 +102,7 @@ def receipt(entry: dict[str, Any], lang: str = "en") -> Receipt:
 
 
 def _figure_receipt(entry: dict[str, Any], lang: str) -> Receipt:
-    from tools.figure import Figure
-
-    data = {k: v for k, v in entry.items() if k in Figure.model_fields}
-    figure = Figure.model_validate(data)
+    figure = figure_from(entry)
     shown = figure.display(lang)
     window = ""
     if figure.start and figure.end:
@@ -80,6 +126,9 @@ def _figure_receipt(entry: dict[str, Any], lang: str) -> Receipt:
             figure.fetched_at.isoformat(timespec="minutes") if figure.fetched_at else "",
         ),
         ("formula", figure.formula),
+        ("label", figure.label or ""),
+        ("inputs", input_prices(figure.inputs)),
+        ("adjustments", "; ".join(figure.adjustments)),
         ("notes", "; ".join(notes)),
     ]
     return Receipt(
@@ -88,6 +137,7 @@ def _figure_receipt(entry: dict[str, Any], lang: str) -> Receipt:
         label=f"{figure.symbol} {figure.metric} {shown}",
         rows=[(k, v) for k, v in rows if v],
         stale=figure.stale,
+        caveats=list(figure.caveats),
     )
 
 

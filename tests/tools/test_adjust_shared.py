@@ -221,3 +221,34 @@ def test_stored_prices_served_as_stale_keep_their_adjustments(store: PriceStore)
     history = source.history("XLU", D(2025, 10, 1), D(2026, 3, 6))
     assert history.stale
     assert [a.date for a in history.adjustments] == [D(2025, 11, 17)]
+
+
+def test_the_stored_series_reports_the_same_steps_as_the_files(
+    shared_prices: Path, store: PriceStore
+) -> None:
+    from tools.prices.csv_import import read_price_csv
+    from tools.prices.health import check_stored
+
+    parts: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    for path in csv_files([shared_prices / OLD, shared_prices / NEW]):
+        prices = read_price_csv(path)
+        parts.setdefault(prices.symbol, []).append((prices.file, prices.frame))
+    from_files = check_many(parts, TODAY)
+
+    def steps(findings: list[dict[str, object]]) -> list[tuple[object, ...]]:
+        kept = [f for f in findings if f["kind"] in ("split", "seam") and "within_overlap" not in f]
+        return sorted(
+            (f["kind"], tuple(f["dates"]), f.get("split"), round(float(f["ratio"]), 4))  # type: ignore[arg-type]
+            for f in kept
+        )
+
+    for symbol in store.symbols():
+        stored = [
+            f.to_json()
+            for f in check_stored(symbol, store.load(symbol), store.adjustments(symbol), TODAY)
+        ]
+        assert steps(stored) == steps(from_files[symbol]), symbol
+        for kind in ("coverage", "gap", "stale_end", "intraday_row", "ohlc"):
+            assert [f for f in stored if f["kind"] == kind] == [
+                f for f in from_files[symbol] if f["kind"] == kind
+            ], (symbol, kind)

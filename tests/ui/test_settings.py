@@ -92,3 +92,30 @@ def test_a_bad_csv_is_reported_not_raised(make_app: Callable[..., AppTest]) -> N
     assert not at.exception
     assert at.error[0].value.startswith("notes.csv:")
     assert Footnote(demo=False).stored_prices() == []
+
+
+def test_price_health_lists_findings_in_both_languages(
+    make_app: Callable[..., AppTest], shared_prices: Path
+) -> None:
+    path = shared_prices / "yahoo-2024_2026-02" / "XLB.csv"
+    [outcome] = Footnote(demo=False).import_prices([path])
+    assert outcome.error is None
+    at = open_settings(make_app())
+    assert not at.exception
+    [health] = [e for e in at.expander if e.label == "Price data health"]
+    shown = "\n".join(m.value for m in health.markdown)
+    assert "XLB: 1 × split, 1 × stale end, 1 × OHLC inconsistency" in shown  # today 2026-03-09
+    [frame] = health.dataframe
+    table = frame.value
+    split = table[table["Finding"] == "split"].iloc[0]
+    assert split["Dates"] == "2025-11-14 .. 2025-11-17"
+    assert "multiplied by 0.5" in split["What was done"]
+    zh = open_settings(make_app("zh"))
+    [health_zh] = [e for e in zh.expander if e.label == "行情数据体检"]
+    assert "XLB：1 × 拆股，" in "\n".join(m.value for m in health_zh.markdown)
+
+
+def test_price_health_with_no_stored_prices(make_app: Callable[..., AppTest]) -> None:
+    at = open_settings(make_app())
+    [health] = [e for e in at.expander if e.label == "Price data health"]
+    assert "No stored prices to check yet." in [c.value for c in health.caption]

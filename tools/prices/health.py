@@ -152,6 +152,54 @@ def check_prices(
     ]
 
 
+def check_stored(
+    symbol: str, stored: pd.DataFrame, log: Sequence[Adjustment], today: dt.date
+) -> list[Finding]:
+    """Return the findings for a symbol already in the store: its rows and its adjustment log.
+
+    Steps come from the log (the measurements made when the rows were merged); coverage, gaps,
+    stale ends and odd rows are read from the stored raw rows.
+    """
+    if stored.empty:
+        return [Finding(symbol, "coverage", (), "no rows stored", _REPORTED)]
+    return [
+        *_calendar_findings(symbol, stored, today),
+        *(_logged(symbol, a, stored.index) for a in log),
+        *_row_findings(symbol, stored[list(OHLCV)]),
+    ]
+
+
+def _logged(symbol: str, step: Adjustment, index: pd.Index) -> Finding:
+    """Turn one logged adjustment into the finding the merge reported when it made it."""
+    at = pd.Timestamp(step.date)
+    earlier = index[index < at]
+    dates = (*_listed(earlier[-1:]), step.date.isoformat())
+    seam = " -> " in step.file  # a seam records "older files -> newer files"
+    extra: dict[str, object] = {"source": step.source, "files" if seam else "file": step.file}
+    if seam:
+        extra["step"] = step.kind if step.resolved else "unresolved"
+    if step.split:
+        extra["split"] = step.split
+    if step.superseded_by:
+        action = f"superseded: {step.superseded_by} replaced these sessions with adjusted rows"
+    elif not step.resolved:
+        action = "not adjusted; figures across it carry a caveat"
+    else:
+        action = f"rows before {step.date} multiplied by {step.ratio:.6g} in the adjusted series (raw kept)"
+    detail = step.detail or step.text()
+    if step.split and step.split not in detail:
+        detail += f", like a {step.split} split"
+    return Finding(
+        symbol,
+        "seam" if seam or step.kind != "split" else "split",
+        dates,
+        detail,
+        action,
+        step.ratio if step.resolved else None,
+        extra,
+    )
+
+
 def _later(finding: Finding, log: Sequence[Adjustment]) -> Finding:
     """Say so when a split's adjustment was superseded by rows merged after it."""
     if finding.kind != "split" or not finding.dates:

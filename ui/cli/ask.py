@@ -7,18 +7,42 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 
 from ui.cli.base import app, console, err_console
 
 if TYPE_CHECKING:
-    from assistant import Answer
+    from assistant import Answer, Figure
 
 LANGS = ("auto", "zh", "en")
 
 
+def receipt_lines(figure: Figure) -> list[str]:
+    """A figure's input prices and adjustments (dim) and its caveats (a warning line each)."""
+    from assistant import input_prices
+
+    lines = []
+    if figure.inputs:
+        lines.append(f"[dim]inputs: {escape(input_prices(figure.inputs, limit=3))}[/dim]")
+    if figure.adjustments:
+        lines.append(f"[dim]adjusted: {escape('; '.join(figure.adjustments))}[/dim]")
+    lines += [f"[bold yellow]warning:[/bold yellow] {escape(c)}" for c in figure.caveats]
+    return lines
+
+
 def _print_answer(answer: Answer) -> None:
     console.print(Markdown(answer.text))
+    for entry in answer.ledger.entries:
+        figure = entry.figure
+        if figure is None:
+            continue
+        for caveat in figure.caveats:
+            # up front, not only in the receipts below, which may scroll away
+            console.print(
+                f"[bold yellow]warning:[/bold yellow] \\[{entry.n}] {escape(figure.symbol)} "
+                f"{figure.metric}: {escape(caveat)}"
+            )
     v = answer.verification
     colour = "green" if v.ok else "yellow"
     console.print(
@@ -26,7 +50,12 @@ def _print_answer(answer: Answer) -> None:
         + (f"  unsupported: {', '.join(v.unsupported)}" if v.unsupported else "")
     )
     for citation in answer.ledger.entries:
-        console.print(f"  [dim][{citation.n}][/dim] {citation.label}")
+        console.print(f"  [dim][{citation.n}][/dim] {escape(citation.label)}")
+        cited = citation.figure
+        if cited is None:
+            continue
+        for line in receipt_lines(cited):
+            console.print(f"      {line}")
     if answer.suggestions:
         console.print("[dim]Try: " + " | ".join(answer.suggestions) + "[/dim]")
     console.print(Panel(answer.footer, style="dim"))

@@ -41,3 +41,17 @@ def doctor() -> None:
             status = "[green]reachable[/green]" if probe.ok else "[red]unreachable[/red]"
         probes.add_row(probe.name, status, probe.detail)
     console.print(probes)
+
+    if not report.prices:
+        console.print("[dim]Price data health: no stored prices to check.[/dim]")
+        return
+    health = Table(
+        title="Price data health (`footnote prices check` for details)", title_justify="left"
+    )
+    health.add_column("symbol")
+    health.add_column("coverage", overflow="fold")
+    health.add_column("findings", overflow="fold")
+    for symbol in report.prices:
+        found = "[green]none[/green]" if symbol.clean else f"[yellow]{symbol.summary()}[/yellow]"
+        health.add_row(symbol.symbol, symbol.coverage, found)
+    console.print(health)

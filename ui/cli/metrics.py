@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from ui.cli.base import app, console, err_console
+
+if TYPE_CHECKING:
+    from assistant import Figure
+
+
+def _write_csv(figures: list[Figure], path: Path | None) -> None:
+    """Write the figures as CSV to `path`, or to stdout when there is none."""
+    from assistant import figures_to_csv
+
+    text = figures_to_csv(figures)
+    if path is None:
+        sys.stdout.write(text)
+        return
+    path.write_text(text, encoding="utf-8")
+    err_console.print(f"Wrote {len(figures)} figures to {escape(str(path))}")
 
 
 @app.command()
@@ -26,15 +43,32 @@ def metrics(
         None, "--benchmark", help="Symbol for beta and correlation."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    as_csv: bool = typer.Option(
+        False,
+        "--csv",
+        help="Write the figures as CSV: to FILE when a name ending in .csv follows "
+        "(`--csv out.csv`), else to stdout.",
+    ),
 ) -> None:
     """Print the standard metric set (return, volatility, SMA, 52-week range, drawdown ...)."""
-    from assistant import Footnote, FootnoteError
+    from assistant import Footnote, FootnoteError, input_prices
 
+    files = [s for s in symbols if s.lower().endswith(".csv")]
+    symbols = [s for s in symbols if s not in files]
+    if files and not as_csv:
+        err_console.print(f"[red]{escape(files[0])} is not a symbol; did you mean --csv?[/red]")
+        raise typer.Exit(2)
+    if len(files) > 1 or not symbols:
+        err_console.print("[red]Give one or more symbols and at most one CSV file.[/red]")
+        raise typer.Exit(2)
     try:
         figures = Footnote(demo=False).metrics(symbols, start, end, convention, benchmark)
     except FootnoteError as exc:
         err_console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(2) from None
+    if as_csv:
+        _write_csv(figures, Path(files[0]) if files else None)
+        return
     if as_json:
         sys.stdout.write(
             json.dumps([f.to_json() for f in figures], ensure_ascii=False, indent=2) + "\n"
@@ -56,6 +90,12 @@ def metrics(
         for key in ("base_note",):
             if key in f.params:
                 notes.append(escape(str(f.params[key])))
+        if f.inputs:
+            notes.append(f"[dim]{escape(input_prices(f.inputs, limit=3))}[/dim]")
+        notes += [f"[cyan]{escape(a)}[/cyan]" for a in f.adjustments]
+        notes += [f"[bold yellow]caveat: {escape(c)}[/bold yellow]" for c in f.caveats]
+        if f.label:
+            notes.insert(0, escape(f.label))
         receipt = escape(f.formula) + ("; " + "; ".join(notes) if notes else "")
         table.add_row(escape(f.symbol), f.metric, f.display(), window, receipt)
     for note in dict.fromkeys(
@@ -63,6 +103,8 @@ def metrics(
     ):
         console.print(f"[dim]Calendar: {escape(note)}[/dim]")
     console.print(table)
+    for caveat in dict.fromkeys(f"{f.symbol}: {c}" for f in figures for c in f.caveats):
+        console.print(f"[bold yellow]warning:[/bold yellow] {escape(caveat)}")
     providers = sorted({f.provider for f in figures if f.provider})
     console.print(
         f"Source: {', '.join(providers)}; as of {max(f.as_of for f in figures if f.as_of)}"

@@ -101,3 +101,49 @@ def list_() -> None:
     for item in stored:
         table.add_row(item.symbol, str(item.rows), str(item.first), str(item.last), item.providers)
     console.print(table)
+
+
+@prices_app.command()
+def check(
+    symbols: list[str] = typer.Argument(
+        None, help="Symbols to check (default: every stored symbol)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as a JSON list."),
+) -> None:
+    """Check the stored prices: coverage, NYSE gaps, splits and seams, stale ends, odd rows.
+
+    Findings are information, not failures: the exit code is 0 whatever is found.
+    """
+    import json
+    import sys
+
+    from assistant import Footnote, FootnoteError
+
+    try:
+        findings = Footnote(demo=False).check_prices(symbols or ())
+    except FootnoteError as exc:
+        err_console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(
+            json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n"
+        )
+        return
+    if not findings:
+        console.print("The price store is empty: `footnote prices import PATH` fills it.")
+        return
+    table = Table(title="Price data health")
+    for column in ("symbol", "kind", "dates", "detail", "done"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        colour = "dim" if f.kind == "coverage" else "yellow"
+        dates = f.dates[0] if len(f.dates) == 1 else " .. ".join(f.dates[:1] + f.dates[-1:])
+        if len(f.dates) > 2:
+            dates += f" ({len(f.dates)} dates)"
+        table.add_row(
+            f.symbol, f"[{colour}]{f.kind}[/{colour}]", dates, escape(f.detail), escape(f.action)
+        )
+    console.print(table)
+    symbols_seen = len({f.symbol for f in findings})
+    notable = sum(f.kind != "coverage" for f in findings)
+    console.print(f"{symbols_seen} symbol(s) checked, {notable} finding(s) beyond coverage.")

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import receipts
+from assistant import caveats, figures_csv, receipts
 from ui.components.markdown import safe, with_markers
 from ui.components.receipts import citation_row
 from ui.text import t
@@ -33,8 +33,21 @@ def verification_badge(verification: dict[str, Any]) -> None:
 def render_answer(answer: dict[str, Any], key: str, lang: str) -> None:
     """Show a stored or fresh answer (the shape of `Answer.to_json`)."""
     st.markdown(with_markers(str(answer.get("answer") or "")))
+    # A figure computed across an unresolved step says so beside the answer, not only in its receipt.
+    for n, caveat in dict.fromkeys(caveats(answer)):
+        st.warning(t("answer.caveat", n=n, text=safe(caveat)), icon=":material/warning:")
     verification_badge(answer.get("verification") or {})
     citation_row(receipts(answer, lang), key)
+    if answer.get("figures"):
+        st.download_button(
+            t("answer.csv"),
+            figures_csv(answer),
+            file_name="footnote-figures.csv",
+            mime="text/csv",
+            key=f"{key}-csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
     if answer.get("footer"):
         st.caption(safe(str(answer["footer"])))
 

@@ -22,6 +22,8 @@ def receipt_body(receipt: Receipt) -> None:
     st.markdown(f"**[{receipt.n}] {safe(receipt.label)}**")
     if receipt.stale:
         st.warning(t("news.stale_help"))
+    for caveat in receipt.caveats:
+        st.warning(t("receipt.caveat", text=safe(caveat)), icon=":material/warning:")
     lines = [f"- **{t('receipt.' + name)}**: {safe(value)}" for name, value in receipt.rows]
     st.markdown("\n".join(lines))
     if receipt.quote:
@@ -41,6 +43,8 @@ def citation_row(receipts: Sequence[Receipt], key: str) -> None:
         chunk = receipts[first : first + PER_ROW]
         for column, receipt in zip(st.columns(PER_ROW), chunk, strict=False):
             icon = ":material/calculate:" if receipt.kind == "figure" else ":material/article:"
+            if receipt.caveats:
+                icon = ":material/warning:"
             with (
                 column,
                 st.popover(

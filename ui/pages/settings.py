@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 from pydantic import SecretStr
 
+from ui import data
 from ui.components.markdown import safe
 from ui.state import OVERRIDES_KEY, apply_overrides, footnote
 from ui.text import t
@@ -145,6 +146,38 @@ def _stored() -> None:
             st.dataframe(rows, hide_index=True)
 
 
+def _health() -> None:
+    svc = footnote()
+    health = data.price_health(svc, svc.key)
+    with st.expander(t("health.title"), expanded=any(not h.clean for h in health)):
+        if not health:
+            st.caption(t("health.none"))
+            return
+        st.caption(t("health.intro"))
+        for item in health:
+            if item.clean:
+                st.markdown(safe(t("health.clean", symbol=item.symbol)))
+                continue
+            summary = t("health.join").join(
+                f"{n} × {t('health.kind.' + kind)}" for kind, n in item.counts.items()
+            )
+            st.markdown(safe(t("health.summary", symbol=item.symbol, summary=summary)))
+        rows = [
+            {
+                t("health.col.symbol"): f.symbol,
+                t("health.col.kind"): t("health.kind." + f.kind),
+                t("health.col.dates"): " .. ".join(dict.fromkeys(f.dates[:1] + f.dates[-1:])),
+                t("health.col.detail"): f.detail,
+                t("health.col.action"): f.action,
+            }
+            for item in health
+            for f in item.findings
+            if f.kind != "coverage"
+        ]
+        if rows:
+            st.dataframe(rows, hide_index=True, key="settings_health")
+
+
 def render() -> None:
     """Show the settings page."""
     st.title(t("settings.title"), anchor=False)
@@ -155,6 +188,7 @@ def render() -> None:
     st.divider()
     _upload()
     _stored()
+    _health()
 
 
 render()

@@ -236,6 +236,27 @@ class OfflineComposer:
     ) -> list[str]:
         lines = []
         if len(symbols) > 1:
+            # Symbols whose data end on different sessions are compared up to the earliest one,
+            # and the answer names the symbols that stop short.
+            lasts = {s: self.box.period_return(s, start, end, "prev_close").end for s in symbols}
+            known = {s: d for s, d in lasts.items() if d is not None}
+            if len(set(known.values())) > 1:
+                common, latest = min(known.values()), max(known.values())
+                items = [
+                    text("last_session", lang, name=symbol_name(s, lang), day=d)
+                    for s, d in known.items()
+                    if d < latest
+                ]
+                lines.append(
+                    text(
+                        "common_end",
+                        lang,
+                        latest=latest,
+                        items=text("list_sep", lang).join(items),
+                        common=common,
+                    )
+                )
+                end = common
             figs = _figures(self.box.compare_performance(symbols, start, end, "prev_close"))
         else:
             figs = _figures(self.box.period_return(symbols[0], start, end, "prev_close"))
@@ -426,7 +447,23 @@ class OfflineComposer:
         figs = sorted(_figures(self.box.sector_performance(day)), key=lambda f: -f.value)
         if not figs:
             return Composed(text("data_error", lang, message="no sector data"))
-        lines = [text("sector_head", lang, day=figs[0].end or day)]
+        ranked_on = figs[0].end or day
+        lines = [text("sector_head", lang, day=ranked_on)]
+        missing = figs[0].params.get("missing_sectors") or {}
+        if missing:
+            # A sector without a close on the ranked session is named with its own last session.
+            ended = figs[0].params.get("ended_before") or {}
+            items = [
+                text("last_session", lang, name=symbol_name(s, lang), day=ended[s])
+                if s in ended
+                else text("no_recent", lang, name=symbol_name(s, lang))
+                for s in missing
+            ]
+            lines.append(
+                text(
+                    "sector_missing", lang, day=ranked_on, items=text("list_sep", lang).join(items)
+                )
+            )
         for f in figs:
             lines.append(
                 text(

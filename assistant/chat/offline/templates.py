@@ -69,6 +69,17 @@ T: dict[str, dict[Lang, str]] = {
         "zh": "{day}各板块ETF按当日涨跌幅排序：",
     },
     "sector_line": {"en": "- {name}: {chg} [{n}]", "zh": "- {name}：{chg}[{n}]"},
+    "sector_missing": {
+        "en": "Not ranked, because their data end before {day}: {items}.",
+        "zh": "以下板块的数据截至{day}之前，未参与排序：{items}。",
+    },
+    "last_session": {"en": "{name} (last session {day})", "zh": "{name}（最后交易日{day}）"},
+    "no_recent": {"en": "{name} (no recent data)", "zh": "{name}（无近期数据）"},
+    "list_sep": {"en": "; ", "zh": "；"},
+    "common_end": {
+        "en": "Not every symbol has data to {latest}: {items}. So all of them are compared up to their common last session, {common}.",
+        "zh": "并非所有标的都有截至{latest}的数据：{items}。因此统一比较至共同的最后交易日{common}。",
+    },
     "quote": {
         "en": "{name} closed at {close} on {day} [{n}], a day change of {chg} [{m}].",
         "zh": "{name}在{day}收于{close}[{n}]，当日涨跌幅{chg}[{m}]。",
