@@ -180,6 +180,7 @@ def update_prices(symbols: Sequence[str], settings: Settings) -> Iterator[Update
                 history.frame,
                 history.provider,
                 history.fetched_at or dt.datetime.now(dt.UTC),
+                splits=history.splits,
             )
             yield UpdateOutcome(symbol, saved.total, store.last_session(symbol), None)
         except (SymbolError, PriceError) as exc:

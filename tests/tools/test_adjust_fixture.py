@@ -110,7 +110,13 @@ def test_a_listed_split_already_in_the_prices_is_not_applied_twice(tmp_path: Pat
         adjusted.append(",".join([date, *prices, volume, split]))
     path = tmp_path / "SYN.csv"
     path.write_text("\n".join(adjusted) + "\n", encoding="utf-8")
-    result = import_csv(PriceStore(tmp_path / "store"), path)
-    assert result.saved.adjustments == ()
+    store = PriceStore(tmp_path / "store")
+    result = import_csv(store, path)
+    [split] = result.saved.adjustments  # recorded for receipts, applied by nobody here
+    assert (split.source, split.split, split.date.isoformat()) == ("provider", "1:10", "2024-03-07")
+    assert "already adjusted" in split.detail
+    first = adjusted[1].split(",")
+    stored = store.load("SYN")
+    assert stored["Close"].iloc[0] == pytest.approx(float(first[4]))  # not multiplied again
     [finding] = result.saved.findings
     assert (finding.kind, finding.action) == ("split", "none: the prices already reflect it")

@@ -201,3 +201,42 @@ def test_rate_limiter_refuses_rather_than_waiting_past_the_deadline() -> None:
         limiter.acquire(give_up_at=101)
     clock[0] = 161.0
     limiter.acquire(give_up_at=162)
+
+
+def _yahoo_frame(split_on: str, ratio: float) -> pd.DataFrame:
+    """What yfinance's `history(auto_adjust=False, actions=True)` returns: New York timestamps,
+    prices Yahoo has already back-adjusted for the split, and the split in its own column."""
+    raw = FULL.copy()
+    raw.index = raw.index.tz_localize("America/New_York")
+    raw["Adj Close"] = raw["Close"] * 0.99
+    raw["Dividends"] = 0.0
+    raw["Stock Splits"] = 0.0
+    raw.loc[
+        raw.index.normalize() == pd.Timestamp(split_on, tz="America/New_York"), "Stock Splits"
+    ] = ratio
+    return raw
+
+
+def test_yahoo_reports_the_provider_split_and_the_store_records_it_once(tmp_path: Path) -> None:
+    raw = _yahoo_frame("2026-01-20", 2.0)
+    source = yahoo(lambda *a: raw)
+    history = source.history("SPY", D(2026, 1, 5), D(2026, 1, 30))
+    assert history.splits is not None
+    assert history.splits[history.splits > 0].to_dict() == {pd.Timestamp("2026-01-20"): 2.0}
+    assert list(history.frame.columns) == ["Open", "High", "Low", "Close", "Volume"]
+    # Stored through the cached source: the split is logged from the provider, and the prices,
+    # already back-adjusted by Yahoo, are not halved a second time.
+    store = PriceStore(tmp_path)
+    cached_source = CachedSource(store, source, mode="auto")
+    served = cached_source.history("SPY", D(2026, 1, 5), D(2026, 1, 30))
+    logged = [a for a in store.adjustments("SPY") if a.kind == "split"]
+    assert [(a.date, a.source) for a in logged] == [(D(2026, 1, 20), "provider")]
+    expected = FULL.loc["2026-01-05":"2026-01-30", "Close"].round(6).tolist()
+    assert served.frame["Close"].round(6).tolist() == expected
+
+
+def test_yahoo_without_splits_reports_none() -> None:
+    history = yahoo(lambda *a: _yahoo_frame("2030-01-02", 0.0)).history(
+        "SPY", D(2026, 1, 5), D(2026, 1, 30)
+    )
+    assert history.splits is None

@@ -108,6 +108,19 @@ def _new_factors(
             )
             action = f"rows before {_day(when)} multiplied by {expected:g} (raw kept)"
         else:
+            # The provider sent prices it had already adjusted (Yahoo does): record the split so
+            # receipts say so, with nothing applied here.
+            added.append(
+                Adjustment(
+                    _date(when),
+                    expected,
+                    "split",
+                    "provider",
+                    file,
+                    label,
+                    "listed by the provider; prices already adjusted by it",
+                )
+            )
             action = "none: the prices already reflect it"
         findings.append(
             Finding(

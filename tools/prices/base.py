@@ -56,6 +56,8 @@ class PriceHistory:
     notes: tuple[str, ...] = field(default=())
     # Steps applied to (or, unresolved, seen in) the rows, each dated inside the frame.
     adjustments: tuple[Adjustment, ...] = field(default=())
+    # Splits the provider reports, by session (shares after per share before; 0 where none).
+    splits: pd.Series | None = None
 
     @property
     def empty(self) -> bool:

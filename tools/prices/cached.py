@@ -91,7 +91,11 @@ class CachedSource:
                 symbol, start, end, behind, f"live source failed: {exc.message}"
             )
         self.store.save(
-            symbol, live.frame, live.provider, live.fetched_at or dt.datetime.now(dt.UTC)
+            symbol,
+            live.frame,
+            live.provider,
+            live.fetched_at or dt.datetime.now(dt.UTC),
+            splits=live.splits,
         )
         return self.store.history(symbol, start, end)
 

@@ -92,8 +92,10 @@ def _yfinance_fetch(symbol: str, start: dt.date, end: dt.date, timeout_s: float)
         start=start.isoformat(),
         end=(end + dt.timedelta(days=1)).isoformat(),
         interval="1d",
-        auto_adjust=True,
-        actions=False,
+        # Prices as traded (Yahoo back-adjusts them for splits, not for dividends) and the
+        # corporate actions, so the store records each split with "provider" as its source.
+        auto_adjust=False,
+        actions=True,
         timeout=timeout_s,
     )
 
@@ -126,6 +128,15 @@ def _translate(exc: Exception, symbol: str) -> PriceError:
         f"Yahoo Finance could not be reached ({type(exc).__name__}: {str(exc)[:120]}).",
         "Check the internet connection; stored data is used where there is some.",
     )
+
+
+def _splits(raw: pd.DataFrame, sessions: pd.DatetimeIndex) -> pd.Series | None:
+    """The provider's split ratios on `sessions` (0 where none), or None when it lists none."""
+    if "Stock Splits" not in raw.columns:
+        return None
+    ratios = pd.Series(raw["Stock Splits"].to_numpy(dtype="float64"), index=tidy_frame(raw).index)
+    ratios = ratios[~ratios.index.duplicated(keep="last")].reindex(sessions).fillna(0.0)
+    return ratios if bool((ratios > 0).any()) else None
 
 
 class YahooSource:
@@ -194,4 +205,5 @@ class YahooSource:
             provider=PROVIDER,
             fetched_at=dt.datetime.now(dt.UTC),
             as_of=last_session(frame),
+            splits=_splits(raw, pd.DatetimeIndex(frame.index)),
         )
