@@ -36,6 +36,7 @@ _WORDS = {
         "sector_title": "Sector ETFs, day change on {day}",
         "sector_axis": "day change, %",
         "sector_missing": "Not shown, data end earlier: {items}",
+        "common_end": "Compared to {day}, the last session all have: {items}",
         "ended": "{symbol} (last session {day})",
         "no_data": "{symbol} (no data)",
         "source": "Data: {provider}, as of {as_of}",
@@ -52,6 +53,7 @@ _WORDS = {
         "sector_title": "行业 ETF {day} 日涨跌幅",
         "sector_axis": "日涨跌幅，%",
         "sector_missing": "未显示（数据截至更早）：{items}",
+        "common_end": "比较截至各标的共同的最后交易日 {day}：{items}",
         "ended": "{symbol}（最后交易日 {day}）",
         "no_data": "{symbol}（无数据）",
         "source": "数据：{provider}，截至 {as_of}",
@@ -173,8 +175,16 @@ def relative_series(
             continue
         columns[symbol] = (closes / closes.iloc[0] - 1) * 100
     out = pd.DataFrame(columns)
+    ends = {
+        s: col.dropna().index[-1].date() for s, col in columns.items() if not col.dropna().empty
+    }
+    common = min(ends.values()) if ends else None
+    if common is not None and len(set(ends.values())) > 1:
+        out = out.loc[: pd.Timestamp(common)]  # one as-of session for every line
     out.attrs["missing"] = missing
     out.attrs["base"] = base
+    out.attrs["ended_before"] = {s: d for s, d in ends.items() if common and d == common}
+    out.attrs["common_end"] = common if len(set(ends.values())) > 1 else None
     return out
 
 
@@ -210,7 +220,24 @@ def relative_chart(
         )
     title = words["relative_title"].format(start=start.isoformat(), end=end.isoformat())
     axis = words["relative_axis"].format(base=series.attrs["base"].isoformat())
-    return _layout(fig, title, axis)
+    common = series.attrs.get("common_end")
+    if common is None:
+        return _layout(fig, title, axis)
+    items = [
+        words["ended"].format(symbol=symbol_name(s, "zh" if zh else "en"), day=d.isoformat())
+        for s, d in series.attrs["ended_before"].items()
+    ]
+    fig.add_annotation(
+        text=words["common_end"].format(day=common.isoformat(), items=", ".join(items)),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.22,
+        showarrow=False,
+        align="left",
+        font={"size": 11, "color": "#8a5a00"},
+    )
+    return _layout(fig, title, axis).update_layout(margin={"b": 70})
 
 
 def sector_chart(

@@ -71,3 +71,16 @@ def test_the_sector_chart_names_the_sectors_it_leaves_out(market: Market) -> Non
     assert len(chart.data[0].y) == 11 - len(LATE_SECTORS)
     zh = sector_chart(dt.date(2026, 3, 6), lang="zh", market=market)
     assert "最后交易日 2026-02-23" in " ".join(a.text for a in zh.layout.annotations)
+
+
+def test_the_relative_chart_stops_at_the_common_session_and_says_why(market: Market) -> None:
+    from assistant.views.charts import relative_chart, relative_series
+
+    start, end = dt.date(2025, 12, 1), dt.date(2026, 3, 6)
+    series = relative_series(["SPY", "^GSPC"], start, end, market=market)
+    assert series.index[-1].date() == dt.date(2026, 2, 23)  # not the S&P 500's own last session
+    fig = relative_chart(["SPY", "^GSPC"], start, end, lang="en", market=market)
+    [note] = [a.text for a in fig.layout.annotations]
+    assert "2026-02-23" in note and "SPY" in note
+    together = relative_chart(["^RUT", "^GSPC"], start, end, lang="en", market=market)
+    assert not together.layout.annotations
