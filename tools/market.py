@@ -128,6 +128,13 @@ class Market:
         """The day this market takes as today (tests freeze it; otherwise New York's date)."""
         return self._today()
 
+    def last_session(self, symbol: str) -> dt.date | None:
+        """The last session the source holds for `symbol`, when the source can tell (a store can;
+        a live-only source cannot)."""
+        finder = getattr(self.source, "last_session", None)
+        found: dt.date | None = finder(resolve_symbol(symbol)) if finder else None
+        return found
+
     # -- loading -------------------------------------------------------------------------
 
     def _load(self, symbol: str, start: dt.date, end: dt.date, calendar_note: str = "") -> _Loaded:
@@ -147,8 +154,7 @@ class Market:
                 data = self._load(symbol, calendar.sessions_back(last, lead)[0].date(), last, note)
             return data, last
         except (NoData, RateLimited, SourceUnavailable):  # nothing recent: fall back to the store
-            last_stored = getattr(self.source, "last_session", None)
-            found = last_stored(resolve_symbol(symbol)) if latest and last_stored else None
+            found = self.last_session(symbol) if latest else None
             if found is None:
                 raise
         data = self._load(symbol, calendar.sessions_back(found, lead)[0].date(), found, note)

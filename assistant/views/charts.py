@@ -70,8 +70,7 @@ def _last_session(market: Market, symbol: str) -> dt.date:
     from tools import calendar
     from tools.symbols import resolve_symbol
 
-    finder = getattr(market.source, "last_session", None)
-    found = finder(resolve_symbol(symbol)) if finder else None
+    found = market.last_session(resolve_symbol(symbol))
     return found or calendar.session_on_or_before(market.today())
 
 
