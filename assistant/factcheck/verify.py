@@ -7,6 +7,7 @@ import math
 from assistant.factcheck.claims import CheckedClaim, Claim
 from assistant.factcheck.compute import Computed, Option, compute
 from assistant.ports import Market
+from tools.prices.base import PriceError
 
 NO_DATA = "No data to check it"  # the note of a claim the market data could not reach
 _SIGNED = {"return", "change_points", "day_change", "sma_distance", "high_distance", "low_distance"}
@@ -141,7 +142,7 @@ def check_claim(
     try:
         computed = compute(claim, market)
     except _errors() as exc:
-        message = getattr(exc, "message", None) or str(exc)
+        message = exc.message if isinstance(exc, PriceError) else str(exc)
         return _checked(claim, "unverifiable", None, f"{NO_DATA}: {message}")
     return judge(claim, computed)
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from langchain_core.messages import AIMessage
+
 from assistant.budget import Budget, Usage
 from assistant.chat.events import ResearchEvent
 from assistant.chat.offline.composer import OfflineComposer
@@ -57,7 +59,8 @@ class Meter:
                 raise BudgetExceeded(f"time budget reached ({elapsed:.0f} s)")
 
     def record(self, message: object) -> None:
-        meta = getattr(message, "usage_metadata", None) or {}
+        usage = message.usage_metadata if isinstance(message, AIMessage) else None
+        meta: dict[str, Any] = dict(usage) if usage else {}
         with self._lock:
             self.llm_calls += 1
             self.input_tokens += int(meta.get("input_tokens", 0))

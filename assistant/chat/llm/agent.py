@@ -20,7 +20,7 @@ from langchain_core.messages import (
     HumanMessage,
     ToolMessage,
 )
-from langchain_core.outputs import LLMResult
+from langchain_core.outputs import ChatGeneration, LLMResult
 from langchain_core.tools import BaseTool, StructuredTool
 
 from assistant.budget import Budget, Usage
@@ -54,8 +54,9 @@ class TurnUsage(BaseCallbackHandler):
         self.usage.llm_calls += 1
         for generations in response.generations:
             for gen in generations:
-                message = getattr(gen, "message", None)
-                meta = getattr(message, "usage_metadata", None) or {}
+                message = gen.message if isinstance(gen, ChatGeneration) else None
+                usage = message.usage_metadata if isinstance(message, AIMessage) else None
+                meta: dict[str, Any] = dict(usage) if usage else {}
                 self.usage.input_tokens += int(meta.get("input_tokens", 0))
                 self.usage.output_tokens += int(meta.get("output_tokens", 0))
 
