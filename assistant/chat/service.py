@@ -156,7 +156,7 @@ class Assistant:
     ) -> Iterator[Event]:
         """The model's turn; when its server fails (429, 500, timeout, no connection), the
         offline composer answers instead and the answer says why."""
-        from assistant.chat.llm.models import model_failure
+        from assistant.chat.llm.models import TurnStopped, model_failure
 
         try:
             yield from self._llm_turn(question, lang, thread_id, news, previous)
@@ -166,7 +166,8 @@ class Assistant:
                 raise
             yield {"type": "status", "text": f"model failed: {reason}"}
             notice = text("model_failed", lang, reason=reason)
-            yield from self._offline_turn(question, lang, thread_id, news, previous, notice)
+            spent = exc.usage if isinstance(exc, TurnStopped) else Usage()
+            yield from self._offline_turn(question, lang, thread_id, news, previous, notice, spent)
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -207,6 +208,7 @@ class Assistant:
         news: Document | None,
         previous: dict[str, Any],
         notice: str = "",
+        spent: Usage | None = None,
     ) -> Iterator[Event]:
         from tools.symbols import find_symbols
 
@@ -236,7 +238,15 @@ class Assistant:
         yield {"type": "text_delta", "text": body}
         yield {"type": "verification", "verification": verification}
         answer = self._answer(
-            body, ledger, verification, lang, "offline", composed, Usage(), thread_id, route
+            body,
+            ledger,
+            verification,
+            lang,
+            "offline",
+            composed,
+            spent or Usage(),
+            thread_id,
+            route,
         )
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
@@ -350,9 +360,14 @@ class Assistant:
             verification = verify(body, ledger, given=[question])
         for extra in box.events[seen:]:
             yield extra
+        from assistant.chat.llm.models import TurnStopped, estimate_cost
+
+        if run.stopped_by_budget:
+            raise TurnStopped(_stop_reason(run.text, lang), counter.usage)
+        if body.strip() and detect_language(body, default=lang) != lang:
+            raise TurnStopped(text("wrong_language", lang), counter.usage)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
-        from assistant.chat.llm.models import estimate_cost
 
         usage = counter.usage
         usage.cost_usd = estimate_cost(
@@ -365,3 +380,15 @@ class Assistant:
         )
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
+
+
+def _stop_reason(raw: str, lang: Lang) -> str:
+    """Say in the asker's language why the agent stopped ("[budget reached: 90 s]", "Model call
+    limits exceeded: run limit (6/6)")."""
+    import re
+
+    if m := re.search(r"\((\d+)/\d+\)", raw):
+        return text("stopped_calls", lang, n=m.group(1))
+    if m := re.search(r"budget reached: ([^\]]+)", raw):
+        return text("stopped_budget", lang, what=m.group(1))
+    return text("stopped_budget", lang, what="?")

@@ -133,3 +133,28 @@ def test_streaming_yields_tool_events_and_text(make_assistant: Callable[..., Ass
     assert kinds.index("tool_start") < kinds.index("tool_end") < kinds.index("final")
     assert "figure" in kinds
     assert events[-1]["answer"].verification.ok
+
+
+def test_a_turn_stopped_by_its_call_limit_says_so_and_answers_offline(
+    make_assistant: Callable[..., Assistant],
+) -> None:
+    model = ScriptedChatModel(
+        script=[tool_call("trading_calendar", {"day": "2026-01-23"})], repeat_last=True
+    )
+    answer = make_assistant(chat_model=model, budget=Budget(max_model_calls=3)).ask(
+        "What's the latest close of the Dow?"
+    )
+    assert "stopped after 3 model calls" in answer.text
+    assert "Model call limits exceeded" not in answer.text  # no raw library text
+    assert answer.mode == "offline" and answer.verification.ok
+    assert answer.usage.llm_calls == 3  # what the failed turn cost is still reported
+
+
+def test_an_english_answer_to_a_chinese_question_is_not_shown_as_verified(
+    make_assistant: Callable[..., Assistant],
+) -> None:
+    model = ScriptedChatModel(script=[AIMessage("The Russell 2000 did well.")])
+    answer = make_assistant(chat_model=model).ask("罗素2000在12月1日至1月23日涨了多少？")
+    assert answer.language == "zh"
+    assert "模型用了其他语言作答" in answer.text
+    assert "+6.75%" in answer.text and answer.verification.ok  # the offline answer, in Chinese

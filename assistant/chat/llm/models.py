@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assistant.budget import Usage
+from assistant.errors import ModelError
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -18,8 +20,17 @@ PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
 }
 
 
-class ModelNotConfigured(RuntimeError):
+class ModelNotConfigured(ModelError):
     """Raised when LLM mode is asked for but settings name no usable chat model."""
+
+
+class TurnStopped(ModelError):
+    """The model's turn ended without a usable answer (a limit reached, the wrong language);
+    `usage` is what the turn cost before it stopped."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or Usage()
 
 
 def build_chat_model(
@@ -76,8 +87,8 @@ def model_failure(exc: BaseException) -> str | None:
     import httpx
     import openai
 
-    if isinstance(exc, ModelNotConfigured):
-        return str(exc)
+    if isinstance(exc, ModelError):
+        return exc.message
     if isinstance(exc, openai.RateLimitError):
         return "rate limited (HTTP 429)"
     if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):

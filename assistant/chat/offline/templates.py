@@ -104,6 +104,18 @@ T: dict[str, dict[Lang, str]] = {
         "en": "Note: data cover {have} of {want} sessions in this window ({pct}) [{n}], so the figures may be incomplete.",
         "zh": "注意：该区间数据仅覆盖{want}个交易日中的{have}个（{pct}）[{n}]，数字可能不完整。",
     },
+    "stopped_calls": {
+        "en": "it stopped after {n} model calls without a final answer",
+        "zh": "调用模型{n}次后仍未给出最终回答",
+    },
+    "stopped_budget": {
+        "en": "the turn's budget was reached ({what})",
+        "zh": "已达到本轮预算上限（{what}）",
+    },
+    "wrong_language": {
+        "en": "it answered in another language",
+        "zh": "模型用了其他语言作答",
+    },
     "model_failed": {
         "en": "The chat model did not answer ({reason}); this answer comes from the offline composer.",
         "zh": "聊天模型未能作答（{reason}），以下回答由离线模式生成。",
