@@ -2,6 +2,7 @@
 
 Pure: no I/O library is imported here (an import-linter contract says so)."""
 
+from assistant.reading.claims import read_claims
 from assistant.reading.periods import find_period
 from assistant.reading.request import read_request
 from assistant.reading.shapes import Claim, MetricAsk, Period, PeriodKind, Request, RequestKind
@@ -14,5 +15,6 @@ __all__ = [
     "Request",
     "RequestKind",
     "find_period",
+    "read_claims",
     "read_request",
 ]

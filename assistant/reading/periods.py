@@ -451,7 +451,9 @@ _SINCE_AFTER_ZH = re.compile(
     r"^\s*(?P<mod>初|上旬|中旬|中|下旬|底|末|末尾)?\s*(?:以来|至今|到现在|起|开始|迄今|到今天|至今天)"
 )
 _LINK = re.compile(
-    r"^\s*(?:(?:-|–|—|~|～|to|through|thru|until|till|through to|至|到|and|和|与|及)\s*)(?:the\s+)?(?:end of\s+)?$",
+    r"^\s*(?:'s\s+)?(?:open(?:ing)?|clos(?:e|ing)|开盘|收盘)?\s*"
+    r"(?:(?:-|–|—|~|～|to|through|thru|until|till|through to|至|到|and|和|与|及)\s*)"
+    r"(?:the\s+)?(?:end of\s+)?$",
     _I,
 )
 _AND = re.compile(r"and|和|与|及", _I)

@@ -131,7 +131,7 @@ _CONVENTIONS = [
     (
         "open",
         re.compile(
-            r"from the open|opening (?:price|level)|open[- ]to[- ]close|开盘价起|从开盘|以开盘价|开盘起算",
+            r"from the open|opening (?:price|level)|open[- ]to[- ]close|开盘价起|从开盘|以开盘价|开盘起算|\bopen to\b|开盘(?:价)?(?:至|到)",
             _I,
         ),
     ),
@@ -152,7 +152,8 @@ _EXTRA_ALIASES = [
 _BARE_WINDOW = re.compile(r"(?<![\w.])(\d{1,3})\s*-?\s*(?:day|session|日|天)(?![A-Za-z])", _I)
 
 
-def _symbols(text: str) -> list[tuple[int, int, str]]:
+def symbol_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, symbol) for every symbol written in `text`, metric names left out."""
     found = []
     for a, b, symbol in symbol_spans(text):
         if text[a:b].isupper() and text[a:b].lstrip("$^") in _NOT_TICKERS:
@@ -174,7 +175,8 @@ def _benchmark(text: str, spans: list[tuple[int, int, str]]) -> str | None:
     return cued[-1] if cued else ordered[-1]
 
 
-def _convention(text: str) -> str | None:
+def stated_convention(text: str) -> str | None:
+    """Return the convention `text` states (prev_close, open, ddof=0, ...), if any."""
     for name, pattern in _CONVENTIONS:
         if pattern.search(text):
             return name
@@ -202,7 +204,7 @@ def read_request(
     """
     t = unicodedata.normalize("NFKC", text).strip()
     language = detect_language(t)
-    spans = _symbols(t)
+    spans = symbol_mentions(t)
     first = m.find_metrics(t)
     exclude = first.spans + [(a, b) for a, b, _ in spans]
     period = find_period(
@@ -274,7 +276,7 @@ def read_request(
         symbols=symbols,
         metrics=asks,
         period=period,
-        convention=_convention(t),
+        convention=stated_convention(t),
         ranking=ranking,  # type: ignore[arg-type]
         topic=topic if kind == "knowledge" else None,
     )
