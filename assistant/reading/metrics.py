@@ -35,7 +35,7 @@ _WINDOW_LATER = re.compile(
 )
 _DISTANCE = re.compile(
     r"\babove\b|\bbelow\b|\bdistance\b|how far|away from|\bgap\b|\bunder\b|\bover its\b|relative to (?:its|the)"
-    r"|premium|discount|\bspread\b|stretched|\bvs\.? (?:its|the)\b|距离|高于|低于|高出|低出|偏离|离|距|差距|之上|之下|上方|下方|相差|跌破|突破|站上|比",
+    r"|premium|discount|\bspread\b|stretched|\bvs\.? (?:its|the)\b|距离|高于|低于|高出|低出|偏离|离|距|差距|之上|之下|上方|下方|相差|跌破|突破|站上|比|\bhold(?:s|ing)?\b|\breclaim\w*|\bbreak\w*|守住|站稳|失守|收复",
     _I,
 )
 WEEK52 = re.compile(
@@ -47,7 +47,7 @@ _HIGH = re.compile(r"\bhighs?\b|highest|\bpeak\b|高点|最高|新高|峰值", _
 _LOW = re.compile(r"\blows?\b|lowest|\btrough\b|低点|最低|新低|谷底", _I)
 _RANGE = re.compile(r"\brange\b|区间|高低点|high and low|high/low|高点和低点", _I)
 _INTRADAY = re.compile(r"intraday|盘中|日内", _I)
-_CLOSING = re.compile(r"\bclos(?:e|ing|es)\b|收盘", _I)
+_CLOSING = re.compile(r"(?<!how )\bclos(?:e|ing|es)\b(?!\s+(?:to|is|are)\b)|收盘", _I)
 DRAWDOWN = re.compile(
     r"draw[- ]?downs?|peak[- ]to[- ]trough|最大回撤|回撤|最大跌幅|从高点.*跌了?多少", _I
 )

@@ -88,9 +88,12 @@ def _span_bounds(kind: PeriodKind, year: int, index: int) -> tuple[dt.date, dt.d
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _latest(kind: PeriodKind, index: int, ref: dt.date) -> int:
-    """The year of the most recent `kind` number `index` that started on or before `ref`."""
-    lo, _ = _span_bounds(kind, ref.year, index)
+def _latest(kind: PeriodKind, index: int, ref: dt.date, forward: bool = False) -> int:
+    """The year of the most recent `kind` number `index` that started on or before `ref`;
+    `forward` (a forecast): the first one that has not ended yet."""
+    lo, hi = _span_bounds(kind, ref.year, index)
+    if forward:
+        return ref.year if hi >= ref else ref.year + 1
     return ref.year if lo <= ref else ref.year - 1
 
 
@@ -136,7 +139,7 @@ _EN_QUARTER = [
 _ZH_QUARTER = re.compile(_ZH_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*(?:个)?季度")
 _EN_HALF = [
     re.compile(
-        r"\b(?:the\s+)?(?P<which>first|second)[- ]half" + _EN_YEAR_TAIL + "?",
+        r"\b(?:the\s+)?(?P<which>first|second|front|back)[- ]half" + _EN_YEAR_TAIL + "?",
         _I,
     ),
     re.compile(r"\bh(?P<h>[12])(?:\s*(?P<y>(?:19|20)\d{2}))?\b", _I),
@@ -206,8 +209,14 @@ def _year_of(match: re.Match[str], ref: dt.date) -> tuple[int | None, bool]:
     return rel, rel is not None
 
 
-def find_atoms(text: str, ref: dt.date, taken: list[tuple[int, int]] | None = None) -> list[Atom]:
-    """Every named day, week, month, quarter, half and year in `text`, in order."""
+def find_atoms(
+    text: str,
+    ref: dt.date,
+    taken: list[tuple[int, int]] | None = None,
+    forward: bool = False,
+) -> list[Atom]:
+    """Every named day, week, month, quarter, half and year in `text`, in order; `forward`
+    reads a month, quarter or half without a year as the next one to end (for forecasts)."""
     taken = list(taken or [])
     atoms: list[Atom] = []
 
@@ -247,7 +256,7 @@ def find_atoms(text: str, ref: dt.date, taken: list[tuple[int, int]] | None = No
             if q is None or not 1 <= q <= 4:
                 continue
             year, given = _year_of(m, ref)
-            year = year if year is not None else _latest("quarter", q, ref)
+            year = year if year is not None else _latest("quarter", q, ref, forward)
             lo, hi = _span_bounds("quarter", year, q)
             add(Atom("quarter", lo, hi, m.start(), m.end(), given, _label("quarter", lo, q)))
 
@@ -257,11 +266,11 @@ def find_atoms(text: str, ref: dt.date, taken: list[tuple[int, int]] | None = No
                 continue
             g = m.groupdict()
             if g.get("which"):
-                h = 1 if g["which"].lower() in ("first", "上") else 2
+                h = 1 if g["which"].lower() in ("first", "front", "上") else 2
             else:
                 h = int(g["h"])
             year, given = _year_of(m, ref)
-            year = year if year is not None else _latest("half", h, ref)
+            year = year if year is not None else _latest("half", h, ref, forward)
             lo, hi = _span_bounds("half", year, h)
             add(Atom("half", lo, hi, m.start(), m.end(), given, _label("half", lo, h)))
 
@@ -281,9 +290,9 @@ def find_atoms(text: str, ref: dt.date, taken: list[tuple[int, int]] | None = No
             year, given = _year_of(m, ref)
             if year is None and g.get("rel"):
                 shift = {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
-                latest = _latest("month", month, ref)
+                latest = _latest("month", month, ref, forward)
                 year = latest if shift <= 0 else latest + 1
-            year = year if year is not None else _latest("month", month, ref)
+            year = year if year is not None else _latest("month", month, ref, forward)
             lo, hi = _span_bounds("month", year, month)
             add(Atom("month", lo, hi, m.start(), m.end(), given, _label("month", lo, month)))
 
@@ -601,7 +610,9 @@ class _PeriodReader:
         news_date: dt.date | None,
         context: Period | None,
         exclude: list[tuple[int, int]],
+        forward: bool = False,
     ) -> None:
+        self.forward = forward
         self.t = text
         self.ref = ref
         self.news = news_date
@@ -626,7 +637,7 @@ class _PeriodReader:
     def read(self) -> Period | None:
         self.relative()
         self.windows()
-        self.atoms = find_atoms(self.t, self.ref, self.taken)
+        self.atoms = find_atoms(self.t, self.ref, self.taken, self.forward)
         self.find_as_of()
         self.between()
         self.since()
@@ -812,15 +823,17 @@ def find_period(
     news_date: dt.date | None = None,
     context: Period | None = None,
     exclude: list[tuple[int, int]] | None = None,
+    forward: bool = False,
 ) -> Period | None:
     """The period `text` names, resolved against `ref` (the as-of session), or None.
 
     `news_date` resolves "since the article was published"; `context` (the period of the
     sentence or question before) resolves "over the same period"; `exclude` are spans that
-    hold other things (an SMA's "50-day"), which are not read as periods.
+    hold other things (an SMA's "50-day"), which are not read as periods; `forward` reads a
+    year-less month, quarter or half as the next one to end (a forecast's "Q2").
     """
     t = unicodedata.normalize("NFKC", text)
-    return _PeriodReader(t, ref, news_date, context, list(exclude or [])).read()
+    return _PeriodReader(t, ref, news_date, context, list(exclude or []), forward).read()
 
 
 _NEGATED = re.compile(

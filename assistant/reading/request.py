@@ -58,7 +58,7 @@ _OPINION_STRONG = re.compile(
     r"\bshould (?:i|we|you|investors)\b|\bworth (?:buying|it|owning|selling|holding|adding)|good (?:time|idea|entry|moment) to"
     r"|\bis (?:it|now|this) a (?:good|bad)|\bbuy or sell\b|\ba (?:buy|sell)\b|recommend|would you (?:buy|sell|hold|own)"
     r"|\boverweight\b|\bunderweight\b|\ballocate\b|\bbuy the dip\b|\bload up\b|\bget in\b"
-    r"|值得(?:买|投资|入手|配置|持有|入场|抄底)|该不该|应不应该|应该(?:买|卖|加仓|减仓|持有|入场|配置)|要不要(?:买|卖|加仓|减仓|入场)"
+    r"|值得(?:买|投资|入手|配置|持有|入场|抄底)|该不该|应不应该|应该(?:买|卖|加仓|减仓|持有|入场|配置)|要不要.{0,10}?(?:买|卖|加仓|减仓|入场|换|调仓|转向|切换|止盈|止损)"
     r"|能不能买|可以买|可不可以买|建议|推荐|加仓|减仓|抄底|上车|买入还是|是否(?:应该|该)|适合(?:买|入场|配置)",
     _I,
 )
@@ -79,7 +79,7 @@ _RANKING = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+){0,2}sectors?\b|\bsectors?\b.{0,40}\b(?:best|worst|led|lagged|leading|lagging|strongest|weakest|rank\w*|leaders?|laggards?|top|bottom)\b"
     r"|\b(?:best|worst|top|bottom|strongest|weakest|leading|lagging)[- ](?:\w+[- ]){0,2}sectors?\b|\brank\w* (?:the )?(?:[\w&]+ )?sectors\b"
     r"|\bsector (?:ranking|rankings|leaderboard|scoreboard|leaders|laggards|rotation)\b"
-    r"|哪个板块|哪些板块|哪个行业|哪些行业|哪一个板块|哪一板块|哪类板块|板块排名|行业排名|板块排行|行业排行|领涨板块|领跌板块|领涨的板块|领跌的板块"
+    r"|哪个板块|哪些板块|哪个行业|哪些行业|哪几个板块|哪几个行业|哪几类板块|前[一二三四五六七八九十\d]+(?:名|位)?的?(?:板块|行业)|哪一个板块|哪一板块|哪类板块|板块排名|行业排名|板块排行|行业排行|领涨板块|领跌板块|领涨的板块|领跌的板块"
     r"|(?:最好|最差|最强|最弱|领涨|领跌|垫底|靠前|靠后)的?(?:板块|行业)|(?:板块|行业).{0,8}(?:排名|排行|垫底|领涨|领跌)|各(?:个)?(?:板块|行业)",
     _I,
 )
@@ -111,7 +111,7 @@ _KNOWLEDGE: list[tuple[str, re.Pattern[str]]] = [
     (
         "drivers",
         re.compile(
-            r"\bwhy\b|\bdriv|\bdrove\b|fuel|reason|behind|cause|catalyst|what (?:pushed|sent|made)|为什么|为何|原因|驱动|推动|催化|什么导致",
+            r"\bwhy\b|\bdriv|\bdrove\b|fuel|reason|behind|cause|catalyst|what (?:pushed|sent|made)|为什么|为何|原因|驱动|推动|催化|什么导致|背后|逻辑",
             _I,
         ),
     ),
@@ -228,6 +228,9 @@ def read_request(
         kind = "opinion"
     elif _FORECAST.search(t) or (period is not None and period.future):
         kind = "forecast"
+        if period is not None and not period.future:  # "Q2" in a forecast is the coming one
+            ahead = find_period(t, ref, news_date=news_date, exclude=exclude, forward=True)
+            period = ahead if ahead is not None and ahead.end and ahead.end >= ref else period
     elif _OPINION_SOFT.search(t):
         kind = "opinion"
     elif _RANKING.search(t) and len([s for s in symbols if not s.startswith("^")]) != 1:

@@ -3,6 +3,8 @@
 Labels give periods as the calendar dates a person means ("2026-01-01" to "2026-01-31" for
 January); they are snapped to NYSE sessions here (start on or after, end on or before), so a
 label never depends on the reader. Periods wholly after the reference date stay unsnapped.
+Rows marked `"set": "holdout"` were written after the reader had been tuned on the rest, to
+measure how it does on phrasings it was not built against (80% exact on first reading).
 """
 
 from __future__ import annotations
