@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Literal
 
 from assistant.grounding.language import detect_language
 from assistant.reading import metrics as m
 from assistant.reading.periods import find_period
-from assistant.reading.shapes import MetricAsk, Request, RequestKind
+from assistant.reading.shapes import MetricAsk, Period, Request, RequestKind
 from tools.symbols import symbol_spans
 
 _I = re.IGNORECASE
@@ -190,6 +192,21 @@ def _topic(text: str) -> str | None:
     return None
 
 
+@dataclass
+class _Reading:
+    """A question while it is being read."""
+
+    text: str
+    spans: list[tuple[int, int, str]]
+    symbols: list[str]
+    asks: list[MetricAsk]
+    strong: bool
+    period: Period | None
+    kind: RequestKind = "other"
+    ranking: Literal["top", "bottom"] | None = None
+    topic: str | None = None
+
+
 def read_request(
     text: str,
     ref: dt.date,
@@ -203,87 +220,92 @@ def read_request(
     `context` is the previous request of the thread, which a follow-up inherits from.
     """
     t = unicodedata.normalize("NFKC", text).strip()
-    language = detect_language(t)
     spans = symbol_mentions(t)
-    first = m.find_metrics(t)
-    exclude = first.spans + [(a, b) for a, b, _ in spans]
+    exclude = m.find_metrics(t).spans + [(a, b) for a, b, _ in spans]
     period = find_period(
-        t,
-        ref,
-        news_date=news_date,
-        context=context.period if context else None,
-        exclude=exclude,
+        t, ref, news_date=news_date, context=context.period if context else None, exclude=exclude
     )
     found = m.find_metrics(
         t,
         has_period=period is not None and period.kind != "day",
         period_is_day=period is not None and period.kind == "day",
     )
-    asks = list(found.asks)
-    symbols = list(dict.fromkeys(s for _, _, s in spans))
-    kind: RequestKind
-    topic = _topic(t)
-    ranking = None
-    if _OPINION_STRONG.search(t):
-        kind = "opinion"
-    elif _FORECAST.search(t) or (period is not None and period.future):
-        kind = "forecast"
-        if period is not None and not period.future:  # "Q2" in a forecast is the coming one
-            ahead = find_period(t, ref, news_date=news_date, exclude=exclude, forward=True)
-            period = ahead if ahead is not None and ahead.end and ahead.end >= ref else period
-    elif _OPINION_SOFT.search(t):
-        kind = "opinion"
-    elif _RANKING.search(t) and len([s for s in symbols if not s.startswith("^")]) != 1:
-        kind = "ranking"
-        ranking = "bottom" if _BOTTOM.search(t) else "top"
-        keep = [a for a in asks if a.name in ("volatility", "max_drawdown", "beta")]
-        asks = keep[:1] if keep else [MetricAsk(name="return")]
-        symbols = [s for s in symbols if not s.startswith("^")]
-    elif found.strong:
-        kind = "metric"
-    elif topic is not None:
-        kind = "knowledge"
-        asks = []
-    elif asks and (symbols or period is not None):
-        kind = "metric"
-    elif symbols and period is not None:
-        kind = "metric"
-        asks = [MetricAsk(name="day_change" if period.kind == "day" else "return")]
-    else:
-        kind = "other"
-        asks = [] if not symbols else asks
-    if kind in ("opinion", "forecast"):
-        asks = []  # nothing to compute: the answer says what the data cannot tell
-    elif kind == "knowledge":
-        asks = asks if found.strong else []
-
-    if any(a.name in ("beta", "correlation") for a in asks):
-        bench = _benchmark(t, spans)
-        if bench:
-            symbols = [s for s in symbols if s != bench] or symbols
-            asks = [
-                m.with_benchmark(a, bench) if a.name in ("beta", "correlation") else a for a in asks
-            ]
-    elif (
-        kind == "metric"
-        and len(symbols) >= 2
-        and [a.name for a in asks] == ["return"]
-        and m.RELATIVE.search(t)
-    ):
-        asks = [MetricAsk(name="relative", benchmark=_benchmark(t, spans))]
-
+    reading = _Reading(
+        t,
+        spans,
+        list(dict.fromkeys(s for _, _, s in spans)),
+        list(found.asks),
+        found.strong,
+        period,
+    )
+    _classify(reading)
+    if reading.kind == "forecast" and period is not None and not period.future:
+        # "Q2" in a forecast is the coming one, not the last one
+        ahead = find_period(t, ref, news_date=news_date, exclude=exclude, forward=True)
+        if ahead is not None and ahead.end is not None and ahead.end >= ref:
+            reading.period = ahead
+    _benchmarks(reading)
     request = Request(
         text=text,
-        kind=kind,
-        language=language,
-        symbols=symbols,
-        metrics=asks,
-        period=period,
+        kind=reading.kind,
+        language=detect_language(t),
+        symbols=reading.symbols,
+        metrics=reading.asks,
+        period=reading.period,
         convention=stated_convention(t),
-        ranking=ranking,  # type: ignore[arg-type]
-        topic=topic if kind == "knowledge" else None,
+        ranking=reading.ranking,
+        topic=reading.topic,
     )
     return _inherit(request, t, context) if context is not None else request
+
+
+def _classify(r: _Reading) -> None:
+    """Decide the request kind, and what a kind keeps of the metrics read."""
+    t, topic = r.text, _topic(r.text)
+    if _OPINION_STRONG.search(t):
+        r.kind = "opinion"
+    elif _FORECAST.search(t) or (r.period is not None and r.period.future):
+        r.kind = "forecast"
+    elif _OPINION_SOFT.search(t):
+        r.kind = "opinion"
+    elif _RANKING.search(t) and len([s for s in r.symbols if not s.startswith("^")]) != 1:
+        r.kind = "ranking"
+        r.ranking = "bottom" if _BOTTOM.search(t) else "top"
+        keep = [a for a in r.asks if a.name in ("volatility", "max_drawdown", "beta")]
+        r.asks = keep[:1] or [MetricAsk(name="return")]
+        r.symbols = [s for s in r.symbols if not s.startswith("^")]  # "the S&P sectors"
+    elif r.strong:
+        r.kind = "metric"
+    elif topic is not None:
+        r.kind, r.topic, r.asks = "knowledge", topic, []
+    elif r.asks and (r.symbols or r.period is not None):
+        r.kind = "metric"
+    elif r.symbols and r.period is not None:
+        r.kind = "metric"
+        r.asks = [MetricAsk(name="day_change" if r.period.kind == "day" else "return")]
+    elif not r.symbols:
+        r.asks = []
+    if r.kind in ("opinion", "forecast"):
+        r.asks = []  # nothing to compute: the answer says what the data cannot tell
+
+
+def _benchmarks(r: _Reading) -> None:
+    """Set the benchmark of beta / correlation, and read "A vs B" returns as relative."""
+    if any(a.name in ("beta", "correlation") for a in r.asks):
+        bench = _benchmark(r.text, r.spans)
+        if bench:
+            r.symbols = [s for s in r.symbols if s != bench] or r.symbols
+            r.asks = [
+                m.with_benchmark(a, bench) if a.name in ("beta", "correlation") else a
+                for a in r.asks
+            ]
+    elif (
+        r.kind == "metric"
+        and len(r.symbols) >= 2
+        and [a.name for a in r.asks] == ["return"]
+        and m.RELATIVE.search(r.text)
+    ):
+        r.asks = [MetricAsk(name="relative", benchmark=_benchmark(r.text, r.spans))]
 
 
 def _inherit(request: Request, text: str, context: Request) -> Request:

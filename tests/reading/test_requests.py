@@ -126,3 +126,21 @@ def test_shapes_round_trip_through_json() -> None:
     assert MetricAsk(name="sma", window=50).key() == "sma window=50"
     with pytest.raises(ValueError):
         MetricAsk(name="sharpe")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "13月以来涨了多少",
+        "past 99999 years",
+        "since 1850",
+        "Q9 2025",
+        "2月30日收盘价",
+        "?" * 5000,
+    ],
+)
+def test_odd_input_never_crashes(text: str) -> None:
+    request = read_request(text, REF)
+    assert request.kind in ("metric", "ranking", "knowledge", "forecast", "opinion", "other")
