@@ -1,0 +1,215 @@
+"""Read the numbers of an answer or a document as claims: metric, symbol, period, sign.
+
+Each sentence is read with what the sentences before it established: the symbol last written
+and the period last named, so "在此期间" / "over the same period" / an unstated period mean the
+one before, and "the index" means the symbol before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.grounding.numbers import Mention, extract_numbers
+from assistant.reading import metrics as m
+from assistant.reading.periods import find_period
+from assistant.reading.request import stated_convention, symbol_mentions
+from assistant.reading.shapes import Claim, MetricAsk, Period, Request
+from knowledge.text import sentence_spans
+
+_I = re.IGNORECASE
+# Numbers next to these are not market data: forecasts, targets, valuations, rates, macro.
+NOT_MARKET = re.compile(
+    r"target|forecast\w*|expect\w*|estimat\w*|predict\w*|outlook|projection|P/E|price[- ]to[- ]earnings"
+    r"|earnings|\bEPS\b|\bGDP\b|funds rate|interest rates?|rate cuts?|inflation|valuation|multiple"
+    r"|目标|预测|预计|预期|市盈率|盈利|利率|降息|加息|估值|通胀|增速|经济",
+    _I,
+)
+_CLAUSE = re.compile(r"[;，；:：(（)）]|,(?!\d{3})")
+_FOR_SYMBOL = re.compile(r"\s*(?:for|of|in|at|by|on)\s+(?:the\s+)?$", _I)
+_CHANGES = frozenset({"return", "change_points", "day_change", "relative", "sma_distance"})
+_UNITS = {"%": "%", "pp": "pp", "points": "points", "usd": "usd", "cny": "cny", "x": "x"}
+
+
+_SUBJECT = re.compile(r"\bthe (?:index|benchmark|gauge)\b|\bits?\b|该指数|这一指数|指数|它|其", _I)
+
+
+@dataclass
+class ClaimContext:
+    """What the sentences read so far established."""
+
+    symbol: str | None = None
+    period: Period | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def subject(self, text: str) -> str | None:
+        """Who an unnamed subject is: "the index"/"it" is the symbol written most, else the last."""
+        if _SUBJECT.search(text) and self.counts:
+            top = max(self.counts.values())
+            return next(s for s, n in self.counts.items() if n == top)
+        return self.symbol
+
+    def saw(self, symbol: str) -> None:
+        self.symbol = symbol
+        self.counts[symbol] = self.counts.get(symbol, 0) + 1
+
+
+def _sentences(text: str | Sequence[str]) -> list[str]:
+    if isinstance(text, str):
+        folded = unicodedata.normalize("NFKC", text)
+        return [folded[a:b] for a, b in sentence_spans(folded)]
+    return [unicodedata.normalize("NFKC", s) for s in text]
+
+
+def _clause_start(text: str, index: int) -> int:
+    last = 0
+    for hit in _CLAUSE.finditer(text, 0, index):
+        last = hit.end()
+    return last
+
+
+def _symbol_for(
+    text: str, mention: Mention, spans: list[tuple[int, int, str]]
+) -> tuple[str | None, bool]:
+    """The symbol a number is about, and whether it follows the number ("6.8% for the RUT")."""
+    for a, _, symbol in spans:
+        if a >= mention.end:
+            if _FOR_SYMBOL.fullmatch(text[mention.end : a]):
+                return symbol, True
+            break
+    before = [s for a, b, s in spans if b <= mention.start]
+    return (before[-1] if before else None), False
+
+
+def _sign(mention: Mention) -> int | None:
+    if mention.signed:
+        return -1 if mention.value < 0 else 1
+    if mention.direction:
+        return -1 if mention.direction == "down" else 1
+    return None
+
+
+def _metric(
+    text: str, mention: Mention, prev_end: int, period: Period | None, previous: MetricAsk | None
+) -> MetricAsk | None:
+    left = text[max(prev_end, _clause_start(text, mention.start)) : mention.start]
+    window = left + " " + text[mention.end : mention.end + 12]
+    day = period is not None and period.kind == "day"
+    has_period = period is not None and not day
+    found = m.find_metrics(window, has_period=has_period, period_is_day=day).asks
+    if not found and previous is not None:
+        return previous
+    if not found:
+        found = m.find_metrics(text, has_period=has_period, period_is_day=day).asks
+    if not found and mention.unit in ("%", "points") and mention.direction:
+        return MetricAsk(name="day_change" if day else "return")
+    return found[0] if found else None
+
+
+def read_claims(
+    text: str | Sequence[str],
+    ref: dt.date,
+    *,
+    news_date: dt.date | None = None,
+    context: Request | None = None,
+) -> list[Claim]:
+    """Read every number of `text` (one string, or its sentences in order) as a claim.
+
+    `ref` is the as-of session (a document's publication date, or the answer's as-of); years
+    left out are read against it. `context` is the question an answer replies to: its first
+    symbol and its period stand for a sentence that names neither.
+    """
+    state = ClaimContext(period=context.period if context else None)
+    for symbol in context.symbols if context else []:
+        state.saw(symbol)
+    claims: list[Claim] = []
+    for index, sentence in enumerate(_sentences(text)):
+        claims.extend(_sentence_claims(sentence, index, ref, news_date, state))
+    return claims
+
+
+def _sentence_claims(
+    text: str, index: int, ref: dt.date, news: dt.date | None, state: ClaimContext
+) -> list[Claim]:
+    spans = symbol_mentions(text)
+    mentions = extract_numbers(text)
+    sma = m.find_metrics(text).spans
+    period = find_period(
+        text,
+        ref,
+        news_date=news,
+        context=state.period,
+        exclude=sma + [(a, b) for a, b, _ in spans],
+    )
+    carried_period = period is None and state.period is not None
+    if period is None:
+        period = state.period
+    claims: list[Claim] = []
+    previous: MetricAsk | None = None
+    for i, mention in enumerate(mentions):
+        prev_end = mentions[i - 1].end if i else 0
+        metric = None
+        if not _not_market(text, mention, prev_end):
+            metric = _metric(text, mention, prev_end, period, previous)
+        symbol, _ = _symbol_for(text, mention, spans)
+        from_context = []
+        if symbol is None and metric is not None:
+            symbol = state.subject(text[: mention.start])
+            from_context.append("symbol")
+        if carried_period and metric is not None:
+            from_context.append("period")
+        sign = _sign(mention)
+        if metric is not None and metric.name == "sma_distance":
+            sign = _side(text, mention) or sign
+        value = mention.value
+        if metric is not None and metric.name in _CHANGES and sign is not None:
+            value = abs(value) * sign
+        claims.append(
+            Claim(
+                sentence=text,
+                index=index,
+                span=(mention.start, mention.end),
+                raw=mention.raw,
+                value=value,
+                unit=_UNITS.get(mention.unit, "plain"),
+                sign=sign,
+                metric=metric,
+                symbol=symbol if metric is not None else None,
+                period=period if metric is not None else None,
+                convention=stated_convention(text) if metric is not None else None,
+                from_context=from_context,
+            )
+        )
+        previous = metric or previous
+    for _, _, symbol in spans:
+        state.saw(symbol)
+    market = any(c.metric is not None for c in claims)
+    if period is not None and not carried_period and market and not period.future:
+        state.period = period
+    return claims
+
+
+_BELOW = re.compile(r"^\s*(?:below|under|beneath)\b|低于|跌破|之下|下方", _I)
+_ABOVE = re.compile(r"^\s*(?:above|over)\b|高于|高出|之上|上方|站上", _I)
+
+
+def _side(text: str, mention: Mention) -> int | None:
+    """+1 / -1 for "N% above / below" a level (English after the number, Chinese around it)."""
+    after = text[mention.end : mention.end + 12]
+    around = text[max(0, mention.start - 12) : mention.end + 12]
+    if _BELOW.search(after) or (not after.lstrip()[:1].isascii() and _BELOW.search(around)):
+        return -1
+    if _ABOVE.search(after) or _ABOVE.search(around):
+        return 1
+    return None
+
+
+def _not_market(text: str, mention: Mention, prev_end: int) -> bool:
+    left = text[
+        max(_clause_start(text, mention.start), prev_end, mention.start - 45) : mention.start
+    ]
+    right = text[mention.end : mention.end + 25]
+    return mention.unit in ("x", "cny") or bool(NOT_MARKET.search(left) or NOT_MARKET.search(right))
