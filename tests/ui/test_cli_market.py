@@ -102,3 +102,22 @@ def test_update_refuses_in_local_mode() -> None:
     done = runner.invoke(app, ["prices", "update", "SPY"], env=WIDE)
     assert done.exit_code == 2
     assert "Price mode is local" in done.output
+
+
+def test_import_reports_the_splits_and_seams_it_found(
+    shared_prices: Path, isolated_settings: Path
+) -> None:
+    """XLU halves on 2025-11-17 inside the older file; XLK's two downloads meet at a 2:1 seam."""
+    files = [
+        shared_prices / "yahoo-2024_2026-02" / "XLU.csv",
+        shared_prices / "yahoo-2024_2026-02" / "XLK.csv",
+        shared_prices / "yahoo-2025-09_2026-03" / "XLK.csv",
+    ]
+    outputs = []
+    for path in files:
+        done = runner.invoke(app, ["prices", "import", str(path)], env=WIDE)
+        assert done.exit_code == 0, done.output
+        outputs.append(" ".join(done.output.split()))
+    xlu, _, xlk_newer = outputs
+    assert "split 2025-11-14, 2025-11-17" in xlu and "2:1" in xlu
+    assert "seam 2025-09-05, 2025-09-08" in xlk_newer and "a 2:1 split" in xlk_newer

@@ -57,6 +57,12 @@ def import_(
                 )
             for warning in prices.warnings:
                 console.print(f"  [yellow]warning[/yellow]: {escape(warning)}")
+            for finding in saved.findings:  # splits, seams, disagreements with stored rows
+                dates = ", ".join(finding.dates)
+                console.print(
+                    f"  [yellow]{finding.kind}[/yellow] {dates}: {escape(finding.detail)}"
+                    f" [dim]({escape(finding.action)})[/dim]"
+                )
     if failed:
         raise typer.Exit(1)
 

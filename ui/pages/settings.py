@@ -126,6 +126,11 @@ def _upload() -> None:
             )
             for warning in outcome.result.prices.warnings[:3]:
                 st.caption(safe(warning))
+            for finding in outcome.result.saved.findings:  # splits, seams, disagreements
+                st.warning(
+                    safe(f"{finding.kind} {', '.join(finding.dates)}: {finding.detail}")
+                    + f" ({safe(finding.action)})"
+                )
     st.cache_data.clear()
 
 
