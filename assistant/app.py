@@ -2,8 +2,8 @@
 
 It is built from `Settings` and owns the market, the library, the state store and the chat model;
 everything a page or a command does goes through one of its methods. Parts are opened on first
-use, so `footnote metrics` never loads the embedding model and `footnote ask` never opens Chroma
-for a pure market question. Tests pass their own parts (fakes or real ones on test data).
+use, so `footnote metrics` never loads the knowledge store and `footnote reports` opens only the
+state store. Tests pass their own parts (fakes or real ones on test data).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
     from assistant.ports import ChatModel, Library, Market, Store
+    from assistant.research.schemas import ReportSummary
     from assistant.research.service import ResearchService
     from assistant.store import ThreadStore
     from assistant.views.diagnostics import Diagnosis, PriceHealth
@@ -37,6 +39,18 @@ if TYPE_CHECKING:
     from tools.prices.records import Finding
 
 Lang = Literal["auto", "zh", "en"]
+
+
+@dataclass
+class _Parts:
+    """The data a Footnote works on, opened on first use; objects made by `with_settings` share
+    one of these, so a session with its own chat model uses the same store and market."""
+
+    market: Market | None = None
+    library: Library | None = None
+    store: Store | None = None
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 class Footnote:
@@ -54,33 +68,31 @@ class Footnote:
         research: ResearchService | None = None,
         research_budget: Budget | None = None,
         demo: bool = True,
+        parts: _Parts | None = None,
     ) -> None:
         self.settings = settings or get_settings()
-        self._market = market
-        self._library = library
-        self._store = store
+        self._parts = parts or _Parts(market, library, store)
         self._chat_model = chat_model
         self._chat = chat
         self._research = research
         self._research_budget = research_budget
         self._demo = demo
-        self._lock = threading.RLock()
-        self.key = uuid.uuid4().hex  # tells caches apart: one per set of parts
+        self._lock = self._parts.lock
+
+    @property
+    def key(self) -> str:
+        """Tells caches apart: one key per set of parts (shared by `with_settings` copies)."""
+        return self._parts.key
 
     def with_settings(self, settings: Settings) -> Footnote:
-        """The same market, library and store under other settings (a session's own model)."""
+        """The same market, library and store, opened or not yet, under other settings (a
+        session's own chat model)."""
         return Footnote(
             settings,
-            market=self._market,
-            library=self._library,
-            store=self._store,
+            research_budget=self._research_budget,
             demo=self._demo,
-        ).keyed(self.key)
-
-    def keyed(self, key: str) -> Footnote:
-        """This object under a cache key (shared by objects over the same data)."""
-        self.key = key
-        return self
+            parts=self._parts,
+        )
 
     # ---- parts ---------------------------------------------------------------------------
 
@@ -88,36 +100,36 @@ class Footnote:
     def market(self) -> Market:
         """The market over the configured prices; an empty store gets the demo prices first."""
         with self._lock:
-            if self._market is None:
+            if self._parts.market is None:
                 from assistant.data.market import import_demo_prices, open_market
 
                 if self._demo:
                     for _ in import_demo_prices(self.settings):
                         pass
-                self._market = open_market(self.settings)
-            return self._market
+                self._parts.market = open_market(self.settings)
+            return self._parts.market
 
     @property
     def library(self) -> Library:
         """The knowledge store; the demo corpus is ingested (and fact-checked) on first use."""
         with self._lock:
-            if self._library is None:
+            if self._parts.library is None:
                 from assistant.data.library import open_library
 
-                self._library = open_library(self.settings)
+                self._parts.library = open_library(self.settings)
                 if self._demo:
-                    self._demo_corpus(self._library)
-            return self._library
+                    self._demo_corpus(self._parts.library)
+            return self._parts.library
 
     @property
     def store(self) -> Store:
         with self._lock:
-            if self._store is None:
+            if self._parts.store is None:
                 from assistant.store import Store as SqliteStore
 
-                self._store = SqliteStore(self.settings.state_db)
-                self._store.reports.adopt(self.settings.home / "research.sqlite")
-            return self._store
+                self._parts.store = SqliteStore(self.settings.state_db)
+                self._parts.store.reports.adopt(self.settings.home / "research.sqlite")
+            return self._parts.store
 
     @property
     def mode(self) -> Literal["llm", "offline"]:
@@ -161,6 +173,12 @@ class Footnote:
                     budget=self._research_budget,
                 )
             return self._research
+
+    def reports(self, limit: int = 50) -> list[ReportSummary]:
+        """The stored research reports, newest first (only the state store is opened)."""
+        from assistant.research.service import summaries
+
+        return summaries(self.store.reports.recent(limit))
 
     # ---- chat ----------------------------------------------------------------------------
 
@@ -359,7 +377,11 @@ class Footnote:
         Unless `always`, the check runs only when the corpus was ingested now (a warm start
         reads no fact-check state)."""
         ingested = library.ensure_demo()
-        if not (ingested or always) or not self.settings.price_files():
+        if not (ingested or always):
+            return 0
+        if self._demo:
+            self.market  # noqa: B018  # an empty price store gets the demo prices first
+        if not self.settings.price_files():
             return 0
         from assistant.factcheck.stored import check_unchecked
 
@@ -371,9 +393,9 @@ class Footnote:
         from assistant.data.library import open_library
 
         with self._lock:
-            library = self._library or open_library(self.settings)
+            library = self._parts.library or open_library(self.settings)
             ingested = library.ensure_demo()
-            self._library = library
+            self._parts.library = library
         checked = self._demo_corpus(library, always=True)
         done = f"; {checked} news items fact-checked" if checked else ""
         if ingested:
@@ -436,8 +458,8 @@ class Footnote:
         """
         from assistant.data.market import check_prices
 
-        if today is None and self._market is not None:
-            today = self._market.today()
+        if today is None and self._parts.market is not None:
+            today = self._parts.market.today()
         with translated_errors():
             return check_prices(self.settings, symbols, today)
 

@@ -9,6 +9,7 @@ on a crash of the process.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -78,7 +79,7 @@ class Database:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         with self._lock:
-            self._conn.executescript(_SCHEMA)  # runs in its own transaction
+            self._conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -88,15 +89,19 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on any error)."""
+        """A write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on any error).
+
+        Writes do not nest. A failed COMMIT is rolled back too, so the shared connection is
+        never left inside a transaction for the next caller."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -285,21 +290,31 @@ class ReportStore:
         return str(row[0]) if row else None
 
     def adopt(self, old: Path) -> int:
-        """Copy the reports of an older, separate reports file in (once); return how many."""
-        if not old.exists():
+        """Copy the reports of an older, separate reports file in (once); return how many.
+
+        The old file is opened read-only and renamed `.adopted` only after a successful read (or
+        when it has no reports table); a file another process adopted first is left alone."""
+        done = old.with_name(old.name + ".adopted")
+        if not old.exists() or done.exists():
             return 0
-        src = sqlite3.connect(old, timeout=30)
+        try:
+            src = sqlite3.connect(f"file:{old}?mode=ro", uri=True, timeout=30)
+        except sqlite3.OperationalError:  # gone (adopted by another process) or unreadable
+            return 0
         try:
             rows = src.execute(
                 "SELECT id, title, language, topic, news_id, created_at, json FROM reports"
             ).fetchall()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            if "no such table" not in str(exc):
+                return 0  # locked or damaged: keep the file and try again next start
             rows = []
         finally:
             src.close()
         with self.db.write() as db:
             db.executemany("INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        old.rename(old.with_name(old.name + ".adopted"))
+        with contextlib.suppress(OSError):  # renamed by another process meanwhile: same rows
+            old.rename(done)
         return len(rows)
 
 
@@ -311,7 +326,11 @@ class Store:
         self.threads = ThreadStore(self.db)
         self.factchecks = FactcheckStore(self.db)
         self.reports = ReportStore(self.db)
-        self.runs_path = runs_path or Path(path).with_name("research-runs.sqlite")
+        in_memory = str(path) == ":memory:"
+        default_runs = (
+            Path(":memory:") if in_memory else Path(path).with_name("research-runs.sqlite")
+        )
+        self.runs_path = runs_path or default_runs
         self._saver: BaseCheckpointSaver[str] | None = None
         self._saver_conn: sqlite3.Connection | None = None
         self._saver_lock = threading.Lock()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from assistant.budget import Budget
 from assistant.chat.events import ResearchEvent
 from assistant.data.market import as_of_session
+from assistant.errors import FootnoteError, KnowledgeError
 from assistant.grounding.guard import sanitize_output
 from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
@@ -71,7 +72,9 @@ class ResearchService:
             return None
         doc: Document | None = self.library.get(news_id)
         if doc is None:
-            raise KeyError(f"no news item with id {news_id!r}; `footnote docs` lists them")
+            raise KnowledgeError(
+                f"No news item with id {news_id!r}.", "`footnote docs` lists the stored items."
+            )
         return doc
 
     def plan(self, topic: str, news_id: str | None = None, language: str = "auto") -> Plan:
@@ -81,7 +84,7 @@ class ResearchService:
         if not topic and news is not None:
             topic = news.title
         if not topic:
-            raise ValueError("a research topic is needed (or a news item to take it from)")
+            raise FootnoteError("A research topic is needed (or a news item to take it from).")
         chosen = (
             language
             if language in ("zh", "en")
@@ -137,7 +140,7 @@ class ResearchService:
         decision: dict[str, Any] = {"action": action}
         if action == "edit":
             if plan is None:
-                raise ValueError("an edited plan is needed to edit")
+                raise FootnoteError("An edited plan is needed to edit.")
             decision["plan"] = plan.model_dump(mode="json")
         return self._invoke(run_id, Command(resume=decision), on_event)
 
@@ -247,17 +250,7 @@ class ResearchService:
 
     def reports(self, limit: int = 50) -> list[ReportSummary]:
         """Stored reports, newest first."""
-        return [
-            ReportSummary(
-                id=r.id,
-                title=r.title,
-                language=r.language,
-                created_at=dt.datetime.fromisoformat(r.created_at),
-                topic=r.topic,
-                news_id=r.news_id,
-            )
-            for r in self.store.reports.recent(limit)
-        ]
+        return summaries(self.store.reports.recent(limit))
 
     def get(self, report_id: str) -> Report | None:
         payload = self.store.reports.get(report_id)
@@ -335,3 +328,18 @@ class _Metered:
 
 def report_json_dumps(report: Report) -> str:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
+
+
+def summaries(rows: list[ReportRow]) -> list[ReportSummary]:
+    """The list view of stored report rows."""
+    return [
+        ReportSummary(
+            id=r.id,
+            title=r.title,
+            language=r.language,
+            created_at=dt.datetime.fromisoformat(r.created_at),
+            topic=r.topic,
+            news_id=r.news_id,
+        )
+        for r in rows
+    ]

@@ -49,7 +49,9 @@ def research(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Plan and write a sourced research report whose every number is verified."""
-    from assistant import Footnote, Plan, ResearchEvent
+    from pydantic import ValidationError
+
+    from assistant import Footnote, FootnoteError, Plan, ResearchEvent
 
     if fmt not in FORMATS:
         err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
@@ -60,7 +62,7 @@ def research(
             plan = Plan.model_validate_json(plan_file.read_text(encoding="utf-8"))
         else:
             plan = service.plan(topic, news_id=news, language=lang)
-    except (KeyError, ValueError, OSError) as exc:
+    except (FootnoteError, ValidationError, OSError) as exc:
         err_console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     if plan_only:
@@ -92,7 +94,11 @@ def research(
                 if event["phase"] in ("done", "skipped"):
                     progress.advance(task)
 
-        report = service.run(plan, on_event=on_event)
+        try:
+            report = service.run(plan, on_event=on_event)
+        except FootnoteError as exc:
+            err_console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
     try:
         service.export(report, "md", out if fmt == "md" else None)
         if fmt != "md":
@@ -118,6 +124,6 @@ def list_reports() -> None:
     table = Table(title="Reports")
     for column in ("id", "created", "language", "title"):
         table.add_column(column)
-    for r in Footnote().research.reports():
+    for r in Footnote().reports():
         table.add_row(r.id, r.created_at.strftime("%Y-%m-%d %H:%M"), r.language, r.title)
     console.print(table)

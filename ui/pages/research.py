@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import Footnote, Format, Plan, Report, ResearchEvent, ResearchService
+from assistant import Footnote, FootnoteError, Format, Plan, Report, ResearchEvent, ResearchService
 from ui import data
 from ui.components.answer import verification_badge
 from ui.components.markdown import safe, with_markers
@@ -174,11 +174,15 @@ def render() -> None:
     if st.button(
         t("research.plan"), type="primary", key="research_make_plan", disabled=not topic.strip()
     ):
-        st.session_state[PLAN_KEY] = service.plan(
-            topic, news_id=doc.id if doc else None, language="auto"
-        )
-        st.session_state[EDIT_KEY] = False
-        st.session_state.pop(REPORT_KEY, None)
+        try:
+            st.session_state[PLAN_KEY] = service.plan(
+                topic, news_id=doc.id if doc else None, language="auto"
+            )
+        except FootnoteError as exc:
+            st.error(safe(str(exc)))
+        else:
+            st.session_state[EDIT_KEY] = False
+            st.session_state.pop(REPORT_KEY, None)
     plan = st.session_state.get(PLAN_KEY)
     if plan is not None:
         _plan_card(plan)

@@ -1,0 +1,77 @@
+"""The Footnote object: parts opened on first use and shared by session copies; reports listed
+from the state store alone; the demo corpus fact-checked whichever part opens first."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from assistant.app import Footnote
+from assistant.errors import FootnoteError
+from assistant.settings import get_settings
+from assistant.store import Database, ReportStore
+
+
+def test_a_session_copy_shares_parts_not_yet_opened() -> None:
+    shared = Footnote(demo=False)
+    session = shared.with_settings(get_settings().model_copy(update={"language": "zh"}))
+    assert session.store is shared.store  # opened through the copy, seen by the original
+    assert session.key == shared.key
+    assert session.settings.language == "zh" and shared.settings.language != "zh"
+
+
+def test_listing_reports_opens_only_the_state_store() -> None:
+    fn = Footnote()
+    assert fn.reports() == []
+    assert fn._parts.market is None and fn._parts.library is None
+
+
+def test_the_demo_corpus_is_checked_when_the_library_opens_first(shared_prices: Path) -> None:
+    fn = Footnote()
+    news = [d for d in fn.documents() if d.kind == "news"]  # the library first, then the market
+    assert news
+    assert all(fn.store.factchecks.load(d.id) is not None for d in news)
+
+
+def test_research_on_an_unknown_news_item_is_a_plain_error(shared_prices: Path) -> None:
+    with pytest.raises(FootnoteError, match="No news item"):
+        Footnote().research.plan("anything", news_id="no-such-item")
+
+
+def test_a_failed_write_leaves_the_shared_connection_usable(tmp_path: Path) -> None:
+    db = Database(tmp_path / "s.sqlite")
+
+    def insert_twice() -> None:
+        with db.write() as conn:
+            conn.execute("INSERT INTO threads VALUES ('t', NULL, 'x', 'a', 'a')")
+            conn.execute("INSERT INTO threads VALUES ('t', NULL, 'x', 'a', 'a')")  # same key
+
+    with pytest.raises(sqlite3.IntegrityError):
+        insert_twice()
+    assert not db._conn.in_transaction
+    with db.write() as conn:
+        conn.execute("INSERT INTO threads VALUES ('u', NULL, 'y', 'a', 'a')")
+    with db.read() as conn:
+        assert [r[0] for r in conn.execute("SELECT id FROM threads")] == ["u"]
+
+
+def test_older_reports_are_adopted_once_and_a_damaged_file_is_kept(tmp_path: Path) -> None:
+    old = tmp_path / "research.sqlite"
+    src = sqlite3.connect(old)
+    src.execute(
+        "CREATE TABLE reports (id TEXT PRIMARY KEY, title TEXT, language TEXT, topic TEXT,"
+        " news_id TEXT, created_at TEXT, json TEXT NOT NULL)"
+    )
+    src.execute("INSERT INTO reports VALUES ('r1', 't', 'en', 'x', NULL, '2026-01-01', '{}')")
+    src.commit()
+    src.close()
+    reports = ReportStore(tmp_path / "state.sqlite")
+    assert reports.adopt(old) == 1
+    assert not old.exists() and (tmp_path / "research.sqlite.adopted").exists()
+    assert reports.adopt(old) == 0  # nothing left to adopt
+    damaged = tmp_path / "other.sqlite"
+    damaged.write_bytes(b"not a database at all" * 100)
+    assert reports.adopt(damaged) == 0
+    assert damaged.exists()  # kept for a later try, not renamed away
