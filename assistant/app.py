@@ -35,10 +35,12 @@ if TYPE_CHECKING:
     from assistant.views.diagnostics import Diagnosis, PriceHealth
     from assistant.views.feed import FactSummary, Quote, Related, Signal
     from knowledge import Document, IngestOutcome, Passage
+    from knowledge.documents import DocumentKind
     from tools.figure import Figure
     from tools.prices.records import Finding
 
 Lang = Literal["auto", "zh", "en"]
+PEOPLE_FILE = "people.json"
 
 
 @dataclass
@@ -152,9 +154,12 @@ class Footnote:
                 self._chat = Assistant(
                     self.settings,
                     market=self.market,
-                    library=self.library,
+                    # opened by the first question that needs a document: a market question
+                    # never loads the vector store
+                    library=_LazyLibrary(self),
                     threads=self.store.threads,
                     chat_model=self.chat_model(),
+                    people=self.people,
                 )
             return self._chat
 
@@ -179,6 +184,34 @@ class Footnote:
         from assistant.research.service import summaries
 
         return summaries(self.store.reports.recent(limit))
+
+    def people(self) -> dict[str, str]:
+        """The experts the stored documents cite (names, surnames, firms -> name), kept in
+        FOOTNOTE_HOME/people.json so a market question need not open the knowledge store; the
+        file is written again after every ingest."""
+        import json
+
+        path = self.settings.home / PEOPLE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+                return {str(k): v for k, v in data.items()}
+        except (OSError, ValueError):
+            pass
+        return self._write_people(self.library)
+
+    def _write_people(self, library: Library) -> dict[str, str]:
+        import json
+
+        from assistant.reading.people import people_index
+
+        index = people_index(s for doc in library.documents() for s in doc.sources)
+        path = self.settings.home / PEOPLE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(index, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+        return index
 
     # ---- chat ----------------------------------------------------------------------------
 
@@ -327,6 +360,7 @@ class Footnote:
         fresh = [i for o in outcomes if o.status in ("added", "updated") for i in o.doc_ids]
         if fresh:
             check_ingested(fresh, library, self.market, self.store.factchecks)
+            self._write_people(library)
         return outcomes
 
     def documents(self) -> list[Document]:
@@ -377,6 +411,8 @@ class Footnote:
         Unless `always`, the check runs only when the corpus was ingested now (a warm start
         reads no fact-check state)."""
         ingested = library.ensure_demo()
+        if ingested:
+            self._write_people(library)
         if not (ingested or always):
             return 0
         if self._demo:
@@ -476,3 +512,56 @@ class Footnote:
 
         findings = self.check_prices() if check_prices else None
         return diagnose(self.settings, findings)
+
+
+class _LazyLibrary:
+    """The Footnote's library, opened on the first call that needs it."""
+
+    def __init__(self, footnote: Footnote) -> None:
+        self._footnote = footnote
+
+    def get(self, doc_id: str) -> Document | None:
+        return self._footnote.library.get(doc_id)
+
+    def documents(self, kind: DocumentKind | None = None) -> list[Document]:
+        return self._footnote.library.documents(kind)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        doc_id: str | None = None,
+        kind: DocumentKind | None = None,
+        record: Literal["chunk", "source"] | None = None,
+        language: str | None = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> list[Passage]:
+        return self._footnote.library.search(
+            query,
+            k,
+            doc_id=doc_id,
+            kind=kind,
+            record=record,
+            language=language,
+            ticker=ticker,
+            tag=tag,
+            since=since,
+            until=until,
+        )
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> list[IngestOutcome]:
+        return self._footnote.ingest(paths, on_progress)
+
+    def ensure_demo(self) -> bool:
+        return self._footnote.library.ensure_demo()
+
+    def count(self) -> tuple[int, int]:
+        return self._footnote.library.count()

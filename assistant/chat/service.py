@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, Literal
 
@@ -56,6 +56,7 @@ class Assistant:
         threads: ThreadStore,
         chat_model: ChatModel | None = None,
         budget: Budget | None = None,
+        people: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.settings = settings
         self.market = market
@@ -64,6 +65,7 @@ class Assistant:
         self._chat_model = chat_model
         self.budget = budget or Budget()
         self._router: Router | None = None
+        self._people = people  # the experts' index; read from the library when not given
 
     # ---- wiring ------------------------------------------------------------------------
 
@@ -73,8 +75,11 @@ class Assistant:
         if self._router is None:
             from assistant.chat.offline.intents import EmbeddingIntentClassifier
 
-            sources = [s for doc in self.library.documents() for s in doc.sources]
-            self._router = Router(EmbeddingIntentClassifier(), people_index(sources))
+            if self._people is not None:
+                people = self._people()
+            else:
+                people = people_index(s for doc in self.library.documents() for s in doc.sources)
+            self._router = Router(EmbeddingIntentClassifier(), people)
         return self._router
 
     @property

@@ -75,3 +75,29 @@ def test_older_reports_are_adopted_once_and_a_damaged_file_is_kept(tmp_path: Pat
     damaged.write_bytes(b"not a database at all" * 100)
     assert reports.adopt(damaged) == 0
     assert damaged.exists()  # kept for a later try, not renamed away
+
+
+def test_a_market_question_does_not_open_the_knowledge_store(shared_prices: Path) -> None:
+    first = Footnote()
+    first.ask("What's the latest close of the Dow?")  # a fresh home: demo corpus, people index
+    assert (first.settings.home / "people.json").is_file()
+    again = Footnote()  # a later `footnote ask` in a new process
+    answer = again.ask("How much did the Russell 2000 rise from Dec 1 to Jan 23?")
+    assert "+6.75%" in answer.text and answer.verification.ok
+    assert again._parts.library is None  # Chroma and the embedding model never loaded
+    expert = again.ask("What did Jeffrey Hirsch say about the January effect?")
+    assert again._parts.library is not None and expert.ledger.passages
+
+
+def test_ingest_refreshes_the_experts_index(shared_prices: Path, tmp_path: Path) -> None:
+    fn = Footnote()
+    assert "quill" not in fn.people()
+    doc = tmp_path / "note.md"
+    doc.write_text(
+        "---\ntitle: A note\nkind: analysis\nsources:\n  - n: 1\n    publisher: Northwind"
+        " Capital\n    person: Ada Quill, chief strategist, Northwind\n---\n\n## View\n\n"
+        "Rates matter [1].\n",
+        encoding="utf-8",
+    )
+    assert [o.status for o in fn.ingest([doc])] == ["added"]
+    assert Footnote().people()["quill"] == "Ada Quill"  # read back from the file
