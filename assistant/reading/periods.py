@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from assistant.reading.numerals import CN_NUMBER, EN_NUMBER, count
 from assistant.reading.shapes import Period, PeriodKind, Unit
@@ -482,7 +482,10 @@ _NAMES_WITH_DIGITS = re.compile(
 )
 
 
-def _safe(call: Callable[[], Any], default: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def _safe(call: Callable[[], _T], default: _T) -> _T:
     try:
         return call()
     except (nyse.CalendarError, ValueError, KeyError, IndexError):

@@ -135,7 +135,7 @@ class Report(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _older_form(cls, data: Any) -> Any:
+    def _older_form(cls, data: object) -> object:
         """Read reports stored before the ledger was kept whole (flat citations with `raw`)."""
         if isinstance(data, dict) and "ledger" not in data and "citations" in data:
             entries = [c["raw"] for c in data["citations"] if isinstance(c, dict) and "raw" in c]
