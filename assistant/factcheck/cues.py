@@ -51,10 +51,6 @@ PREVIOUS_CLOSE = re.compile(
 SAME_WAY = re.compile(
     r"same way|same convention|same basis|measured the same|同一口径|同样口径|按同一", _I
 )
-DAY = re.compile(
-    r"\bsession\b|\bon the day\b|\bthat day\b|\bday change\b|当日|单日|交易日(?!收盘)", _I
-)
-SINCE = re.compile(r"\bsince\b|\bfrom\b|以来|至今|起点|^以|自|从", _I)
 DDOF = re.compile(r"ddof\s?=\s?([01])|(population|总体)|(sample|样本)", _I)
 INTRADAY = re.compile(r"intraday|盘中", _I)
 CLOSING_BASIS = re.compile(r"closing (?:high|low|basis)|收盘(?:最高|最低|高点|低点)", _I)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -324,10 +323,6 @@ class _Metered:
                 return out["parsed"]
 
         return _Call()
-
-
-def report_json_dumps(report: Report) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
 
 
 def summaries(rows: list[ReportRow]) -> list[ReportSummary]:

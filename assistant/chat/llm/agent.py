@@ -216,18 +216,6 @@ def build_agent(
     )
 
 
-def run_agent(
-    agent: Agent, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
-) -> AgentRun:
-    """Run the agent to its final message."""
-    result = agent.invoke(
-        {"messages": messages}, config={"callbacks": [counter], "recursion_limit": recursion_limit}
-    )
-    out: list[BaseMessage] = result["messages"]
-    final = _final_text(out)
-    return AgentRun(final, out, stopped_by_budget=_budget_stop(out))
-
-
 def stream_agent(
     agent: Agent, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
 ) -> Iterator[dict[str, Any]]:
