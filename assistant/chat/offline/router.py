@@ -174,6 +174,26 @@ def _rule_intent(text: str) -> str | None:
     return None
 
 
+# Periods the bilingual reader names that the older window parser did not read ("January",
+# "Q4 2025", "2025年11月", "上半年", "year to date"): without them an answer silently fell back to
+# a default window, a different question than the one asked.
+_NAMED = frozenset(
+    {"month", "quarter", "half", "year", "week", "mtd", "qtd", "ytd", "between", "since"}
+)
+
+
+def _named_period(question: str, ref: date) -> Window | None:
+    from assistant.reading import read_request
+
+    try:
+        period = read_request(question, ref).period
+    except (ValueError, OverflowError):
+        return None
+    if period is None or period.kind not in _NAMED or period.start is None or period.future:
+        return None
+    return Window(period.start, period.end, period.label)
+
+
 class Router:
     """Turn a question into a Route, using the thread's last route for follow-ups."""
 
@@ -207,6 +227,8 @@ class Router:
             OverflowError,
         ):  # "13月以来", "past 99999 years": no window, not a crash
             window = None
+        if window is None:
+            window = _named_period(question, ref)
         if intent is None and symbols and not previous:
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
         try:
