@@ -42,3 +42,20 @@ def test_the_russell_in_january_gains_five_point_three_one(
     """The move the issue found for January (the old answer gave -4.65% for another window)."""
     answer = make_assistant().ask("罗素2000在1月份涨了多少？")
     assert "+5.31%" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("明年一季度纳斯达克会涨多少？", "zh"),
+        ("What will the Russell 2000 do next month?", "en"),
+        ("罗素2000明年会涨吗？", "zh"),
+    ],
+)
+def test_a_forecast_is_declined_not_answered_with_a_past_figure(
+    make_assistant: Callable[..., Any], question: str, lang: str
+) -> None:
+    answer = make_assistant().ask(question)
+    assert answer.ledger.figures == []
+    assert ("无法预测" if lang == "zh" else "can't tell how a market will move") in answer.text
+    assert answer.language == lang

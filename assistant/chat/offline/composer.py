@@ -99,7 +99,9 @@ class OfflineComposer:
         # Without a news item, "latest" means the latest session with data (stale if need be).
         self._latest = news is None
         try:
-            if route.intent == "compound":
+            if route.intent == "forecast":
+                out = Composed(text("forecast", lang), system=True, hypothetical=True)
+            elif route.intent == "compound":
                 out = self._compound(route, ledger)
             elif route.premise is not None and route.symbols:
                 out = self._premise(route, ledger, ref)

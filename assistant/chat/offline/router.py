@@ -194,6 +194,18 @@ def _named_period(question: str, ref: date) -> Window | None:
     return Window(period.start, period.end, period.label)
 
 
+def _asks_forecast(question: str, today: date) -> bool:
+    """A question about a symbol's move to come ("明年一季度纳斯达克会涨多少？", "next month"): the
+    reader reads it as a forecast of a period after today (not merely after the news date)."""
+    from assistant.reading import read_request
+
+    try:
+        request = read_request(question, today)
+    except (ValueError, OverflowError):
+        return False
+    return request.kind == "forecast" and request.period is not None and request.period.future
+
+
 class Router:
     """Turn a question into a Route, using the thread's last route for follow-ups."""
 
@@ -211,8 +223,10 @@ class Router:
         language: Lang,
         ref: date,
         previous: dict[str, Any] | None = None,
+        today: date | None = None,
     ) -> Route:
-        """Read intent, symbols, window and day out of `question`."""
+        """Read intent, symbols, window and day out of `question`; `today` (the market's day,
+        after `ref` for a news item) tells a forecast from a question about later data."""
         symbols = find_symbols(question)
         intent = _rule_intent(question)
         person = named_person(question, self._people)
@@ -229,6 +243,8 @@ class Router:
             window = None
         if window is None:
             window = _named_period(question, ref)
+        if symbols and _asks_forecast(question, today or ref):
+            intent = "forecast"
         if intent is None and symbols and not previous:
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
         try:

@@ -116,6 +116,14 @@ T: dict[str, dict[Lang, str]] = {
         "en": "it answered in another language",
         "zh": "模型用了其他语言作答",
     },
+    "forecast": {
+        "en": "That is in the future, and I can't tell how a market will move: Footnote reports "
+        "what the data show and what "
+        "its cited sources say, not predictions. Ask how it did over a past period, or what the "
+        "analysts in the stored documents expect (quoted with their sources).",
+        "zh": "这是未来的事，我无法预测市场未来的涨跌：Footnote 只报告数据显示的情况和所引来源的观点，不做预测。"
+        "您可以问某段过去时期的表现，或已收录文档中分析师的预期（附出处）。",
+    },
     "model_failed": {
         "en": "The chat model did not answer ({reason}); this answer comes from the offline composer.",
         "zh": "聊天模型未能作答（{reason}），以下回答由离线模式生成。",
