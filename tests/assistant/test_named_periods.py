@@ -59,3 +59,23 @@ def test_a_forecast_is_declined_not_answered_with_a_past_figure(
     assert answer.ledger.figures == []
     assert ("无法预测" if lang == "zh" else "can't tell how a market will move") in answer.text
     assert answer.language == lang
+
+
+@pytest.mark.parametrize(
+    ("question", "windows"),
+    [
+        ("罗素2000的50日均线在哪里？", {50}),
+        ("Where is the Russell 2000 relative to its 200-day moving average?", {200}),
+        ("What are the 20- and 50-day moving averages of the Russell 2000?", {20, 50}),
+        ("罗素2000的20日均线在哪里？", {20}),
+    ],
+)
+def test_the_moving_average_has_the_length_asked(
+    make_assistant: Callable[..., Any], question: str, windows: set[int]
+) -> None:
+    answer = make_assistant().ask(question)
+    smas = [f for f in answer.ledger.figures if f.metric == "sma"]
+    assert {int(f.params["window"]) for f in smas} == windows
+    for w in windows:
+        assert (f"{w}-session" in answer.text) or (f"{w}日" in answer.text)
+    assert answer.verification.ok

@@ -20,7 +20,7 @@ from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.numbers import extract_numbers
 from assistant.grounding.verifier import CLOSE_WORDS as _CLOSE_WORDS
-from assistant.toolbox import Toolbox
+from assistant.toolbox import SMA_WINDOW, Toolbox
 from knowledge.documents import Document
 from knowledge.passage import Passage
 from knowledge.text import strip_citations
@@ -185,8 +185,9 @@ class OfflineComposer:
                 notes += self._data_notes(figs, lang, ledger)
         elif route.intent == "sma":
             for s in symbols:
-                lines += self._sma_lines(s, end, lang, ledger)
-            lines.append(text("sma_support", lang, window=20))
+                for window in route.sma_windows or [SMA_WINDOW]:
+                    lines += self._sma_lines(s, end, lang, ledger, window)
+            lines.append(text("sma_support", lang, window=(route.sma_windows or [SMA_WINDOW])[0]))
         elif route.intent == "range_52w":
             for s in symbols:
                 lines += self._range_lines(s, end, lang, ledger)
@@ -310,8 +311,10 @@ class OfflineComposer:
             lines.append(text("leader", lang, name=symbol_name(best.symbol, lang)))
         return lines
 
-    def _sma_lines(self, symbol: str, at: date, lang: Lang, ledger: Ledger) -> list[str]:
-        figs = _figures(self.box.moving_average(symbol, at, 20))
+    def _sma_lines(
+        self, symbol: str, at: date, lang: Lang, ledger: Ledger, window: int = SMA_WINDOW
+    ) -> list[str]:
+        figs = _figures(self.box.moving_average(symbol, at, window))
         sma, dist = _pick(figs, "sma"), _pick(figs, "sma_distance")
         if not (sma and dist):
             return []
@@ -322,7 +325,7 @@ class OfflineComposer:
                 lang,
                 at=sma.end or sma.as_of,
                 name=symbol_name(symbol, lang),
-                window=20,
+                window=window,
                 sma=sma.display(lang),
                 dist=dist.display(lang),
                 side=side,

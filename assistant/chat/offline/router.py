@@ -59,6 +59,7 @@ class Route:
     rate: float | None = None  # for compounding: the rate per period, in %
     periods: int | None = None
     person: str | None = None  # a named expert the question asks about
+    sma_windows: list[int] = field(default_factory=list)  # "50-day", "20- and 50-day"; [] = 20
 
     def context(self) -> dict[str, Any]:
         """What a follow-up question may reuse."""
@@ -71,6 +72,7 @@ class Route:
                 self.window.label if self.window else None,
             ],
             "day": self.day.isoformat() if self.day else None,
+            **({"sma_windows": self.sma_windows} if self.sma_windows else {}),
         }
 
 
@@ -194,6 +196,18 @@ def _named_period(question: str, ref: date) -> Window | None:
     return Window(period.start, period.end, period.label)
 
 
+def _sma_windows(question: str, ref: date) -> list[int]:
+    """The moving-average lengths a question names ("50-day", "20- and 50-day", "200日均线")."""
+    from assistant.reading import read_request
+
+    try:
+        metrics = read_request(question, ref).metrics
+    except (ValueError, OverflowError):
+        return []
+    windows = {m.window for m in metrics if m.name in ("sma", "sma_distance") and m.window}
+    return sorted(w for w in windows if w is not None and 2 <= w <= 250)
+
+
 def _asks_forecast(question: str, today: date) -> bool:
     """A question about a symbol's move to come ("明年一季度纳斯达克会涨多少？", "next month"): the
     reader reads it as a forecast of a period after today (not merely after the news date)."""
@@ -245,6 +259,7 @@ class Router:
             window = _named_period(question, ref)
         if symbols and _asks_forecast(question, today or ref):
             intent = "forecast"
+        sma_windows = _sma_windows(question, ref) if intent == "sma" else []
         if intent is None and symbols and not previous:
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
         try:
@@ -252,7 +267,15 @@ class Router:
             day = single_day(question, ref) if asks_day else None
         except (ValueError, OverflowError):
             day = None
-        route = Route(intent or "unknown", symbols, window, day, language, person=person)
+        route = Route(
+            intent or "unknown",
+            symbols,
+            window,
+            day,
+            language,
+            person=person,
+            sma_windows=sma_windows,
+        )
 
         if intent == "compound" and (m := _COMPOUND.search(question)):
             route.rate = float(m.group(1))
@@ -299,6 +322,10 @@ class Router:
             changed = True
         if route.window is None and prev_window is not None and route.intent in METRIC_INTENTS:
             route = replace(route, window=prev_window)
+            changed = True
+        windows = [int(w) for w in previous.get("sma_windows") or []]
+        if not route.sma_windows and windows and route.intent == "sma":
+            route = replace(route, sma_windows=windows)
             changed = True
         if route.day is None and previous.get("day") and route.intent == "close_on":
             route = replace(route, day=date.fromisoformat(previous["day"]))
