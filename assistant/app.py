@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from assistant.views.diagnostics import Diagnosis, PriceHealth
     from assistant.views.feed import FactSummary, Quote, Related, Signal
     from knowledge import Document, IngestOutcome, Passage
-    from knowledge.documents import DocumentKind
     from tools.figure import Figure
     from tools.prices.records import Finding
 
@@ -150,13 +149,14 @@ class Footnote:
         with self._lock:
             if self._chat is None:
                 from assistant.chat.service import Assistant
+                from assistant.data.library import LibraryProxy
 
                 self._chat = Assistant(
                     self.settings,
                     market=self.market,
                     # opened by the first question that needs a document: a market question
                     # never loads the vector store
-                    library=_LazyLibrary(self),
+                    library=LibraryProxy(lambda: self.library),
                     threads=self.store.threads,
                     chat_model=self.chat_model(),
                     people=self.people,
@@ -512,56 +512,3 @@ class Footnote:
 
         findings = self.check_prices() if check_prices else None
         return diagnose(self.settings, findings)
-
-
-class _LazyLibrary:
-    """The Footnote's library, opened on the first call that needs it."""
-
-    def __init__(self, footnote: Footnote) -> None:
-        self._footnote = footnote
-
-    def get(self, doc_id: str) -> Document | None:
-        return self._footnote.library.get(doc_id)
-
-    def documents(self, kind: DocumentKind | None = None) -> list[Document]:
-        return self._footnote.library.documents(kind)
-
-    def search(
-        self,
-        query: str,
-        k: int = 5,
-        *,
-        doc_id: str | None = None,
-        kind: DocumentKind | None = None,
-        record: Literal["chunk", "source"] | None = None,
-        language: str | None = None,
-        ticker: str | None = None,
-        tag: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-    ) -> list[Passage]:
-        return self._footnote.library.search(
-            query,
-            k,
-            doc_id=doc_id,
-            kind=kind,
-            record=record,
-            language=language,
-            ticker=ticker,
-            tag=tag,
-            since=since,
-            until=until,
-        )
-
-    def ingest(
-        self,
-        paths: Iterable[Path | str],
-        on_progress: Callable[[int, int, str], None] | None = None,
-    ) -> list[IngestOutcome]:
-        return self._footnote.ingest(paths, on_progress)
-
-    def ensure_demo(self) -> bool:
-        return self._footnote.library.ensure_demo()
-
-    def count(self) -> tuple[int, int]:
-        return self._footnote.library.count()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from knowledge import Library
+    from assistant.ports import Library as LibraryPort
+    from knowledge import Document, IngestOutcome, Library, Passage
+    from knowledge.documents import DocumentKind
 
 _lock = threading.Lock()
 _open: dict[Path, Library] = {}
@@ -26,3 +31,66 @@ def open_library(settings: Settings) -> Library:
             library = Library(folder, max_file_mb=settings.max_file_mb)
             _open[folder] = library
     return library
+
+
+class LibraryProxy:
+    """A library reached through `target()` on every call, optionally under a lock: opened on
+    first need (the chat's library) or serialised (research sections share one store)."""
+
+    def __init__(
+        self, target: Callable[[], LibraryPort], lock: threading.Lock | None = None
+    ) -> None:
+        self._target = target
+        self._lock = lock or contextlib.nullcontext()
+
+    def get(self, doc_id: str) -> Document | None:
+        with self._lock:
+            return self._target().get(doc_id)
+
+    def documents(self, kind: DocumentKind | None = None) -> list[Document]:
+        with self._lock:
+            return self._target().documents(kind)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        doc_id: str | None = None,
+        kind: DocumentKind | None = None,
+        record: Literal["chunk", "source"] | None = None,
+        language: str | None = None,
+        ticker: str | None = None,
+        tag: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> list[Passage]:
+        with self._lock:
+            return self._target().search(
+                query,
+                k,
+                doc_id=doc_id,
+                kind=kind,
+                record=record,
+                language=language,
+                ticker=ticker,
+                tag=tag,
+                since=since,
+                until=until,
+            )
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> list[IngestOutcome]:
+        with self._lock:
+            return self._target().ingest(paths, on_progress)
+
+    def ensure_demo(self) -> bool:
+        with self._lock:
+            return self._target().ensure_demo()
+
+    def count(self) -> tuple[int, int]:
+        with self._lock:
+            return self._target().count()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import AIMessage
 
@@ -22,12 +20,9 @@ from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.research.schemas import Plan, PlanSection
 from assistant.toolbox import Toolbox
 from knowledge.documents import Document
-from knowledge.passage import Passage
 
 if TYPE_CHECKING:
     from assistant.ports import Library, Market
-    from knowledge import IngestOutcome
-    from knowledge.documents import DocumentKind
 
 
 class BudgetExceeded(RuntimeError):
@@ -79,7 +74,7 @@ class Deps:
     """What sections need that is not part of the checkpointed state."""
 
     market: Market
-    library: LockedLibrary
+    library: Library
     news: Document | None
     meter: Meter
     people: Mapping[str, str] = field(default_factory=dict)  # reading.people_index
@@ -90,66 +85,6 @@ class Deps:
     def emit(self, event: ResearchEvent) -> None:
         if self.on_event is not None:
             self.on_event(event)
-
-
-class LockedLibrary:
-    """A library whose calls are serialised: concurrent sections share one store."""
-
-    def __init__(self, library: Library) -> None:
-        self._library = library
-        self._lock = threading.Lock()
-
-    def search(
-        self,
-        query: str,
-        k: int = 5,
-        *,
-        doc_id: str | None = None,
-        kind: DocumentKind | None = None,
-        record: Literal["chunk", "source"] | None = None,
-        language: str | None = None,
-        ticker: str | None = None,
-        tag: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-    ) -> list[Passage]:
-        with self._lock:
-            return self._library.search(
-                query,
-                k,
-                doc_id=doc_id,
-                kind=kind,
-                record=record,
-                language=language,
-                ticker=ticker,
-                tag=tag,
-                since=since,
-                until=until,
-            )
-
-    def get(self, doc_id: str) -> Document | None:
-        with self._lock:
-            return self._library.get(doc_id)
-
-    def documents(self, kind: DocumentKind | None = None) -> list[Document]:
-        with self._lock:
-            return self._library.documents(kind)
-
-    def ingest(
-        self,
-        paths: Iterable[Path | str],
-        on_progress: Callable[[int, int, str], None] | None = None,
-    ) -> list[IngestOutcome]:
-        with self._lock:
-            return self._library.ingest(paths, on_progress)
-
-    def ensure_demo(self) -> bool:
-        with self._lock:
-            return self._library.ensure_demo()
-
-    def count(self) -> tuple[int, int]:
-        with self._lock:
-            return self._library.count()
 
 
 def section_ledger(result: dict[str, Any]) -> Ledger:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.budget import Budget
 from assistant.chat.events import ResearchEvent
+from assistant.data.library import LibraryProxy
 from assistant.data.market import as_of_session
 from assistant.errors import FootnoteError, KnowledgeError
 from assistant.grounding.guard import sanitize_output
@@ -22,7 +24,7 @@ from assistant.research.graph import build_graph
 from assistant.research.planner import make_plan
 from assistant.research.render import html_to_pdf, to_html, to_markdown
 from assistant.research.schemas import Plan, Report, ReportSummary
-from assistant.research.sections import Deps, LockedLibrary, Meter, evidence_block
+from assistant.research.sections import Deps, Meter, evidence_block
 from assistant.settings import Settings
 from assistant.store import ReportRow
 from knowledge.documents import Document
@@ -170,7 +172,7 @@ class ResearchService:
         sources = [s for doc in self.library.documents() for s in doc.sources]
         return Deps(
             market=self.market,
-            library=LockedLibrary(self.library),
+            library=LibraryProxy(lambda: self.library, threading.Lock()),
             people=people_index(sources),
             news=news,
             meter=meter,

@@ -10,12 +10,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.grounding.dates import Window, parse_window, single_day
 from assistant.grounding.language import Lang
 from assistant.reading.people import named_person
 from tools.symbols import find_symbols
+
+if TYPE_CHECKING:
+    from assistant.reading.shapes import Request
 
 MetricIntent = Literal[
     "return",
@@ -184,40 +187,39 @@ _NAMED = frozenset(
 )
 
 
-def _named_period(question: str, ref: date) -> Window | None:
+def _read(question: str, ref: date) -> Request | None:
+    """The reader's view of the question, or None when it cannot place it."""
     from assistant.reading import read_request
 
     try:
-        period = read_request(question, ref).period
+        return read_request(question, ref)
     except (ValueError, OverflowError):
         return None
+
+
+def _named_period(request: Request | None) -> Window | None:
+    period = request.period if request is not None else None
     if period is None or period.kind not in _NAMED or period.start is None or period.future:
         return None
     return Window(period.start, period.end, period.label)
 
 
-def _sma_windows(question: str, ref: date) -> list[int]:
+def _sma_windows(request: Request | None) -> list[int]:
     """The moving-average lengths a question names ("50-day", "20- and 50-day", "200日均线")."""
-    from assistant.reading import read_request
-
-    try:
-        metrics = read_request(question, ref).metrics
-    except (ValueError, OverflowError):
-        return []
+    metrics = request.metrics if request is not None else []
     windows = {m.window for m in metrics if m.name in ("sma", "sma_distance") and m.window}
     return sorted(w for w in windows if w is not None and 2 <= w <= 250)
 
 
-def _asks_forecast(question: str, today: date) -> bool:
-    """A question about a symbol's move to come ("明年一季度纳斯达克会涨多少？", "next month"): the
-    reader reads it as a forecast of a period after today (not merely after the news date)."""
-    from assistant.reading import read_request
-
-    try:
-        request = read_request(question, today)
-    except (ValueError, OverflowError):
-        return False
-    return request.kind == "forecast" and request.period is not None and request.period.future
+def _is_forecast(request: Request | None) -> bool:
+    """A question about a move to come ("明年一季度纳斯达克会涨多少？", "next month"), read against
+    the market's today (a period after a news item's date is only later data)."""
+    return (
+        request is not None
+        and request.kind == "forecast"
+        and request.period is not None
+        and request.period.future
+    )
 
 
 class Router:
@@ -255,11 +257,13 @@ class Router:
             OverflowError,
         ):  # "13月以来", "past 99999 years": no window, not a crash
             window = None
+        request = _read(question, ref)  # one reading serves the period, the lengths, the tense
         if window is None:
-            window = _named_period(question, ref)
-        if symbols and _asks_forecast(question, today or ref):
+            window = _named_period(request)
+        later = request if today is None or today == ref else _read(question, today)
+        if symbols and _is_forecast(later):
             intent = "forecast"
-        sma_windows = _sma_windows(question, ref) if intent == "sma" else []
+        sma_windows = _sma_windows(request) if intent == "sma" else []
         if intent is None and symbols and not previous:
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
         try:
