@@ -34,6 +34,28 @@ _CHANGES = frozenset({"return", "change_points", "day_change", "relative", "sma_
 _UNITS = {"%": "%", "pp": "pp", "points": "points", "usd": "usd", "cny": "cny", "x": "x"}
 
 
+# Assets priced outside the stored set: a number about them is theirs, never the context's symbol.
+# Each maps to its Yahoo symbol, so a market without those prices says "no data" for it.
+_OTHER_ASSETS = [
+    (re.compile(r"\bbitcoin\b|\bBTC\b|比特币", _I), "BTC-USD"),
+    (re.compile(r"\bether(?:eum)?\b|\bETH\b|以太坊", _I), "ETH-USD"),
+    (re.compile(r"\bgold (?:price|futures|bullion)s?\b|\bgold\b(?! ?(?:en|man|stocks?|miners?))|金价|黄金(?!交叉|分割|周)", _I), "GC=F"),
+    (re.compile(r"\bsilver\b|白银", _I), "SI=F"),
+    (re.compile(r"\bcrude(?: oil)?\b|\bWTI\b|\boil prices?\b|原油|油价", _I), "CL=F"),
+    (re.compile(r"\bBrent\b|布伦特", _I), "BZ=F"),
+]
+
+
+def claim_symbols(text: str) -> list[tuple[int, int, str]]:
+    """Return the symbols a sentence names, assets outside the usual set (Bitcoin, gold) included."""
+    spans = symbol_mentions(text)
+    for pattern, symbol in _OTHER_ASSETS:
+        for hit in pattern.finditer(text):
+            if not any(a < hit.end() and hit.start() < b for a, b, _ in spans):
+                spans.append((hit.start(), hit.end(), symbol))
+    return sorted(spans)
+
+
 _SUBJECT = re.compile(r"\bthe (?:index|benchmark|gauge)\b|\bits?\b|该指数|这一指数|指数|它|其", _I)
 
 
@@ -92,10 +114,20 @@ def _sign(mention: Mention) -> int | None:
     return None
 
 
+def _left_start(text: str, mention: Mention) -> int:
+    """Where the words a number belongs to begin: its clause, or the one before its bracket."""
+    index = mention.start
+    while index > 0 and text[index - 1] in " $¥":
+        index -= 1
+    if index > 0 and text[index - 1] in "(（":
+        return _clause_start(text, index - 1)
+    return _clause_start(text, mention.start)
+
+
 def _metric(
     text: str, mention: Mention, prev_end: int, period: Period | None, previous: MetricAsk | None
 ) -> MetricAsk | None:
-    left = text[max(prev_end, _clause_start(text, mention.start)) : mention.start]
+    left = text[max(prev_end, _left_start(text, mention)) : mention.start]
     window = left + " " + text[mention.end : mention.end + 12]
     day = period is not None and period.kind == "day"
     has_period = period is not None and not day
@@ -134,7 +166,7 @@ def read_claims(
 def _sentence_claims(
     text: str, index: int, ref: dt.date, news: dt.date | None, state: ClaimContext
 ) -> list[Claim]:
-    spans = symbol_mentions(text)
+    spans = claim_symbols(text)
     mentions = extract_numbers(text)
     sma = m.find_metrics(text).spans
     period = find_period(
@@ -187,7 +219,9 @@ def _sentence_claims(
     for _, _, symbol in spans:
         state.saw(symbol)
     market = any(c.metric is not None for c in claims)
-    if period is not None and not carried_period and market and not period.future:
+    # A sentence with figures sets the period for those after it; so does one with no figure at
+    # all that names a period ("the sector picture on January 23 ..." before the sectors' moves).
+    if period is not None and not carried_period and not period.future and (market or not mentions):
         state.period = period
     return claims
 
@@ -211,5 +245,6 @@ def _not_market(text: str, mention: Mention, prev_end: int) -> bool:
     left = text[
         max(_clause_start(text, mention.start), prev_end, mention.start - 45) : mention.start
     ]
-    right = text[mention.end : mention.end + 25]
+    clause = _CLAUSE.search(text, mention.end, mention.end + 25)
+    right = text[mention.end : clause.start() if clause else mention.end + 25]
     return mention.unit in ("x", "cny") or bool(NOT_MARKET.search(left) or NOT_MARKET.search(right))

@@ -448,6 +448,17 @@ _SAME = re.compile(
     r"|\bmeanwhile\b|同期|在此期间|此期间|同一时期|同一期间|这段时间|这段期间|该期间|同一区间|这期间|那段时间|期间内|同一时间段|同一段时间",
     _I,
 )
+# "over the month", "当月": the month just named, when a sentence before named one.
+_SAME_UNIT = re.compile(
+    r"\b(?:over|during|in|for|across|within)\s+the\s+(?P<u>month|quarter|week|year|half)\b"
+    r"|\bthat\s+(?P<u2>month|quarter|week|year)\b"
+    r"|(?:当|该|同|那个)(?P<zh>月|季度?|周|年)(?:内|里|中)?",
+    _I,
+)
+_SAME_UNIT_KINDS = {
+    "month": "month", "quarter": "quarter", "week": "week", "year": "year", "half": "half",
+    "月": "month", "季": "quarter", "季度": "quarter", "周": "week", "年": "year",
+}  # fmt: skip
 
 _SINCE_BEFORE_EN = re.compile(
     r"\b(?:since|from|starting(?: from| on| in)?|beginning(?: on| in)?|after)\s+"
@@ -685,6 +696,14 @@ class _PeriodReader:
         for m in _SAME.finditer(t):
             if self.take(m):
                 self.found.append(_Candidate(m.start(), _same(m, self.context)))
+        context = self.context
+        for m in _SAME_UNIT.finditer(t):
+            unit = (m.group("u") or m.group("u2") or m.group("zh") or "").lower()
+            kind = _SAME_UNIT_KINDS.get(unit)
+            if context is None or context.kind not in (kind, "same_as_context"):
+                continue
+            if self.take(m):
+                self.found.append(_Candidate(m.start(), _same(m, context)))
 
     def windows(self) -> None:
         """Trailing windows, "N-day" adjectives and to-date periods."""
