@@ -28,6 +28,18 @@ NOT_MARKET = re.compile(
     r"|目标|预测|预计|预期|市盈率|盈利|利率|降息|加息|估值|通胀|增速|经济",
     _I,
 )
+# A forecast: a forecasting word before the number and the future tense in the same sentence
+# ("Jefferies forecast the index will reach 2,825 by end-2026, about 14% above today").
+FORECAST = re.compile(
+    r"\b(?:forecast\w*|predict\w*|project(?:s|ed|ion)|targets?|expect\w*|sees|estimat\w*|outlook)\b"
+    r"|预测|预计|预期|目标|展望|看到|认为",
+    _I,
+)
+FUTURE = re.compile(
+    r"\b(?:will|would|could|might|by (?:the )?(?:end|close) of|by year[- ]end|next year|in \d{4} and)\b"
+    r"|将|会|有望|到\s*\d{4}\s*年(?:底|末)|明年|年底前",
+    _I,
+)
 _CLAUSE = re.compile(r"[;，；:：(（)）]|,(?!\d{3})")
 _FOR_SYMBOL = re.compile(r"\s*(?:for|of|in|at|by|on)\s+(?:the\s+)?$", _I)
 _CHANGES = frozenset({"return", "change_points", "day_change", "relative", "sma_distance"})
@@ -184,7 +196,7 @@ def _sentence_claims(
     for i, mention in enumerate(mentions):
         prev_end = mentions[i - 1].end if i else 0
         metric = None
-        if not _not_market(text, mention, prev_end):
+        if not _not_market(text, mention, prev_end) and not is_forecast(text, mention, period):
             metric = _metric(text, mention, prev_end, period, previous)
         symbol, _ = _symbol_for(text, mention, spans)
         from_context = []
@@ -239,6 +251,14 @@ def _side(text: str, mention: Mention) -> int | None:
     if _ABOVE.search(after) or _ABOVE.search(around):
         return 1
     return None
+
+
+def is_forecast(text: str, mention: Mention, period: Period | None = None) -> bool:
+    """Tell whether a number is a forecast: of a period to come, or said of the future."""
+    if period is not None and period.future:
+        return True
+    cue = FORECAST.search(text, 0, mention.start)
+    return bool(cue and FUTURE.search(text, cue.end()))
 
 
 def _not_market(text: str, mention: Mention, prev_end: int) -> bool:
