@@ -126,6 +126,9 @@ def _sign(mention: Mention) -> int | None:
     return None
 
 
+_IT = re.compile(r"\s*(?:above|below|under|over)\s+(?:it|that level|this level|that|this)\b", _I)
+
+
 def _left_start(text: str, mention: Mention) -> int:
     """Where the words a number belongs to begin: its clause, or the one before its bracket."""
     index = mention.start
@@ -140,10 +143,21 @@ def _metric(
     text: str, mention: Mention, prev_end: int, period: Period | None, previous: MetricAsk | None
 ) -> MetricAsk | None:
     left = text[max(prev_end, _left_start(text, mention)) : mention.start]
-    window = left + " " + text[mention.end : mention.end + 12]
+    clause = _CLAUSE.search(text, mention.end, mention.end + 30)
+    right = text[mention.end : clause.start() if clause else mention.end + 30]
+    window = left + " " + right
     day = period is not None and period.kind == "day"
     has_period = period is not None and not day
-    found = m.find_metrics(window, has_period=has_period, period_is_day=day).asks
+    if previous is not None and _IT.match(right):
+        # "closed 0.25% below it": measured against the level just named
+        name = "sma_distance" if previous.name in ("sma", "sma_distance") else previous.name
+        return previous.model_copy(update={"name": name})
+    after = m.find_metrics(right, has_period=has_period, period_is_day=day)
+    # "2.60% above its average and 2.41% below its 52-week high": words after a number that
+    # name a metric of their own are its metric, not the words the number before left behind
+    named = after.strong and after.asks[0].name not in ("return", "day_change")
+    found = after.asks if named and previous is not None else []
+    found = found or m.find_metrics(window, has_period=has_period, period_is_day=day).asks
     if not found and previous is not None:
         return previous
     if not found:
@@ -243,14 +257,21 @@ _ABOVE = re.compile(r"^\s*(?:above|over)\b|高于|高出|之上|上方|站上", 
 
 
 def _side(text: str, mention: Mention) -> int | None:
-    """+1 / -1 for "N% above / below" a level (English after the number, Chinese around it)."""
-    after = text[mention.end : mention.end + 12]
-    around = text[max(0, mention.start - 12) : mention.end + 12]
-    if _BELOW.search(after) or (not after.lstrip()[:1].isascii() and _BELOW.search(around)):
+    """+1 / -1 for "N% above / below" a level: the words after it, else the last before it."""
+    clause = _CLAUSE.search(text, mention.end)
+    after = text[mention.end : clause.start() if clause else mention.end + 12][:12]
+    if _BELOW.search(after):
         return -1
-    if _ABOVE.search(after) or _ABOVE.search(around):
+    if _ABOVE.search(after):
         return 1
-    return None
+    before = text[max(_clause_start(text, mention.start), mention.start - 16) : mention.start]
+    sides = [(hit.end(), -1) for hit in _BELOW_ZH.finditer(before)]
+    sides += [(hit.end(), 1) for hit in _ABOVE_ZH.finditer(before)]
+    return max(sides)[1] if sides else None
+
+
+_BELOW_ZH = re.compile(r"\bbelow\b|低于|跌破|之下|下方|低出|还差|仅差|差", _I)
+_ABOVE_ZH = re.compile(r"\babove\b|高于|高出|之上|上方|站上", _I)
 
 
 def is_forecast(text: str, mention: Mention, period: Period | None = None) -> bool:

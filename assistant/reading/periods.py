@@ -382,7 +382,7 @@ _TRAILING_EN = re.compile(
     _I,
 )
 _ADJ_EN = re.compile(
-    rf"(?<![\w.])(?P<n>\d+|{EN_NUMBER})[- ](?P<u>trading[- ]day|session|day|week|month|year)\b"
+    rf"(?<![\w.])(?!(?:19|20)\d\d\b)(?P<n>\d+|{EN_NUMBER})[- ](?P<u>trading[- ]day|session|day|week|month|year)\b"
     r"(?![- ](?:moving|average|avg|simple|exponential|sma|ema|ma\b|dma|line|high|low|range))",
     _I,
 )
