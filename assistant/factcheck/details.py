@@ -34,6 +34,13 @@ LEVEL_SUBJECT = re.compile(
 OPENED_AT = re.compile(
     r"\bopen(?:ed|s)?\s+(?:at|near|around)\s*$|开盘(?:价)?(?:为|报|于|在)?\s*$", _I
 )
+CLOSE_COMPARED = re.compile(
+    r"\s*(?:above|below|higher than|lower than)\s+(?:the\s+)?[^,;.]{0,30}?\bclose\b", _I
+)
+# Words that say why a number is not market data, beyond the reader's own list.
+NOT_MARKET_REASON = re.compile(
+    r"basis points|\bcuts?\b|\bhikes?\b|discount|基点|折价", _I
+)
 _LEVEL_REACHED = re.compile(r"(?:\bto|\bat|至|到|于|报)\s*\$?\s*$", _I)
 _CLAUSE_BREAK = re.compile(r"[;，；:：(（)）]|,(?!\d{3})")
 _BREAK = re.compile(r"[，；;。]|,(?!\d{3})")
@@ -118,11 +125,17 @@ def list_runs(text: str, mentions: Sequence[Mention]) -> list[list[int]]:
 
 
 def nearest_date(
-    text: str, m: Mention, hits: Sequence[DateHit], mentions: Sequence[Mention]
+    text: str,
+    m: Mention,
+    hits: Sequence[DateHit],
+    mentions: Sequence[Mention],
+    side: str | None = None,
 ) -> DateHit | None:
     """Return the date written closest to the number, not reaching across other numbers."""
     best: tuple[float, DateHit] | None = None
     for hit in hits:
+        if (side == "before" and hit.end > m.start) or (side == "after" and hit.start < m.end):
+            continue
         if hit.end <= m.start:
             lo, hi, cost = hit.end, m.start, 0.0
             if _LINK.match(text, lo, hi):
@@ -142,6 +155,12 @@ _ABOVE = re.compile(r"\babove\b|\bhigher than\b", _I)
 _BELOW = re.compile(r"\bbelow\b|\blower than\b|\bunder\b", _I)
 _ZH_BELOW = re.compile(r"(?:低于|还差|仅差|距)\S{0,12}$|(?:低约?|差)$")
 _SMA_WINDOW = re.compile(r"(\d{1,3})\s?(?:-\s?)?(?:sessions?|days?|日|个交易日|天)", _I)
+
+
+def compared_side(text: str, m: Mention) -> str:
+    """Where the level a distance is measured from is written: after "N% above" or before."""
+    right = text[m.end : m.end + 12].lstrip()
+    return "after" if _ABOVE.match(right) or _BELOW.match(right) else "before"
 
 
 def distance_sign(text: str, m: Mention, prev_end: int) -> int:

@@ -219,7 +219,7 @@ def _other_reason(text: str, reading: Reading, m: Mention) -> str:
         return f"{_NOT_CHECKED[reading.metric.name]}, which the checker does not compute"
     if reader.is_forecast(text, m):
         return "a forecast or target, not market data yet"
-    found = reader.NOT_MARKET.search(text)
+    found = reader.NOT_MARKET.search(text) or details.NOT_MARKET_REASON.search(text)
     if found:
         return f"not a market-data figure (reads as {found.group(0)!r})"
     if reading.metric is not None:
@@ -276,7 +276,7 @@ def _market_fields(
         return _change_fields(text, m, period, carried, hits, mentions, ctx)
     if name == "last_close":
         if percent:
-            return None  # "N% below the close": the reader names no level to compare
+            return _change_fields(text, m, period, False, hits, mentions, ctx)
         nearest = details.nearest_date(text, m, hits, mentions) if len(hits) > 1 else None
         opened = bool(details.OPENED_AT.search(text[max(0, m.start - 20) : m.start]))
         if nearest is not None:
@@ -321,9 +321,17 @@ def _change_fields(
         return None
     points = m.unit in ("points", "usd")
     if details.LEVEL_SUBJECT.search(text) and ctx.level is not None and not points:
-        compared = details.nearest_date(text, m, hits, mentions)
+        side = details.compared_side(text, m)
+        compared = details.nearest_date(text, m, hits, mentions, side)
         day = compared.day if compared else _day(period, ctx)
         return {"metric": "level_gap", "date": day, "level": ctx.level}
+    compared = details.CLOSE_COMPARED.match(text, m.end)
+    if compared and not points:
+        # "5% above the December 9 close": the move from that close to the as-of session
+        start = details.nearest_date(text, m, hits, mentions)
+        if start is not None and ctx.as_of is not None and start.day < ctx.as_of:
+            return {"metric": "return", "start": start.day, "end": ctx.as_of,
+                    "convention": "start_close"}  # fmt: skip
     period = _change_period(text, period, carried, hits, ctx)
     if period is None or _is_day(period):
         day = _day(period, ctx)

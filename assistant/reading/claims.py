@@ -162,6 +162,9 @@ def _metric(
         return previous
     if not found:
         found = m.find_metrics(text, has_period=has_period, period_is_day=day).asks
+    if found and found[0].name == "last_close" and mention.unit in ("%", "pp"):
+        # "收盘上涨7.53%": a percentage is the move to the close, never the close itself
+        found = [MetricAsk(name="day_change" if day else "return")]
     if not found and mention.unit in ("%", "points") and mention.direction:
         return MetricAsk(name="day_change" if day else "return")
     return found[0] if found else None
