@@ -68,7 +68,7 @@ def claim_symbols(text: str) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-_SUBJECT = re.compile(r"\bthe (?:index|benchmark|gauge)\b|\bits?\b|该指数|这一指数|指数|它|其", _I)
+_SUBJECT = re.compile(r"\bthe (?:index|benchmark|gauge)\b|该指数|这一指数|指数", _I)  # "it"/"its": the last named
 
 
 @dataclass
@@ -143,8 +143,10 @@ def _metric(
     text: str, mention: Mention, prev_end: int, period: Period | None, previous: MetricAsk | None
 ) -> MetricAsk | None:
     left = text[max(prev_end, _left_start(text, mention)) : mention.start]
-    clause = _CLAUSE.search(text, mention.end, mention.end + 30)
-    right = text[mention.end : clause.start() if clause else mention.end + 30]
+    clause = _CLAUSE.search(text, mention.end, mention.end + 40)
+    right = text[mention.end : clause.start() if clause else mention.end + 40]
+    if not clause and mention.end + 40 < len(text) and text[mention.end + 40].isalpha():
+        right = right.rsplit(" ", 1)[0]  # not half a word
     window = left + " " + right
     day = period is not None and period.kind == "day"
     has_period = period is not None and not day
@@ -247,6 +249,9 @@ def _sentence_claims(
         previous = metric or previous
     for _, _, symbol in spans:
         state.saw(symbol)
+    subjects = [c.symbol for c in claims if "symbol" in c.from_context and c.symbol]
+    if not spans and subjects:
+        state.symbol = subjects[-1]  # "The index closed ... It trades ...": it is the index
     market = any(c.metric is not None for c in claims)
     # A sentence with figures sets the period for those after it; so does one with no figure at
     # all that names a period ("the sector picture on January 23 ..." before the sectors' moves).
