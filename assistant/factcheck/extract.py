@@ -100,6 +100,22 @@ def extract_claims(
     return claims
 
 
+def dateline(text: str, lines: int = 30) -> dt.date | None:
+    """Return the date a text is written on, when a line near its top holds a date and nothing else.
+
+    Pages saved as plain text keep their publication date as a line of its own ("2026年1月26日",
+    "January 26, 2026"); without it, years and "to date" would be read against today.
+    """
+    for line in normalize(text).splitlines()[:lines]:
+        stripped = line.strip().strip("*_#").strip()
+        if not stripped or len(stripped) > 24:
+            continue
+        hits = date_spans(stripped, dt.date.today().year)
+        if len(hits) == 1 and hits[0].year_given and hits[0].end - hits[0].start >= len(stripped) - 1:
+            return hits[0].day
+    return None
+
+
 def _sentence_claims(sentence: Sentence, readings: list[Reading], ctx: _Context) -> list[Claim]:
     text = sentence.text
     mentions = extract_numbers(text)
@@ -270,6 +286,7 @@ def _market_fields(
     if name == "high_52w" and is_low:
         name = "low_52w"
     day = _day(period, ctx)
+    level_day = _day(None if "period" in reading.from_context else period, ctx)
     latest = max((h.day for h in hits), default=None)
     if name in ("return", "change_points", "day_change"):
         carried = "period" in reading.from_context
@@ -290,18 +307,18 @@ def _market_fields(
         if window is None or window < 5:
             averages = [x.start() for x in reader_metrics.SMA.finditer(text)]
             window = details.sma_window(text, averages, hits)
-        return {"metric": name, "date": latest or day, "sessions": window or 20}
+        return {"metric": name, "date": latest or level_day, "sessions": window or 20}
     if name in ("high_52w", "low_52w"):
         nearest = details.nearest_date(text, m, hits, mentions)
         session = nearest.day if nearest and nearest.day != latest else None
         return {
             "metric": name,
-            "date": latest or day,
+            "date": latest or level_day,
             "session_of": session,
             "basis": details.extreme_basis(text),
         }
     if name in ("high_distance", "low_distance"):
-        return {"metric": name, "date": latest or day, "basis": details.extreme_basis(text)}
+        return {"metric": name, "date": latest or level_day, "basis": details.extreme_basis(text)}
     return None
 
 

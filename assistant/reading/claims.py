@@ -126,6 +126,7 @@ def _sign(mention: Mention) -> int | None:
     return None
 
 
+_RANGE_DASH = re.compile(r"\s*(?:-|–|—|~|至|到|to)\s*")
 _IT = re.compile(r"\s*(?:above|below|under|over)\s+(?:it|that level|this level|that|this)\b", _I)
 
 
@@ -147,7 +148,7 @@ def _metric(
     right = text[mention.end : clause.start() if clause else mention.end + 40]
     if not clause and mention.end + 40 < len(text) and text[mention.end + 40].isalpha():
         right = right.rsplit(" ", 1)[0]  # not half a word
-    window = left + " " + right
+    window = left + " " + text[mention.end : mention.end + 12]
     day = period is not None and period.kind == "day"
     has_period = period is not None and not day
     if previous is not None and _IT.match(right):
@@ -215,7 +216,10 @@ def _sentence_claims(
     for i, mention in enumerate(mentions):
         prev_end = mentions[i - 1].end if i else 0
         metric = None
-        if not _not_market(text, mention, prev_end) and not is_forecast(text, mention, period):
+        joined = bool(i) and _RANGE_DASH.fullmatch(text[prev_end : mention.start]) is not None
+        if joined and claims and claims[-1].metric is None:
+            pass  # "3.5%-3.75%": the second end of a range is what the first is
+        elif not _not_market(text, mention, prev_end) and not is_forecast(text, mention, period):
             metric = _metric(text, mention, prev_end, period, previous)
         symbol, _ = _symbol_for(text, mention, spans)
         from_context = []
@@ -254,8 +258,9 @@ def _sentence_claims(
         state.symbol = subjects[-1]  # "The index closed ... It trades ...": it is the index
     market = any(c.metric is not None for c in claims)
     # A sentence with figures sets the period for those after it; so does one with no figure at
-    # all that names a period ("the sector picture on January 23 ..." before the sectors' moves).
-    if period is not None and not carried_period and not period.future and (market or not mentions):
+    # all that names a day ("the sector picture on January 23 ..." before the sectors' moves).
+    named_day = period is not None and period.kind == "day" and not mentions
+    if period is not None and not carried_period and not period.future and (market or named_day):
         state.period = period
     return claims
 
