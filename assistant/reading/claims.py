@@ -130,6 +130,12 @@ _RANGE_DASH = re.compile(r"\s*(?:-|–|—|~|至|到|to)\s*")
 _IT = re.compile(r"\s*(?:above|below|under|over)\s+(?:it|that level|this level|that|this)\b", _I)
 
 
+def _named(found: m.Found) -> bool:
+    """A metric named by its own words (a moving average, volatility), not a bare move or close."""
+    weak = ("return", "day_change", "last_close", "change_points")
+    return found.strong and found.asks[0].name not in weak
+
+
 def _left_start(text: str, mention: Mention) -> int:
     """Where the words a number belongs to begin: its clause, or the one before its bracket."""
     index = mention.start
@@ -158,8 +164,8 @@ def _metric(
     after = m.find_metrics(right, has_period=has_period, period_is_day=day)
     # "2.60% above its average and 2.41% below its 52-week high": words after a number that
     # name a metric of their own are its metric, not the words the number before left behind
-    named = after.strong and after.asks[0].name not in ("return", "day_change")
-    found = after.asks if named and previous is not None else []
+    before = m.find_metrics(left, has_period=has_period, period_is_day=day)
+    found = after.asks if _named(after) and (previous is not None or not _named(before)) else []
     found = found or m.find_metrics(window, has_period=has_period, period_is_day=day).asks
     if not found and previous is not None:
         return previous
