@@ -34,6 +34,7 @@ class Computed:
     options: list[Option] = field(default_factory=list)
     elsewhere: list[Option] = field(default_factory=list)
     note: str = ""
+    nearest: Option | None = None  # on a closed day: the last session before, to compare with
 
 
 def _today() -> dt.date:
@@ -71,6 +72,18 @@ def _around(
                 Option(option.value, option.convention, option.receipt, False, f"{what} {session}")
             )
     return found, note
+
+
+def _last_before(
+    day: dt.date, compute: Callable[[dt.date], Option], what: str
+) -> Option | None:
+    """Compute the claim on the last session before a closed day (None without data)."""
+    session = calendar.session_on_or_before(day)
+    try:
+        option = compute(session)
+    except Exception:  # no data on that session either: nothing to compare with
+        return None
+    return Option(option.value, option.convention, option.receipt, False, f"{what} {session}")
 
 
 def _value(figures: list[Figure], metric: str) -> Figure:
@@ -121,7 +134,7 @@ def _day_change(claim: Claim, market: Market) -> Computed:
 
     elsewhere, note = _around(day, on, "day change of")
     if not calendar.is_session(day):
-        return Computed([], elsewhere, note)
+        return Computed([], elsewhere, note, _last_before(day, on, "day change of"))
     return Computed([on(day), on(day, "open")], elsewhere)
 
 
@@ -140,7 +153,7 @@ def _level(claim: Claim, market: Market) -> Computed:
     what = "close of" if field_name == "Close" else "open of"
     elsewhere, note = _around(day, on, what)
     if not calendar.is_session(day):
-        return Computed([], elsewhere, note)
+        return Computed([], elsewhere, note, _last_before(day, on, what))
     return Computed([on(day)], elsewhere)
 
 
