@@ -74,9 +74,7 @@ def _around(
     return found, note
 
 
-def _last_before(
-    day: dt.date, compute: Callable[[dt.date], Option], what: str
-) -> Option | None:
+def _last_before(day: dt.date, compute: Callable[[dt.date], Option], what: str) -> Option | None:
     """Compute the claim on the last session before a closed day (None without data)."""
     session = calendar.session_on_or_before(day)
     try:

@@ -28,9 +28,7 @@ _INTRADAY = re.compile(r"intraday|盘中", _I)
 _CLOSING_BASIS = re.compile(r"closing (?:high|low|basis)|收盘(?:最高|最低|高点|低点)", _I)
 _SESSIONS = re.compile(r"(\d{1,3})\s?(?:-\s?)?(?:sessions?|trading days|个交易日)", _I)
 RESPECTIVELY = re.compile(r"respectively|the figures are|分别|四者|三者|两者|二者", _I)
-LEVEL_SUBJECT = re.compile(
-    r"that level|this level|the target|这一点位|该点位|这一目标|该目标", _I
-)
+LEVEL_SUBJECT = re.compile(r"that level|this level|the target|这一点位|该点位|这一目标|该目标", _I)
 OPENED_AT = re.compile(
     r"\bopen(?:ed|s)?\s+(?:at|near|around)\s*$|开盘(?:价)?(?:为|报|于|在)?\s*$", _I
 )
@@ -38,9 +36,7 @@ CLOSE_COMPARED = re.compile(
     r"\s*(?:above|below|higher than|lower than)\s+(?:the\s+)?[^,;.]{0,30}?\bclose\b", _I
 )
 # Words that say why a number is not market data, beyond the reader's own list.
-NOT_MARKET_REASON = re.compile(
-    r"basis points|\bcuts?\b|\bhikes?\b|discount|基点|折价", _I
-)
+NOT_MARKET_REASON = re.compile(r"basis points|\bcuts?\b|\bhikes?\b|discount|基点|折价", _I)
 _LEVEL_REACHED = re.compile(r"(?:\bto|\bat|至|到|于|报)\s*\$?\s*$", _I)
 _CLAUSE_BREAK = re.compile(r"[;，；:：(（)）]|,(?!\d{3})")
 _BREAK = re.compile(r"[，；;。]|,(?!\d{3})")
@@ -57,9 +53,7 @@ def start_convention(text: str, hit: DateHit) -> str | None:
     """Return open / start_close when the window's first date is written with its open or close."""
     after = text[hit.end : _clause_end(text, hit.end, 14)]
     before = text[max(0, hit.start - 24) : hit.start]
-    if START_OPEN.search(after) or re.search(
-        r"open(?:ing)?(?: level| price)?(?: on)?\s*$", before
-    ):
+    if START_OPEN.search(after) or re.search(r"open(?:ing)?(?: level| price)?(?: on)?\s*$", before):
         return "open"
     if re.search(r"\bclos(?:e|ing)\b|收盘", after, _I) or re.search(
         r"clos(?:e|ing)(?: level| price)?(?: on| of)?\s*$", before

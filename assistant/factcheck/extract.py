@@ -111,7 +111,11 @@ def dateline(text: str, lines: int = 30) -> dt.date | None:
         if not stripped or len(stripped) > 24:
             continue
         hits = date_spans(stripped, dt.date.today().year)
-        if len(hits) == 1 and hits[0].year_given and hits[0].end - hits[0].start >= len(stripped) - 1:
+        if (
+            len(hits) == 1
+            and hits[0].year_given
+            and hits[0].end - hits[0].start >= len(stripped) - 1
+        ):
             return hits[0].day
     return None
 
@@ -140,15 +144,13 @@ def _sentence_claims(sentence: Sentence, readings: list[Reading], ctx: _Context)
             _claim(sentence, reading, mention, symbol, mentions, hits, sources, lows, ctx)
         )
     for reading in readings:
-        if reading.symbol and "symbol" not in reading.from_context:
-            if reading.symbol not in ctx.paragraph_symbols:
-                ctx.paragraph_symbols.append(reading.symbol)
+        named = reading.symbol and "symbol" not in reading.from_context
+        if named and reading.symbol not in ctx.paragraph_symbols:
+            ctx.paragraph_symbols.append(reading.symbol)  # type: ignore[arg-type]
     return claims
 
 
-def _list_symbols(
-    text: str, pairs: list[tuple[Reading, Mention]], ctx: _Context
-) -> dict[int, str]:
+def _list_symbols(text: str, pairs: list[tuple[Reading, Mention]], ctx: _Context) -> dict[int, str]:
     """Map the numbers of a "respectively" list to the symbols named before them, in order."""
     mentions = [m for _, m in pairs]
     spans = reader.claim_symbols(text)
@@ -211,7 +213,9 @@ def _claim(
             reader.is_forecast(text, m) or reader.NOT_MARKET.search(text)
         ):
             ctx.level = m.value  # a target level, which "that level is N% above ..." compares
-        return Claim(**base, metric="other", claimed=m.value, reason=_other_reason(text, reading, m))
+        return Claim(
+            **base, metric="other", claimed=m.value, reason=_other_reason(text, reading, m)
+        )
     reason = fields.pop("reason", "")
     metric = fields["metric"]
     sign_known = True
@@ -258,9 +262,9 @@ def _is_day(period: Period) -> bool:
 
 def _window(period: Period, ctx: _Context) -> tuple[dt.date | None, dt.date | None]:
     end = period.end
-    if ctx.as_of is not None and end is not None and end > ctx.as_of:
-        if period.to_date or period.kind in _TO_DATE:
-            end = ctx.as_of  # written on the publication day: the figures run to the session before
+    late = ctx.as_of is not None and end is not None and end > ctx.as_of
+    if late and (period.to_date or period.kind in _TO_DATE):
+        end = ctx.as_of  # written on the publication day: the figures run to the session before
     return period.start, end
 
 
@@ -275,7 +279,7 @@ def _market_fields(
 ) -> dict[str, Any] | None:
     assert reading.metric is not None
     ask, period = reading.metric, reading.period
-    name = ask.name
+    name: str = ask.name
     percent = m.unit in ("%", "pp")
     if name in _NOT_CHECKED:
         return None
@@ -342,12 +346,11 @@ def _change_fields(
         compared = details.nearest_date(text, m, hits, mentions, side)
         day = compared.day if compared else _day(period, ctx)
         return {"metric": "level_gap", "date": day, "level": ctx.level}
-    compared = details.CLOSE_COMPARED.match(text, m.end)
-    if compared and not points:
+    if details.CLOSE_COMPARED.match(text, m.end) and not points:
         # "5% above the December 9 close": the move from that close to the as-of session
-        start = details.nearest_date(text, m, hits, mentions)
-        if start is not None and ctx.as_of is not None and start.day < ctx.as_of:
-            return {"metric": "return", "start": start.day, "end": ctx.as_of,
+        since = details.nearest_date(text, m, hits, mentions)
+        if since is not None and ctx.as_of is not None and since.day < ctx.as_of:
+            return {"metric": "return", "start": since.day, "end": ctx.as_of,
                     "convention": "start_close"}  # fmt: skip
     period = _change_period(text, period, carried, hits, ctx)
     if period is None or _is_day(period):
@@ -369,15 +372,15 @@ def _change_fields(
             "end": day,
             "convention": convention,
         }
-    start, end = _window(period, ctx)
-    if start is None:
+    first, end = _window(period, ctx)
+    if first is None:
         return None
     convention = _window_convention(text, period, hits, ctx)
-    ctx.window_conventions[(start, end)] = convention
+    ctx.window_conventions[(first, end)] = convention
     ctx.last_window = period
     return {
         "metric": "change_points" if points else "return",
-        "start": start,
+        "start": first,
         "end": end,
         "convention": convention,
     }
@@ -392,9 +395,9 @@ def _change_period(
     ("since", "以...为起点") runs to the end of the window before; two dates are a window.
     """
     stated = period is not None and not carried and period.kind != "same_as_context"
-    if details.SAME_WAY.search(text) and ctx.last_window is not None:
-        if not stated or _is_day(period):  # type: ignore[arg-type]
-            return ctx.last_window
+    own_window = stated and period is not None and not _is_day(period)
+    if details.SAME_WAY.search(text) and ctx.last_window is not None and not own_window:
+        return ctx.last_window
     if period is not None and not _is_day(period):
         return period
     days = sorted({h.day for h in hits})
@@ -409,9 +412,7 @@ def _change_period(
     return period
 
 
-def _window_convention(
-    text: str, period: Period, hits: list[DateHit], ctx: _Context
-) -> str | None:
+def _window_convention(text: str, period: Period, hits: list[DateHit], ctx: _Context) -> str | None:
     """The convention a window is measured by: its first date's open or close, or the text's."""
     if details.SAME_WAY.search(text):
         return ctx.window_conventions.get(_window(period, ctx))

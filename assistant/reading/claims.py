@@ -51,7 +51,13 @@ _UNITS = {"%": "%", "pp": "pp", "points": "points", "usd": "usd", "cny": "cny", 
 _OTHER_ASSETS = [
     (re.compile(r"\bbitcoin\b|\bBTC\b|比特币", _I), "BTC-USD"),
     (re.compile(r"\bether(?:eum)?\b|\bETH\b|以太坊", _I), "ETH-USD"),
-    (re.compile(r"\bgold (?:price|futures|bullion)s?\b|\bgold\b(?! ?(?:en|man|stocks?|miners?))|金价|黄金(?!交叉|分割|周)", _I), "GC=F"),
+    (
+        re.compile(
+            r"\bgold (?:price|futures|bullion)s?\b|\bgold\b(?! ?(?:en|man|stocks?|miners?))|金价|黄金(?!交叉|分割|周)",
+            _I,
+        ),
+        "GC=F",
+    ),
     (re.compile(r"\bsilver\b|白银", _I), "SI=F"),
     (re.compile(r"\bcrude(?: oil)?\b|\bWTI\b|\boil prices?\b|原油|油价", _I), "CL=F"),
     (re.compile(r"\bBrent\b|布伦特", _I), "BZ=F"),
@@ -68,7 +74,9 @@ def claim_symbols(text: str) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-_SUBJECT = re.compile(r"\bthe (?:index|benchmark|gauge)\b|该指数|这一指数|指数", _I)  # "it"/"its": the last named
+_SUBJECT = re.compile(
+    r"\bthe (?:index|benchmark|gauge)\b|该指数|这一指数|指数", _I
+)  # "it"/"its": the last named
 
 
 @dataclass
