@@ -229,8 +229,15 @@ def _claim(
             sign_known = False
         else:
             value = abs(value) * reading.sign
+    carried = [f for f in reading.from_context if not (f == "symbol" and symbol != reading.symbol)]
     return Claim(
-        **base, **fields, symbol=symbol, claimed=value, sign_known=sign_known, reason=reason
+        **base,
+        **fields,
+        symbol=symbol,
+        claimed=value,
+        sign_known=sign_known,
+        reason=reason,
+        from_context=carried,
     )
 
 

@@ -34,7 +34,7 @@ def find_claims(
     from assistant.factcheck.propose import merge, propose_claims
 
     try:
-        proposals = propose_claims(text, model, published)
+        proposals = propose_claims(text, model, published, claims)
     except Exception as exc:  # a failing or non-conforming server: the rules still check
         if model_failure(exc) is None and not isinstance(exc, ValueError):
             raise
