@@ -172,6 +172,8 @@ def _list_symbols(text: str, pairs: list[tuple[Reading, Mention]], ctx: _Context
 
 def _range_lows(text: str, pairs: list[tuple[Reading, Mention]]) -> set[int]:
     """Return which numbers are the low of a written 52-week range ("from 1,732.99 to 2,735.10")."""
+    if len(pairs) < 2:
+        return set()
     asks = {a.name for a in reader_metrics.find_metrics(text).asks}
     if not {"high_52w", "low_52w"} <= asks:
         return set()

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.grounding.numbers import Mention, extract_numbers
 from assistant.reading import metrics as m
@@ -66,12 +67,17 @@ _OTHER_ASSETS = [
 
 def claim_symbols(text: str) -> list[tuple[int, int, str]]:
     """Return the symbols a sentence names, assets outside the usual set (Bitcoin, gold) included."""
+    return list(_claim_symbols(text))
+
+
+@lru_cache(maxsize=512)
+def _claim_symbols(text: str) -> tuple[tuple[int, int, str], ...]:
     spans = symbol_mentions(text)
     for pattern, symbol in _OTHER_ASSETS:
         for hit in pattern.finditer(text):
             if not any(a < hit.end() and hit.start() < b for a, b, _ in spans):
                 spans.append((hit.start(), hit.end(), symbol))
-    return sorted(spans)
+    return tuple(sorted(spans))
 
 
 _SUBJECT = re.compile(
