@@ -161,29 +161,33 @@ def _volatility(claim: Claim, market: Market) -> Computed:
         raise ValueError("the claim names no window")
     stated_ddof = int(claim.convention.split("=")[1]) if claim.convention else 1
     period_said = claim.reason != "daily or annual not said"
+    bases = (
+        ("closes", start),
+        ("returns", calendar.previous_session(calendar.session_on_or_after(start))),
+    )
+    computed = {
+        (ddof, basis): market.volatility(symbol, first, end, ddof)
+        for ddof in (1, 0)
+        for basis, first in bases
+    }
+    counts = {int(daily.params.get("returns", 0)) for daily, _ in computed.values()}
+    counted = claim.sessions if claim.sessions in counts else None  # else: the window's closes
     options = []
-    for ddof in (1, 0):
-        for basis, first in (
-            ("closes", start),
-            ("returns", calendar.previous_session(calendar.session_on_or_after(start))),
-        ):
-            daily, annual = market.volatility(symbol, first, end, ddof)
-            returns = int(daily.params.get("returns", 0))
-            basis_ok = returns == claim.sessions if claim.sessions else basis == "closes"
-            for figure in (daily, annual):
-                same_period = figure.metric == claim.metric or not period_said
-                label = f"ddof={ddof}, {returns} daily returns"
-                receipt = (
-                    f"{figure.formula} ({daily.formula})" if figure is annual else figure.formula
+    for (ddof, basis), (daily, annual) in computed.items():
+        returns = int(daily.params.get("returns", 0))
+        basis_ok = returns == counted if counted else basis == "closes"
+        for figure in (daily, annual):
+            same_period = figure.metric == claim.metric or not period_said
+            label = f"ddof={ddof}, {returns} daily returns"
+            receipt = f"{figure.formula} ({daily.formula})" if figure is annual else figure.formula
+            options.append(
+                Option(
+                    figure.value,
+                    f"{figure.metric}, {label}",
+                    receipt,
+                    ddof == stated_ddof and basis_ok and same_period,
                 )
-                options.append(
-                    Option(
-                        figure.value,
-                        f"{figure.metric}, {label}",
-                        receipt,
-                        ddof == stated_ddof and basis_ok and same_period,
-                    )
-                )
+            )
     return Computed(options)
 
 

@@ -251,8 +251,10 @@ def _other_reason(text: str, reading: Reading, m: Mention) -> str:
     found = reader.NOT_MARKET.search(text) or details.NOT_MARKET_REASON.search(text)
     if found:
         return f"not a market-data figure (reads as {found.group(0)!r})"
-    if reading.metric is not None:
+    if reading.metric is not None and reading.symbol is None:
         return "no symbol is named for this figure"
+    if reading.metric is not None:
+        return "no day or window could be read for this figure"
     return "no market metric recognised next to this number"
 
 

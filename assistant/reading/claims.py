@@ -41,6 +41,7 @@ FUTURE = re.compile(
     r"|将|会|有望|到\s*\d{4}\s*年(?:底|末)|明年|年底前",
     _I,
 )
+_TARGET = re.compile(r"\b(?:price )?targets?\b|price objective|目标(?:价|位|点位)?", _I)
 _CLAUSE = re.compile(r"[;，；:：(（)）]|,(?!\d{3})")
 _FOR_SYMBOL = re.compile(r"\s*(?:for|of|in|at|by|on)\s+(?:the\s+)?$", _I)
 _CHANGES = frozenset({"return", "change_points", "day_change", "relative", "sma_distance"})
@@ -311,6 +312,8 @@ def is_forecast(text: str, mention: Mention, period: Period | None = None) -> bo
     """Tell whether a number is a forecast: of a period to come, or said of the future."""
     if period is not None and period.future:
         return True
+    if _TARGET.search(text, 0, mention.start):
+        return True  # a target, and what it implies ("10% above today's level"), lies ahead
     cue = FORECAST.search(text, 0, mention.start)
     return bool(cue and FUTURE.search(text, cue.end()))
 

@@ -666,6 +666,9 @@ class _PeriodReader:
         t = self.t
         found = [c for c in self.found if not _NEGATED.search(t[max(0, c.start - 12) : c.start])]
         found = found or self.found
+        named = [c for c in found if c.period.kind != "same_as_context"]
+        if named and len(named) < len(found):
+            found = named  # "in H2 2025 ..., and in the same period ...": the one named here
         if not found:
             if self.as_of is not None:
                 day = self.as_of
