@@ -407,7 +407,7 @@ _TODATE: list[tuple[re.Pattern[str], PeriodKind]] = [
     (
         re.compile(
             r"\bmtd\b|\bmonth[- ]to[- ]date\b|so far this month|this month|since the (?:start|beginning) of (?:the|this) month"
-            r"|本月以来|(?<![\d一二三四五六七八九十])月初至今|(?<![\d一二三四五六七八九十])月初以来|本月|这个月|当月",
+            r"|本月以来|(?<![\d一二三四五六七八九十])月初至今|(?<![\d一二三四五六七八九十])月初以来|本月|这个月",
             _I,
         ),
         "mtd",
@@ -471,9 +471,10 @@ _SINCE_AFTER_ZH = re.compile(
     r"^\s*(?P<mod>初|上旬|中旬|中|下旬|底|末|末尾)?\s*(?:以来|至今|到现在|起|开始|迄今|到今天|至今天)"
 )
 _LINK = re.compile(
-    r"^\s*(?:'s\s+)?(?:open(?:ing)?|clos(?:e|ing)|开盘|收盘)?\s*"
+    r"^\s*(?:'s\s+)?(?:(?:open(?:ing)?|clos(?:e|ing))(?: level| price)?|开盘价?|收盘价?)?\s*"
+    r"(?:[(（][^()（）]{0,24}[)）]\s*)?"
     r"(?:(?:-|–|—|~|～|to|through|thru|until|till|through to|至|到|and|和|与|及)\s*)"
-    r"(?:the\s+)?(?:end of\s+)?$",
+    r"(?:the\s+)?(?:end of\s+)?(?:(?:clos(?:e|ing)|open(?:ing)?)(?: level| price)?\s+(?:on|of)\s+)?$",
     _I,
 )
 _AND = re.compile(r"and|和|与|及", _I)

@@ -116,3 +116,20 @@ def test_context_windows_carry_and_no_data_assets_stay_unverifiable(
     assert wrapped.claim.claimed < 0 and wrapped.verdict == "holds"
     for forecast in results[-2:]:
         assert forecast.verdict == "unverifiable" and "[2] " in forecast.note
+
+
+@pytest.mark.parametrize("name", ["dateline-en.txt", "dateline-zh.txt"])
+def test_a_plain_text_page_is_read_against_its_dateline(name: str, market: Market) -> None:
+    doc = load(DOCUMENTS / name)
+    assert doc.published is None  # a saved page: the date is a line of the text
+    results = check_document(doc, market)
+    year_to_date = results[3]  # "so far this year" / "今年以来" as of the dateline, not today
+    assert (year_to_date.claim.start, year_to_date.claim.end) == (
+        dt.date(2026, 1, 2),
+        dt.date(2026, 1, 23),
+    )
+    assert year_to_date.verdict == "holds"
+    carried = results[1]  # "over that stretch" / "在此期间": the window the sentence before named
+    assert (carried.claim.start, carried.claim.end) == (dt.date(2025, 12, 1), dt.date(2026, 1, 23))
+    assert carried.verdict == "holds_with_caveat" and carried.convention == "open"
+    assert not [c for c in results if c.verdict == "differs"]
