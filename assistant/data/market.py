@@ -137,7 +137,15 @@ def import_price_files(
     store = price_store(settings)
     for path in csv_files(paths):
         try:
-            yield FileOutcome(path, import_csv(store, path, symbol, provider), None)
+            result = import_csv(
+                store,
+                path,
+                symbol,
+                provider,
+                max_bytes=int(settings.max_csv_mb * 1_000_000),
+                max_rows=settings.max_csv_rows,
+            )
+            yield FileOutcome(path, result, None)
         except PriceError as exc:
             yield FileOutcome(path, None, str(exc))
 
