@@ -512,3 +512,15 @@ class Footnote:
 
         findings = self.check_prices() if check_prices else None
         return diagnose(self.settings, findings)
+
+    def repair(self) -> list[str]:
+        """Repair the stored state: damaged databases set aside, knowledge documents whose
+        records or vectors are missing embedded again, lost ones ingested again from their
+        files, damaged price files set aside; one line per thing done."""
+        from assistant.data.integrity import repair_state
+
+        with self._lock:
+            lines = list(repair_state(self.settings))
+            self._parts.library = None  # reopened on next use, on the repaired folder
+            self._parts.store = None
+        return lines

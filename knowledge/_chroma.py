@@ -50,7 +50,7 @@ class _Handle:
         self._open()
 
     def _open(self) -> None:
-        self.client = chromadb.PersistentClient(
+        self.client: Any = chromadb.PersistentClient(
             path=str(self.folder),
             settings=Settings(anonymized_telemetry=False, allow_reset=False),
         )
@@ -63,6 +63,10 @@ class _Handle:
         )
         self.batch = max(1, min(self.client.get_max_batch_size(), 1000))
 
+    def close(self) -> None:
+        with self.lock, contextlib.suppress(Exception):
+            self.client.close()
+
     def reopen(self) -> None:
         with self.lock:
             with contextlib.suppress(Exception):
@@ -73,6 +77,14 @@ class _Handle:
             SharedSystemClient._identifier_to_system.pop(str(self.folder), None)
             SharedSystemClient._identifier_to_refcount.pop(str(self.folder), None)
             self._open()
+
+
+def forget(folder: Path) -> None:
+    """Close and drop this process's client on `folder` (before the folder is moved away)."""
+    with _handles_lock:
+        handle = _handles.pop(str(folder.resolve()), None)
+    if handle is not None:
+        handle.close()
 
 
 def _is_stale_view(exc: Exception) -> bool:
@@ -90,7 +102,14 @@ class ChromaStore:
         with _handles_lock:
             handle = _handles.get(key)
             if handle is None:
-                handle = _Handle(Path(key))
+                try:
+                    handle = _Handle(Path(key))
+                except Exception as exc:
+                    raise StoreError(
+                        f"the knowledge store in {folder} cannot be opened: {exc}"[:400],
+                        "`footnote doctor --repair` sets it aside and ingests its documents "
+                        "again from their files.",
+                    ) from None
                 _handles[key] = handle
         self._h = handle
 

@@ -137,6 +137,25 @@ class StoreCheck:
         return out
 
 
+def set_aside(folder: Path) -> Path:
+    """Move a store that cannot be opened out of the way, keeping its list of documents in a
+    fresh folder so that `Library(folder).repair()` can ingest them again; where it went."""
+    import shutil
+
+    from knowledge._chroma import forget
+
+    folder = Path(folder)
+    forget(folder)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    aside = folder.with_name(f"{folder.name}.damaged-{stamp}")
+    os.replace(folder, aside)
+    folder.mkdir(parents=True)
+    manifest = Manifest(aside)
+    if manifest.exists():
+        shutil.copy2(manifest.path, Manifest(folder).path)
+    return aside
+
+
 def _probe_vector() -> np.ndarray:
     import numpy as np
 
@@ -345,7 +364,9 @@ class Library:
             return IngestOutcome(str(path), "failed", f"too complex to read: {type(exc).__name__}")
         except Exception as exc:  # a loader bug must not cost the other files their turn
             log.exception("ingest of %s failed", path)
-            return IngestOutcome(str(path), "failed", f"could not read: {type(exc).__name__}: {exc}"[:300])
+            return IngestOutcome(
+                str(path), "failed", f"could not read: {type(exc).__name__}: {exc}"[:300]
+            )
 
     def _expand(self, given: Path, roots: list[Path] | None) -> Iterator[tuple[Path, str | None]]:
         resolved = given.resolve()
@@ -453,7 +474,8 @@ class Library:
             "title": doc.title,
         }
         self._store.commit_document(doc.id, doc.model_dump_json(), card, meta)
-        self._manifest.commit(Entry(doc.id, generation, chunks, doc.origin or ""))
+        origin = str(Path(doc.origin).resolve()) if doc.origin else ""
+        self._manifest.commit(Entry(doc.id, generation, chunks, origin))
         self._committed[doc.id] = generation
         self._expected[doc.id] = chunks
         self._docs.pop(doc.id, None)
@@ -576,7 +598,9 @@ class Library:
             for entry in found.lost:
                 if not entry.origin:
                     outcomes.append(
-                        IngestOutcome(entry.doc_id, "failed", "lost, and where it came from is unknown")
+                        IngestOutcome(
+                            entry.doc_id, "failed", "lost, and where it came from is unknown"
+                        )
                     )
         return outcomes
 

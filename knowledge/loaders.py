@@ -151,9 +151,7 @@ def _front_matter(text: str, limits: Limits = _LIMITS) -> tuple[dict[str, Any], 
         return {}, text
     _, raw, body = parts
     if len(raw.encode("utf-8")) > limits.front_matter_bytes:
-        raise LoadError(
-            f"front matter is over {limits.front_matter_bytes:,} bytes: refused"
-        )
+        raise LoadError(f"front matter is over {limits.front_matter_bytes:,} bytes: refused")
     loader_class = type("Loader", (_BoundedLoader,), {"max_aliases": limits.yaml_aliases})
     loader = loader_class(raw)
     try:

@@ -46,6 +46,12 @@ def open_library(settings: Settings) -> Library:
     return library
 
 
+def forget_library(settings: Settings) -> None:
+    """Drop the process's `Library` for this FOOTNOTE_HOME (its folder is being replaced)."""
+    with _lock:
+        _open.pop(settings.chroma_dir, None)
+
+
 class LibraryProxy:
     """A library reached through `target()` on every call, optionally under a lock: opened on
     first need (the chat's library) or serialised (research sections share one store)."""

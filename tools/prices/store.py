@@ -34,7 +34,6 @@ from tools.prices.base import (
 from tools.prices.records import Adjustment, Finding
 from tools.symbols import is_valid_symbol
 
-
 CHECKSUM_KEY = b"footnote.rows.sha256"
 
 
@@ -45,7 +44,8 @@ class DamagedFile(PriceError):
 def rows_digest(frame: pd.DataFrame) -> str:
     """A SHA-256 over the index and every column's values, independent of Parquet's encoding."""
     digest = hashlib.sha256()
-    digest.update(pd.DatetimeIndex(frame.index).astype("datetime64[ns]").asi8.tobytes())
+    index = pd.DatetimeIndex(frame.index).as_unit("ns")
+    digest.update(index.asi8.tobytes())
     for column in sorted(map(str, frame.columns)):
         values = frame[column]
         digest.update(column.encode("utf-8") + b"\x00")
@@ -53,8 +53,11 @@ def rows_digest(frame: pd.DataFrame) -> str:
             digest.update(values.to_numpy(dtype="float64", na_value=float("nan")).tobytes())
         elif pd.api.types.is_datetime64_any_dtype(values):
             digest.update(
-                pd.to_datetime(values, utc=True).astype("datetime64[ns, UTC]").astype("int64")
-                .to_numpy().tobytes()
+                pd.to_datetime(values, utc=True)
+                .astype("datetime64[ns, UTC]")
+                .astype("int64")
+                .to_numpy()
+                .tobytes()
             )
         else:
             digest.update("\x1f".join("" if pd.isna(v) else str(v) for v in values).encode())
@@ -266,9 +269,7 @@ class PriceStore:
             table = pa.Table.from_pandas(frame)
             metadata = dict(table.schema.metadata or {})
             metadata[CHECKSUM_KEY] = rows_digest(frame).encode("ascii")
-            pq.write_table(
-                table.replace_schema_metadata(metadata), temp, write_page_checksum=True
-            )
+            pq.write_table(table.replace_schema_metadata(metadata), temp, write_page_checksum=True)
             os.replace(temp, path)
         except BaseException:
             with contextlib.suppress(OSError):
