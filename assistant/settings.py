@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=64, gt=0, description="Deepest JSON nesting ingest reads.")
     max_pdf_pages: int = Field(default=1_000, gt=0, description="Most pages a PDF may have.")
     max_pdf_mb: float = Field(
-        default=200.0, gt=0, description="Most megabytes a PDF's page content may inflate to."
+        default=100.0, gt=0, description="Most megabytes a PDF's page content may inflate to."
     )
     max_csv_mb: float = Field(default=200.0, gt=0, description="Largest price CSV imported.")
     max_csv_rows: int = Field(default=200_000, gt=0, description="Most rows in one price CSV.")

@@ -40,7 +40,7 @@ class Limits:
     front_matter_bytes: int = 64_000
     json_depth: int = 64
     pdf_pages: int = 1_000
-    pdf_decompressed_mb: float = 200.0
+    pdf_decompressed_mb: float = 100.0
 
 
 _LIMITS = Limits()
@@ -257,7 +257,7 @@ def load_pdf(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -299,7 +299,9 @@ def load_pdf(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document
         title = str(info.title) if info is not None and info.title else None
     except LoadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except LimitReachedError as exc:
+        raise LoadError(f"PDF refused as a possible decompression bomb: {exc}") from None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise LoadError(f"unreadable PDF: {exc}") from None
     except RecursionError:
         raise LoadError("unreadable PDF: its objects nest too deeply") from None
