@@ -636,7 +636,13 @@ class Library:
         """Every stored document (optionally of one kind), newest first."""
         self._refresh()
         rows = self._store.get_documents(where={"kind": kind} if kind else None)
-        docs = [Document.model_validate_json(payload) for _, payload, _ in rows]
+        # Only what this view has committed: a document another process is committing right
+        # now shows up once its revision is published, in the listing and in search together.
+        docs = [
+            Document.model_validate_json(payload)
+            for doc_id, payload, meta in rows
+            if self._committed.get(doc_id) == meta.get("generation")
+        ]
         return sorted(docs, key=lambda d: (d.published or dt.date.min, d.id), reverse=True)
 
     def count(self) -> tuple[int, int]:
