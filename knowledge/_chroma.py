@@ -71,12 +71,17 @@ class _Handle:
         with self.lock:
             with contextlib.suppress(Exception):
                 self.client.close()
-            # Another client on this path in this process would keep the stale system alive.
-            from chromadb.api.shared_system_client import SharedSystemClient
-
-            SharedSystemClient._identifier_to_system.pop(str(self.folder), None)
-            SharedSystemClient._identifier_to_refcount.pop(str(self.folder), None)
+            _drop_system(self.folder)
             self._open()
+
+
+def _drop_system(folder: Path) -> None:
+    """Forget Chroma's cached system for `folder`: another client on the path (or a failed
+    open) would otherwise keep a stale or broken one alive for this process."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(folder), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(folder), None)
 
 
 def forget(folder: Path) -> None:
@@ -85,6 +90,7 @@ def forget(folder: Path) -> None:
         handle = _handles.pop(str(folder.resolve()), None)
     if handle is not None:
         handle.close()
+    _drop_system(folder.resolve())
 
 
 def _is_stale_view(exc: Exception) -> bool:
@@ -105,6 +111,7 @@ class ChromaStore:
                 try:
                     handle = _Handle(Path(key))
                 except Exception as exc:
+                    _drop_system(Path(key))
                     raise StoreError(
                         f"the knowledge store in {folder} cannot be opened: {exc}"[:400],
                         "`footnote doctor --repair` sets it aside and ingests its documents "
