@@ -72,13 +72,14 @@ def measure() -> Callable[..., dict[str, object]]:
 
     def run(case: str, code: str, timeout: float = 120) -> dict[str, object]:
         wrapper = (
-            "import json, resource, time, sys\n"
+            "import json, time, sys\n"
             "start = time.monotonic()\n"
             "result = {}\n"
             f"exec(compile({code!r}, '<case>', 'exec'))\n"
             "result['seconds'] = round(time.monotonic() - start, 2)\n"
-            "result['peak_rss_mb'] = round("
-            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)\n"
+            # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec.
+            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+            "result['peak_rss_mb'] = round(int(hwm.split()[1]) / 1024, 1)\n"
             "print(json.dumps(result))\n"
         )
         done = python("-c", wrapper, timeout=timeout)
