@@ -143,14 +143,13 @@ class PriceStore:
 
     def _read_verified(self, symbol: str, path: Path) -> pd.DataFrame:
         """Read a file and check its rows against the checksum it carries."""
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         try:
             table = pq.read_table(path, page_checksum_verification=True)
             stored = (table.schema.metadata or {}).get(CHECKSUM_KEY)
             frame = table.to_pandas()
-        except (pa.ArrowException, OSError, ValueError, KeyError, IndexError) as exc:
+        except Exception as exc:  # any failure to parse the file is damage: never half-read it
             reason = "it is empty" if path.stat().st_size == 0 else f"it cannot be read ({exc})"
             raise DamagedFile(
                 f"The stored prices of {symbol} ({path.name}) are damaged: {reason}"[:300] + ".",
