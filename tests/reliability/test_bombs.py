@@ -62,9 +62,7 @@ def pdf_with_pages(streams: list[bytes], flate: bool) -> bytes:
             f"/Resources << /Font << /F1 {3 + 2 * n} 0 R >> >> >>".encode()
         )
         filt = b" /Filter /FlateDecode" if flate else b""
-        objects.append(
-            b"<< /Length %d%s >>\nstream\n" % (len(body), filt) + body + b"\nendstream"
-        )
+        objects.append(b"<< /Length %d%s >>\nstream\n" % (len(body), filt) + body + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
@@ -162,7 +160,9 @@ def test_pdf_page_limit(tmp_path: Path) -> None:
     page = b"BT /F1 12 Tf 72 720 Td (page) Tj ET"
     path = tmp_path / "many.pdf"
     path.write_bytes(pdf_with_pages([page] * 6, flate=False))
-    with pytest.raises(LoadError, match=r"6 pages, over the 5 page limit \(FOOTNOTE_MAX_PDF_PAGES\)"):
+    with pytest.raises(
+        LoadError, match=r"6 pages, over the 5 page limit \(FOOTNOTE_MAX_PDF_PAGES\)"
+    ):
         load_file(path, 10**6, Limits(pdf_pages=5))
     assert len(load_file(path, 10**6, Limits(pdf_pages=6))[0].sections) == 6
 

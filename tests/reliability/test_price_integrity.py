@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.reliability.conftest import record
 from tools import calendar
 from tools.prices.csv_import import import_csv, read_price_csv
 from tools.prices.store import DamagedFile, PriceStore
-from tests.reliability.conftest import record
 
 
 def write_csv(path: Path, start: float = 100.0) -> Path:
@@ -24,7 +24,9 @@ def write_csv(path: Path, start: float = 100.0) -> Path:
         open_ = close
         close = round(open_ * (1 + rng.uniform(-0.02, 0.02)), 2)
         high, low = max(open_, close) * 1.005, min(open_, close) * 0.995
-        lines.append(f"{day.date()},{open_:.2f},{high:.2f},{low:.2f},{close:.2f},{rng.randint(1, 9)}000")
+        lines.append(
+            f"{day.date()},{open_:.2f},{high:.2f},{low:.2f},{close:.2f},{rng.randint(1, 9)}000"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -59,7 +61,12 @@ def test_single_byte_flips_never_change_numbers_silently(
             unchanged += 1  # e.g. a flip in padding or an unused statistic
         else:
             silent += 1
-    record("300 single-byte flips in a Parquet file", silent=silent, detected=detected, harmless=unchanged)
+    record(
+        "300 single-byte flips in a Parquet file",
+        silent=silent,
+        detected=detected,
+        harmless=unchanged,
+    )
     assert silent == 0
     assert detected > 200
 
@@ -70,7 +77,9 @@ def test_empty_or_truncated_file_is_reported_and_reimport_repairs(
 ) -> None:
     store, csv, good = stored
     path = store.folder / "SPY.parquet"
-    path.write_bytes(b"" if damage == "zero bytes" else path.read_bytes()[: path.stat().st_size // 2])
+    path.write_bytes(
+        b"" if damage == "zero bytes" else path.read_bytes()[: path.stat().st_size // 2]
+    )
     fresh = PriceStore(store.folder)
     with pytest.raises(DamagedFile) as caught:
         fresh.load("SPY")
@@ -79,8 +88,10 @@ def test_empty_or_truncated_file_is_reported_and_reimport_repairs(
     assert fresh.verify("SPY") is not None
     import_csv(fresh, csv)  # importing the CSV again rebuilds the file
     assert fresh.verify("SPY") is None
-    assert fresh.load("SPY")[list(good.columns)].drop(columns="fetched_at").equals(
-        good.drop(columns="fetched_at")
+    assert (
+        fresh.load("SPY")[list(good.columns)]
+        .drop(columns="fetched_at")
+        .equals(good.drop(columns="fetched_at"))
     )
     assert list(store.folder.glob("SPY.damaged-*"))
 

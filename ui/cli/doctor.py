@@ -26,10 +26,10 @@ def doctor(
 
     config = Table(title="Configuration", show_header=False, title_justify="left")
     for key, value in report.config.items():
-        config.add_row(key, value)
+        config.add_row(key, escape(value))
     console.print(config)
 
-    data = Table(title=f"Data folder: {report.home}", title_justify="left")
+    data = Table(title=f"Data folder: {escape(str(report.home))}", title_justify="left")
     data.add_column("what")
     data.add_column("where")
     data.add_column("holds")
@@ -47,9 +47,9 @@ def doctor(
         state.add_row(escape(check.name), status, escape(check.detail), escape(check.fix))
     console.print(state)
 
-    console.print(f"[bold]Mode:[/bold] {report.mode_line}")
+    console.print(f"[bold]Mode:[/bold] {escape(report.mode_line)}")
     if report.notice:
-        console.print(f"[yellow]Notice:[/yellow] {report.notice}")
+        console.print(f"[yellow]Notice:[/yellow] {escape(report.notice)}")
 
     probes = Table(title="Reachability (each probe bounded to 3 s)", title_justify="left")
     probes.add_column("service")
