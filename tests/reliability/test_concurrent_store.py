@@ -63,7 +63,7 @@ def test_two_ingests_and_an_asker_lose_nothing(tmp_path: Path, store: Library) -
 
 
 def test_a_reader_opened_earlier_sees_another_process_writes(
-    tmp_path: Path, store: Library, make_corpus: None = None
+    tmp_path: Path, store: Library
 ) -> None:
     write_corpus(tmp_path / "first", "first", 3)
     store.ingest([tmp_path / "first"])
