@@ -67,9 +67,6 @@ class Settings(BaseSettings):
     )
     max_csv_mb: float = Field(default=200.0, gt=0, description="Largest price CSV imported.")
     max_csv_rows: int = Field(default=200_000, gt=0, description="Most rows in one price CSV.")
-    max_symbols: int = Field(
-        default=8, gt=0, description="Most ticker symbols one question may ask about."
-    )
     store_lock_s: float = Field(
         default=600.0, gt=0, description="How long a write waits for another writer, seconds."
     )
