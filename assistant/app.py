@@ -117,7 +117,8 @@ class Footnote:
             if self._parts.library is None:
                 from assistant.data.library import open_library
 
-                self._parts.library = open_library(self.settings)
+                with translated_errors():  # a store that cannot be opened says so, in words
+                    self._parts.library = open_library(self.settings)
                 if self._demo:
                     self._demo_corpus(self._parts.library)
             return self._parts.library
@@ -356,7 +357,8 @@ class Footnote:
         from assistant.factcheck.stored import check_ingested
 
         library = self.library
-        outcomes = library.ingest(paths, on_progress)
+        with translated_errors():  # another writer for too long, or a damaged store
+            outcomes = library.ingest(paths, on_progress)
         fresh = [i for o in outcomes if o.status in ("added", "updated") for i in o.doc_ids]
         if fresh:
             check_ingested(fresh, library, self.market, self.store.factchecks)

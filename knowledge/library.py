@@ -286,12 +286,19 @@ class Library:
 
     def _seed_manifest(self) -> None:
         """A store written before the manifest existed: list what it holds now."""
-        self._manifest.rewrite(
-            {
-                doc_id: Entry(doc_id, generation, self._expected.get(doc_id, 0), "")
-                for doc_id, generation in self._committed.items()
-            }
-        )
+        import json
+
+        entries = {}
+        for doc_id, payload, meta in self._store.get_documents():
+            try:
+                origin = str(json.loads(payload).get("origin") or "")
+            except ValueError:
+                origin = ""
+            if origin and Path(origin).exists():
+                origin = str(Path(origin).resolve())
+            generation = str(meta.get("generation", ""))
+            entries[doc_id] = Entry(doc_id, generation, int(meta.get("chunks", 0) or 0), origin)
+        self._manifest.rewrite(entries)
 
     def _refresh(self) -> None:
         """Reload this process's view when another process changed the store."""
@@ -608,6 +615,14 @@ class Library:
         """Ingest the bundled demo corpus when the store is empty; True when it did."""
         if self._store.count_documents() > 0:
             return False
+        recorded = self._manifest.read()
+        if recorded:
+            log.warning(
+                "the knowledge store is empty but %d documents were committed to it: run "
+                "`footnote doctor` to see what was lost and `footnote doctor --repair` to "
+                "ingest them again",
+                len(recorded),
+            )
         with self.writing():
             if self._store.count_documents() > 0:  # another process got there first
                 return False
