@@ -144,3 +144,30 @@ def test_index_levels_have_their_own_ceiling(tmp_path: Path) -> None:
     prices = read_price_csv(path, "^GSPC")
     assert [r.line for r in prices.rejected] == [3]
     assert "index level" in prices.rejected[0].reason
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kill_9_during_imports_leaves_every_file_whole(tmp_path: Path, seed: int) -> None:
+    import time
+
+    from tests.reliability.conftest import spawn
+
+    folder = tmp_path / "prices"
+    csvs = [write_csv(tmp_path / f"{s}.csv", start=50.0 + i) for i, s in enumerate("ABCDEFGH")]
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom tools.prices.store import PriceStore\n"
+        "from tools.prices.csv_import import import_csv\n"
+        f"store = PriceStore(Path({str(folder)!r}))\n"
+        "for _ in range(20):\n"
+        f"    for csv in {[str(c) for c in csvs]!r}:\n"
+        "        import_csv(store, Path(csv))\n"
+    )
+    worker = spawn("-c", code)
+    time.sleep(random.Random(seed).uniform(2.0, 6.0))
+    worker.kill()
+    worker.wait()
+    store = PriceStore(folder)
+    assert store.symbols()  # killed mid-way, not before the first file
+    assert all(store.verify(symbol) is None for symbol in store.symbols())
+    for symbol in store.symbols():
+        assert len(store.load(symbol)) == 81  # every session of the CSV, never half a file
