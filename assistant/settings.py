@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     max_pdf_mb: float = Field(
         default=100.0, gt=0, description="Most megabytes a PDF's page content may inflate to."
     )
+    max_doc_seconds: float = Field(
+        default=300.0, gt=0, description="Most seconds embedding one document may take."
+    )
     max_csv_mb: float = Field(default=200.0, gt=0, description="Largest price CSV imported.")
     max_csv_rows: int = Field(default=200_000, gt=0, description="Most rows in one price CSV.")
     store_lock_s: float = Field(

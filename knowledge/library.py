@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 DEMO_FOLDER = Path(__file__).resolve().parent / "demo"
 Status = Literal["added", "updated", "unchanged", "repaired", "skipped", "failed"]
 log = logging.getLogger(__name__)
+_EMBED_SLICE = 64  # records embedded between two looks at the clock
 ProgressCallback = Callable[[int, int, str], None]
 Embedder = Callable[[list[str]], "np.ndarray"]
 
@@ -370,7 +372,7 @@ class Library:
         except (RecursionError, MemoryError) as exc:
             return IngestOutcome(str(path), "failed", f"too complex to read: {type(exc).__name__}")
         except Exception as exc:  # a loader bug must not cost the other files their turn
-            log.exception("ingest of %s failed", path)
+            log.exception("ingest of %r failed", str(path))  # %r: a name cannot forge a line
             return IngestOutcome(
                 str(path), "failed", f"could not read: {type(exc).__name__}: {exc}"[:300]
             )
@@ -408,10 +410,23 @@ class Library:
             return IngestOutcome(str(path), "failed", str(exc))
         statuses: list[Status] = []
         chunks = 0
+        failures: list[str] = []
+        stored: list[str] = []
         for doc in docs:
             outcome = self.ingest_document(doc)
             statuses.append(outcome.status)
             chunks += outcome.chunks
+            if outcome.status == "failed":
+                failures.append(
+                    outcome.message if len(docs) == 1 else f"{doc.id}: {outcome.message}"
+                )
+            else:
+                stored.append(doc.id)
+        if failures:
+            rest = f" ({len(stored)} other documents stored)" if stored else ""
+            return IngestOutcome(
+                str(path), "failed", "; ".join(failures[:3]) + rest, stored, chunks
+            )
         status: Status = next(
             (s for s in ("added", "updated", "repaired") if s in statuses), "unchanged"
         )
@@ -445,12 +460,20 @@ class Library:
             damage = self.damage(doc.id)
             if damage is None:
                 return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0)
-            log.warning("document %s is damaged (%s): embedding it again", doc.id, damage)
+            log.warning("document %r is damaged (%s): embedding it again", doc.id, damage)
             repairing = True
         chunks = chunk_document(doc, generation)
         if not chunks:
             return IngestOutcome(doc.origin or doc.id, "failed", "document has no text", [doc.id])
-        vectors = embed([c.embedding_text(doc.title) for c in chunks])
+        vectors = self._embed_bounded([c.embedding_text(doc.title) for c in chunks], embed)
+        if vectors is None:
+            return IngestOutcome(
+                doc.origin or doc.id,
+                "failed",
+                f"embedding {len(chunks):,} records took over {self.limits.seconds:g} s "
+                "(FOOTNOTE_MAX_DOC_SECONDS): not stored",
+                [doc.id],
+            )
         self._store.add_chunks(
             [c.chunk_id for c in chunks],
             vectors,
@@ -468,6 +491,19 @@ class Library:
         return IngestOutcome(
             doc.origin or doc.id, status, f"{len(chunks)} chunks", [doc.id], len(chunks)
         )
+
+    def _embed_bounded(self, texts: list[str], embed: Embedder) -> np.ndarray | None:
+        """The vectors of `texts`, or None when embedding them outlasts the per-document limit
+        (checked between slices, so one slice at most runs past it)."""
+        import numpy as np
+
+        started = time.monotonic()
+        parts = []
+        for start in range(0, len(texts), _EMBED_SLICE):
+            if time.monotonic() - started > self.limits.seconds:
+                return None
+            parts.append(embed(texts[start : start + _EMBED_SLICE]))
+        return np.vstack(parts) if parts else embed(texts)
 
     def _commit(self, doc: Document, generation: str, embed: Embedder, chunks: int) -> None:
         card = embed([f"{doc.title}\n{doc.summary}".strip()])[0]

@@ -41,6 +41,7 @@ class Limits:
     json_depth: int = 64
     pdf_pages: int = 1_000
     pdf_decompressed_mb: float = 100.0
+    seconds: float = 300.0  # embedding time per document
 
 
 _LIMITS = Limits()

@@ -32,6 +32,7 @@ def open_library(settings: Settings) -> Library:
         json_depth=settings.max_json_depth,
         pdf_pages=settings.max_pdf_pages,
         pdf_decompressed_mb=settings.max_pdf_mb,
+        seconds=settings.max_doc_seconds,
     )
     with _lock:
         library = _open.get(folder)

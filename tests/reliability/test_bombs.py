@@ -203,3 +203,32 @@ def test_csv_row_limit(tmp_path: Path) -> None:
     path.write_text("Date,Open,High,Low,Close,Volume\n" + rows, encoding="utf-8")
     with pytest.raises(CsvError, match="more than 5 rows"):
         read_price_csv(path, max_rows=5)
+
+
+def test_a_document_that_embeds_too_long_fails_alone(
+    tmp_path: Path, hashed_embeddings: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import knowledge.embeddings as embeddings
+    from tests.reliability.worker import hashed
+
+    calls: list[int] = []
+
+    def slow(texts: list[str]) -> object:
+        calls.append(len(texts))
+        time.sleep(0.6)
+        return hashed(texts)
+
+    monkeypatch.setattr(embeddings, "embed_passages", slow)
+    library = Library(tmp_path / "store", limits=Limits(seconds=0.5))
+    long = tmp_path / "long.md"
+    long.write_text("# Long\n\n" + "Small caps rallied again today. " * 6000, encoding="utf-8")
+    short = tmp_path / "short.md"
+    short.write_text("# Short\n\nSmall caps rallied.\n", encoding="utf-8")
+    outcomes = library.ingest([long, short])
+    assert [o.status for o in outcomes] == ["failed", "added"]
+    assert "FOOTNOTE_MAX_DOC_SECONDS" in outcomes[0].message
+    # The long one has hundreds of records; embedding stopped after the first slice.
+    assert calls[0] == 64 and len(calls) <= 3
+    assert [d.id for d in library.documents()] == [outcomes[1].doc_ids[0]]
