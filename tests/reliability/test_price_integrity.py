@@ -158,12 +158,14 @@ def test_kill_9_during_imports_leaves_every_file_whole(tmp_path: Path, seed: int
         "import sys\nfrom pathlib import Path\nfrom tools.prices.store import PriceStore\n"
         "from tools.prices.csv_import import import_csv\n"
         f"store = PriceStore(Path({str(folder)!r}))\n"
-        "for _ in range(20):\n"
+        "for round in range(20):\n"
         f"    for csv in {[str(c) for c in csvs]!r}:\n"
         "        import_csv(store, Path(csv))\n"
+        "        print('imported', flush=True)\n"
     )
     worker = spawn("-c", code)
-    time.sleep(random.Random(seed).uniform(2.0, 6.0))
+    assert worker.stdout is not None and worker.stdout.readline().strip() == "imported"
+    time.sleep(random.Random(seed).uniform(0.1, 2.0))  # then kill it anywhere in the loop
     worker.kill()
     worker.wait()
     store = PriceStore(folder)
