@@ -572,7 +572,7 @@ class Library:
             return "no searchable records"
         if expected and len(mine) < expected:
             return f"{expected - len(mine)} of {expected} records missing"
-        if any(not meta.get("tokens") for _, meta in mine):
+        if any("tokens" not in meta for _, meta in mine):  # "" is fine: all stop words
             return "lexical entries missing"
         try:
             vectors = self._store.get_embeddings([chunk_id for chunk_id, _ in mine])

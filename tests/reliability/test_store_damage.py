@@ -45,7 +45,7 @@ def test_lexical_entries_lost_are_found_and_repaired_from_the_stored_text(
     filled(tmp_path, store)
     rows = store._store.get_chunks(where={"doc_id": "n-5"})
     store._store._chunks.update(
-        ids=[r[0] for r in rows], metadatas=[{**r[2], "tokens": ""} for r in rows]
+        ids=[r[0] for r in rows], metadatas=[{**r[2], "tokens": None} for r in rows]
     )
     assert store.check().damaged == {"n-5": "lexical entries missing"}
     (tmp_path / "notes" / "n-5.md").unlink()  # repair needs only the stored document
