@@ -117,7 +117,8 @@ class Footnote:
             if self._parts.library is None:
                 from assistant.data.library import open_library
 
-                self._parts.library = open_library(self.settings)
+                with translated_errors():  # a store that cannot be opened says so, in words
+                    self._parts.library = open_library(self.settings)
                 if self._demo:
                     self._demo_corpus(self._parts.library)
             return self._parts.library
@@ -356,7 +357,8 @@ class Footnote:
         from assistant.factcheck.stored import check_ingested
 
         library = self.library
-        outcomes = library.ingest(paths, on_progress)
+        with translated_errors():  # another writer for too long, or a damaged store
+            outcomes = library.ingest(paths, on_progress)
         fresh = [i for o in outcomes if o.status in ("added", "updated") for i in o.doc_ids]
         if fresh:
             check_ingested(fresh, library, self.market, self.store.factchecks)
@@ -512,3 +514,15 @@ class Footnote:
 
         findings = self.check_prices() if check_prices else None
         return diagnose(self.settings, findings)
+
+    def repair(self) -> list[str]:
+        """Repair the stored state: damaged databases set aside, knowledge documents whose
+        records or vectors are missing embedded again, lost ones ingested again from their
+        files, damaged price files set aside; one line per thing done."""
+        from assistant.data.integrity import repair_state
+
+        with self._lock:
+            lines = list(repair_state(self.settings))
+            self._parts.library = None  # reopened on next use, on the repaired folder
+            self._parts.store = None
+        return lines

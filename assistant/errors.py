@@ -55,6 +55,10 @@ def as_footnote_error(exc: BaseException) -> FootnoteError | None:
 
     if isinstance(exc, LoadError):
         return KnowledgeError(str(exc))
+    from knowledge.errors import StoreError
+
+    if isinstance(exc, StoreError):
+        return KnowledgeError(exc.message, exc.hint)
     return None
 
 

@@ -54,6 +54,25 @@ class Settings(BaseSettings):
     )
     language: Language = Field(default="auto", description="Default answer language.")
     max_file_mb: float = Field(default=20.0, gt=0, description="Largest file ingest accepts.")
+    max_doc_chars: int = Field(
+        default=1_000_000, gt=0, description="Most characters one ingested document may hold."
+    )
+    max_yaml_aliases: int = Field(
+        default=50, ge=0, description="Most YAML aliases front matter may use (billion laughs)."
+    )
+    max_json_depth: int = Field(default=64, gt=0, description="Deepest JSON nesting ingest reads.")
+    max_pdf_pages: int = Field(default=1_000, gt=0, description="Most pages a PDF may have.")
+    max_pdf_mb: float = Field(
+        default=100.0, gt=0, description="Most megabytes a PDF's page content may inflate to."
+    )
+    max_doc_seconds: float = Field(
+        default=300.0, gt=0, description="Most seconds embedding one document may take."
+    )
+    max_csv_mb: float = Field(default=200.0, gt=0, description="Largest price CSV imported.")
+    max_csv_rows: int = Field(default=200_000, gt=0, description="Most rows in one price CSV.")
+    store_lock_s: float = Field(
+        default=600.0, gt=0, description="How long a write waits for another writer, seconds."
+    )
     demo_prices: Path | None = Field(
         default=None,
         description="Folder of CSVs imported when the price store is empty "
@@ -141,6 +160,7 @@ class Settings(BaseSettings):
             "FOOTNOTE_LIVE_DEADLINE_S": f"{self.live_deadline_s:g}",
             "FOOTNOTE_LANGUAGE": self.language,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
+            "FOOTNOTE_MAX_DOC_CHARS": f"{self.max_doc_chars:,}",
         }
 
 

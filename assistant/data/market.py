@@ -83,10 +83,15 @@ class StoredSymbol:
 
 def stored_prices(settings: Settings) -> list[StoredSymbol]:
     """Return one line per stored symbol: rows, first and last session, providers."""
+    from tools.prices.store import DamagedFile
+
     store = price_store(settings)
     found = []
     for symbol in store.symbols():
-        frame = store.load(symbol)
+        try:
+            frame = store.load(symbol)
+        except DamagedFile:
+            continue  # `footnote doctor` and `prices check` report it with the fix
         if frame.empty:
             continue
         providers = ", ".join(dict.fromkeys(frame["provider"].dropna().astype(str)))
@@ -104,6 +109,8 @@ def check_prices(
     """Return the data-health findings of stored symbols (all of them when none are named)."""
     from tools import calendar
     from tools.prices.health import check_stored
+    from tools.prices.records import Finding
+    from tools.prices.store import DamagedFile
     from tools.symbols import resolve_symbol
 
     store = price_store(settings)
@@ -111,7 +118,12 @@ def check_prices(
     day = today or calendar.today()
     found: list[Finding] = []
     for symbol in dict.fromkeys(wanted):
-        found.extend(check_stored(symbol, store.load(symbol), store.adjustments(symbol), day))
+        try:
+            frame = store.load(symbol)
+        except DamagedFile as exc:
+            found.append(Finding(symbol, "damaged", (), exc.message, exc.hint))
+            continue
+        found.extend(check_stored(symbol, frame, store.adjustments(symbol), day))
     return found
 
 
@@ -137,7 +149,15 @@ def import_price_files(
     store = price_store(settings)
     for path in csv_files(paths):
         try:
-            yield FileOutcome(path, import_csv(store, path, symbol, provider), None)
+            result = import_csv(
+                store,
+                path,
+                symbol,
+                provider,
+                max_bytes=int(settings.max_csv_mb * 1_000_000),
+                max_rows=settings.max_csv_rows,
+            )
+            yield FileOutcome(path, result, None)
         except PriceError as exc:
             yield FileOutcome(path, None, str(exc))
 

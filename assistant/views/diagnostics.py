@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.data.integrity import StateCheck, check_state
 from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Probe:
 
 # The kinds a summary counts, in the order a reader wants them.
 HEALTH_KINDS = (
+    "damaged",
     "gap",
     "split",
     "seam",
@@ -104,6 +106,7 @@ class Diagnosis:
     data: list[DataItem] = field(default_factory=list)
     probes: list[Probe] = field(default_factory=list)
     prices: list[PriceHealth] = field(default_factory=list)
+    state: list[StateCheck] = field(default_factory=list)
 
 
 def _size(path: Path) -> int:
@@ -217,4 +220,5 @@ def diagnose(
         data=describe_data(settings),
         probes=run_probes(settings),
         prices=price_health(findings or ()),
+        state=check_state(settings),
     )

@@ -55,11 +55,13 @@ def test_a_crash_while_writing_leaves_the_old_file_whole(
     store.save("SPY", frames(), "first", AT)
     before = (tmp_path / "SPY.parquet").read_bytes()
 
-    def explode(self: pd.DataFrame, path: str, **kwargs: object) -> None:
+    import pyarrow.parquet as pq
+
+    def explode(table: object, path: str, **kwargs: object) -> None:
         Path(path).write_bytes(b"half a parq")
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", explode)
+    monkeypatch.setattr(pq, "write_table", explode)
     with pytest.raises(OSError, match="disk full"):
         store.save("SPY", frames(20), "second", AT)
     assert (tmp_path / "SPY.parquet").read_bytes() == before

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable
 from typing import Literal
 
@@ -14,6 +16,8 @@ from tools.prices.base import (
     PriceError,
     PriceHistory,
     PriceSource,
+    RateLimited,
+    SourceUnavailable,
     UnknownSymbol,
     missing_data_hint,
     window,
@@ -50,12 +54,19 @@ class CachedSource:
         mode: Mode = "auto",
         deadline_s: float = 8.0,
         now: Callable[[], dt.datetime] = _now_in_new_york,
+        retry_after_s: float = 60.0,
     ) -> None:
         self.store = store
         self.live = live
         self.mode: Mode = mode if live is not None else "local"
         self.deadline_s = deadline_s
         self._now = now
+        # After the live source times out or refuses, stored data is served without asking it
+        # again for `retry_after_s`: one answer's five lookups wait for one deadline, not five.
+        self.retry_after_s = retry_after_s
+        self._down_until = 0.0
+        self._down_reason = ""
+        self._down_lock = threading.Lock()
 
     @property
     def provider(self) -> str:
@@ -73,12 +84,21 @@ class CachedSource:
             return self._from_store(symbol, start, end, behind, "price mode is local")
         live_source = self.live
         try:
+            with self._down_lock:
+                down = time.monotonic() < self._down_until
+                reason = self._down_reason
+            if down:
+                raise SourceUnavailable(f"live data unavailable ({reason})")
             live = call_with_deadline(
                 lambda: live_source.history(symbol, start, end),
                 self.deadline_s,
                 f"The live price source ({symbol})",
             )
         except PriceError as exc:
+            if isinstance(exc, SourceUnavailable | RateLimited) and not down:
+                with self._down_lock:
+                    self._down_until = time.monotonic() + self.retry_after_s
+                    self._down_reason = exc.message.rstrip(".")
             if stored.empty:
                 if isinstance(exc, UnknownSymbol):
                     raise

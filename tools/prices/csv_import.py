@@ -20,6 +20,15 @@ SPLITS = "Stock Splits"  # yfinance's column when asked for actions
 # Open or Close may sit a little outside High/Low in adjusted data; more than this is an error.
 _RANGE_TOLERANCE = 0.01
 _MAX_LISTED = 5
+# Work one file may cause: bytes and rows (FOOTNOTE_MAX_CSV_MB, FOOTNOTE_MAX_CSV_ROWS). Daily rows
+# since 1900 are about 32,000, so the row cap leaves room for minute data and stops a 2 GB file
+# before pandas holds it in memory.
+MAX_CSV_BYTES = 200_000_000
+MAX_CSV_ROWS = 200_000
+# A daily price above these is a unit or parsing mistake (the highest index level and the highest
+# share price ever quoted are far below them), never a value to compute a return from.
+MAX_INDEX_LEVEL = 1e7
+MAX_SHARE_PRICE = 1e6
 
 
 class CsvError(BadRequest):
@@ -89,10 +98,19 @@ def _header_rows(path: Path) -> list[list[str]]:
 _HINT = "Expected columns Date,Open,High,Low,Close,Volume (any order) or a CSV saved by yfinance."
 
 
-def _raw_table(path: Path) -> tuple[pd.DataFrame, str, int]:
+def _raw_table(
+    path: Path, max_bytes: int = MAX_CSV_BYTES, max_rows: int = MAX_CSV_ROWS
+) -> tuple[pd.DataFrame, str, int]:
     """Return the rows as text columns, the layout and the file line of the first row."""
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise CsvError(f"{path.name} is empty.", _HINT)
+    if size > max_bytes:
+        raise CsvError(
+            f"{path.name} is {size / 1e6:,.0f} MB, over the {max_bytes / 1e6:g} MB limit for one "
+            "price file (FOOTNOTE_MAX_CSV_MB).",
+            "Split the file, or raise the limit if it really holds daily prices.",
+        )
     head = _header_rows(path)
     first = [cell.strip() for cell in head[0]] if head else []
     yfinance = (
@@ -104,7 +122,13 @@ def _raw_table(path: Path) -> tuple[pd.DataFrame, str, int]:
     skip = [1, 2] if yfinance else []
     try:
         raw = pd.read_csv(
-            path, header=0, skiprows=skip, dtype=str, encoding="utf-8-sig", skipinitialspace=True
+            path,
+            header=0,
+            skiprows=skip,
+            dtype=str,
+            encoding="utf-8-sig",
+            skipinitialspace=True,
+            nrows=max_rows + 1,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise CsvError(
@@ -125,12 +149,21 @@ def _raw_table(path: Path) -> tuple[pd.DataFrame, str, int]:
     table.columns = pd.Index(wanted)
     if table.empty:
         raise CsvError(f"{path.name} has a header but no rows.", _HINT)
+    if len(table) > max_rows:
+        raise CsvError(
+            f"{path.name} has more than {max_rows:,} rows, the limit for one price file "
+            "(FOOTNOTE_MAX_CSV_ROWS).",
+            "Split the file by years and import the parts.",
+        )
     return table, "yfinance" if yfinance else "plain", 4 if yfinance else 2
 
 
-def _problems(dates: pd.Series, numbers: pd.DataFrame) -> pd.Series:
+def _problems(dates: pd.Series, numbers: pd.DataFrame, symbol: str = "") -> pd.Series:
     """Say what is wrong with each row (the first problem found), or None."""
     prices = numbers[["Open", "High", "Low", "Close"]]
+    ceiling = MAX_INDEX_LEVEL if symbol.startswith("^") else MAX_SHARE_PRICE
+    what = "an index level" if symbol.startswith("^") else "a share price"
+    absurd = prices.gt(ceiling)
     high, low = prices["High"], prices["Low"]
     known = dates.dropna()
     first = max(known.min().date(), calendar.FIRST_DAY) if not known.empty else None
@@ -154,6 +187,13 @@ def _problems(dates: pd.Series, numbers: pd.DataFrame) -> pd.Series:
                 + ", ".join(str(c) for c in prices.columns if not positive.at[i, c])
             ),
         ),
+        (
+            absurd.any(axis=1),
+            lambda i: (
+                f"{', '.join(str(c) for c in absurd.columns if absurd.at[i, c])} "
+                f"above {ceiling:g}: not believable as {what}"
+            ),
+        ),
         (high < low, lambda i: f"High {high[i]:g} is below Low {low[i]:g}"),
         (
             (top > high * (1 + _RANGE_TOLERANCE)) | (bottom < low * (1 - _RANGE_TOLERANCE)),
@@ -174,7 +214,13 @@ def _listed(dates: Iterable[object]) -> str:
     return ", ".join(items[:_MAX_LISTED]) + more
 
 
-def read_price_csv(path: Path, symbol: str | None = None) -> CsvPrices:
+def read_price_csv(
+    path: Path,
+    symbol: str | None = None,
+    *,
+    max_bytes: int = MAX_CSV_BYTES,
+    max_rows: int = MAX_CSV_ROWS,
+) -> CsvPrices:
     """Read and validate one CSV; raise `CsvError` when the file as a whole is unusable."""
     path = Path(path)
     try:
@@ -184,7 +230,7 @@ def read_price_csv(path: Path, symbol: str | None = None) -> CsvPrices:
             f"Cannot tell the symbol of {path.name}: {exc}",
             "Name the file after the symbol (e.g. SPY.csv) or give the symbol explicitly.",
         ) from None
-    table, layout, first_line = _raw_table(path)
+    table, layout, first_line = _raw_table(path, max_bytes, max_rows)
     dates = pd.to_datetime(table["Date"].str.strip().str[:10], format="%Y-%m-%d", errors="coerce")
     numbers = table.drop(columns="Date").apply(pd.to_numeric, errors="coerce")
     split_column = numbers.pop(SPLITS) if SPLITS in numbers else None
@@ -203,7 +249,7 @@ def read_price_csv(path: Path, symbol: str | None = None) -> CsvPrices:
             f"{path.name} has dates out of order.", "Sort the rows by Date and import again."
         )
 
-    problems = _problems(dates, numbers)
+    problems = _problems(dates, numbers, resolved)
     rejected = [
         RejectedRow(
             first_line + int(pos), str(table["Date"].iloc[pos])[:20], str(problems.iloc[pos])
@@ -239,13 +285,16 @@ def import_csv(
     provider: str | None = None,
     fetched_at: dt.datetime | None = None,
     reference: pd.Series | None = None,
+    *,
+    max_bytes: int = MAX_CSV_BYTES,
+    max_rows: int = MAX_CSV_ROWS,
 ) -> ImportResult:
     """Validate one CSV and merge its valid rows into the store (its rows win on overlap).
 
     Splits in the file and seams with the stored rows are adjusted and recorded by the store
     (see `tools.prices.adjust`); import older files first so the newest basis wins.
     """
-    prices = read_price_csv(path, symbol)
+    prices = read_price_csv(path, symbol, max_bytes=max_bytes, max_rows=max_rows)
     saved = store.save(
         prices.symbol,
         prices.frame,

@@ -69,6 +69,7 @@ FindingKind = Literal[
     "stale_end",
     "intraday_row",
     "ohlc",
+    "damaged",
 ]
 
 

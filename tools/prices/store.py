@@ -1,9 +1,14 @@
-"""The local price store: one Parquet file per symbol, merged and written atomically."""
+"""The local price store: one Parquet file per symbol, merged and written atomically.
+
+Every file carries a SHA-256 of its rows in the Parquet footer (and page CRCs), checked when
+read: a damaged file is reported with the command that rebuilds it, never read silently.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
@@ -18,6 +23,7 @@ from tools.prices.base import (
     OHLCV,
     BadRequest,
     NoData,
+    PriceError,
     PriceHistory,
     empty_frame,
     last_session,
@@ -27,6 +33,42 @@ from tools.prices.base import (
 )
 from tools.prices.records import Adjustment, Finding
 from tools.symbols import is_valid_symbol
+
+CHECKSUM_KEY = b"footnote.rows.sha256"
+
+
+class DamagedFile(PriceError):
+    """A stored price file that fails its checksum or cannot be parsed; nothing from it is used."""
+
+
+def rows_digest(frame: pd.DataFrame) -> str:
+    """A SHA-256 over the index and every column's values, independent of Parquet's encoding."""
+    digest = hashlib.sha256()
+    index = pd.DatetimeIndex(frame.index).as_unit("ns")
+    digest.update(index.asi8.tobytes())
+    for column in sorted(map(str, frame.columns)):
+        values = frame[column]
+        digest.update(column.encode("utf-8") + b"\x00")
+        if pd.api.types.is_float_dtype(values) or pd.api.types.is_integer_dtype(values):
+            digest.update(values.to_numpy(dtype="float64", na_value=float("nan")).tobytes())
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            digest.update(
+                pd.to_datetime(values, utc=True)
+                .astype("datetime64[ns, UTC]")
+                .astype("int64")
+                .to_numpy()
+                .tobytes()
+            )
+        else:
+            digest.update("\x1f".join("" if pd.isna(v) else str(v) for v in values).encode())
+    return digest.hexdigest()
+
+
+def _rebuild_hint(symbol: str) -> str:
+    return (
+        f"Rebuild it: `footnote prices import <the CSV it came from>` (or "
+        f"`footnote prices update {symbol}` for live data); the damaged file is set aside."
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +132,7 @@ class PriceStore:
         cached = self._cache.get(path)
         if cached is not None and cached[0] == key:
             return cached[1].copy()
-        frame = pd.read_parquet(path, engine="pyarrow")
+        frame = self._read_verified(symbol, path)
         frame.index = pd.DatetimeIndex(frame.index).astype("datetime64[ns]").rename(INDEX_NAME)
         if FACTOR not in frame:  # written before adjustments existed
             frame[FACTOR] = 1.0
@@ -98,6 +140,51 @@ class PriceStore:
             frame[FILE] = frame["provider"]
         self._cache[path] = (key, frame)
         return frame.copy()
+
+    def _read_verified(self, symbol: str, path: Path) -> pd.DataFrame:
+        """Read a file and check its rows against the checksum it carries."""
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(path, page_checksum_verification=True)
+            stored = (table.schema.metadata or {}).get(CHECKSUM_KEY)
+            frame = table.to_pandas()
+        except Exception as exc:  # any failure to parse the file is damage: never half-read it
+            reason = "it is empty" if path.stat().st_size == 0 else f"it cannot be read ({exc})"
+            raise DamagedFile(
+                f"The stored prices of {symbol} ({path.name}) are damaged: {reason}"[:300] + ".",
+                _rebuild_hint(symbol),
+            ) from None
+        if stored is not None and stored.decode("ascii", "replace") != rows_digest(frame):
+            raise DamagedFile(
+                f"The stored prices of {symbol} ({path.name}) are damaged: the rows do not "
+                "match their checksum, so they are not used.",
+                _rebuild_hint(symbol),
+            )
+        return frame
+
+    def verify(self, symbol: str) -> str | None:
+        """Why a symbol's file cannot be trusted, or None when it reads and matches its checksum
+        (files written before checksums existed pass when they parse)."""
+        path = self.path_for(symbol)
+        if not path.is_file():
+            return None
+        try:
+            self._read_verified(symbol, path)
+        except DamagedFile as exc:
+            return exc.message
+        return None
+
+    def set_aside(self, symbol: str) -> Path | None:
+        """Move a damaged file out of the way (kept for inspection); where it went."""
+        path = self.path_for(symbol)
+        if not path.is_file():
+            return None
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}")
+        os.replace(path, aside)
+        self._cache.pop(path, None)
+        return aside
 
     def last_session(self, symbol: str) -> dt.date | None:
         """Return the last stored session of a symbol, or None."""
@@ -140,7 +227,12 @@ class PriceStore:
         stamp = stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
         new["fetched_at"] = pd.Series(stamp, index=new.index).astype("datetime64[us, UTC]")
         new[FILE] = pd.Series(file or provider, index=new.index, dtype="string")
-        old = self.load(symbol)
+        try:
+            old = self.load(symbol)
+        except DamagedFile:
+            # The new rows rebuild the file: keep the damaged one aside, never merge with it.
+            self.set_aside(symbol)
+            old = self.load(symbol)
         log = self.adjustments(symbol)
         replaced = int(old.index.isin(new.index).sum())
         merge = merge_part(symbol, old, log, new, file or provider, splits, reference)
@@ -170,7 +262,13 @@ class PriceStore:
         fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.stem}.", suffix=".tmp")
         os.close(fd)
         try:
-            frame.to_parquet(temp, engine="pyarrow")
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame)
+            metadata = dict(table.schema.metadata or {})
+            metadata[CHECKSUM_KEY] = rows_digest(frame).encode("ascii")
+            pq.write_table(table.replace_schema_metadata(metadata), temp, write_page_checksum=True)
             os.replace(temp, path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -56,6 +56,19 @@ def _command(argv: list[str]) -> str | None:
 
 
 def main() -> None:
-    """Run the `footnote` command."""
+    """Run the `footnote` command; an error Footnote can explain ends it with that message."""
     name = _command(sys.argv[1:])
-    load([COMMANDS[name]] if name in COMMANDS else None)()
+    command = load([COMMANDS[name]] if name in COMMANDS else None)
+    from assistant import FootnoteError
+
+    try:
+        command()
+    except FootnoteError as exc:
+        from rich.markup import escape
+
+        from ui.cli.base import err_console
+
+        err_console.print(f"[red]error:[/red] {escape(exc.message)}")
+        if exc.hint:
+            err_console.print(escape(exc.hint))
+        raise SystemExit(1) from None

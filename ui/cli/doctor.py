@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant import Footnote
@@ -9,26 +11,45 @@ from ui.cli.base import app, console
 
 
 @app.command()
-def doctor() -> None:
+def doctor(
+    repair: bool = typer.Option(
+        False,
+        "--repair",
+        help="Repair the stored state: re-embed damaged documents, set damaged files aside.",
+    ),
+) -> None:
     """Print the configuration (secrets masked), the data folder, the mode and what is reachable."""
+    if repair:
+        for line in Footnote(demo=False).repair():
+            console.print(line, markup=False, highlight=False)
     report = Footnote(demo=False).diagnose()
 
     config = Table(title="Configuration", show_header=False, title_justify="left")
     for key, value in report.config.items():
-        config.add_row(key, value)
+        config.add_row(key, escape(value))
     console.print(config)
 
-    data = Table(title=f"Data folder: {report.home}", title_justify="left")
+    data = Table(title=f"Data folder: {escape(str(report.home))}", title_justify="left")
     data.add_column("what")
     data.add_column("where")
     data.add_column("holds")
     for item in report.data:
-        data.add_row(item.label, str(item.path), item.summary)
+        data.add_row(escape(item.label), escape(str(item.path)), escape(item.summary))
     console.print(data)
 
-    console.print(f"[bold]Mode:[/bold] {report.mode_line}")
+    state = Table(title="Stored state", title_justify="left")
+    state.add_column("part")
+    state.add_column("status")
+    state.add_column("detail", overflow="fold")
+    state.add_column("fix", overflow="fold")
+    for check in report.state:
+        status = "[green]whole[/green]" if check.ok else "[red]damaged[/red]"
+        state.add_row(escape(check.name), status, escape(check.detail), escape(check.fix))
+    console.print(state)
+
+    console.print(f"[bold]Mode:[/bold] {escape(report.mode_line)}")
     if report.notice:
-        console.print(f"[yellow]Notice:[/yellow] {report.notice}")
+        console.print(f"[yellow]Notice:[/yellow] {escape(report.notice)}")
 
     probes = Table(title="Reachability (each probe bounded to 3 s)", title_justify="left")
     probes.add_column("service")
@@ -39,7 +60,7 @@ def doctor() -> None:
             status = "[dim]skipped[/dim]"
         else:
             status = "[green]reachable[/green]" if probe.ok else "[red]unreachable[/red]"
-        probes.add_row(probe.name, status, probe.detail)
+        probes.add_row(escape(probe.name), status, escape(probe.detail))
     console.print(probes)
 
     if not report.prices:
@@ -52,6 +73,10 @@ def doctor() -> None:
     health.add_column("coverage", overflow="fold")
     health.add_column("findings", overflow="fold")
     for symbol in report.prices:
-        found = "[green]none[/green]" if symbol.clean else f"[yellow]{symbol.summary()}[/yellow]"
-        health.add_row(symbol.symbol, symbol.coverage, found)
+        found = (
+            "[green]none[/green]"
+            if symbol.clean
+            else f"[yellow]{escape(symbol.summary())}[/yellow]"
+        )
+        health.add_row(symbol.symbol, escape(symbol.coverage), found)
     console.print(health)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ui.cli.base import app, console, err_console
@@ -13,6 +14,7 @@ from ui.cli.base import app, console, err_console
 _STATUS_STYLE = {
     "added": "green",
     "updated": "cyan",
+    "repaired": "magenta",
     "unchanged": "dim",
     "skipped": "yellow",
     "failed": "red",
@@ -46,7 +48,8 @@ def ingest(
             task = progress.add_task("", total=None)
 
             def step(done: int, total: int, path: str) -> None:
-                progress.update(task, completed=done, total=total, description=Path(path).name)
+                name = escape(Path(path).name)
+                progress.update(task, completed=done, total=total, description=name)
 
             outcomes = library.ingest(paths, on_progress=step)
         table = Table(title="Ingest")
@@ -56,11 +59,11 @@ def ingest(
         for outcome in outcomes:
             style = _STATUS_STYLE.get(outcome.status, "")
             table.add_row(
-                outcome.path,
+                escape(outcome.path),
                 f"[{style}]{outcome.status}[/{style}]",
                 str(len(outcome.doc_ids)),
                 str(outcome.chunks),
-                outcome.message,
+                escape(outcome.message),
             )
         console.print(table)
     if any(o.status == "failed" for o in outcomes) or not outcomes:
@@ -96,7 +99,9 @@ def docs(
         table.add_column(column)
     for d in stored:
         published = d.published.isoformat() if d.published else ""
-        table.add_row(d.id, d.kind, d.language, published, d.title, str(len(d.sources)))
+        table.add_row(
+            escape(d.id), d.kind, d.language, published, escape(d.title), str(len(d.sources))
+        )
     console.print(table)
 
 
@@ -121,10 +126,13 @@ def search(
         return
     for rank, hit in enumerate(hits, start=1):
         where = f"{hit.title} · {hit.section}" if hit.section else hit.title
-        console.print(f"[bold]{rank}.[/bold] {where} [dim]({hit.chunk_id}, {hit.score:.4f})[/dim]")
+        console.print(
+            f"[bold]{rank}.[/bold] {escape(where)} "
+            f"[dim]({escape(hit.chunk_id)}, {hit.score:.4f})[/dim]"
+        )
         console.print(hit.text, markup=False, highlight=False)
         if hit.source is not None:
-            console.print(f"[dim]source [{hit.source.n}]: {hit.source.label()}[/dim]")
+            console.print(f"[dim]source [{hit.source.n}]: {escape(hit.source.label())}[/dim]")
             if hit.source.url:
-                console.print(f"[dim]{hit.source.url}[/dim]", markup=True)
+                console.print(f"[dim]{escape(hit.source.url)}[/dim]", markup=True)
         console.print()

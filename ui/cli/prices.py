@@ -40,7 +40,7 @@ def import_(
         task = progress.add_task("Importing", total=total)
         for outcome in footnote.import_prices(paths, symbol):
             progress.advance(task)
-            name = outcome.path.name
+            name = escape(outcome.path.name)
             if outcome.result is None:
                 failed += 1
                 console.print(f"[red]✗ {name}[/red]: {escape(str(outcome.error))}")
@@ -53,7 +53,8 @@ def import_(
             )
             for row in prices.rejected:
                 console.print(
-                    f"  [yellow]rejected[/yellow] line {row.line} ({row.date}): {row.reason}"
+                    f"  [yellow]rejected[/yellow] line {row.line} ({escape(row.date)}): "
+                    f"{escape(row.reason)}"
                 )
             for warning in prices.warnings:
                 console.print(f"  [yellow]warning[/yellow]: {escape(warning)}")
