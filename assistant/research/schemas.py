@@ -51,6 +51,10 @@ class Plan(BaseModel):
     end: date | None = Field(
         default=None, description="End of the analysis window (the as-of session)"
     )
+    window_label: str = Field(default="", description="The period the topic named: Q4 2025 ...")
+    notes: list[str] = Field(
+        default_factory=list, description="What the reader should know first (a forecast asked)"
+    )
     sections: list[PlanSection] = Field(min_length=1, max_length=8)
     estimate: Estimate = Field(default_factory=Estimate)
     usage: Usage = Field(default_factory=Usage, description="What making the plan cost")
