@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from assistant.budget import Usage
+from assistant.chat.offline import pieces
 from assistant.grounding.answer import footer
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import mark_unsupported, verify
@@ -20,12 +21,27 @@ from assistant.research.schemas import (
     ViewRow,
 )
 from assistant.research.sections import Deps, section_ledger
-from knowledge.passage import Passage
-from knowledge.text import CITATION_MARKER, marker_numbers
+from knowledge.text import CITATION_MARKER, marker_numbers, sentence_spans
 from tools.prices.base import PriceError
 from tools.symbols import symbol_name
 
-_FIRST_SENTENCE = re.compile(r"^.*?(?:[。！？]|[.!?](?=\s|$))(?:\s*\[\d+\])*", re.DOTALL)
+# A line that announces a list ("Supporting evidence:", "依据：").
+_LIST_HEAD = re.compile(r"[:：]\s*$")
+# Remarks about method rather than findings: they belong in the receipts, not the summary.
+_METHOD_NOTE = re.compile(
+    r"classification|convention|methodolog|measured (?:the same way|instead)|formula|ddof"
+    r"|口径|分类|计算方法|公式|样本标准差|总体标准差",
+    re.IGNORECASE,
+)
+# The order in which section leads make the executive summary: the move, who thinks what, the
+# risks, then the rest.
+_SUMMARY_ORDER = ("performance", "views", "risks", "drivers", "signals", "valuation")
+
+
+NOT_COVERED = {
+    "en": "Neither the stored analyses nor the price data cover this section.",
+    "zh": "已存储的分析和价格数据都没有涉及本节内容。",
+}
 
 
 def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
@@ -45,11 +61,11 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
         text = CITATION_MARKER.sub(renumber, result["text"])
         kept = []
         for line in text.splitlines():
-            if line.strip() and line in seen_lines:
+            if line.strip() and line in seen_lines and not _LIST_HEAD.search(line):
                 continue  # a line an earlier question or section already wrote
             seen_lines.add(line)
             kept.append(line)
-        text = "\n".join(kept)
+        text = drop_empty_lists("\n".join(kept))
         sections.append(
             ReportSection(
                 heading=result["heading"],
@@ -62,19 +78,40 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
     return sections
 
 
+def drop_empty_lists(text: str) -> str:
+    """`text` without list heads that no list item follows, and without blank runs."""
+    lines = text.splitlines()
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if _LIST_HEAD.search(line) and not line.lstrip().startswith("- "):
+            following = next((x for x in lines[i + 1 :] if x.strip()), "")
+            if not following.lstrip().startswith("- "):
+                continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
 def _lead(text: str) -> str:
+    """The first cited sentence of a section that states a finding (not a method note)."""
     for line in text.splitlines():
-        line = line.strip().lstrip("- ").strip()
-        if CITATION_MARKER.search(line):
-            match = _FIRST_SENTENCE.match(line)
-            return (match.group(0) if match else line).strip()
+        line = line.strip().removeprefix("- ").strip()
+        for a, b in sentence_spans(line, semicolon_ends=False):
+            sentence = line[a:b]
+            if CITATION_MARKER.search(sentence) and not _METHOD_NOTE.search(sentence):
+                return sentence
     return ""
 
 
 def offline_summary(sections: list[ReportSection], lang: str) -> str:
-    """The lead cited sentence of each of the first sections."""
-    leads = [s for s in (_lead(x.text) for x in sections[:4]) if s]
-    return (" " if lang == "en" else "").join(leads)
+    """Findings, not method: the lead cited sentence of the sections on the move, the views and
+    the risks first, then of the others, four at most, none twice."""
+
+    def rank(section: ReportSection) -> int:
+        kind = pieces.section_kind(section.heading)
+        return _SUMMARY_ORDER.index(kind) if kind in _SUMMARY_ORDER else len(_SUMMARY_ORDER)
+
+    leads = list(dict.fromkeys(s for s in (_lead(x.text) for x in sorted(sections, key=rank)) if s))
+    return (" " if lang == "en" else "").join(leads[:4])
 
 
 def view_rows(deps: Deps, ledger: Ledger) -> list[ViewRow]:
@@ -82,17 +119,9 @@ def view_rows(deps: Deps, ledger: Ledger) -> list[ViewRow]:
     doc = deps.news
     if doc is None or not doc.views:
         return []
-    sources: dict[int, Passage] = {}
-    for view in doc.views:
-        if view.source is None or view.source in sources:
-            continue
-        for p in deps.library.search(view.person, k=8, doc_id=doc.id, record="source"):
-            if p.source is not None and p.source.n == view.source:
-                sources[view.source] = p
-                break
     rows = []
-    for view in doc.views:
-        passage = sources.get(view.source) if view.source is not None else None
+    for view in pieces.views(doc):  # people only: a data provider is a source, not an expert
+        passage = pieces.source_passage(doc, view.source) if view.source is not None else None
         rows.append(
             ViewRow(
                 person=view.person,
@@ -171,6 +200,9 @@ def assemble(
     """The report, verified as a whole, with one ledger behind every `[n]`."""
     ledger = Ledger()
     sections = merge(results, ledger)
+    for section in sections:  # no empty section: say plainly that nothing covered it
+        if not section.text.strip():
+            section.text = NOT_COVERED[plan.language]
     views = view_rows(deps, ledger)
     signals = signal_rows(plan, deps, ledger)
     lang = plan.language
@@ -195,6 +227,12 @@ def assemble(
     figures = ledger.figures
     as_of = max((f.as_of for f in figures if f.as_of), default=plan.end)
     provider = figures[0].provider if figures else None
+    findings = [f"{f.kind}: {f.text} ({f.detail})" for f in verification.findings]
+    findings += [  # every figure at the report's as-of (a stale one is flagged as stale)
+        f"as_of: {f.symbol} {f.metric} is as of {f.as_of}, the report as of {as_of}"
+        for f in figures
+        if f.as_of and f.as_of != as_of and not f.stale
+    ]
     report = Report(
         id=uuid.uuid4().hex[:12],
         title=plan.title,
@@ -212,7 +250,7 @@ def assemble(
             numbers_total=verification.numbers_total,
             numbers_verified=verification.numbers_verified,
             unsupported=verification.unsupported,
-            findings=[f"{f.kind}: {f.text} ({f.detail})" for f in verification.findings],
+            findings=findings,
         ),
         usage=_total(plan.usage, deps.meter.usage()),
         stopped=stopped,
@@ -220,6 +258,7 @@ def assemble(
         start=plan.start,
         end=plan.end,
         disclaimer=footer(lang, provider, as_of, hypothetical=True),
+        plan=plan,
     )
     return report, ledger
 

@@ -134,6 +134,8 @@ class Report(BaseModel):
     start: date | None = None
     end: date | None = None
     disclaimer: str = ""
+    plan: Plan | None = Field(default=None, description="The plan the report ran, as approved")
+    approval: str = Field(default="", description="auto, accepted or edited")
     files: dict[str, str] = Field(default_factory=dict)
     markdown: str = ""
 

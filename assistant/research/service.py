@@ -212,6 +212,7 @@ class ResearchService:
             summary=state.get("summary"),
             stopped=state.get("stopped"),
         )
+        report.approval = str(state.get("approval") or "")
         report.markdown = to_markdown(report)
         self._save(report)
         deps.emit({"type": "done", "report_id": report.id})

@@ -668,8 +668,12 @@ class OfflineComposer:
             if view is None:
                 return []
             lead = [view_line(view)]
-            for item in pieces.items(doc, "views"):
-                if view.source in item.sources and len(more) < 2:
+            # supporting sentences name the person (or the firm): a sentence that only shares
+            # the source (the sceptics' line citing Hirsch's report) is not his view
+            names = [view.person.split()[-1], *([view.organisation] if view.organisation else [])]
+            for item in pieces.items(doc, "views") + pieces.items(doc, "drivers"):
+                named = any(name.lower() in item.text.lower() for name in names)
+                if view.source in item.sources and named and len(more) < 2:
                     more.append(item_line(item))
         elif intent in ("views", "experts"):
             bulls, bears = pieces.views(doc, "bull"), pieces.views(doc, "bear")
