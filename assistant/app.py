@@ -379,8 +379,11 @@ class Footnote:
         since: dt.date | None = None,
         until: dt.date | None = None,
     ) -> list[Passage]:
-        """Hybrid search over the knowledge store."""
-        return self.library.search(
+        """Hybrid search over the knowledge store; each passage as a reader may see it (orders
+        to the reader, invisible characters and outside links removed)."""
+        from assistant.grounding.ledger import shown_passage
+
+        hits = self.library.search(
             query,
             k,
             doc_id=doc_id,
@@ -390,6 +393,7 @@ class Footnote:
             since=since,
             until=until,
         )
+        return [shown_passage(h) for h in hits]
 
     def ensure_demo(self) -> Iterator[str]:
         """Make the demo content ready on first start; one progress line per thing done."""

@@ -10,7 +10,7 @@ from typing import Any
 from assistant.budget import Usage
 from assistant.chat.offline import pieces
 from assistant.grounding.answer import footer
-from assistant.grounding.ledger import Ledger
+from assistant.grounding.ledger import Ledger, shown_text
 from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.research.schemas import (
     Plan,
@@ -127,7 +127,7 @@ def view_rows(deps: Deps, ledger: Ledger) -> list[ViewRow]:
                 person=view.person,
                 organisation=view.organisation,
                 stance=view.stance,
-                claim=view.claim,
+                claim=shown_text(view.claim),
                 # a number without its source is not shown
                 figure=view.figure if passage is not None else None,
                 citation=ledger.add_passage(passage) if passage is not None else None,

@@ -647,7 +647,8 @@ class OfflineComposer:
 
         def view_line(view: View) -> str:
             marks = cite([view.source] if view.source is not None else [])
-            if not marks:
+            claim = pieces.figure_first(view, lang)
+            if not marks or not claim:
                 return ""
             org = f"{view.organisation}, " if view.organisation else ""
             org = org.replace(", ", "，") if lang == "zh" else org
@@ -657,7 +658,7 @@ class OfflineComposer:
                 person=view.person,
                 org=org,
                 stance=text(f"stance_{view.stance}", lang),
-                claim=pieces.figure_first(view, lang),
+                claim=claim,
                 n=marks,
             )
 

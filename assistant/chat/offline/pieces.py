@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.grounding.ledger import shown_text
 from knowledge.documents import Document, SourceEntry, View
 from knowledge.passage import Passage
 from knowledge.text import CITATION_MARKER, citations, has_cjk, sentence_spans, strip_citations
@@ -75,7 +76,7 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _tidy(clause: str, lang: str) -> str:
-    body = strip_citations(clause).strip().rstrip(",，;；")
+    body = shown_text(strip_citations(clause)).strip().rstrip(",，;；")
     if not body:
         return body
     if lang == "en":
@@ -162,12 +163,12 @@ def source_passage(doc: Document, n: int) -> Passage | None:
 
 
 def _view_line(view: View) -> str:
-    return f"{view.claim} {view.figure or ''}".strip()
+    return shown_text(f"{view.claim} {view.figure or ''}").strip()
 
 
 def figure_first(view: View, lang: str) -> str:
     """The view's claim with the clause holding its figure first ("…target 2,825; small caps …")."""
-    claim = view.claim.strip().rstrip(".。")
+    claim = shown_text(view.claim).strip().rstrip(".。")
     if not view.figure:
         return claim
     parts = [p.strip() for p in re.split(r"[;；]", claim) if p.strip()]
