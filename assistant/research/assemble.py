@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from assistant.budget import Usage
@@ -22,6 +22,8 @@ from assistant.research.schemas import (
 )
 from assistant.research.sections import Deps, section_ledger
 from knowledge.text import CITATION_MARKER, marker_numbers, sentence_spans
+from tools.metrics.base import MetricError
+from tools.metrics.levels import distance_to_target
 from tools.prices.base import PriceError
 from tools.symbols import symbol_name
 
@@ -114,26 +116,50 @@ def offline_summary(sections: list[ReportSection], lang: str) -> str:
     return (" " if lang == "en" else "").join(leads[:4])
 
 
-def view_rows(deps: Deps, ledger: Ledger) -> list[ViewRow]:
-    """The news item's expert views, each tied to its source entry in the ledger."""
+def view_rows(
+    deps: Deps, ledger: Ledger, as_of: date | None = None, lang: str = "en"
+) -> list[ViewRow]:
+    """The news item's expert views, each tied to its source entry in the ledger; a forecast
+    with a level and a horizon gets its distance from the close at `as_of` (or, once the horizon
+    has passed, at the horizon), with receipts."""
     doc = deps.news
     if doc is None or not doc.views:
         return []
     rows = []
     for view in pieces.views(doc):  # people only: a data provider is a source, not an expert
         passage = pieces.source_passage(doc, view.source) if view.source is not None else None
-        rows.append(
-            ViewRow(
-                person=view.person,
-                organisation=view.organisation,
-                stance=view.stance,
-                claim=shown_text(view.claim),
-                # a number without its source is not shown
-                figure=view.figure if passage is not None else None,
-                citation=ledger.add_passage(passage) if passage is not None else None,
-            )
+        row = ViewRow(
+            person=view.person,
+            organisation=view.organisation,
+            stance=view.stance,
+            claim=shown_text(view.claim),
+            # a number without its source is not shown
+            figure=view.figure if passage is not None else None,
+            citation=ledger.add_passage(passage) if passage is not None else None,
         )
+        found = pieces.forecast(view, doc.tickers)
+        if found is not None and passage is not None and as_of is not None:
+            _track(row, found, as_of, deps, ledger, lang)
+        rows.append(row)
     return rows
+
+
+def _track(
+    row: ViewRow, found: pieces.Forecast, as_of: date, deps: Deps, ledger: Ledger, lang: str
+) -> None:
+    """Fill the row's distance: the forecast level against the close at `as_of`, or at the
+    horizon's last session once it has passed."""
+    on = min(as_of, found.horizon)
+    try:
+        quote = deps.market.quote(found.symbol, on=on)
+        close = next(f for f in quote if f.metric == "last_close")
+        distance = distance_to_target(close, found.level, found.horizon)
+    except (PriceError, ValueError, StopIteration, MetricError):
+        return
+    c, d = ledger.add_figure(close), ledger.add_figure(distance)
+    row.horizon = found.horizon
+    row.at_horizon = as_of >= found.horizon
+    row.distance = f"{distance.display(lang)} [{d}] ({close.display(lang)} [{c}], {close.end})"
 
 
 def signal_rows(plan: Plan, deps: Deps, ledger: Ledger) -> list[SignalStatus]:
@@ -203,7 +229,7 @@ def assemble(
     for section in sections:  # no empty section: say plainly that nothing covered it
         if not section.text.strip():
             section.text = NOT_COVERED[plan.language]
-    views = view_rows(deps, ledger)
+    views = view_rows(deps, ledger, plan.end, plan.language)
     signals = signal_rows(plan, deps, ledger)
     lang = plan.language
     summary_text = summary if summary is not None else offline_summary(sections, lang)
@@ -217,7 +243,7 @@ def assemble(
         )
         for v in views
         if v.citation is not None
-    ]
+    ] + [v.distance for v in views if v.distance]
     body = "\n\n".join(
         [summary_text, *(s.text for s in sections), *(s.status for s in signals), *view_lines]
     )
@@ -228,10 +254,12 @@ def assemble(
     as_of = max((f.as_of for f in figures if f.as_of), default=plan.end)
     provider = figures[0].provider if figures else None
     findings = [f"{f.kind}: {f.text} ({f.detail})" for f in verification.findings]
+    # a forecast whose horizon has passed is measured at its horizon, on purpose
+    horizons = {v.horizon for v in views if v.at_horizon}
     findings += [  # every figure at the report's as-of (a stale one is flagged as stale)
         f"as_of: {f.symbol} {f.metric} is as of {f.as_of}, the report as of {as_of}"
         for f in figures
-        if f.as_of and f.as_of != as_of and not f.stale
+        if f.as_of and f.as_of != as_of and not f.stale and f.end not in horizons
     ]
     report = Report(
         id=uuid.uuid4().hex[:12],

@@ -26,6 +26,8 @@ _LABELS = {
         "claim": "Claim",
         "figure": "Figure",
         "source": "Source",
+        "distance": "Target vs close",
+        "at_horizon": "at its horizon",
         "signals": "Signals to monitor (live status)",
         "signal": "Signal",
         "status": "Status",
@@ -56,6 +58,8 @@ _LABELS = {
         "claim": "观点",
         "figure": "数字",
         "source": "来源",
+        "distance": "目标与收盘差距",
+        "at_horizon": "到期时",
         "signals": "需要关注的信号（实时状态）",
         "signal": "信号",
         "status": "状态",
@@ -169,15 +173,16 @@ def to_markdown(report: Report) -> str:
         lines += [
             f"## {t['views']}",
             "",
-            f"| {t['person']} | {t['org']} | {t['stance']} | {t['claim']} | {t['figure']} | {t['source']} |",
-            "|---|---|---|---|---|---|",
+            f"| {t['person']} | {t['org']} | {t['stance']} | {t['claim']} | {t['figure']} | "
+            f"{t['distance']} | {t['source']} |",
+            "|---|---|---|---|---|---|---|",
         ]
         stances: dict[str, str] = t["stance_names"]  # type: ignore[assignment]
         for row in report.views:
             cite = f"[{row.citation}]" if row.citation else ""
             lines.append(
                 f"| {_cell(row.person)} | {_cell(row.organisation)} | {stances.get(row.stance, row.stance)} | "
-                f"{_cell(row.claim)} | {_cell(row.figure)} | {cite} |"
+                f"{_cell(row.claim)} | {_cell(row.figure)} | {_cell(_distance(row, t))} | {cite} |"
             )
         lines.append("")
     if report.signals:
@@ -190,6 +195,12 @@ def to_markdown(report: Report) -> str:
     lines += [f"{c['n']}. {receipt(c)}" for c in report.citations]
     lines += ["", "---", "", f"*{report.disclaimer}*", ""]
     return "\n".join(lines)
+
+
+def _distance(row: Any, t: dict[str, Any]) -> str:
+    if not row.distance:
+        return ""
+    return f"{row.distance} {t['at_horizon']}" if row.at_horizon else row.distance
 
 
 def _plan_lines(report: Report, t: dict[str, Any]) -> list[str]:

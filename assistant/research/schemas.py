@@ -88,6 +88,13 @@ class ViewRow(BaseModel):
     claim: str
     figure: str | None = None
     citation: int | None = None
+    horizon: date | None = Field(default=None, description="A forecast's horizon, if any")
+    distance: str | None = Field(
+        default=None, description="The forecast level vs the close, cited: '+5.84% [9] vs …'"
+    )
+    at_horizon: bool = Field(
+        default=False, description="The horizon has passed: the distance is at its close"
+    )
 
 
 class ReportSummary(BaseModel):

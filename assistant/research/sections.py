@@ -158,9 +158,9 @@ def in_plan_window(route: Route, plan: Plan) -> Route:
     """The route with what its question leaves out taken from the plan: the main symbol, and
     for a windowed metric the plan's window (so an edited window is the one every figure uses);
     a period or a day the question itself names is kept."""
-    if not route.symbols and plan.symbols and route.intent in METRIC_INTENTS:
-        if route.intent != "sectors":
-            route.symbols = plan.symbols[:1]
+    metric = route.intent in METRIC_INTENTS and route.intent != "sectors"
+    if not route.symbols and plan.symbols and metric:
+        route.symbols = plan.symbols[:1]
     if route.intent in _WINDOWED and route.window is None and plan.start and plan.end:
         label = plan.window_label or f"{plan.start.isoformat()} – {plan.end.isoformat()}"
         route.window = Window(plan.start, plan.end, label)

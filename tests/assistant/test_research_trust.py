@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from assistant.grounding.dates import find_dates
@@ -197,3 +198,36 @@ def test_a_topic_window_report(make_service: Callable[..., ResearchService]) -> 
 def test_plan_round_trips_in_the_stored_report() -> None:
     plan = make_plan(Q4_TOPIC["zh"], "zh", REF)
     assert Plan.model_validate_json(plan.model_dump_json()) == plan
+
+
+@pytest.mark.parametrize(("lang", "end"), [("en", None), ("zh", REF)])
+def test_the_expert_table_tracks_a_forecast_against_the_close(
+    make_service: Callable[..., ResearchService],
+    shared_frames: dict[str, pd.DataFrame],
+    lang: str,
+    end: dt.date | None,
+) -> None:
+    """DeSanctis's 2,825 year-end target: its distance from the close at the report's as-of,
+    recomputed here from the shared CSVs, with a receipt in the report."""
+    service = make_service()
+    plan = service.plan("", news_id=NEWS[lang])
+    if end is not None:
+        plan = plan.model_copy(update={"end": end})
+    report = service.run(plan)
+    row = next(r for r in report.views if r.person == "Steven DeSanctis")
+    assert row.horizon == dt.date(2026, 12, 31) and not row.at_horizon
+    assert row.distance is not None
+    frame = shared_frames["^RUT"]
+    as_of = report.as_of
+    assert as_of is not None
+    close = float(frame.loc[frame.index.date == as_of, "Close"].iloc[-1])
+    expected = (2825 / close - 1) * 100
+    n = int(re.search(r"\[(\d+)\]", row.distance).group(1))  # type: ignore[union-attr]
+    receipt = next(c for c in report.citations if c["n"] == n)
+    assert receipt["metric"] == "target_distance" and receipt["symbol"] == "^RUT"
+    assert receipt["end"] == as_of.isoformat()
+    assert receipt["value"] == pytest.approx(expected, abs=1e-4)
+    assert f"{expected:+.2f}%" in row.distance
+    others = [r for r in report.views if r.person != "Steven DeSanctis"]
+    assert all(r.distance is None for r in others)  # a rate view has no level to track
+    assert report.verification.ok, report.verification.findings

@@ -9,6 +9,7 @@ it: a risk is never a bullish view, an expert is a person, a data provider is a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from assistant.grounding.ledger import shown_text
 from knowledge.documents import Document, SourceEntry, View
 from knowledge.passage import Passage
 from knowledge.text import CITATION_MARKER, citations, has_cjk, sentence_spans, strip_citations
+from tools.symbols import find_symbols
 
 ItemKind = str  # "risks" | "opportunities" | "signals" | "drivers" | "valuation" | ...
 
@@ -41,7 +43,7 @@ _LEANS_BACK = re.compile(
 _VALUATION = re.compile(r"valuation|p/e|price-to-earnings|discount|multiple|估值|市盈率|折价", re.I)
 # A list inside one sentence: a clause ends at a marker followed by a comma ("…MA (2,601.58) [1],
 # a more hawkish tone [6], and …").
-_LIST_BREAK = re.compile(rf"(?<=\])\s*[,，、;；]\s*(?:and\s+|or\s+|以及|及|和)?")
+_LIST_BREAK = re.compile(r"(?<=\])\s*[,，、;；]\s*(?:and\s+|or\s+|以及|及|和)?")
 
 
 @dataclass(frozen=True)
@@ -179,3 +181,30 @@ def figure_first(view: View, lang: str) -> str:
     if lang == "en":
         rest = [p[0].lower() + p[1:] if p[:2].istitle() and p[1:2].islower() else p for p in rest]
     return ("；" if lang == "zh" else "; ").join([with_figure[0], *rest])
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A view that forecasts a level by a date: "Russell 2000 at 2,825 by the end of 2026"."""
+
+    symbol: str
+    level: float
+    horizon: dt.date
+
+
+_YEAR_END = re.compile(r"year[- ]end|end of|by the end|年底|年末|年终")
+_YEAR = re.compile(r"(?<![\d,])(20[2-9]\d)(?!\d)")  # 2026, not the 2000 of "Russell 2000"
+_LEVEL = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:点|points?)?\s*$")
+
+
+def forecast(view: View, tickers: list[str] | None = None) -> Forecast | None:
+    """The forecast in a view, when it names a level (its figure, not a percent or a range),
+    a year-end horizon and a symbol (read from the claim, else the document's first ticker)."""
+    if not view.figure or not _LEVEL.match(view.figure) or not _YEAR_END.search(view.claim):
+        return None
+    years = [int(y) for y in _YEAR.findall(view.claim)]
+    found = find_symbols(view.claim) or list(tickers or [])[:1]
+    if not years or not found:
+        return None
+    level = float(view.figure.replace(",", "").replace("点", "").split()[0])
+    return Forecast(found[0], level, dt.date(max(years), 12, 31))
