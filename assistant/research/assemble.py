@@ -10,6 +10,7 @@ from typing import Any
 from assistant.budget import Usage
 from assistant.chat.offline import pieces
 from assistant.grounding.answer import footer
+from assistant.grounding.attribution import check_attributions
 from assistant.grounding.ledger import Ledger, shown_text
 from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.research.schemas import (
@@ -254,6 +255,9 @@ def assemble(
     as_of = max((f.as_of for f in figures if f.as_of), default=plan.end)
     provider = figures[0].provider if figures else None
     findings = [f"{f.kind}: {f.text} ({f.detail})" for f in verification.findings]
+    if deps.news is not None and deps.news.views:  # who said it, and which side they are on
+        stances = {v.person: v.stance for v in deps.news.views}
+        findings += [f.line() for f in check_attributions(body, ledger, stances)]
     # a forecast whose horizon has passed is measured at its horizon, on purpose
     horizons = {v.horizon for v in views if v.at_horizon}
     findings += [  # every figure at the report's as-of (a stale one is flagged as stale)

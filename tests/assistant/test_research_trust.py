@@ -231,3 +231,56 @@ def test_the_expert_table_tracks_a_forecast_against_the_close(
     others = [r for r in report.views if r.person != "Steven DeSanctis"]
     assert all(r.distance is None for r in others)  # a rate view has no level to track
     assert report.verification.ok, report.verification.findings
+
+
+@pytest.mark.parametrize(
+    ("lang", "wrong", "right"),
+    [
+        (
+            "en",
+            "The bears' case comes from Jeffrey Hirsch [1].",
+            "Michael Feroli (J.P. Morgan, bearish): the Fed holds through 2026 [2].",
+        ),
+        (
+            "zh",
+            "Jeffrey Hirsch（看空）认为一月效应会消退[1]。",
+            "Michael Feroli（J.P. Morgan，看空）：美联储全年按兵不动[2]。",
+        ),
+    ],
+)
+def test_a_misattributed_sentence_fails_verification(lang: str, wrong: str, right: str) -> None:
+    from assistant.chat.offline import pieces
+    from assistant.grounding.attribution import check_attributions
+    from assistant.grounding.ledger import Ledger
+    from knowledge.documents import Document, Section, SourceEntry, View
+
+    doc = Document(
+        id=f"attr-{lang}",
+        title="Views",
+        language=lang,  # type: ignore[arg-type]
+        sections=[
+            Section(heading="Views", text="Hirsch sees more upside [1]. Feroli sees no cut [2].")
+        ],
+        sources=[
+            SourceEntry(n=1, publisher="Almanac", person="Jeffrey Hirsch", summary="Upside."),
+            SourceEntry(n=2, publisher="J.P. Morgan", person="Michael Feroli", summary="No cut."),
+        ],
+        views=[
+            View(person="Jeffrey Hirsch", stance="bull", claim="More upside.", source=1),
+            View(person="Michael Feroli", stance="bear", claim="No cut.", source=2),
+        ],
+    )
+    ledger = Ledger()
+    for n in (1, 2):
+        passage = pieces.source_passage(doc, n)
+        assert passage is not None
+        assert ledger.add_passage(passage) == n
+    stances = {v.person: v.stance for v in doc.views}
+    assert check_attributions(right, ledger, stances) == []
+    found = check_attributions(wrong, ledger, stances)
+    assert [f.detail for f in found] == ["Jeffrey Hirsch is bull in the source, not bear"]
+    misplaced = right.replace("Michael Feroli", "Jeffrey Hirsch").replace("bearish", "bullish")
+    misplaced = misplaced.replace("看空", "看多")  # Hirsch named, only Feroli's source cited
+    assert [f.detail for f in check_attributions(misplaced, ledger, stances)] == [
+        "no cited source names Jeffrey Hirsch"
+    ]
