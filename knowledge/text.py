@@ -168,8 +168,47 @@ _LEADING_CITES = re.compile(rf"(?:\s*{_ONE_MARKER})+")
 # They …"): they end one when the next word is one that opens sentences, not a name.
 _MAY_END = {"etc", "u.s", "u.k", "a.m", "p.m", "inc", "corp", "ltd", "co"}
 _OPENERS = frozenset(
-    "the a an it its this that these those they he she we i you but and so yet then there their"
-    " his her our in on at for after before while when if as however meanwhile still also".split()
+    [
+        "the",
+        "a",
+        "an",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "he",
+        "she",
+        "we",
+        "i",
+        "you",
+        "but",
+        "and",
+        "so",
+        "yet",
+        "then",
+        "there",
+        "their",
+        "his",
+        "her",
+        "our",
+        "in",
+        "on",
+        "at",
+        "for",
+        "after",
+        "before",
+        "while",
+        "when",
+        "if",
+        "as",
+        "however",
+        "meanwhile",
+        "still",
+        "also",
+    ]
 )
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 
