@@ -170,6 +170,8 @@ class Report(BaseModel):
             "title": self.title,
             "language": self.language,
             "as_of": self.as_of.isoformat() if self.as_of else None,
+            "plan": self.plan.model_dump(mode="json") if self.plan is not None else None,
+            "approval": self.approval,
             "sections": [{"heading": s.heading, "text": s.text} for s in self.sections],
             "citations": citations,
             "figures": figures,
