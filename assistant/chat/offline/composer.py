@@ -690,8 +690,10 @@ class OfflineComposer:
             if bulls or bears:
                 more.append(self._balance(doc, bulls, bears, lang, cite))
         else:
-            kind = intent if intent != "summary" else "summary"
-            found = pieces.items(doc, kind)
+            found = pieces.items(doc, intent)
+            overview = pieces.drivers_answer(doc) if intent == "drivers" else None
+            if overview is not None:  # the summary's "X, Y and Z drove it" answers first
+                found = [overview, *found]
             lead = [item_line(i) for i in found[:1]]
             more = [item_line(i) for i in found[1:4]]
             if intent == "risks":  # a bearish view is a risk; a bullish one never is

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from assistant.grounding.ledger import shown_text
 from knowledge.documents import Document, SourceEntry, View
 from knowledge.passage import Passage
-from knowledge.text import CITATION_MARKER, citations, has_cjk, sentence_spans, strip_citations
+from knowledge.text import (
+    CITATION_MARKER,
+    citations,
+    fold,
+    has_cjk,
+    sentence_spans,
+    strip_citations,
+)
 from tools.symbols import find_symbols
 
 ItemKind = str  # "risks" | "opportunities" | "signals" | "drivers" | "valuation" | ...
@@ -40,6 +47,8 @@ _LEANS_BACK = re.compile(
     r"|these|there|here)\b|^(?:这|那|该|此|其|他|她|它|上述|以上)",
     re.I,
 )
+# A summary sentence that says what drove the move: the direct answer to "what drove it?".
+_DROVE = re.compile(r"contribut|\bdr[oi]ve|driven|fuel|behind the|推动|驱动|带动|得益于|源于", re.I)
 _VALUATION = re.compile(r"valuation|p/e|price-to-earnings|discount|multiple|估值|市盈率|折价", re.I)
 # A list inside one sentence: a clause ends at a marker followed by a comma ("…MA (2,601.58) [1],
 # a more hawkish tone [6], and …").
@@ -77,8 +86,13 @@ def _clauses(sentence: str) -> list[str]:
     return parts if all(CITATION_MARKER.search(p) for p in parts) else [sentence]
 
 
+def _shown(text: str) -> str:
+    """`shown_text`, with the full-width marks of Chinese text put back (the guard folds them)."""
+    return fold(shown_text(text))
+
+
 def _tidy(clause: str, lang: str) -> str:
-    body = shown_text(strip_citations(clause)).strip().rstrip(",，;；")
+    body = _shown(strip_citations(clause)).strip().rstrip(",，;；")
     if not body:
         return body
     if lang == "en":
@@ -110,6 +124,14 @@ def items(doc: Document, kind: ItemKind) -> list[Item]:
     if kind == "valuation":
         found = [i for i in found if _VALUATION.search(i.text)] or found
     return found
+
+
+def drivers_answer(doc: Document) -> Item | None:
+    """The summary's sentence on what drove the move, when it has one."""
+    for item in items(doc, "summary") + items(doc, "insights"):
+        if _DROVE.search(item.text):
+            return item
+    return None
 
 
 def views(doc: Document, stance: str | None = None) -> list[View]:
@@ -165,12 +187,12 @@ def source_passage(doc: Document, n: int) -> Passage | None:
 
 
 def _view_line(view: View) -> str:
-    return shown_text(f"{view.claim} {view.figure or ''}").strip()
+    return _shown(f"{view.claim} {view.figure or ''}").strip()
 
 
 def figure_first(view: View, lang: str) -> str:
     """The view's claim with the clause holding its figure first ("…target 2,825; small caps …")."""
-    claim = shown_text(view.claim).strip().rstrip(".。")
+    claim = _shown(view.claim).strip().rstrip(".。")
     if not view.figure:
         return claim
     parts = [p.strip() for p in re.split(r"[;；]", claim) if p.strip()]
