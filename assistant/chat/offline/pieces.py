@@ -101,21 +101,39 @@ def _tidy(clause: str, lang: str) -> str:
     return body if body[-1] in "。！？" else body + "。"
 
 
-def _items(doc: Document) -> tuple[Item, ...]:
-    out: list[Item] = []
+_CACHE: dict[tuple[str, int], tuple[tuple[Item, ...], dict[int, list[str]]]] = {}
+
+
+def _read(doc: Document) -> tuple[tuple[Item, ...], dict[int, list[str]]]:
+    """The document's items and, per source number, the sentences citing it (read once per
+    document text: answers ask for them on every turn)."""
+    key = (doc.id, hash(tuple((s.heading, s.text) for s in doc.sections)))
+    if key in _CACHE:
+        return _CACHE[key]
+    found: list[Item] = []
+    citing: dict[int, list[str]] = {}
     for section in doc.sections:
         kind = section_kind(section.heading)
-        if kind is None:
-            continue
         text = section.text
         for a, b in sentence_spans(text, semicolon_ends=False):
             sentence = " ".join(text[a:b].split())
+            for n in citations(sentence):
+                citing.setdefault(n, []).append(" ".join(strip_citations(sentence).split()))
+            if kind is None:
+                continue
             for clause in _clauses(sentence) if kind in ("signals", "risks") else [sentence]:
                 cited = tuple(citations(clause))
                 body = _tidy(clause, doc.language)
                 if cited and stands_alone(body):
-                    out.append(Item(kind, body, cited, section.heading))
-    return tuple(out)
+                    found.append(Item(kind, body, cited, section.heading))
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    _CACHE[key] = (tuple(found), citing)
+    return _CACHE[key]
+
+
+def _items(doc: Document) -> tuple[Item, ...]:
+    return _read(doc)[0]
 
 
 def items(doc: Document, kind: ItemKind) -> list[Item]:
@@ -165,11 +183,7 @@ def source_passage(doc: Document, n: int) -> Passage | None:
         return None
     said = [i.text for i in _items(doc) if n in i.sources]
     said += [_view_line(v) for v in doc.views if v.source == n]
-    for section in doc.sections:
-        for a, b in sentence_spans(section.text, semicolon_ends=False):
-            sentence = section.text[a:b]
-            if n in citations(sentence):
-                said.append(" ".join(strip_citations(sentence).split()))
+    said += _read(doc)[1].get(n, [])
     text = "\n".join(dict.fromkeys([found.summary.strip(), *said]))
     return Passage(
         chunk_id=f"{doc.id}#source:{n}",
