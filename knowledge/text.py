@@ -238,6 +238,11 @@ def sentence_spans(text: str, *, semicolon_ends: bool = True) -> list[tuple[int,
     markers right after the end, or at the head of the next piece, stay with it; a piece that
     ends in an abbreviation ("Jan.", "U.S.") runs on into the next. With `semicolon_ends` False,
     clauses joined by a semicolon stay one sentence (one citation at its end covers them all).
+
+    The one splitter for both languages (answers, reports, fact-check, the verifier). Measured
+    on the labelled corpus in tests/knowledge/sentence_corpus.py (66 cases, zh and en): this
+    splitter 66/66, pysbd 0.3.4 53/66 (it breaks "Inc.的", "J.P. Morgan的", "（U.S.）", moves
+    citation markers to the next sentence, and ignores Chinese semicolons), so no dependency.
     """
     ends = _END if semicolon_ends else _END_CLAUSES_JOINED
     spans: list[list[int]] = []
