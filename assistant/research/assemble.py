@@ -36,6 +36,8 @@ _METHOD_NOTE = re.compile(
     r"|口径|分类|计算方法|公式|样本标准差|总体标准差",
     re.IGNORECASE,
 )
+_METHOD_ASIDE = re.compile(r"\s*[（(][^）)]*(?:口径|convention|ddof)[^）)]*[）)]", re.IGNORECASE)
+_ALTERNATIVE = re.compile(r"^(?:若按|如按|按收盘价计|Measured|On closing prices)", re.IGNORECASE)
 # The order in which section leads make the executive summary: the move, who thinks what, the
 # risks, then the rest.
 _SUMMARY_ORDER = ("performance", "views", "risks", "drivers", "signals", "valuation")
@@ -99,7 +101,9 @@ def _lead(text: str) -> str:
     for line in text.splitlines():
         line = line.strip().removeprefix("- ").strip()
         for a, b in sentence_spans(line, semicolon_ends=False):
-            sentence = line[a:b]
+            sentence = _METHOD_ASIDE.sub("", line[a:b])  # "(口径：…)" is a receipt's business
+            if _ALTERNATIVE.match(sentence) or not pieces.stands_alone(sentence):
+                continue  # "Measured from the open, …": the same finding restated
             if CITATION_MARKER.search(sentence) and not _METHOD_NOTE.search(sentence):
                 return sentence
     return ""

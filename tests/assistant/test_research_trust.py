@@ -136,6 +136,7 @@ def _assert_trustworthy(report: Report) -> None:
     )
     # the summary holds findings, not method notes
     assert report.summary and not _METHOD.search(report.summary), report.summary
+    assert not re.match(r"(?:若按|Measured)", report.summary), "a restatement leads the summary"
     # the plan is stored with the report
     assert report.plan is not None and report.approval
 
