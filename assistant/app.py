@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from assistant.research.service import ResearchService
     from assistant.store import ThreadStore
     from assistant.views.diagnostics import Diagnosis, PriceHealth
-    from assistant.views.feed import FactSummary, Quote, Related, Signal
+    from assistant.views.feed import ExpertRow, FactSummary, Quote, Related, Signal
     from knowledge import Document, IngestOutcome, Passage
     from tools.figure import Figure
     from tools.prices.records import Finding
@@ -307,6 +307,12 @@ class Footnote:
         from assistant.views.feed import signals
 
         return signals(doc, self.market)
+
+    def expert_views(self, doc: Document) -> list[ExpertRow]:
+        """The item's expert views; a forecast's distance from the latest close, with receipts."""
+        from assistant.views.feed import expert_views
+
+        return expert_views(doc, self.market)
 
     def related(self, doc: Document, lang: str) -> list[Related]:
         from assistant.views.feed import related
