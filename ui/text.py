@@ -170,6 +170,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "research.auto": {"en": "Auto-accept plan", "zh": "自动接受计划"},
     "research.accept": {"en": "Accept and run", "zh": "接受并执行"},
     "research.edit": {"en": "Edit plan", "zh": "修改计划"},
+    "research.window": {
+        "en": "Every question runs over {start} – {end}{label} · {symbols}",
+        "zh": "每个问题都按区间 {start} – {end}{label} 计算 · {symbols}",
+    },
     "research.reject": {"en": "Reject", "zh": "放弃"},
     "research.save_edit": {"en": "Save the plan", "zh": "保存计划"},
     "research.questions": {"en": "Questions (one a line)", "zh": "问题（每行一个）"},
