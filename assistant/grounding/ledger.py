@@ -26,7 +26,12 @@ def shown_text(text: str) -> str:
 
 def shown_passage(passage: Passage) -> Passage:
     """`passage` made safe to show: its text and its source's summary through `shown_text`."""
-    update: dict[str, Any] = {"text": shown_text(passage.text)}
+    text = passage.text
+    if passage.source is not None and passage.source.url:
+        # a source record's link is its entry's `url` (shown by the same allow-list rule
+        # everywhere), not a "[link removed]" placeholder inside its text
+        text = "\n".join(line for line in text.splitlines() if line.strip() != passage.source.url)
+    update: dict[str, Any] = {"text": shown_text(text)}
     if passage.source is not None and passage.source.summary:
         update["source"] = passage.source.model_copy(
             update={"summary": shown_text(passage.source.summary)}
