@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from assistant.store import Thread
     from assistant.views.diagnostics import PriceHealth
     from assistant.views.feed import (
+        ExpertRow,
         FactMark,
         FactSummary,
         Quote,
@@ -45,6 +46,7 @@ _WHERE = {
     "CheckedClaim": "assistant.factcheck.claims",
     "Document": "knowledge.documents",
     "Event": "assistant.chat.events",
+    "ExpertRow": "assistant.views.feed",
     "FactMark": "assistant.views.feed",
     "FactSummary": "assistant.views.feed",
     "Figure": "tools.figure",
@@ -91,6 +93,7 @@ __all__ = [
     "CheckedClaim",
     "Document",
     "Event",
+    "ExpertRow",
     "FactMark",
     "FactSummary",
     "Figure",

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from assistant.research.service import ResearchService
     from assistant.store import ThreadStore
     from assistant.views.diagnostics import Diagnosis, PriceHealth
-    from assistant.views.feed import FactSummary, Quote, Related, Signal
+    from assistant.views.feed import ExpertRow, FactSummary, Quote, Related, Signal
     from knowledge import Document, IngestOutcome, Passage
     from tools.figure import Figure
     from tools.prices.records import Finding
@@ -309,6 +309,12 @@ class Footnote:
 
         return signals(doc, self.market)
 
+    def expert_views(self, doc: Document) -> list[ExpertRow]:
+        """The item's expert views; a forecast's distance from the latest close, with receipts."""
+        from assistant.views.feed import expert_views
+
+        return expert_views(doc, self.market)
+
     def related(self, doc: Document, lang: str) -> list[Related]:
         from assistant.views.feed import related
 
@@ -381,8 +387,11 @@ class Footnote:
         since: dt.date | None = None,
         until: dt.date | None = None,
     ) -> list[Passage]:
-        """Hybrid search over the knowledge store."""
-        return self.library.search(
+        """Hybrid search over the knowledge store; each passage as a reader may see it (orders
+        to the reader, invisible characters and outside links removed)."""
+        from assistant.grounding.ledger import shown_passage
+
+        hits = self.library.search(
             query,
             k,
             doc_id=doc_id,
@@ -392,6 +401,7 @@ class Footnote:
             since=since,
             until=until,
         )
+        return [shown_passage(h) for h in hits]
 
     def ensure_demo(self) -> Iterator[str]:
         """Make the demo content ready on first start; one progress line per thing done."""

@@ -31,6 +31,7 @@ Metric = Literal[
     "spread",
     "compound_growth",
     "simple_growth",
+    "target_distance",
 ]
 METRICS: frozenset[str] = frozenset(get_args(Metric))
 
@@ -45,6 +46,7 @@ _SIGNED = frozenset(
         "spread",
         "compound_growth",
         "simple_growth",
+        "target_distance",
     }
 )
 

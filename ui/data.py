@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant import Document, FactSummary, Footnote, PriceHealth, Quote, Related, Signal
+from assistant import (
+    Document,
+    ExpertRow,
+    FactSummary,
+    Footnote,
+    PriceHealth,
+    Quote,
+    Related,
+    Signal,
+)
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -42,6 +51,13 @@ def signals(_fn: Footnote, key: str, doc_id: str, lang: str) -> list[Signal]:
     """Return the signals of one item with their live status."""
     doc = _fn.news_item(doc_id, lang)
     return _fn.signals(doc) if doc is not None else []
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def expert_views(_fn: Footnote, key: str, doc_id: str, lang: str) -> list[ExpertRow]:
+    """Return the expert views of one item, forecasts measured against the latest close."""
+    doc = _fn.news_item(doc_id, lang)
+    return _fn.expert_views(doc) if doc is not None else []
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)

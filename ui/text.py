@@ -62,6 +62,17 @@ _TEXT: dict[str, dict[str, str]] = {
     "news.sources": {"en": "Sources", "zh": "来源"},
     "news.charts": {"en": "Charts", "zh": "图表"},
     "news.signals": {"en": "Signals to monitor", "zh": "需关注的信号"},
+    "news.experts": {"en": "Expert views", "zh": "专家观点"},
+    "experts.columns": {
+        "en": "Person|Organisation|Stance|Claim|Figure|Target vs close|Source",
+        "zh": "人物|机构|立场|观点|数字|目标与收盘差距|来源",
+    },
+    "experts.stance": {"en": "bull|bear|neutral", "zh": "看多|看空|中性"},
+    "experts.distance": {
+        "en": "{distance} from the {close} close of {day}",
+        "zh": "相对{day}收盘{close}为{distance}",
+    },
+    "experts.at_horizon": {"en": " (at its horizon)", "zh": "（到期时）"},
     "news.related": {"en": "Related items", "zh": "相关内容"},
     "news.no_related": {
         "en": "No other stored item shares its tickers or tags.",
@@ -159,6 +170,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "research.auto": {"en": "Auto-accept plan", "zh": "自动接受计划"},
     "research.accept": {"en": "Accept and run", "zh": "接受并执行"},
     "research.edit": {"en": "Edit plan", "zh": "修改计划"},
+    "research.window": {
+        "en": "Every question runs over {start} – {end}{label} · {symbols}",
+        "zh": "每个问题都按区间 {start} – {end}{label} 计算 · {symbols}",
+    },
     "research.reject": {"en": "Reject", "zh": "放弃"},
     "research.save_edit": {"en": "Save the plan", "zh": "保存计划"},
     "research.questions": {"en": "Questions (one a line)", "zh": "问题（每行一个）"},

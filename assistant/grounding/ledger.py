@@ -17,6 +17,28 @@ from knowledge.passage import Passage
 from tools.figure import Figure
 
 
+def shown_text(text: str) -> str:
+    """Retrieved text as any surface may show it: sentences that give orders to the reader,
+    invisible characters and outside links removed."""
+    body, _ = strip_instructions(text)
+    return sanitize_output(body)
+
+
+def shown_passage(passage: Passage) -> Passage:
+    """`passage` made safe to show: its text and its source's summary through `shown_text`."""
+    text = passage.text
+    if passage.source is not None and passage.source.url:
+        # a source record's link is its entry's `url` (shown by the same allow-list rule
+        # everywhere), not a "[link removed]" placeholder inside its text
+        text = "\n".join(line for line in text.splitlines() if line.strip() != passage.source.url)
+    update: dict[str, Any] = {"text": shown_text(text)}
+    if passage.source is not None and passage.source.summary:
+        update["source"] = passage.source.model_copy(
+            update={"summary": shown_text(passage.source.summary)}
+        )
+    return passage.model_copy(update=update)
+
+
 class FigureCitation(BaseModel):
     """A computed number, cited as `[n]`."""
 
@@ -117,8 +139,7 @@ class Ledger(BaseModel):
         """
         key = _passage_key(passage)
         if key not in self._keys:
-            body, _ = strip_instructions(passage.text)
-            clean = passage.model_copy(update={"text": sanitize_output(body)})
+            clean = shown_passage(passage)
             self._append(key, PassageCitation(n=len(self.entries) + 1, passage=clean))
         return self._keys[key]
 

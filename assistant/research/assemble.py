@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from assistant.budget import Usage
+from assistant.chat.offline import pieces
 from assistant.grounding.answer import footer
-from assistant.grounding.ledger import Ledger
+from assistant.grounding.attribution import check_attributions
+from assistant.grounding.ledger import Ledger, shown_text
 from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.research.schemas import (
     Plan,
@@ -20,12 +22,31 @@ from assistant.research.schemas import (
     ViewRow,
 )
 from assistant.research.sections import Deps, section_ledger
-from knowledge.passage import Passage
-from knowledge.text import CITATION_MARKER, marker_numbers
+from knowledge.text import CITATION_MARKER, marker_numbers, sentence_spans
+from tools.metrics.base import MetricError
+from tools.metrics.levels import distance_to_target
 from tools.prices.base import PriceError
 from tools.symbols import symbol_name
 
-_FIRST_SENTENCE = re.compile(r"^.*?(?:[。！？]|[.!?](?=\s|$))(?:\s*\[\d+\])*", re.DOTALL)
+# A line that announces a list ("Supporting evidence:", "依据：").
+_LIST_HEAD = re.compile(r"[:：]\s*$")
+# Remarks about method rather than findings: they belong in the receipts, not the summary.
+_METHOD_NOTE = re.compile(
+    r"classification|convention|methodolog|measured (?:the same way|instead)|formula|ddof"
+    r"|口径|分类|计算方法|公式|样本标准差|总体标准差",
+    re.IGNORECASE,
+)
+_METHOD_ASIDE = re.compile(r"\s*[（(][^）)]*(?:口径|convention|ddof)[^）)]*[）)]", re.IGNORECASE)
+_ALTERNATIVE = re.compile(r"^(?:若按|如按|按收盘价计|Measured|On closing prices)", re.IGNORECASE)
+# The order in which section leads make the executive summary: the move, who thinks what, the
+# risks, then the rest.
+_SUMMARY_ORDER = ("performance", "views", "risks", "drivers", "signals", "valuation")
+
+
+NOT_COVERED = {
+    "en": "Neither the stored analyses nor the price data cover this section.",
+    "zh": "已存储的分析和价格数据都没有涉及本节内容。",
+}
 
 
 def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
@@ -45,11 +66,11 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
         text = CITATION_MARKER.sub(renumber, result["text"])
         kept = []
         for line in text.splitlines():
-            if line.strip() and line in seen_lines:
+            if line.strip() and line in seen_lines and not _LIST_HEAD.search(line):
                 continue  # a line an earlier question or section already wrote
             seen_lines.add(line)
             kept.append(line)
-        text = "\n".join(kept)
+        text = drop_empty_lists("\n".join(kept))
         sections.append(
             ReportSection(
                 heading=result["heading"],
@@ -62,49 +83,88 @@ def merge(results: list[dict[str, Any]], ledger: Ledger) -> list[ReportSection]:
     return sections
 
 
+def drop_empty_lists(text: str) -> str:
+    """`text` without list heads that no list item follows, and without blank runs."""
+    lines = text.splitlines()
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if _LIST_HEAD.search(line) and not line.lstrip().startswith("- "):
+            following = next((x for x in lines[i + 1 :] if x.strip()), "")
+            if not following.lstrip().startswith("- "):
+                continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
 def _lead(text: str) -> str:
+    """The first cited sentence of a section that states a finding (not a method note)."""
     for line in text.splitlines():
-        line = line.strip().lstrip("- ").strip()
-        if CITATION_MARKER.search(line):
-            match = _FIRST_SENTENCE.match(line)
-            return (match.group(0) if match else line).strip()
+        line = line.strip().removeprefix("- ").strip()
+        for a, b in sentence_spans(line, semicolon_ends=False):
+            sentence = _METHOD_ASIDE.sub("", line[a:b])  # "(口径：…)" is a receipt's business
+            if _ALTERNATIVE.match(sentence) or not pieces.stands_alone(sentence):
+                continue  # "Measured from the open, …": the same finding restated
+            if CITATION_MARKER.search(sentence) and not _METHOD_NOTE.search(sentence):
+                return sentence
     return ""
 
 
 def offline_summary(sections: list[ReportSection], lang: str) -> str:
-    """The lead cited sentence of each of the first sections."""
-    leads = [s for s in (_lead(x.text) for x in sections[:4]) if s]
-    return (" " if lang == "en" else "").join(leads)
+    """Findings, not method: the lead cited sentence of the sections on the move, the views and
+    the risks first, then of the others, four at most, none twice."""
+
+    def rank(section: ReportSection) -> int:
+        kind = pieces.section_kind(section.heading)
+        return _SUMMARY_ORDER.index(kind) if kind in _SUMMARY_ORDER else len(_SUMMARY_ORDER)
+
+    leads = list(dict.fromkeys(s for s in (_lead(x.text) for x in sorted(sections, key=rank)) if s))
+    return (" " if lang == "en" else "").join(leads[:4])
 
 
-def view_rows(deps: Deps, ledger: Ledger) -> list[ViewRow]:
-    """The news item's expert views, each tied to its source entry in the ledger."""
+def view_rows(
+    deps: Deps, ledger: Ledger, as_of: date | None = None, lang: str = "en"
+) -> list[ViewRow]:
+    """The news item's expert views, each tied to its source entry in the ledger; a forecast
+    with a level and a horizon gets its distance from the close at `as_of` (or, once the horizon
+    has passed, at the horizon), with receipts."""
     doc = deps.news
     if doc is None or not doc.views:
         return []
-    sources: dict[int, Passage] = {}
-    for view in doc.views:
-        if view.source is None or view.source in sources:
-            continue
-        for p in deps.library.search(view.person, k=8, doc_id=doc.id, record="source"):
-            if p.source is not None and p.source.n == view.source:
-                sources[view.source] = p
-                break
     rows = []
-    for view in doc.views:
-        passage = sources.get(view.source) if view.source is not None else None
-        rows.append(
-            ViewRow(
-                person=view.person,
-                organisation=view.organisation,
-                stance=view.stance,
-                claim=view.claim,
-                # a number without its source is not shown
-                figure=view.figure if passage is not None else None,
-                citation=ledger.add_passage(passage) if passage is not None else None,
-            )
+    for view in pieces.views(doc):  # people only: a data provider is a source, not an expert
+        passage = pieces.source_passage(doc, view.source) if view.source is not None else None
+        row = ViewRow(
+            person=view.person,
+            organisation=view.organisation,
+            stance=view.stance,
+            claim=shown_text(view.claim),
+            # a number without its source is not shown
+            figure=view.figure if passage is not None else None,
+            citation=ledger.add_passage(passage) if passage is not None else None,
         )
+        found = pieces.forecast(view, doc.tickers)
+        if found is not None and passage is not None and as_of is not None:
+            _track(row, found, as_of, deps, ledger, lang)
+        rows.append(row)
     return rows
+
+
+def _track(
+    row: ViewRow, found: pieces.Forecast, as_of: date, deps: Deps, ledger: Ledger, lang: str
+) -> None:
+    """Fill the row's distance: the forecast level against the close at `as_of`, or at the
+    horizon's last session once it has passed."""
+    on = min(as_of, found.horizon)
+    try:
+        quote = deps.market.quote(found.symbol, on=on)
+        close = next(f for f in quote if f.metric == "last_close")
+        distance = distance_to_target(close, found.level, found.horizon)
+    except (PriceError, ValueError, StopIteration, MetricError):
+        return
+    c, d = ledger.add_figure(close), ledger.add_figure(distance)
+    row.horizon = found.horizon
+    row.at_horizon = as_of >= found.horizon
+    row.distance = f"{distance.display(lang)} [{d}] ({close.display(lang)} [{c}], {close.end})"
 
 
 def signal_rows(plan: Plan, deps: Deps, ledger: Ledger) -> list[SignalStatus]:
@@ -171,7 +231,10 @@ def assemble(
     """The report, verified as a whole, with one ledger behind every `[n]`."""
     ledger = Ledger()
     sections = merge(results, ledger)
-    views = view_rows(deps, ledger)
+    for section in sections:  # no empty section: say plainly that nothing covered it
+        if not section.text.strip():
+            section.text = NOT_COVERED[plan.language]
+    views = view_rows(deps, ledger, plan.end, plan.language)
     signals = signal_rows(plan, deps, ledger)
     lang = plan.language
     summary_text = summary if summary is not None else offline_summary(sections, lang)
@@ -185,7 +248,7 @@ def assemble(
         )
         for v in views
         if v.citation is not None
-    ]
+    ] + [v.distance for v in views if v.distance]
     body = "\n\n".join(
         [summary_text, *(s.text for s in sections), *(s.status for s in signals), *view_lines]
     )
@@ -195,6 +258,17 @@ def assemble(
     figures = ledger.figures
     as_of = max((f.as_of for f in figures if f.as_of), default=plan.end)
     provider = figures[0].provider if figures else None
+    findings = [f"{f.kind}: {f.text} ({f.detail})" for f in verification.findings]
+    if deps.news is not None and deps.news.views:  # who said it, and which side they are on
+        stances = {v.person: v.stance for v in deps.news.views}
+        findings += [f.line() for f in check_attributions(body, ledger, stances)]
+    # a forecast whose horizon has passed is measured at its horizon, on purpose
+    horizons = {v.horizon for v in views if v.at_horizon}
+    findings += [  # every figure at the report's as-of (a stale one is flagged as stale)
+        f"as_of: {f.symbol} {f.metric} is as of {f.as_of}, the report as of {as_of}"
+        for f in figures
+        if f.as_of and f.as_of != as_of and not f.stale and f.end not in horizons
+    ]
     report = Report(
         id=uuid.uuid4().hex[:12],
         title=plan.title,
@@ -212,7 +286,7 @@ def assemble(
             numbers_total=verification.numbers_total,
             numbers_verified=verification.numbers_verified,
             unsupported=verification.unsupported,
-            findings=[f"{f.kind}: {f.text} ({f.detail})" for f in verification.findings],
+            findings=findings,
         ),
         usage=_total(plan.usage, deps.meter.usage()),
         stopped=stopped,
@@ -220,6 +294,7 @@ def assemble(
         start=plan.start,
         end=plan.end,
         disclaimer=footer(lang, provider, as_of, hypothetical=True),
+        plan=plan,
     )
     return report, ledger
 

@@ -24,6 +24,7 @@ class ResearchState(TypedDict, total=False):
     results: Annotated[list[dict[str, Any]], operator.add]
     summary: str | None
     stopped: str | None
+    approval: Literal["auto", "accepted", "edited"]
 
 
 class SectionTask(TypedDict):
@@ -40,15 +41,19 @@ def build_graph(
 
     def approve(state: ResearchState) -> dict[str, Any]:
         if state.get("auto_accept"):
-            return {"status": "approved"}
+            return {"status": "approved", "approval": "auto"}
         decision = interrupt({"plan": state["plan"], "choices": ["accept", "edit", "reject"]})
         action = (decision or {}).get("action", "accept")
         if action == "reject":
             return {"status": "rejected"}
         if action == "edit":
             plan = Plan.model_validate(decision["plan"])
-            return {"status": "approved", "plan": plan.model_dump(mode="json")}
-        return {"status": "approved"}
+            return {
+                "status": "approved",
+                "plan": plan.model_dump(mode="json"),
+                "approval": "edited",
+            }
+        return {"status": "approved", "approval": "accepted"}
 
     def fan_out(state: ResearchState) -> list[Send] | str:
         if state.get("status") != "approved":

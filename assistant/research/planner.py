@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.chat.llm.models import estimate_cost
 from assistant.grounding.language import Lang
+from assistant.reading import read_request
 from assistant.research.schemas import Estimate, Plan, PlanDraft, PlanSection, Template
-from tools.symbols import SECTOR_SYMBOLS, find_symbols, symbol_name
+from tools.symbols import SECTOR_SYMBOLS, symbol_name
 
 if TYPE_CHECKING:
     from assistant.ports import StructuredModel
+    from assistant.reading import Request
 
 _INDICES = {"^RUT", "^GSPC", "^IXIC", "^DJI", "^VIX", "IWM", "SPY", "QQQ", "DIA"}
-_SECTOR_WORDS = re.compile(r"sector|rotation|板块|行业|轮动", re.IGNORECASE)
+# The reader reads symbols, metrics and periods; what it does not read is a report's theme:
+# a rotation across sectors, or the economy rather than a market.
+_ROTATION_WORDS = re.compile(r"sector|rotation|板块|行业|轮动", re.IGNORECASE)
 _MACRO_WORDS = re.compile(
     r"\bfed\b|rate|inflation|yield|recession|gdp|cpi|美联储|利率|通胀|降息|加息|衰退", re.IGNORECASE
 )
@@ -28,15 +32,40 @@ OFFLINE_SECONDS_PER_SECTION = 0.6
 LLM_SECONDS_PER_CALL = 6.0
 
 
-def classify(topic: str, symbols: list[str]) -> Template:
-    """Pick the template that fits a topic."""
-    if _SECTOR_WORDS.search(topic) or any(s in SECTOR_SYMBOLS for s in symbols):
+def classify(topic: str, symbols: list[str], request: Request | None = None) -> Template:
+    """Pick the template that fits a topic (and the reader's `request` of it, when given)."""
+    ranking = request is not None and request.kind == "ranking"
+    if ranking or _ROTATION_WORDS.search(topic) or any(s in SECTOR_SYMBOLS for s in symbols):
         return "sector_rotation"
     if symbols and symbols[0] not in _INDICES:
         return "single_stock"
     if _MACRO_WORDS.search(topic) and not symbols:
         return "macro"
     return "market_move"
+
+
+def read_topic(topic: str, ref: date) -> Request | None:
+    """The reader's view of a research topic, or None when it cannot place it."""
+    try:
+        return read_request(topic, ref)
+    except (ValueError, OverflowError):
+        return None
+
+
+def topic_window(request: Request | None, ref: date) -> tuple[date, date, str]:
+    """The window a topic names (start, end, label), capped at `ref`; else the default one.
+
+    A period wholly after `ref` (a forecast's "next quarter") cannot be measured: the report
+    covers the data up to `ref` and its notes say so.
+    """
+    period = request.period if request is not None else None
+    if period is not None and not period.future and period.start is not None:
+        start = period.start
+        end = min(period.end or ref, ref)
+        if start <= end:
+            return start, end, period.label
+    start = default_window(ref)
+    return start, ref, ""
 
 
 def default_window(end: date) -> date:
@@ -58,20 +87,22 @@ def template_sections(
     name = symbol_name(main, lang)
     others = list(symbols[1:4]) or [s for s in ("^GSPC", "^IXIC", "^DJI") if s != main]
     other_names = ("、" if lang == "zh" else ", ").join(symbol_name(s, lang) for s in others)
-    w = {"name": name, "others": other_names, "start": start.isoformat(), "end": end.isoformat()}
+    # The questions name no dates: every section runs over the plan's window (start..end), so an
+    # edited window is the one every figure uses.
+    w = {"name": name, "others": other_names}
     perf = PlanSection(
         heading=_q(lang, "Performance and relative moves", "市场表现与相对走势"),
         questions=[
             _q(
                 lang,
-                "How much did {name} move from {start} to {end}?",
-                "{name}在{start}至{end}期间涨跌多少？",
+                "How much did {name} move over the report window?",
+                "{name}在报告区间内涨跌多少？",
                 **w,
             ),
             _q(
                 lang,
-                "Compare {name} with {others} from {start} to {end}",
-                "{name}与{others}在{start}至{end}期间相比表现如何？",
+                "Compare {name} with {others} over the report window",
+                "{name}与{others}在报告区间内相比表现如何？",
                 **w,
             ),
         ],
@@ -89,8 +120,8 @@ def template_sections(
             _q(lang, "What is the 52-week range of {name}?", "{name}的52周区间是多少？", **w),
             _q(
                 lang,
-                "How volatile was {name} from {start} to {end}?",
-                "{name}在{start}至{end}期间的日波动率是多少？",
+                "How volatile was {name} over the report window?",
+                "{name}在报告区间内的日波动率是多少？",
                 **w,
             ),
             _q(lang, "Is it cheap on valuation?", "估值是否便宜？"),
@@ -129,7 +160,9 @@ def template_sections(
     )
     sectors = PlanSection(
         heading=_q(lang, "Sector moves", "板块表现"),
-        questions=[_q(lang, "Which sectors led on {end}?", "{end}哪些板块领涨？", **w)],
+        questions=[
+            _q(lang, "Which sectors led at the end of the window?", "区间末哪些板块领涨？", **w)
+        ],
         tools=["sector_performance"],
     )
     if template == "sector_rotation":
@@ -175,10 +208,23 @@ def make_plan(
     model: StructuredModel | None = None,
     model_name: str = "",
 ) -> Plan:
-    """A plan for `topic`: from the chat model when one is given, else from a template."""
-    symbols = list(dict.fromkeys([*(find_symbols(topic)), *(tickers or [])])) or ["^GSPC"]
-    template = classify(topic, symbols)
-    start = default_window(end)
+    """A plan for `topic`: from the chat model when one is given, else from a template.
+
+    The bilingual reader reads the topic: its symbols come first (a benchmark it names next),
+    its period sets the window (capped at `end`, the latest session the report may use), and a
+    forecast or an opinion is noted as such (the report measures the past and reports views).
+    """
+    request = read_topic(topic, end)
+    read_symbols = list(request.symbols) if request is not None else []
+    benchmarks = [
+        m.benchmark
+        for m in (request.metrics if request is not None else [])
+        if m.benchmark and m.benchmark not in read_symbols
+    ]
+    symbols = list(dict.fromkeys([*read_symbols, *benchmarks, *(tickers or [])])) or ["^GSPC"]
+    template = classify(topic, symbols, request)
+    start, end, label = topic_window(request, end)
+    notes = plan_notes(request, lang, end)
     sections = template_sections(template, lang, symbols, start, end)
     title = news_title or offline_title(lang, symbols, template, topic)
     if model is not None:
@@ -193,9 +239,35 @@ def make_plan(
         symbols=symbols,
         start=start,
         end=end,
+        window_label=label,
+        notes=notes,
         sections=sections,
         estimate=estimate(len(sections), model is not None, model_name),
     )
+
+
+def plan_notes(request: Request | None, lang: Lang, end: date) -> list[str]:
+    """What the plan tells its reader before it runs: a forecast or advice is not given."""
+    if request is None or request.kind not in ("forecast", "opinion"):
+        return []
+    if request.kind == "forecast":
+        return [
+            _q(
+                lang,
+                "The topic asks about the future: the report measures the data up to {end} and "
+                "reports the forecasts of cited experts; it makes no forecast of its own.",
+                "该主题涉及未来走势：报告只计算截至{end}的数据，并转述所引专家的预测，不做自己的预测。",
+                end=end.isoformat(),
+            )
+        ]
+    return [
+        _q(
+            lang,
+            "The topic asks for advice: the report sets out data and cited views, not a "
+            "recommendation.",
+            "该主题涉及投资建议：报告只列出数据与所引观点，不构成建议。",
+        )
+    ]
 
 
 def propose(

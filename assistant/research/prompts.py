@@ -6,8 +6,8 @@ PLAN_PROMPT = """Plan a research report on: {topic}
 Write the title, headings and questions in {language}. The analysis window runs from {start} to {end}.
 Give 4 to 8 sections; each has 1 to 4 concrete questions that market data or the stored analyses
 can answer (returns, comparisons, volatility, moving averages, 52-week range, drawdown, beta, sector
-moves, drivers, expert views, risks, opportunities, signals to monitor). Name each question's window
-with explicit dates. An example of a good plan for this topic:
+moves, drivers, expert views, risks, opportunities, signals to monitor). A question that names no
+period runs over the analysis window; write dates into a question only for a different period. An example of a good plan for this topic:
 {example}
 """
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.research.schemas import Report
 from assistant.views.receipts import input_prices
+from knowledge.text import has_cjk
 
 _LABELS = {
     "en": {
@@ -25,6 +26,8 @@ _LABELS = {
         "claim": "Claim",
         "figure": "Figure",
         "source": "Source",
+        "distance": "Target vs close",
+        "at_horizon": "at its horizon",
         "signals": "Signals to monitor (live status)",
         "signal": "Signal",
         "status": "Status",
@@ -34,6 +37,15 @@ _LABELS = {
         "stopped": "This report stopped early",
         "caveats": "Caveats on figures in this report",
         "stance_names": {"bull": "bull", "bear": "bear", "neutral": "neutral"},
+        "plan": "The plan this report ran",
+        "window": "Window",
+        "symbols": "Symbols",
+        "approval": {
+            "auto": "accepted automatically",
+            "accepted": "approved as proposed",
+            "edited": "edited and approved",
+            "": "approved",
+        },
     },
     "zh": {
         "date": "日期",
@@ -46,6 +58,8 @@ _LABELS = {
         "claim": "观点",
         "figure": "数字",
         "source": "来源",
+        "distance": "目标与收盘差距",
+        "at_horizon": "到期时",
         "signals": "需要关注的信号（实时状态）",
         "signal": "信号",
         "status": "状态",
@@ -55,6 +69,15 @@ _LABELS = {
         "stopped": "本报告提前结束",
         "caveats": "本报告数字的警示",
         "stance_names": {"bull": "看多", "bear": "看空", "neutral": "中性"},
+        "plan": "本报告执行的计划",
+        "window": "区间",
+        "symbols": "标的",
+        "approval": {
+            "auto": "自动接受",
+            "accepted": "按原计划批准",
+            "edited": "修改后批准",
+            "": "已批准",
+        },
     },
 }
 
@@ -85,12 +108,31 @@ def receipt(entry: dict[str, Any]) -> str:
             line += f"; **⚠ caveat: {caveat}**"
         return line
     source = entry.get("source") or {}
-    who = ", ".join(x for x in (source.get("person"), source.get("publisher")) if x)
-    title = source.get("title") or entry.get("title")
     url = source.get("url")
     # shown, not linked: a reader can follow it, a renderer never fetches from it
-    link = f" (`{url}`)" if url else ""
-    return f"{who}: {title} ({source.get('date') or entry.get('published') or ''}){link} — {entry.get('title')}, {entry.get('section')}"
+    link = f"`{url}`" if url else ""
+    if source:
+        title = source.get("title")
+        parts = [
+            source.get("publisher"),
+            source.get("person"),
+            f"“{title}”" if title else None,
+            source.get("date"),
+            link,
+        ]
+        line = "; ".join(str(p) for p in parts if p)
+        via = entry.get("title")
+        return f"{line} ({_VIA[_lang_of(entry)]} {via})" if via and via != title else line
+    # a passage of an analysis that names no source: the analysis itself is the source
+    parts = [entry.get("title"), entry.get("section"), entry.get("published")]
+    return "; ".join(str(p) for p in parts if p)
+
+
+_VIA = {"en": "via", "zh": "转引自"}
+
+
+def _lang_of(entry: dict[str, Any]) -> str:
+    return "zh" if has_cjk(str(entry.get("title") or "")) else "en"
 
 
 def _paragraphs(text: str) -> str:
@@ -131,25 +173,53 @@ def to_markdown(report: Report) -> str:
         lines += [
             f"## {t['views']}",
             "",
-            f"| {t['person']} | {t['org']} | {t['stance']} | {t['claim']} | {t['figure']} | {t['source']} |",
-            "|---|---|---|---|---|---|",
+            f"| {t['person']} | {t['org']} | {t['stance']} | {t['claim']} | {t['figure']} | "
+            f"{t['distance']} | {t['source']} |",
+            "|---|---|---|---|---|---|---|",
         ]
         stances: dict[str, str] = t["stance_names"]  # type: ignore[assignment]
         for row in report.views:
             cite = f"[{row.citation}]" if row.citation else ""
             lines.append(
                 f"| {_cell(row.person)} | {_cell(row.organisation)} | {stances.get(row.stance, row.stance)} | "
-                f"{_cell(row.claim)} | {_cell(row.figure)} | {cite} |"
+                f"{_cell(row.claim)} | {_cell(row.figure)} | {_cell(_distance(row, t))} | {cite} |"
             )
         lines.append("")
     if report.signals:
         lines += [f"## {t['signals']}", "", f"| {t['signal']} | {t['status']} |", "|---|---|"]
         lines += [f"| {_cell(s.label)} | {_cell(s.status)} |" for s in report.signals]
         lines.append("")
+    if report.plan is not None:
+        lines += _plan_lines(report, t)
     lines += [f"## {t['sources']}", ""]
     lines += [f"{c['n']}. {receipt(c)}" for c in report.citations]
     lines += ["", "---", "", f"*{report.disclaimer}*", ""]
     return "\n".join(lines)
+
+
+def _distance(row: Any, t: dict[str, Any]) -> str:
+    if not row.distance:
+        return ""
+    return f"{row.distance} {t['at_horizon']}" if row.at_horizon else row.distance
+
+
+def _plan_lines(report: Report, t: dict[str, Any]) -> list[str]:
+    """The plan as run: window, symbols, how it was approved, sections and their questions."""
+    plan = report.plan
+    assert plan is not None
+    approval: dict[str, str] = t["approval"]
+    window = f"{plan.start} – {plan.end}" + (f" ({plan.window_label})" if plan.window_label else "")
+    lines = [
+        f"## {t['plan']}",
+        "",
+        f"{t['window']}: {window} · {t['symbols']}: {', '.join(plan.symbols)} · "
+        f"{approval.get(report.approval, approval[''])}",
+        "",
+    ]
+    lines += [f"> {note}" for note in plan.notes] + ([""] if plan.notes else [])
+    for i, section in enumerate(plan.sections, 1):
+        lines.append(f"{i}. **{section.heading}**: {' / '.join(section.questions)}")
+    return [*lines, ""]
 
 
 _CSS = """

@@ -51,6 +51,10 @@ class Plan(BaseModel):
     end: date | None = Field(
         default=None, description="End of the analysis window (the as-of session)"
     )
+    window_label: str = Field(default="", description="The period the topic named: Q4 2025 ...")
+    notes: list[str] = Field(
+        default_factory=list, description="What the reader should know first (a forecast asked)"
+    )
     sections: list[PlanSection] = Field(min_length=1, max_length=8)
     estimate: Estimate = Field(default_factory=Estimate)
     usage: Usage = Field(default_factory=Usage, description="What making the plan cost")
@@ -84,6 +88,13 @@ class ViewRow(BaseModel):
     claim: str
     figure: str | None = None
     citation: int | None = None
+    horizon: date | None = Field(default=None, description="A forecast's horizon, if any")
+    distance: str | None = Field(
+        default=None, description="The forecast level vs the close, cited: '+5.84% [9] vs …'"
+    )
+    at_horizon: bool = Field(
+        default=False, description="The horizon has passed: the distance is at its close"
+    )
 
 
 class ReportSummary(BaseModel):
@@ -130,6 +141,8 @@ class Report(BaseModel):
     start: date | None = None
     end: date | None = None
     disclaimer: str = ""
+    plan: Plan | None = Field(default=None, description="The plan the report ran, as approved")
+    approval: str = Field(default="", description="auto, accepted or edited")
     files: dict[str, str] = Field(default_factory=dict)
     markdown: str = ""
 
@@ -157,6 +170,8 @@ class Report(BaseModel):
             "title": self.title,
             "language": self.language,
             "as_of": self.as_of.isoformat() if self.as_of else None,
+            "plan": self.plan.model_dump(mode="json") if self.plan is not None else None,
+            "approval": self.approval,
             "sections": [{"heading": s.heading, "text": s.text} for s in self.sections],
             "citations": citations,
             "figures": figures,

@@ -13,7 +13,8 @@ from langchain_core.messages import AIMessage
 from assistant.budget import Budget, Usage
 from assistant.chat.events import ResearchEvent
 from assistant.chat.offline.composer import OfflineComposer
-from assistant.chat.offline.router import METRIC_INTENTS, Router
+from assistant.chat.offline.router import METRIC_INTENTS, Route, Router
+from assistant.grounding.dates import Window
 from assistant.grounding.guard import sanitize_output
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import mark_unsupported, verify
@@ -123,14 +124,7 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
     composer = OfflineComposer(Toolbox(deps.market, deps.library, deps.news))
     parts: list[str] = []
     for question in section.questions:
-        route = router.route(question, lang, ref)
-        if (
-            not route.symbols
-            and plan.symbols
-            and route.intent in METRIC_INTENTS
-            and route.intent != "sectors"
-        ):
-            route.symbols = plan.symbols[:1]
+        route = in_plan_window(router.route(question, lang, ref), plan)
         parts.append(composer.compose(route, question, ledger, ref, deps.news).text)
     text = "\n\n".join(p for p in parts if p.strip())
     stopped = None
@@ -154,6 +148,25 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
         "complete": stopped is None,
         "stopped": stopped,
     }
+
+
+# Metric intents measured over a window; the others are read at one session (the plan's end).
+_WINDOWED = ("return", "compare", "volatility", "drawdown", "beta")
+
+
+def in_plan_window(route: Route, plan: Plan) -> Route:
+    """The route with what its question leaves out taken from the plan: the main symbol, and
+    for a windowed metric the plan's window (so an edited window is the one every figure uses);
+    a period or a day the question itself names is kept."""
+    metric = route.intent in METRIC_INTENTS and route.intent != "sectors"
+    if not route.symbols and plan.symbols and metric:
+        route.symbols = plan.symbols[:1]
+    if route.intent in _WINDOWED and route.window is None and plan.start and plan.end:
+        label = plan.window_label or f"{plan.start.isoformat()} – {plan.end.isoformat()}"
+        route.window = Window(plan.start, plan.end, label)
+    if route.intent in ("sectors", "quote", "close_on") and route.day is None and plan.end:
+        route.day = plan.end
+    return route
 
 
 def _write_with_model(

@@ -21,7 +21,7 @@ from assistant.ports import ChatModel, Invocable, Library, Market, Store
 from assistant.reading.people import people_index
 from assistant.research.assemble import assemble
 from assistant.research.graph import build_graph
-from assistant.research.planner import make_plan
+from assistant.research.planner import make_plan, read_topic
 from assistant.research.render import html_to_pdf, to_html, to_markdown
 from assistant.research.schemas import Plan, Report, ReportSummary
 from assistant.research.sections import Deps, Meter, evidence_block
@@ -92,9 +92,9 @@ class ResearchService:
             else (news.language if news else detect_language(topic))
         )
         lang: Lang = "zh" if chosen == "zh" else "en"
-        from tools.symbols import find_symbols
-
-        end = self.as_of(news, find_symbols(topic) or (news.tickers if news else []))
+        request = read_topic(topic, dt.date.today())
+        read = list(request.symbols) if request is not None else []
+        end = self.as_of(news, read or (news.tickers if news else []))
         model = self.model
         meter = Meter(self.budget)
         plan = make_plan(
@@ -212,6 +212,7 @@ class ResearchService:
             summary=state.get("summary"),
             stopped=state.get("stopped"),
         )
+        report.approval = str(state.get("approval") or "")
         report.markdown = to_markdown(report)
         self._save(report)
         deps.emit({"type": "done", "report_id": report.id})

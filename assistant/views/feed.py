@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from assistant.grounding.guard import host_allowed
@@ -236,6 +236,67 @@ def signals(doc: Document, market: Market) -> list[Signal]:
         except market_errors() as exc:
             out.append(Signal(text, cited, "no_data", error=str(exc)))
     return out
+
+
+# ---- expert views ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpertRow:
+    """One expert view of an item, and for a forecast with a level and a horizon its distance
+    from the latest close (or from the horizon's close once it has passed), with receipts."""
+
+    person: str
+    organisation: str | None
+    stance: str
+    claim: str
+    figure: str | None
+    source: int | None
+    horizon: dt.date | None = None
+    close: Figure | None = None
+    distance: Figure | None = None
+    at_horizon: bool = False
+    error: str = ""
+
+
+def expert_views(doc: Document, market: Market) -> list[ExpertRow]:
+    """The item's expert views (people only: a data provider is a source), forecasts tracked."""
+    from assistant.chat.offline import pieces
+    from assistant.errors import market_errors
+    from tools.metrics.levels import distance_to_target
+
+    rows: list[ExpertRow] = []
+    for view in pieces.views(doc):
+        row = ExpertRow(
+            view.person,
+            view.organisation,
+            view.stance,
+            view.claim,
+            view.figure,
+            view.source,
+        )
+        found = pieces.forecast(view, doc.tickers)
+        if found is not None:
+            try:
+                latest = next(f for f in market.quote(found.symbol) if f.metric == "last_close")
+                close = latest
+                if latest.as_of is not None and latest.as_of >= found.horizon:
+                    quote = market.quote(found.symbol, on=found.horizon)
+                    close = next(f for f in quote if f.metric == "last_close")
+                distance = distance_to_target(close, found.level, found.horizon)
+                row = replace(
+                    row,
+                    horizon=found.horizon,
+                    close=close,
+                    distance=distance,
+                    at_horizon=close is not latest,
+                )
+            except (StopIteration, ValueError) as exc:
+                row = replace(row, horizon=found.horizon, error=str(exc) or "no close")
+            except market_errors() as exc:
+                row = replace(row, horizon=found.horizon, error=str(exc))
+        rows.append(row)
+    return rows
 
 
 # ---- fact-check ---------------------------------------------------------------------------

@@ -80,6 +80,17 @@ def test_news_item_page_shows_every_part(make_app: Callable[..., AppTest]) -> No
     assert ":red-badge[triggered]" in body
     assert ":gray-badge[not tracked by market data: follow source \\[6\\]]" in body
     assert "No other stored item shares its tickers or tags." in body
+    # expert views: people, with the forecast's distance from the latest close
+    table = at.table[0].value
+    assert list(table["Person"]) == [
+        "Jeffrey Hirsch",
+        "Daniel Lysik",
+        "Steven DeSanctis",
+        "Oren Shiran",
+        "Michael Feroli",
+    ]
+    distance = table.loc[table["Person"] == "Steven DeSanctis", "Target vs close"].iloc[0]
+    assert "close of 2026-03-06" in distance
 
 
 def test_news_item_sources_link_only_to_allowed_hosts(make_app: Callable[..., AppTest]) -> None:

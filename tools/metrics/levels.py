@@ -8,6 +8,7 @@ from typing import Literal
 
 import pandas as pd
 
+from tools.figure import Figure
 from tools.metrics.base import MetricError, day
 
 Basis = Literal["intraday", "close"]
@@ -82,4 +83,28 @@ def high_low(
         len(rows),
         day(rows.index[0]),
         day(rows.index[-1]),
+    )
+
+
+def distance_to_target(close: Figure, target: float, horizon: dt.date) -> Figure:
+    """How far a forecast level is from a close: `target / close - 1`, in percent (positive:
+    the target is above the close). `close` is a `last_close` figure; the receipt keeps both."""
+    if close.metric != "last_close" or close.value <= 0 or target <= 0:
+        raise MetricError("a target distance needs a positive last close and target")
+    d = close.end or close.as_of
+    return Figure(
+        metric="target_distance",
+        symbol=close.symbol,
+        value=(target / close.value - 1) * 100,
+        unit="%",
+        start=d,
+        end=d,
+        as_of=close.as_of,
+        provider=close.provider,
+        fetched_at=close.fetched_at,
+        stale=close.stale,
+        formula=f"{target:,.2f} / Close[{d}] - 1",
+        params={"target": target, "horizon": horizon.isoformat()},
+        inputs={f"Close[{d}]": close.value},
+        label="forecast target vs close",
     )

@@ -27,6 +27,14 @@ def _show_plan(plan: object) -> None:
     for i, s in enumerate(plan.sections, 1):
         table.add_row(str(i), s.heading, "\n".join(s.questions), ", ".join(s.tools))
     console.print(table)
+    label = f" ({plan.window_label})" if plan.window_label else ""
+    console.print(
+        f"Window: {plan.start} – {plan.end}{label} (every question runs over it) · "
+        f"symbols: {', '.join(plan.symbols)}",
+        markup=False,
+    )
+    for note in plan.notes:
+        console.print(f"Note: {note}", markup=False)
     e = plan.estimate
     console.print(
         f"Estimate: {e.model_calls} model calls, {e.input_tokens + e.output_tokens:,} tokens, "

@@ -131,6 +131,36 @@ def _signals(svc: Footnote, doc: Document) -> None:
                 missing_data(signal.error, "")
 
 
+def _experts(svc: Footnote, doc: Document) -> None:
+    rows = data.expert_views(svc, svc.key, doc.id, lang())
+    if not rows:
+        return
+    st.markdown(f"**{t('news.experts')}**")
+    columns = t("experts.columns").split("|")
+    stances = dict(zip(("bull", "bear", "neutral"), t("experts.stance").split("|"), strict=True))
+    table = []
+    for row in rows:
+        distance = ""
+        if row.distance is not None and row.close is not None:
+            distance = t(
+                "experts.distance",
+                distance=row.distance.display(lang()),
+                close=row.close.display(lang()),
+                day=row.close.end,
+            ) + (t("experts.at_horizon") if row.at_horizon else "")
+        values = [
+            row.person,
+            row.organisation or "",
+            stances.get(row.stance, row.stance),
+            row.claim,
+            row.figure or "",
+            distance,
+            f"[{row.source}]" if row.source else "",
+        ]
+        table.append(dict(zip(columns, (safe(v) for v in values), strict=True)))
+    st.table(table)
+
+
 def _related(svc: Footnote, doc: Document) -> None:
     items = data.related(svc, svc.key, doc.id, lang())
     if not items:
@@ -184,6 +214,7 @@ def render() -> None:
         _charts(svc, doc)
     with tabs[2]:
         _signals(svc, doc)
+        _experts(svc, doc)
     with tabs[3]:
         _sources(doc)
     with tabs[4]:

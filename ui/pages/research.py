@@ -29,6 +29,20 @@ FORMATS: dict[Format, str] = {
 def _plan_card(plan: Plan) -> None:
     with st.container(border=True):
         st.subheader(safe(plan.title), anchor=False)
+        label = f" ({plan.window_label})" if plan.window_label else ""
+        st.caption(
+            safe(
+                t(
+                    "research.window",
+                    start=plan.start,
+                    end=plan.end,
+                    label=label,
+                    symbols=", ".join(plan.symbols),
+                )
+            )
+        )
+        for note in plan.notes:
+            st.info(safe(note))
         for section in plan.sections:
             st.markdown(f"**{safe(section.heading)}**")
             st.markdown("\n".join(f"- {safe(q)}" for q in section.questions))

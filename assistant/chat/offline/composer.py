@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from assistant.chat.offline import pieces
 from assistant.chat.offline.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
 from assistant.chat.offline.templates import CONVENTIONS, SUGGESTIONS, text
 from assistant.grounding.dates import find_dates
@@ -21,9 +22,9 @@ from assistant.grounding.ledger import Ledger
 from assistant.grounding.numbers import extract_numbers
 from assistant.grounding.verifier import CLOSE_WORDS as _CLOSE_WORDS
 from assistant.toolbox import SMA_WINDOW, Toolbox
-from knowledge.documents import Document
+from knowledge.documents import Document, View
 from knowledge.passage import Passage
-from knowledge.text import strip_citations
+from knowledge.text import sentence_spans, strip_citations
 from tools import calendar as nyse
 from tools.figure import Figure
 from tools.prices.base import PriceError
@@ -599,6 +600,149 @@ class OfflineComposer:
         # Source records (who said what) answer questions about people; text chunks the rest.
         record: Literal["chunk"] | None = None if intent in ("experts", "views") else "chunk"
         hits = self._search(query, lang, news, k=4, record=record)
+        hypothetical = intent in ("sustainability", "opportunities", "views", "experts", "signals")
+        doc = self._document(news, hits, lang)
+        lines = self._typed(route, doc, ledger) if doc is not None else []
+        if not lines:
+            lines = self._from_passages(route, question, hits, ledger, news)
+        if not lines:
+            return Composed(text("no_passages", lang), system=True)
+        if intent in ("signals", "sustainability") and route.symbols[:1] != []:
+            lines += self._live_status(route.symbols[0], ref, lang, ledger)
+        elif intent in ("signals", "sustainability") and news is not None and news.tickers:
+            lines += self._live_status(news.tickers[0], ref, lang, ledger)
+        return Composed("\n".join(lines), hypothetical=hypothetical)
+
+    def _document(self, news: Document | None, hits: list[Passage], lang: Lang) -> Document | None:
+        """The analysis to answer from: the bound news item (in the asker's language when a
+        translation is stored), else the document of the best hit."""
+        library = self.box.library
+        doc = news
+        if doc is None and hits:
+            doc = library.get(hits[0].doc_id)
+        if doc is None or doc.language == lang or not doc.item_id:
+            return doc
+        for other in library.documents():
+            if other.item_id == doc.item_id and other.language == lang:
+                return other
+        return doc
+
+    def _typed(self, route: Route, doc: Document, ledger: Ledger) -> list[str]:
+        """A direct answer first (one or two cited sentences), then the supporting items; built
+        from the document's typed items and views. Empty when the document has none."""
+        lang = route.language
+        intent = route.intent
+
+        def cite(numbers: Sequence[int]) -> str:
+            marks = []
+            for n in numbers:
+                passage = pieces.source_passage(doc, n)
+                if passage is not None:
+                    marks.append(f"[{ledger.add_passage(passage)}]")
+            return "".join(dict.fromkeys(marks))
+
+        def item_line(item: pieces.Item) -> str:
+            marks = cite(item.sources)
+            return _with_marks(item.text, marks, lang) if marks else ""
+
+        def view_line(view: View) -> str:
+            marks = cite([view.source] if view.source is not None else [])
+            claim = pieces.figure_first(view, lang)
+            if not marks or not claim:
+                return ""
+            org = f"{view.organisation}, " if view.organisation else ""
+            org = org.replace(", ", "，") if lang == "zh" else org
+            return text(
+                "view_line",
+                lang,
+                person=view.person,
+                org=org,
+                stance=text(f"stance_{view.stance}", lang),
+                claim=claim,
+                n=marks,
+            )
+
+        lead: list[str] = []
+        more: list[str] = []
+        if intent == "experts" and route.person:
+            view = pieces.view_for(doc, route.person)
+            if view is None:
+                return []
+            lead = [view_line(view)]
+            # supporting sentences name the person (or the firm): a sentence that only shares
+            # the source (the sceptics' line citing Hirsch's report) is not his view
+            names = [view.person.split()[-1], *([view.organisation] if view.organisation else [])]
+            for item in pieces.items(doc, "views") + pieces.items(doc, "drivers"):
+                named = any(name.lower() in item.text.lower() for name in names)
+                if view.source in item.sources and named and len(more) < 2:
+                    more.append(item_line(item))
+        elif intent in ("views", "experts"):
+            bulls, bears = pieces.views(doc, "bull"), pieces.views(doc, "bear")
+            if not bulls and not bears:
+                return []
+            lead = [self._balance(doc, bulls, bears, lang, cite)]
+            more = [view_line(v) for v in [*bulls, *bears, *pieces.views(doc, "neutral")]]
+        elif intent == "sustainability":
+            found = pieces.items(doc, "insights") or pieces.items(doc, "summary")
+            lead = [item_line(i) for i in found[:1]]
+            more = [item_line(i) for i in found[1:3]]
+            bulls, bears = pieces.views(doc, "bull"), pieces.views(doc, "bear")
+            if bulls or bears:
+                more.append(self._balance(doc, bulls, bears, lang, cite))
+        else:
+            found = pieces.items(doc, intent)
+            overview = pieces.drivers_answer(doc) if intent == "drivers" else None
+            if overview is not None:  # the summary's "X, Y and Z drove it" answers first
+                found = [overview, *found]
+            lead = [item_line(i) for i in found[:1]]
+            more = [item_line(i) for i in found[1:4]]
+            if intent == "risks":  # a bearish view is a risk; a bullish one never is
+                more += [view_line(v) for v in pieces.views(doc, "bear")]
+            elif intent == "opportunities":  # and the reverse
+                more += [view_line(v) for v in pieces.views(doc, "bull")[:2]]
+        lead = [x for x in lead if x]
+        more = [x for x in dict.fromkeys(more) if x and x not in lead]
+        if not lead:
+            return []
+        return [" ".join(lead) if lang == "en" else "".join(lead)] + (
+            [text("k_more", lang), *(f"- {x}" for x in more)] if more else []
+        )
+
+    @staticmethod
+    def _balance(
+        doc: Document,
+        bulls: list[View],
+        bears: list[View],
+        lang: Lang,
+        cite: Any,
+    ) -> str:
+        """Who is bullish and who bearish, each name cited to the source of their view."""
+        sep = "、" if lang == "zh" else ", "
+
+        def names(group: list[View]) -> str:
+            return sep.join(
+                f"{v.person}{' ' if lang == 'en' else ''}{cite([v.source] if v.source else [])}"
+                for v in group
+            )
+
+        if bulls and bears:
+            return text("views_both", lang, bulls=names(bulls), bears=names(bears))
+        if bulls:
+            return text("views_bulls_only", lang, bulls=names(bulls))
+        return text("views_bears_only", lang, bears=names(bears))
+
+    def _from_passages(
+        self,
+        route: Route,
+        question: str,
+        hits: list[Passage],
+        ledger: Ledger,
+        news: Document | None,
+    ) -> list[str]:
+        """Without a typed document: the standing-alone sentences of the best passages."""
+        lang = route.language
+        intent = route.intent
+        record: Literal["chunk"] | None = None if intent in ("experts", "views") else "chunk"
         if intent in KNOWLEDGE_QUERIES and len(question) < 60:
             topic = " ".join(t.replace("-", " ") for t in news.tags) if news else ""
             extra_query = f"{KNOWLEDGE_QUERIES[intent][lang]} {topic}".strip()
@@ -609,23 +753,19 @@ class OfflineComposer:
             surname = route.person.split()[-1].lower()
             named = [h for h in hits if surname in (h.text + str(h.source)).lower()]
             hits = named or hits
-        hits = hits[:4]
-        if not hits:
-            return Composed(text("no_passages", lang), system=True)
-        head = text_head(intent, lang, route.person)
-        lines = [head]
-        for passage in hits:
+        if intent in ("experts", "views"):  # a data provider is a source, not an expert
+            hits = [h for h in hits if h.kind != "source" or (h.source and h.source.person)]
+        lines: list[str] = []
+        for passage in hits[:4]:
             sentences = _quote(passage, lang)
             if sentences:
                 n = ledger.add_passage(passage)
                 joiner = " " if lang == "en" else ""
-                lines.append("- " + joiner.join(f"{s} [{n}]" for s in sentences))
-        hypothetical = intent in ("sustainability", "opportunities", "views", "experts", "signals")
-        if intent in ("signals", "sustainability") and route.symbols[:1] != []:
-            lines += self._live_status(route.symbols[0], ref, lang, ledger)
-        elif intent in ("signals", "sustainability") and news is not None and news.tickers:
-            lines += self._live_status(news.tickers[0], ref, lang, ledger)
-        return Composed("\n".join(lines), hypothetical=hypothetical)
+                lines.append("- " + joiner.join(_with_marks(s, f"[{n}]", lang) for s in sentences))
+        if not lines:
+            return []
+        first = lines[0][2:]
+        return [first] + ([text("k_more", lang), *lines[1:]] if len(lines) > 1 else [])
 
     def _live_status(self, symbol: str, ref: date, lang: Lang, ledger: Ledger) -> list[str]:
         try:
@@ -644,6 +784,7 @@ class OfflineComposer:
                 dist=dist.display(lang),
                 window=20,
                 side=side,
+                day=dist.end or ref,
                 n=ledger.add_figure(dist),
             )
         ]
@@ -656,19 +797,29 @@ def _side(value: float, lang: Lang, zh_prefix: str = "") -> str:
     return zh_prefix + ("上方" if value >= 0 else "下方")
 
 
-def text_head(intent: str, lang: Lang, person: str | None) -> str:
-    from assistant.chat.offline.templates import KNOWLEDGE_HEADS
-
-    return KNOWLEDGE_HEADS[intent][lang].format(person=person or "")
+def _with_marks(sentence: str, marks: str, lang: Lang) -> str:
+    """`sentence` with citation markers before its final stop ("… 2,825 [4].")."""
+    body = sentence.rstrip()
+    stop = body[-1] if body and body[-1] in ".!?。！？" else ""
+    body = body[: len(body) - len(stop)] if stop else body
+    if lang == "en":
+        return f"{body} {marks}{stop or '.'}"
+    return f"{body}{marks}{stop or '。'}"
 
 
 def _quote(passage: Passage, lang: Lang, limit: int = 2) -> list[str]:
-    """The first sentences of a passage, cleaned, without its own citation markers."""
+    """The first standing-alone sentences of a passage, cleaned, without its own markers."""
     body, _ = strip_instructions(passage.text)
     body = strip_citations(body)
-    sentences = [s.strip() for s in _SENTENCE_BREAK.split(body) if s and len(s.strip()) > 3]
+    found = [
+        " ".join(body[a:b].split())
+        for a, b in sentence_spans(body, semicolon_ends=False)
+        if len(body[a:b].strip()) > 3
+    ]
+    sentences = [s for s in found if pieces.stands_alone(s)]
     if passage.kind == "source" and passage.source is not None:
         who = ", ".join(x for x in (passage.source.person, passage.source.publisher) if x)
         summary, _ = strip_instructions(passage.source.summary or " ".join(sentences[:limit]))
-        return [f"{who}: {summary}".strip()] if summary else []
+        summary = " ".join(summary.split())
+        return [f"{who}: {summary}".strip()] if summary and who else []
     return sentences[:limit]

@@ -153,8 +153,28 @@ T: dict[str, dict[Lang, str]] = {
         "zh": "数据确认了这一幅度：{day}{name}的涨跌幅为{chg}[{n}]。",
     },
     "live_status": {
-        "en": "Live status: {name}'s close is {dist} versus its {window}-session average [{n}] ({side}).",
-        "zh": "当前状态：{name}收盘价相对{window}日均线{dist}[{n}]（{side}）。",
+        "en": "Live status on {day}: {name}'s close is {dist} versus its {window}-session average [{n}] ({side}).",
+        "zh": "当前状态（{day}）：{name}收盘价相对{window}日均线{dist}[{n}]（{side}）。",
+    },
+    "k_more": {"en": "Supporting evidence:", "zh": "依据："},
+    "view_line": {
+        "en": "{person} ({org}{stance}): {claim} {n}.",
+        "zh": "{person}（{org}{stance}）：{claim}{n}。",
+    },
+    "stance_bull": {"en": "bullish", "zh": "看多"},
+    "stance_bear": {"en": "bearish", "zh": "看空"},
+    "stance_neutral": {"en": "neutral", "zh": "中性"},
+    "views_both": {
+        "en": "The bullish views come from {bulls}; the bearish view from {bears}.",
+        "zh": "看多的是{bulls}；看空的是{bears}。",
+    },
+    "views_bulls_only": {
+        "en": "The cited experts are bullish: {bulls}; none of them is bearish.",
+        "zh": "所引专家均看多：{bulls}；没有看空的观点。",
+    },
+    "views_bears_only": {
+        "en": "The cited experts are bearish: {bears}; none of them is bullish.",
+        "zh": "所引专家均看空：{bears}；没有看多的观点。",
     },
     "no_passages": {
         "en": "I found nothing in the stored documents that answers this.",
@@ -200,27 +220,6 @@ T: dict[str, dict[Lang, str]] = {
     "premise_caveat": {
         "en": "This is educational information, not a recommendation.",
         "zh": "以上为教育性信息，不构成投资建议。",
-    },
-}
-
-KNOWLEDGE_HEADS: dict[str, dict[Lang, str]] = {
-    "drivers": {
-        "en": "What the analysis says drove the move:",
-        "zh": "分析认为推动这轮行情的因素：",
-    },
-    "views": {
-        "en": "Views for and against, as the sources put them:",
-        "zh": "多空观点（按原始出处）：",
-    },
-    "experts": {"en": "What {person} said, as cited:", "zh": "{person}的观点（按引用出处）："},
-    "risks": {"en": "The risks the analysis names:", "zh": "分析列出的主要风险："},
-    "opportunities": {"en": "The opportunities the analysis names:", "zh": "分析列出的机会："},
-    "signals": {"en": "Signals to monitor:", "zh": "需要关注的信号："},
-    "valuation": {"en": "On valuation:", "zh": "关于估值："},
-    "summary": {"en": "In short:", "zh": "要点概括："},
-    "sustainability": {
-        "en": "Whether the rally can last depends on both sides of the argument:",
-        "zh": "反弹能否持续，取决于多空两方面的论据：",
     },
 }
 
