@@ -220,7 +220,14 @@ class Assistant:
         ledger = Ledger()
         symbols = find_symbols(question) or list(previous.get("symbols") or [])
         ref = self.as_of(news, symbols or (news.tickers[:1] if news else []))
-        route = self.router.route(question, lang, ref, previous, today=self.market.today())
+        route = self.router.route(
+            question,
+            lang,
+            ref,
+            previous,
+            today=self.market.today(),
+            news_date=news.published if news is not None else None,
+        )
         if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
             route.symbols = list(news.tickers[:1])
         yield {"type": "tool_start", "name": f"offline:{route.intent}", "args": route.context()}

@@ -40,6 +40,54 @@ T: dict[str, dict[Lang, str]] = {
         "en": "{name}'s daily volatility from {start} to {end} was {daily} [{n}] (standard deviation of daily close-to-close returns, ddof=1), or {annual} annualised with √252 [{m}].",
         "zh": "{name}在{start}至{end}期间的日波动率为{daily}[{n}]（日收盘收益率标准差，ddof=1），按√252年化为{annual}[{m}]。",
     },
+    "points": {
+        "en": "{name} moved {pts} from {start} to {end} [{n}], {convention}; that is {ret} [{m}].",
+        "zh": "{name}在{start}至{end}期间变动{pts}[{n}]（{convention}），涨跌幅为{ret}[{m}]。",
+    },
+    "vol_annual": {
+        "en": "{name}'s annualised volatility from {start} to {end} was {annual} [{n}] (daily volatility {daily} [{m}], the standard deviation of daily close-to-close returns, ddof=1, times √252).",
+        "zh": "{name}在{start}至{end}期间的年化波动率为{annual}[{n}]（日波动率{daily}[{m}]，即日收盘收益率标准差，ddof=1，乘以√252）。",
+    },
+    "short_data": {
+        "en": "Note: {name}'s data end on {last}, before the end of the period asked ({label}, to {asked}); the figure covers the period only up to {last}.",
+        "zh": "注意：{name}的数据截至{last}，早于所问期间（{label}，至{asked}）的结束；该数字只覆盖到{last}。",
+    },
+    "default_bench": {
+        "en": "No benchmark was named, so {bench} is used as the benchmark.",
+        "zh": "问题未指定基准，以下以{bench}为基准。",
+    },
+    "period_high_close": {
+        "en": "{name}'s highest close from {start} to {end} was {value} on {day} [{n}].",
+        "zh": "{name}在{start}至{end}期间的最高收盘价为{value}（{day}）[{n}]。",
+    },
+    "period_low_close": {
+        "en": "{name}'s lowest close from {start} to {end} was {value} on {day} [{n}].",
+        "zh": "{name}在{start}至{end}期间的最低收盘价为{value}（{day}）[{n}]。",
+    },
+    "period_high_intraday": {
+        "en": "{name}'s intraday high from {start} to {end} was {value} on {day} [{n}].",
+        "zh": "{name}在{start}至{end}期间的盘中最高价为{value}（{day}）[{n}]。",
+    },
+    "period_low_intraday": {
+        "en": "{name}'s intraday low from {start} to {end} was {value} on {day} [{n}].",
+        "zh": "{name}在{start}至{end}期间的盘中最低价为{value}（{day}）[{n}]。",
+    },
+    "unsupported": {
+        "en": "Footnote does not compute {metric}: its tools cover returns, points, closes, day changes, volatility, simple moving averages, 52-week and period highs and lows, drawdowns, beta, correlation and sector rankings.",
+        "zh": "Footnote 不计算{metric}：现有工具可计算涨跌幅、点数、收盘价、当日涨跌、波动率、简单移动均线、52周及区间高低点、最大回撤、贝塔、相关系数和板块排名。",
+    },
+    "substitute": {
+        "en": "The nearest figure it can compute, as a substitute and not the figure asked for: {what}.",
+        "zh": "可以计算的最接近的指标（仅作替代，并非所问指标）：{what}。",
+    },
+    "sub_sma": {
+        "en": "the {window}-session simple moving average",
+        "zh": "{window}日简单移动均线",
+    },
+    "sub_vol": {
+        "en": "the volatility of daily returns over the same window",
+        "zh": "同一区间的日收益率波动率",
+    },
     "sma": {
         "en": "On {at}, {name}'s {window}-session simple moving average was {sma} [{n}]; the close was {dist} from it [{m}], {side} the average.",
         "zh": "截至{at}，{name}的{window}日简单移动均线为{sma}[{n}]；收盘价相对均线{dist}[{m}]，位于均线{side}。",
@@ -56,6 +104,10 @@ T: dict[str, dict[Lang, str]] = {
         "en": "On closing prices the range was {low} [{n}] to {high} [{m}].",
         "zh": "按收盘价计，区间为{low}[{n}]至{high}[{m}]。",
     },
+    "range_close_only": {
+        "en": "Over the 52 weeks to {at}, {name}'s closes ran from {low} on {low_day} [{n}] to {high} on {high_day} [{m}].",
+        "zh": "截至{at}的52周内，{name}收盘价最低{low}（{low_day}）[{n}]，最高{high}（{high_day}）[{m}]。",
+    },
     "drawdown": {
         "en": "{name}'s largest peak-to-trough fall from {start} to {end} was {dd} [{n}], from the {peak} peak to the {trough} trough.",
         "zh": "{name}在{start}至{end}期间的最大回撤为{dd}[{n}]，从{peak}的高点跌至{trough}的低点。",
@@ -67,6 +119,26 @@ T: dict[str, dict[Lang, str]] = {
     "sector_head": {
         "en": "Sector ETFs on {day}, ranked by day change:",
         "zh": "{day}各板块ETF按当日涨跌幅排序：",
+    },
+    "sector_window_head": {
+        "en": "The eleven SPDR sector ETFs from {start} to {end}, ranked by return ({convention}):",
+        "zh": "{start}至{end}期间十一个SPDR板块ETF按涨跌幅排序（{convention}）：",
+    },
+    "sector_window_head_bottom": {
+        "en": "The eleven SPDR sector ETFs from {start} to {end}, weakest first, by return ({convention}):",
+        "zh": "{start}至{end}期间十一个SPDR板块ETF按涨跌幅由弱到强排序（{convention}）：",
+    },
+    "sector_short_head": {
+        "en": "Not ranked, because their data end before {end} (each shown to its own last session):",
+        "zh": "以下板块的数据在{end}之前结束，未参与排序（各自计算至其最后交易日）：",
+    },
+    "sector_short_line": {
+        "en": "- {name}: {chg} to {last} [{n}]",
+        "zh": "- {name}：截至{last}为{chg}[{n}]",
+    },
+    "sector_absent": {
+        "en": "No data in the window for: {items}.",
+        "zh": "以下板块在该区间内没有数据：{items}。",
     },
     "sector_line": {"en": "- {name}: {chg} [{n}]", "zh": "- {name}：{chg}[{n}]"},
     "sector_missing": {
@@ -201,6 +273,17 @@ T: dict[str, dict[Lang, str]] = {
         "en": "This is educational information, not a recommendation.",
         "zh": "以上为教育性信息，不构成投资建议。",
     },
+}
+
+UNSUPPORTED_NAMES: dict[str, dict[Lang, str]] = {
+    "ema": {"en": "exponential moving averages", "zh": "指数移动平均线（EMA）"},
+    "rsi": {"en": "the RSI", "zh": "相对强弱指数（RSI）"},
+    "macd": {"en": "the MACD", "zh": "MACD指标"},
+    "bollinger": {"en": "Bollinger Bands", "zh": "布林带"},
+    "sharpe": {"en": "the Sharpe ratio", "zh": "夏普比率"},
+    "atr": {"en": "the average true range", "zh": "平均真实波幅（ATR）"},
+    "volume": {"en": "trading volume", "zh": "成交量"},
+    "dividend_yield": {"en": "dividend yields", "zh": "股息率"},
 }
 
 KNOWLEDGE_HEADS: dict[str, dict[Lang, str]] = {
