@@ -98,6 +98,7 @@ _PREMISE = re.compile(
 _COMPOUND = re.compile(
     r"(\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every|/)?\s*(month|week|quarter|day|月|周|季)", _R
 )
+_RATE = re.compile(r"\d(?:\.\d+)?\s*%")
 _COMPOUND_ZH = re.compile(r"每(月|周|季|日)\D{0,4}?(\d+(?:\.\d+)?)\s*%")
 
 _FOLLOWUP = re.compile(
@@ -152,8 +153,8 @@ def _context_request(previous: Mapping[str, Any] | None) -> Request | None:
 
 def _window_of(request: Request | None) -> Window | None:
     period = request.period if request is not None else None
-    if period is None or period.start is None or period.future:
-        return None
+    if period is None or period.start is None or period.future or period.kind == "day":
+        return None  # a day is the route's `day`, not a window
     return Window(period.start, period.end, period.label)
 
 
@@ -227,6 +228,16 @@ class Router:
             # since publication runs to the latest session, not to the day before the news
             request = _read(question, today, news_date, context) or request
         later = request if today is None or today == ref else _read(question, today, news_date)
+        if (
+            request is not None
+            and request.period is not None
+            and request.period.future
+            and later is not None
+            and later.period is not None
+            and not later.period.future
+        ):
+            # after a news item's date but before the market's today: later data, not a forecast
+            request = later
         symbols = list(request.symbols) if request is not None else []
         kind = request.kind if request is not None else "other"
         person = named_person(question, self._people)
@@ -243,6 +254,8 @@ class Router:
             intent = "unsupported"
         elif request is not None and kind == "ranking":
             intent = "sectors"
+        elif request is not None and kind == "metric" and not symbols and _RATE.search(question):
+            intent = None  # "10000 at 8% a year for 5 years": arithmetic on a given rate
         elif request is not None and kind == "metric":
             intent = _metric_intent(request)
             if topic_of(question) == "drivers" and not request.followup:
@@ -260,7 +273,10 @@ class Router:
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
         window = _window_of(request)
         period = request.period if request is not None else None
-        day = period.end if period is not None and period.kind == "day" and not period.future else None
+        day = None
+        if period is not None and period.kind == "day" and not period.future:
+            # the day written (a Sunday is answered as "closed; Friday's close"), not the snap
+            day = period.requested_end or period.end
         route = Route(
             intent or "unknown",
             symbols,
