@@ -153,6 +153,9 @@ class Toolbox:
     ) -> list[Figure]:
         return self.market.period_range(resolve_symbol(symbol), start, end, basis=basis)
 
+    def first_session(self, symbol: str, start: date, end: date) -> date | None:
+        return self.market.first_session(resolve_symbol(symbol), start, end)
+
     def sector_returns(self, start: date, end: date) -> list[Figure]:
         return self.market.sector_returns(start, end)
 

@@ -135,6 +135,19 @@ class Market:
         found: dt.date | None = finder(resolve_symbol(symbol)) if finder else None
         return found
 
+    def first_session(
+        self, symbol: str, start: calendar.DateLike, end: calendar.DateLike
+    ) -> dt.date | None:
+        """The first session from `start` to `end` the source holds for `symbol` (None: none),
+        so a caller can say where data begin inside a window asked."""
+        first, last = calendar.as_date(start), calendar.as_date(end)
+        try:
+            data = self._load(symbol, first, last)
+        except PriceError:
+            return None
+        rows = data.frame.loc[pd.Timestamp(first) : pd.Timestamp(last)]
+        return _day(rows.index[0]) if not rows.empty else None
+
     # -- loading -------------------------------------------------------------------------
 
     def _load(self, symbol: str, start: dt.date, end: dt.date, calendar_note: str = "") -> _Loaded:

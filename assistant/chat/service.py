@@ -229,7 +229,10 @@ class Assistant:
             news_date=news.published if news is not None else None,
         )
         if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
-            route.symbols = list(news.tickers[:1])
+            period = route.request.period if route.request is not None else None
+            since = period is not None and period.kind == "since_publication"
+            # "what happened next?" covers every ticker of the item; other questions its first
+            route.symbols = list(news.tickers[: 4 if since else 1])
         yield {"type": "tool_start", "name": f"offline:{route.intent}", "args": route.context()}
         composed = OfflineComposer(Toolbox(self.market, self.library, news)).compose(
             route, question, ledger, ref, news

@@ -31,6 +31,7 @@ from tools.prices.base import PriceError
 from tools.symbols import find_symbols, symbol_name
 
 DEFAULT_BENCHMARK = "^GSPC"
+_TO_DATE = frozenset({"since", "ytd", "mtd", "qtd", "trailing", "since_publication"})
 _SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?])|(?<=\.)\s+|\n+")
 
 # Extra queries per kind of question, in words that fit any market item; the item's own tags are
@@ -173,6 +174,68 @@ class OfflineComposer:
         if not symbols:
             return Composed(text("need_symbol", lang), system=True)
         start, end = self._window(route, ref)
+        try:
+            lines, notes = self._lines(route, symbols, start, end, ref, ledger)
+        except PriceError:
+            cover = self._cover(route, symbols, start, end) if route.window is not None else None
+            if cover is None:
+                raise
+            # The data begin after the period asked starts: say so, then answer for the part
+            # the data cover, labelled as a substitute (never as the period asked).
+            first, late = cover
+            lines = [
+                text(
+                    "no_cover",
+                    lang,
+                    name=symbol_name(s, lang),
+                    first=d,
+                    label=route.window.label if route.window else "",
+                    start=start,
+                )
+                for s, d in late.items()
+            ]
+            lines.append(
+                text("substitute", lang, what=text("sub_window", lang, start=first, end=end))
+            )
+            more, notes = self._lines(route, symbols, first, end, ref, ledger)
+            lines += more
+        if route.window is not None and route.intent not in ("quote", "close_on", "sma", "range_52w"):
+            notes += self._coverage(route, route.window, end, lang, ledger)
+        for f in ledger.figures:
+            notes += self._data_notes([f], lang, ledger)
+        return Composed("\n".join([*lines, *dict.fromkeys(notes)]))
+
+    def _cover(
+        self, route: Route, symbols: list[str], start: date, end: date
+    ) -> tuple[date, dict[str, date]] | None:
+        """When some symbol's data begin inside the window: the first session all of them
+        have, and the late symbols with their first session; None when that is not the gap."""
+        bench = [a.benchmark for a in self._asks(route) if a.benchmark]
+        wanted = list(dict.fromkeys([*symbols, *bench]))
+        if route.intent == "beta" and not bench and len(symbols) < 2:
+            wanted.append(DEFAULT_BENCHMARK)
+        firsts = {s: self.box.first_session(s, start, end) for s in wanted}
+        if any(d is None for d in firsts.values()):
+            return None
+        late = {s: d for s, d in firsts.items() if d is not None and d > start}
+        if not late:
+            return None
+        first = max(late.values())
+        if first >= end:
+            return None
+        return first, late
+
+    def _lines(
+        self,
+        route: Route,
+        symbols: list[str],
+        start: date,
+        end: date,
+        ref: date,
+        ledger: Ledger,
+    ) -> tuple[list[str], list[str]]:
+        """The answer's lines for a metric route over one window, and its data notes."""
+        lang = route.language
         asks = self._asks(route)
         names = {a.name for a in asks}
         lines: list[str] = []
@@ -242,17 +305,21 @@ class OfflineComposer:
         elif route.intent in ("quote", "close_on"):
             for s in symbols:
                 lines += self._quote_lines(s, route.day, ref, lang, ledger)
-        if route.window is not None and route.intent not in ("quote", "close_on", "sma", "range_52w"):
-            notes += self._coverage(route.window, end, lang, ledger)
-        for f in ledger.figures:
-            notes += self._data_notes([f], lang, ledger)
-        return Composed("\n".join([*lines, *dict.fromkeys(notes)]))
+        return lines, notes
 
-    def _coverage(self, window: Window, end: date, lang: Lang, ledger: Ledger) -> list[str]:
+    def _coverage(
+        self, route: Route, window: Window, end: date, lang: Lang, ledger: Ledger
+    ) -> list[str]:
         """Figures that stop before the period asked ends (the data end earlier) are said to."""
         asked_end = min(end, self.box.market.today())
         if not nyse.is_session(asked_end):
             asked_end = nyse.previous_session(asked_end)
+        ends = [f.end for f in ledger.figures if f.end is not None]
+        period = route.request.period if route.request is not None else None
+        if ends and period is not None and (period.to_date or period.kind in _TO_DATE):
+            # "since December", "year to date": up to the latest session the data hold, so
+            # only a symbol whose data stop before the others' is short of the period
+            asked_end = min(asked_end, max(ends))
         notes = []
         for f in ledger.figures:
             if f.end is not None and f.start is not None and f.end < asked_end:

@@ -80,6 +80,14 @@ T: dict[str, dict[Lang, str]] = {
         "en": "The nearest figure it can compute, as a substitute and not the figure asked for: {what}.",
         "zh": "可以计算的最接近的指标（仅作替代，并非所问指标）：{what}。",
     },
+    "no_cover": {
+        "en": "{name}'s stored prices begin on {first}, after the start of the period asked ({label}, from {start}), so I can't give the figure for the whole period.",
+        "zh": "{name}的已存储行情从{first}才开始，晚于所问期间（{label}，自{start}起）的起点，因此无法给出整个期间的数字。",
+    },
+    "sub_window": {
+        "en": "the same figure from {start} to {end}, the part of the period the data cover",
+        "zh": "数据覆盖的部分期间（{start}至{end}）的同一指标",
+    },
     "sub_sma": {
         "en": "the {window}-session simple moving average",
         "zh": "{window}日简单移动均线",
