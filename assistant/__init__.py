@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from assistant.views.feed import (
         FactMark,
         FactSummary,
+        Move,
         Quote,
         Related,
         Signal,
@@ -58,6 +59,7 @@ _WHERE = {
     "ModelError": "assistant.errors",
     "Plan": "assistant.research.schemas",
     "PlanSection": "assistant.research.schemas",
+    "Move": "assistant.views.feed",
     "PriceHealth": "assistant.views.diagnostics",
     "Quote": "assistant.views.feed",
     "Receipt": "assistant.views.receipts",
@@ -101,6 +103,7 @@ __all__ = [
     "Ledger",
     "MarketError",
     "ModelError",
+    "Move",
     "Plan",
     "PlanSection",
     "PriceHealth",

@@ -558,7 +558,9 @@ class Market:
             if failures:
                 params["missing_sectors"] = failures
             out.append(f.model_copy(update={"params": params}))
-        complete = sorted((f for f in out if "ended_before" not in f.params), key=lambda f: -f.value)
+        complete = sorted(
+            (f for f in out if "ended_before" not in f.params), key=lambda f: -f.value
+        )
         short = sorted((f for f in out if "ended_before" in f.params), key=lambda f: -f.value)
         return [
             f.model_copy(update={"params": {**f.params, "rank": i}})

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant import Document, FactSummary, Footnote, PriceHealth, Quote, Related, Signal
+from assistant import (
+    Document,
+    FactSummary,
+    Footnote,
+    Move,
+    PriceHealth,
+    Quote,
+    Related,
+    Signal,
+)
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -35,6 +44,13 @@ def news_item(_fn: Footnote, key: str, doc_id: str, lang: str) -> Document | Non
 def quotes(_fn: Footnote, key: str, symbols: tuple[str, ...], lang: str) -> list[Quote]:
     """Return the latest quote of each symbol."""
     return _fn.quotes(symbols, lang)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def moves_since(_fn: Footnote, key: str, doc_id: str, lang: str) -> list[Move]:
+    """Return what happened next: each ticker's move since the item was published."""
+    doc = _fn.news_item(doc_id, lang)
+    return _fn.moves_since(doc, lang) if doc is not None else []
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)

@@ -104,7 +104,7 @@ def period_high_low(
         day(highs.idxmax()),
         float(lows.min()),
         day(lows.idxmin()),
-        basis,  # type: ignore[arg-type]
+        basis,
         len(rows),
         len(rows),
         day(rows.index[0]),

@@ -159,9 +159,13 @@ class OfflineComposer:
         """The session a point-in-time metric (SMA, 52-week range) is measured at: the end of a
         day or "as of" the question names, else the reference day."""
         period = route.request.period if route.request is not None else None
-        if period is not None and period.end is not None and not period.future:
-            if period.kind == "day" or period.as_of_given:
-                return period.end
+        if (
+            period is not None
+            and period.end is not None
+            and not period.future
+            and (period.kind == "day" or period.as_of_given)
+        ):
+            return period.end
         return ref
 
     def _metric(self, route: Route, ledger: Ledger, ref: date) -> Composed:
@@ -199,7 +203,12 @@ class OfflineComposer:
             )
             more, notes = self._lines(route, symbols, first, end, ref, ledger)
             lines += more
-        if route.window is not None and route.intent not in ("quote", "close_on", "sma", "range_52w"):
+        if route.window is not None and route.intent not in (
+            "quote",
+            "close_on",
+            "sma",
+            "range_52w",
+        ):
             notes += self._coverage(route, route.window, end, lang, ledger)
         for f in ledger.figures:
             notes += self._data_notes([f], lang, ledger)
@@ -706,9 +715,7 @@ class OfflineComposer:
             )
         return Composed("\n".join(lines))
 
-    def _sector_window(
-        self, route: Route, window: Window, ledger: Ledger, ref: date
-    ) -> Composed:
+    def _sector_window(self, route: Route, window: Window, ledger: Ledger, ref: date) -> Composed:
         """Rank the eleven sectors by their return over the window asked; sectors whose data
         end earlier are listed apart with their own last session, never ranked with the rest."""
         lang = route.language
@@ -757,9 +764,7 @@ class OfflineComposer:
         missing = (figs[0].params.get("missing_sectors") or {}) if figs else {}
         if missing:
             items = [text("no_recent", lang, name=symbol_name(s, lang)) for s in missing]
-            lines.append(
-                text("sector_absent", lang, items=text("list_sep", lang).join(items))
-            )
+            lines.append(text("sector_absent", lang, items=text("list_sep", lang).join(items)))
         return Composed("\n".join(lines))
 
     def _premise(self, route: Route, ledger: Ledger, ref: date) -> Composed:

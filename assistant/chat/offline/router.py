@@ -266,9 +266,9 @@ class Router:
             intent = topic_of(question)
         if person and intent in (None, "views", "summary", "drivers", "return", "quote"):
             intent = "experts"
-        if intent is None and request is not None and request.period is not None:
-            if request.period.kind == "since_publication":
-                intent = "return"  # "what happened next?": the item's tickers since publication
+        period = request.period if request is not None else None
+        if intent is None and period is not None and period.kind == "since_publication":
+            intent = "return"  # "what happened next?": the item's tickers since publication
         if intent is None and self._classifier is not None and kind != "metric":
             intent = self._classifier(question)
         if intent is None and symbols and not previous:
