@@ -151,11 +151,17 @@ def _context_request(previous: Mapping[str, Any] | None) -> Request | None:
         return None
 
 
-def _window_of(request: Request | None) -> Window | None:
+def _window_of(request: Request | None, today: date | None = None) -> Window | None:
     period = request.period if request is not None else None
     if period is None or period.start is None or period.future or period.kind == "day":
         return None  # a day is the route's `day`, not a window
-    return Window(period.start, period.end, period.label)
+    end = period.end
+    written = period.requested_end
+    if period.kind == "between" and written is not None and end is not None and written > end:
+        # an end the user wrote out is kept past the reference day (up to today), so that a
+        # symbol whose data stop earlier is named, not the window silently shortened
+        end = min(written, today) if today is not None else end
+    return Window(period.start, end, period.label)
 
 
 def _sma_windows(request: Request | None) -> list[int]:
@@ -272,9 +278,9 @@ class Router:
         if intent is None and self._classifier is not None and kind != "metric":
             intent = self._classifier(question)
         if intent is None and symbols and not previous:
-            window = _window_of(request)
+            window = _window_of(request, today)
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
-        window = _window_of(request)
+        window = _window_of(request, today)
         period = request.period if request is not None else None
         day = None
         if period is not None and period.kind == "day" and not period.future:
