@@ -761,6 +761,7 @@ class OfflineComposer:
                         n=ledger.add_figure(f),
                     )
                 )
+        lines += list(dict.fromkeys(self._data_notes(figs, lang, ledger)))
         missing = (figs[0].params.get("missing_sectors") or {}) if figs else {}
         if missing:
             items = [text("no_recent", lang, name=symbol_name(s, lang)) for s in missing]
@@ -840,6 +841,11 @@ class OfflineComposer:
         for f in figures:
             if f.stale and f.as_of:
                 notes.append(text("stale", lang, as_of=f.as_of))
+            if f.caveats:
+                # an unadjusted step (a split the data do not adjust for) inside the window
+                notes.append(
+                    text("caveat", lang, name=symbol_name(f.symbol, lang), n=ledger.add_figure(f))
+                )
             completeness = f.params.get("completeness")
             if isinstance(completeness, (int, float)) and completeness < 0.999:
                 have, want = f.params.get("rows"), f.params.get("sessions")

@@ -233,7 +233,15 @@ class Router:
         ):
             # since publication runs to the latest session, not to the day before the news
             request = _read(question, today, news_date, context) or request
-        later = request if today is None or today == ref else _read(question, today, news_date)
+        later = request
+        if (
+            today is not None
+            and today != ref
+            and request is not None
+            and (request.kind == "forecast" or (request.period and request.period.future))
+        ):
+            # only a reading about the future can change against the market's today
+            later = _read(question, today, news_date)
         if (
             request is not None
             and request.period is not None

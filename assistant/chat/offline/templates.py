@@ -180,6 +180,10 @@ T: dict[str, dict[Lang, str]] = {
         "en": "Note: live data could not be fetched; these figures come from stored data as of the {as_of} session.",
         "zh": "注意：未能获取实时数据，以上数字来自截至{as_of}交易日的本地存储数据。",
     },
+    "caveat": {
+        "en": "Caution: {name}'s prices jump inside this window in a way the data do not adjust for (likely a split), so its figure [{n}] is likely wrong; its receipt says where.",
+        "zh": "注意：{name}的价格在该区间内出现数据未调整的跳变（可能是拆股），其数字[{n}]很可能有误；详见该数字的出处说明。",
+    },
     "partial": {
         "en": "Note: data cover {have} of {want} sessions in this window ({pct}) [{n}], so the figures may be incomplete.",
         "zh": "注意：该区间数据仅覆盖{want}个交易日中的{have}个（{pct}）[{n}]，数字可能不完整。",
