@@ -286,7 +286,10 @@ def test_an_unsupported_average_is_said_and_the_sma_labelled_a_substitute(
 
 @pytest.mark.parametrize(
     ("question", "words"),
-    [("What is the RSI of the Russell 2000?", "does not compute"), ("罗素2000的RSI是多少？", "不计算")],
+    [
+        ("What is the RSI of the Russell 2000?", "does not compute"),
+        ("罗素2000的RSI是多少？", "不计算"),
+    ],
 )
 def test_an_unsupported_indicator_is_said_not_swapped(
     make_assistant: Callable[..., Assistant], question: str, words: str
@@ -373,6 +376,25 @@ def test_a_followup_inherits_period_metric_and_parameters(
         assert all(f.params.get(key) == value for f in found)
 
 
+@pytest.mark.parametrize(
+    ("first", "followup"),
+    [
+        ("How did the Russell 2000 do in January?", "How does that compare with the S&P 500?"),
+        ("罗素2000在2026年1月涨了多少？", "和标普500相比呢？"),
+    ],
+)
+def test_a_comparison_followup_compares_the_thread_symbol_over_the_thread_period(
+    make_assistant: Callable[..., Assistant], first: str, followup: str
+) -> None:
+    assistant = make_assistant()
+    one = assistant.ask(first)
+    two = assistant.ask(followup, thread_id=one.thread_id)
+    returns = [f for f in two.ledger.figures if f.metric == "return"]
+    assert {f.symbol for f in returns} == {"^RUT", "^GSPC"}
+    assert {(f.start, f.end) for f in returns} == {(D(2026, 1, 2), D(2026, 1, 30))}
+    assert _figures(two, "spread", "^RUT - ^GSPC")
+
+
 # ---- what happened next -------------------------------------------------------------------
 
 
@@ -397,9 +419,7 @@ def test_the_move_since_publication_runs_to_the_latest_session(
     assert answer.verification.ok
 
 
-def test_the_news_page_shows_each_ticker_since_publication(
-    market: Any, library: Any
-) -> None:
+def test_the_news_page_shows_each_ticker_since_publication(market: Any, library: Any) -> None:
     from assistant.views.feed import moves_since
 
     doc = library.get(NEWS_EN)

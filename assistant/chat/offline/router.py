@@ -182,6 +182,40 @@ def _is_forecast(request: Request | None) -> bool:
     )
 
 
+def _compare_with_context(request: Request, context: Request, question: str) -> Request:
+    """ "How does that compare with the S&P 500?" after a question about the Russell 2000: the
+    comparison is of the thread's symbols with the one named, over the thread's period."""
+    from assistant.reading.metrics import RELATIVE
+    from assistant.reading.shapes import MetricAsk
+
+    if (
+        request.kind not in ("metric", "other")
+        or context.kind != "metric"
+        or len(request.symbols) != 1
+        or not context.symbols
+        or request.symbols[0] in context.symbols
+        or not RELATIVE.search(question)
+        or any(a.name not in ("return", "relative") for a in request.metrics)
+    ):
+        return request
+    symbols = [*context.symbols, *request.symbols]
+    inherited = [*request.inherited, "symbols"]
+    period = request.period
+    if period is None and context.period is not None:
+        period = context.period
+        inherited.append("period")
+    return request.model_copy(
+        update={
+            "kind": "metric",
+            "symbols": symbols,
+            "metrics": [MetricAsk(name="relative", benchmark=request.symbols[0])],
+            "period": period,
+            "followup": True,
+            "inherited": inherited,
+        }
+    )
+
+
 def _metric_intent(request: Request) -> str | None:
     """The composer's intent for a metric request (its first metric decides)."""
     if not request.metrics:
@@ -252,6 +286,8 @@ class Router:
         ):
             # after a news item's date but before the market's today: later data, not a forecast
             request = later
+        if request is not None and context is not None:
+            request = _compare_with_context(request, context, question)
         symbols = list(request.symbols) if request is not None else []
         kind = request.kind if request is not None else "other"
         person = named_person(question, self._people)
