@@ -320,6 +320,22 @@ def test_data_not_covering_the_period_is_said_and_the_rest_labelled(
     assert answer.text.index(label) < answer.text.index(figures[0].display(answer.language))
 
 
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("How did XLB do in March 2026?", "end on 2026-02-23, before the period asked"),
+        ("XLB在2026年3月表现如何？", "截至2026-02-23，早于所问期间"),
+    ],
+)
+def test_a_period_after_the_data_end_is_said_not_answered_with_another(
+    make_assistant: Callable[..., Assistant], question: str, words: str
+) -> None:
+    """XLB's shared data end on 2026-02-23: March 2026 has no figure, and none is made up."""
+    answer = make_assistant().ask(question)
+    assert words in answer.text
+    assert answer.ledger.figures == []
+
+
 # ---- follow-ups ---------------------------------------------------------------------------
 
 

@@ -183,6 +183,9 @@ class OfflineComposer:
         except PriceError:
             cover = self._cover(route, symbols, start, end) if route.window is not None else None
             if cover is None:
+                ended = self._ended(route, symbols, start)
+                if ended:
+                    return Composed("\n".join(ended), system=True)
                 raise
             # The data begin after the period asked starts: say so, then answer for the part
             # the data cover, labelled as a substitute (never as the period asked).
@@ -213,6 +216,26 @@ class OfflineComposer:
         for f in ledger.figures:
             notes += self._data_notes([f], lang, ledger)
         return Composed("\n".join([*lines, *dict.fromkeys(notes)]))
+
+    def _ended(self, route: Route, symbols: list[str], start: date) -> list[str]:
+        """Symbols whose stored data end before the period asked begins, said plainly."""
+        if route.window is None:
+            return []
+        lines = []
+        for s in symbols:
+            last = self.box.market.last_session(s)
+            if last is not None and last < start:
+                lines.append(
+                    text(
+                        "ends_before",
+                        route.language,
+                        name=symbol_name(s, route.language),
+                        last=last,
+                        label=route.window.label or f"{route.window.start}..{route.window.end}",
+                        start=start,
+                    )
+                )
+        return lines
 
     def _cover(
         self, route: Route, symbols: list[str], start: date, end: date

@@ -84,6 +84,10 @@ T: dict[str, dict[Lang, str]] = {
         "en": "{name}'s stored prices begin on {first}, after the start of the period asked ({label}, from {start}), so I can't give the figure for the whole period.",
         "zh": "{name}的已存储行情从{first}才开始，晚于所问期间（{label}，自{start}起）的起点，因此无法给出整个期间的数字。",
     },
+    "ends_before": {
+        "en": "{name}'s stored prices end on {last}, before the period asked ({label}) begins on {start}: there is no figure for it. Update the prices (`footnote prices update`) or ask about an earlier period.",
+        "zh": "{name}的已存储行情截至{last}，早于所问期间（{label}）的起点{start}，因此没有该期间的数字。请更新行情（`footnote prices update`）或询问更早的期间。",
+    },
     "sub_window": {
         "en": "the same figure from {start} to {end}, the part of the period the data cover",
         "zh": "数据覆盖的部分期间（{start}至{end}）的同一指标",
