@@ -171,17 +171,6 @@ def _sma_windows(request: Request | None) -> list[int]:
     return sorted(w for w in windows if w is not None and 2 <= w <= 250)
 
 
-def _is_forecast(request: Request | None) -> bool:
-    """A question about a move to come ("明年一季度纳斯达克会涨多少？", "next month"), read against
-    the market's today (a period after a news item's date is only later data)."""
-    return (
-        request is not None
-        and request.kind == "forecast"
-        and request.period is not None
-        and request.period.future
-    )
-
-
 def _compare_with_context(request: Request, context: Request, question: str) -> Request:
     """ "How does that compare with the S&P 500?" after a question about the Russell 2000: the
     comparison is of the thread's symbols with the one named, over the thread's period."""
@@ -257,6 +246,7 @@ class Router:
         from assistant.reading.request import topic_of
 
         context = _context_request(previous)
+        person = named_person(question, self._people)
         request = _read(question, ref, news_date, context)
         if (
             request is not None
@@ -275,7 +265,7 @@ class Router:
             and (request.kind == "forecast" or (request.period and request.period.future))
         ):
             # only a reading about the future can change against the market's today
-            later = _read(question, today, news_date)
+            later = _read(question, today, news_date, context)
         if (
             request is not None
             and request.period is not None
@@ -290,7 +280,6 @@ class Router:
             request = _compare_with_context(request, context, question)
         symbols = list(request.symbols) if request is not None else []
         kind = request.kind if request is not None else "other"
-        person = named_person(question, self._people)
         topic = request.topic if request is not None and kind == "knowledge" else None
         intent: str | None = None
         unsupported = unsupported_metric(question)
@@ -298,7 +287,15 @@ class Router:
             _COMPOUND.search(question) or _COMPOUND_ZH.search(question)
         ):
             intent = "compound"
-        elif symbols and _is_forecast(later):
+        elif (
+            symbols
+            and later is not None
+            and later.kind == "forecast"
+            and person is None
+            and topic_of(question) is None
+        ):
+            # "明年一季度纳斯达克会涨多少？", "what's the outlook for the Russell 2000?": no past
+            # figure answers it; what the documents say about it (a target, a risk) still does
             intent = "forecast"
         elif unsupported is not None and (symbols or kind == "metric"):
             intent = "unsupported"
