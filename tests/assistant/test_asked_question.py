@@ -245,6 +245,28 @@ def test_the_ranking_names_the_sectors_whose_data_end_earlier(
     assert "2026-03-06之前结束" in zh.text
 
 
+@pytest.mark.parametrize(
+    ("question", "metric", "start", "end"),
+    [
+        ("Which sector was the most volatile since December?", "volatility_annual", D(2025, 12, 1), D(2026, 3, 6)),
+        ("哪个板块今年以来波动最大？", "volatility_annual", D(2026, 1, 2), D(2026, 3, 6)),
+        ("Which sector had the biggest drawdown since December?", "max_drawdown", D(2025, 12, 1), D(2026, 3, 6)),
+        ("2025年第四季度哪个板块最大回撤最大？", "max_drawdown", D(2025, 10, 1), D(2025, 12, 31)),
+    ],
+)  # fmt: skip
+def test_a_sector_ranking_by_risk_ranks_by_the_metric_asked(
+    make_assistant: Callable[..., Assistant], question: str, metric: str, start: D, end: D
+) -> None:
+    answer = make_assistant().ask(question)
+    figures = answer.ledger.figures
+    assert {f.metric for f in figures} == {metric}  # not a return ranking in its place
+    assert {f.symbol for f in figures} == set(SECTOR_SYMBOLS)
+    assert all(f.start == start for f in figures)
+    ranked = [f.value for f in figures if f.end == end]
+    # most volatile first; deepest (most negative) drawdown first
+    assert ranked == sorted(ranked, reverse=metric == "volatility_annual")
+
+
 # ---- declined and substituted -------------------------------------------------------------
 
 

@@ -699,6 +699,9 @@ class OfflineComposer:
 
     def _sectors(self, route: Route, ledger: Ledger, ref: date) -> Composed:
         window = route.window
+        asked = {a.name for a in self._asks(route)}
+        if asked & {"volatility", "max_drawdown"}:
+            return self._sector_risk(route, ledger, ref, "volatility" in asked)
         if window is not None and window.start is not None and window.start != window.end:
             return self._sector_window(route, window, ledger, ref)
         lang = route.language
@@ -736,6 +739,70 @@ class OfflineComposer:
                     n=ledger.add_figure(f),
                 )
             )
+        return Composed("\n".join(lines))
+
+    def _sector_risk(self, route: Route, ledger: Ledger, ref: date, volatility: bool) -> Composed:
+        """Rank the eleven sectors by the volatility or the max drawdown asked, over the window
+        asked (the default window when none was); sectors whose data end earlier apart."""
+        from tools.symbols import SECTOR_SYMBOLS
+
+        lang = route.language
+        start, end = self._window(route, ref)
+        figs: list[Figure] = []
+        absent: list[str] = []
+        for symbol in SECTOR_SYMBOLS:
+            try:
+                if volatility:
+                    vols = _figures(self.box.volatility(symbol, start, end))
+                    found = _pick(vols, "volatility_annual")
+                else:
+                    found = _figures(self.box.max_drawdown(symbol, start, end))[0]
+            except PriceError:
+                absent.append(symbol)
+                continue
+            if found is not None:
+                figs.append(found)
+        if not figs:
+            return Composed(text("data_error", lang, message="no sector data"), system=True)
+        last = max(f.end for f in figs if f.end is not None)
+        bottom = route.request is not None and route.request.ranking == "bottom"
+        # most volatile first, or the deepest (most negative) drawdown first; reversed for
+        # "least volatile" / "smallest drawdown"
+        descending = volatility != bottom
+        ranked = sorted((f for f in figs if f.end == last), key=lambda f: f.value)
+        if descending:
+            ranked.reverse()
+        short = [f for f in figs if f.end != last]
+        head = "sector_vol_head" if volatility else "sector_dd_head"
+        lines = [text(head, lang, start=figs[0].start, end=last)]
+        for f in ranked:
+            lines.append(
+                text(
+                    "sector_line",
+                    lang,
+                    name=symbol_name(f.symbol, lang),
+                    symbol=f.symbol,
+                    chg=f.display(lang),
+                    n=ledger.add_figure(f),
+                )
+            )
+        if short:
+            lines.append(text("sector_short_head", lang, end=last))
+            for f in short:
+                lines.append(
+                    text(
+                        "sector_short_line",
+                        lang,
+                        name=symbol_name(f.symbol, lang),
+                        last=f.end,
+                        chg=f.display(lang),
+                        n=ledger.add_figure(f),
+                    )
+                )
+        lines += list(dict.fromkeys(self._data_notes(figs, lang, ledger)))
+        if absent:
+            items = [text("no_recent", lang, name=symbol_name(s, lang)) for s in absent]
+            lines.append(text("sector_absent", lang, items=text("list_sep", lang).join(items)))
         return Composed("\n".join(lines))
 
     def _sector_window(self, route: Route, window: Window, ledger: Ledger, ref: date) -> Composed:

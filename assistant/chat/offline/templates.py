@@ -140,6 +140,14 @@ T: dict[str, dict[Lang, str]] = {
         "en": "The eleven SPDR sector ETFs from {start} to {end}, weakest first, by return ({convention}):",
         "zh": "{start}至{end}期间十一个SPDR板块ETF按涨跌幅由弱到强排序（{convention}）：",
     },
+    "sector_vol_head": {
+        "en": "The eleven SPDR sector ETFs from {start} to {end}, ranked by annualised volatility of daily close-to-close returns (ddof=1, √252):",
+        "zh": "{start}至{end}期间十一个SPDR板块ETF按年化波动率排序（日收盘收益率标准差，ddof=1，乘以√252）：",
+    },
+    "sector_dd_head": {
+        "en": "The eleven SPDR sector ETFs from {start} to {end}, ranked by largest peak-to-trough fall of closes:",
+        "zh": "{start}至{end}期间十一个SPDR板块ETF按最大回撤（收盘价从高点到低点）排序：",
+    },
     "sector_short_head": {
         "en": "Not ranked, because their data end before {end} (each shown to its own last session):",
         "zh": "以下板块的数据在{end}之前结束，未参与排序（各自计算至其最后交易日）：",
