@@ -25,7 +25,7 @@ NEWS_EN = "russell-2000-rally-2026-01-26-en"
 NEWS_ZH = "russell-2000-rally-2026-01-26-zh"
 
 # (question, metric, symbol, first session, last session, parameters the figure must carry)
-Case = tuple[str, str, str, D, D, dict[str, Any]]
+Case = tuple[str, str, str, D | None, D, dict[str, Any]]
 CASES: list[Case] = [
     # return over named periods
     ("How did the Dow do in the second half of 2025?", "return", "^DJI", D(2025, 7, 1), D(2025, 12, 31), {}),
@@ -61,13 +61,13 @@ CASES: list[Case] = [
     # SMA of the length asked, at the day asked, and the distance to it
     ("What was the Russell 2000's 50-day moving average as of January 23, 2026?", "sma", "^RUT", D(2025, 11, 11), D(2026, 1, 23), {"window": 50}),
     ("截至2026年1月23日，罗素2000的50日均线是多少？", "sma", "^RUT", D(2025, 11, 11), D(2026, 1, 23), {"window": 50}),
-    ("How far is the Dow from its 100-day moving average?", "sma_distance", "^DJI", None, D(2026, 3, 6), {"window": 100}),  # type: ignore[list-item]
-    ("道琼斯距离100日均线有多远？", "sma_distance", "^DJI", None, D(2026, 3, 6), {"window": 100}),  # type: ignore[list-item]
+    ("How far is the Dow from its 100-day moving average?", "sma_distance", "^DJI", None, D(2026, 3, 6), {"window": 100}),
+    ("道琼斯距离100日均线有多远？", "sma_distance", "^DJI", None, D(2026, 3, 6), {"window": 100}),
     # 52-week high/low on closes or intraday
-    ("What's the 52-week high of the Russell 2000 on closing prices?", "high_52w", "^RUT", None, D(2026, 3, 6), {"basis": "close"}),  # type: ignore[list-item]
-    ("罗素2000的52周收盘高点是多少？", "high_52w", "^RUT", None, D(2026, 3, 6), {"basis": "close"}),  # type: ignore[list-item]
-    ("What's the 52-week intraday low of the Dow?", "low_52w", "^DJI", None, D(2026, 3, 6), {"basis": "intraday"}),  # type: ignore[list-item]
-    ("道琼斯52周盘中低点是多少？", "low_52w", "^DJI", None, D(2026, 3, 6), {"basis": "intraday"}),  # type: ignore[list-item]
+    ("What's the 52-week high of the Russell 2000 on closing prices?", "high_52w", "^RUT", None, D(2026, 3, 6), {"basis": "close"}),
+    ("罗素2000的52周收盘高点是多少？", "high_52w", "^RUT", None, D(2026, 3, 6), {"basis": "close"}),
+    ("What's the 52-week intraday low of the Dow?", "low_52w", "^DJI", None, D(2026, 3, 6), {"basis": "intraday"}),
+    ("道琼斯52周盘中低点是多少？", "low_52w", "^DJI", None, D(2026, 3, 6), {"basis": "intraday"}),
     # period high/low
     ("What was the lowest close of the Russell 2000 in April 2025?", "period_low", "^RUT", D(2025, 4, 1), D(2025, 4, 30), {"basis": "close"}),
     ("罗素2000在2025年4月的最低收盘价是多少？", "period_low", "^RUT", D(2025, 4, 1), D(2025, 4, 30), {"basis": "close"}),
