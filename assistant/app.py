@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from assistant.research.service import ResearchService
     from assistant.store import ThreadStore
     from assistant.views.diagnostics import Diagnosis, PriceHealth
-    from assistant.views.feed import ExpertRow, FactSummary, Quote, Related, Signal
+    from assistant.views.feed import ExpertRow, FactSummary, Move, Quote, Related, Signal
     from knowledge import Document, IngestOutcome, Passage
     from tools.figure import Figure
     from tools.prices.records import Finding
@@ -303,6 +303,13 @@ class Footnote:
         from assistant.views.feed import quotes
 
         return quotes(self.market, symbols, lang)
+
+    def moves_since(self, doc: Document, lang: str) -> list[Move]:
+        """What happened next: each of the item's tickers from its publication to the latest
+        stored session, with receipts."""
+        from assistant.views.feed import moves_since
+
+        return moves_since(self.market, doc, lang)
 
     def signals(self, doc: Document) -> list[Signal]:
         from assistant.views.feed import signals

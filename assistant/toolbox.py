@@ -70,6 +70,20 @@ class RangeArgs(BaseModel):
     basis: Literal["intraday", "close"] = "intraday"
 
 
+class PeriodRangeArgs(BaseModel):
+    symbol: str
+    start: date = Field(description="First day of the period (YYYY-MM-DD)")
+    end: date = Field(description="Last day of the period (YYYY-MM-DD)")
+    basis: Literal["intraday", "close"] = Field(
+        default="close", description="close: highest/lowest close; intraday: High/Low"
+    )
+
+
+class SectorWindowArgs(BaseModel):
+    start: date = Field(description="First day of the window to rank over")
+    end: date = Field(description="Last day of the window")
+
+
 class DayArgs(BaseModel):
     symbol: str
     day: date
@@ -133,6 +147,17 @@ class Toolbox:
 
     def range_52w(self, symbol: str, at: date, basis: str = "intraday") -> list[Figure]:
         return self.market.range_52w(resolve_symbol(symbol), at, basis=basis)
+
+    def period_range(
+        self, symbol: str, start: date, end: date, basis: str = "close"
+    ) -> list[Figure]:
+        return self.market.period_range(resolve_symbol(symbol), start, end, basis=basis)
+
+    def first_session(self, symbol: str, start: date, end: date) -> date | None:
+        return self.market.first_session(resolve_symbol(symbol), start, end)
+
+    def sector_returns(self, start: date, end: date) -> list[Figure]:
+        return self.market.sector_returns(start, end)
 
     def max_drawdown(self, symbol: str, start: date, end: date) -> Figure:
         return self.market.max_drawdown(resolve_symbol(symbol), start, end)
@@ -243,6 +268,19 @@ TOOLS: tuple[ToolSpec, ...] = (
         "52-week high and low (intraday or closing basis) with the sessions they occurred.",
         RangeArgs,
         lambda box, symbol, at, basis="intraday": box.range_52w(symbol, at, basis),
+    ),
+    ToolSpec(
+        "period_range",
+        "Highest and lowest price of a symbol over a period (closes or intraday), with sessions.",
+        PeriodRangeArgs,
+        lambda box, symbol, start, end, basis="close": box.period_range(symbol, start, end, basis),
+    ),
+    ToolSpec(
+        "sector_returns",
+        "Returns of the eleven SPDR sector ETFs over a window, ranked; sectors whose data end "
+        "earlier are marked.",
+        SectorWindowArgs,
+        lambda box, start, end: box.sector_returns(start, end),
     ),
     ToolSpec(
         "max_drawdown",

@@ -22,6 +22,8 @@ Metric = Literal[
     "sma_distance",
     "high_52w",
     "low_52w",
+    "period_high",
+    "period_low",
     "max_drawdown",
     "beta",
     "correlation",
@@ -58,7 +60,7 @@ _UNIT_WORDS = {
     "zh": {"%": "%", "pp": " 个百分点", "points": " 点", "ratio": ""},
 }
 # Levels are prices or index values: the number alone reads right in both languages.
-_LEVELS = frozenset({"last_close", "sma", "high_52w", "low_52w"})
+_LEVELS = frozenset({"last_close", "sma", "high_52w", "low_52w", "period_high", "period_low"})
 
 
 class Figure(BaseModel):

@@ -135,6 +135,19 @@ class Market:
         found: dt.date | None = finder(resolve_symbol(symbol)) if finder else None
         return found
 
+    def first_session(
+        self, symbol: str, start: calendar.DateLike, end: calendar.DateLike
+    ) -> dt.date | None:
+        """The first session from `start` to `end` the source holds for `symbol` (None: none),
+        so a caller can say where data begin inside a window asked."""
+        first, last = calendar.as_date(start), calendar.as_date(end)
+        try:
+            data = self._load(symbol, first, last)
+        except PriceError:
+            return None
+        rows = data.frame.loc[pd.Timestamp(first) : pd.Timestamp(last)]
+        return _day(rows.index[0]) if not rows.empty else None
+
     # -- loading -------------------------------------------------------------------------
 
     def _load(self, symbol: str, start: dt.date, end: dt.date, calendar_note: str = "") -> _Loaded:
@@ -464,6 +477,95 @@ class Market:
                 **common,
             ),
         ]
+
+    def period_range(
+        self,
+        symbol: str,
+        start: calendar.DateLike,
+        end: calendar.DateLike,
+        basis: str = "close",
+    ) -> list[Figure]:
+        """Return the highest and lowest price of a window (closes, or intraday highs and lows),
+        with the sessions they occurred: "the lowest close in April 2025", "2025年最高收盘价"."""
+        if basis not in metrics.BASES:
+            raise metrics.MetricError(f"Unknown basis {basis!r}: use intraday or close.")
+        window = self._window(start, end)
+        data, last = self._load_window(symbol, window)
+        span = metrics.period_high_low(data.frame, window.start, last, basis)
+        params = {"basis": basis, **_completeness(data.frame, window.start, last)}
+        high_field, low_field = ("High", "Low") if basis == "intraday" else ("Close", "Close")
+        words = "intraday high" if basis == "intraday" else "close"
+        common: dict[str, Any] = {"start": window.start, "end": last}
+        return [
+            self._figure(
+                data,
+                "period_high",
+                span.high,
+                "points",
+                formula=f"max({high_field}[{window.start}..{last}]) = {high_field}[{span.high_session}]",
+                params={**params, "session": span.high_session.isoformat()},
+                inputs={f"{high_field}[{span.high_session}]": span.high},
+                label=f"highest {words} {window.start}..{last}",
+                **common,
+            ),
+            self._figure(
+                data,
+                "period_low",
+                span.low,
+                "points",
+                formula=f"min({low_field}[{window.start}..{last}]) = {low_field}[{span.low_session}]",
+                params={**params, "session": span.low_session.isoformat()},
+                inputs={f"{low_field}[{span.low_session}]": span.low},
+                label=f"lowest {'intraday low' if basis == 'intraday' else 'close'} "
+                f"{window.start}..{last}",
+                **common,
+            ),
+        ]
+
+    def sector_returns(
+        self, start: calendar.DateLike, end: calendar.DateLike, convention: str = "prev_close"
+    ) -> list[Figure]:
+        """Return each of the eleven sector ETFs' return over one window, best first.
+
+        A sector whose data end before the window does still gets a figure (its return to its
+        own last session, `params["ended_before"]` set) so that a ranking can name it apart; a
+        sector with no data in the window is listed in every figure's `params["missing_sectors"]`.
+        """
+        window = self._window(start, end)
+        figures: list[Figure] = []
+        failures: dict[str, str] = {}
+        for sector in SECTORS:
+            try:
+                figures.append(self.period_return(sector.symbol, start, end, convention))
+            except PriceError as exc:
+                failures[sector.symbol] = exc.message
+        if not figures:
+            raise NoData(
+                f"No sector ETF prices from {window.start} to {window.end}.",
+                missing_data_hint("XLK"),
+            )
+        target = max(f.end for f in figures if f.end is not None)
+        out = []
+        for f in figures:
+            params = {
+                **f.params,
+                "sector_en": symbol_name(f.symbol, "en"),
+                "sector_zh": symbol_name(f.symbol, "zh"),
+                "window_end": target.isoformat(),
+            }
+            if f.end is not None and f.end < target:
+                params["ended_before"] = f.end.isoformat()
+            if failures:
+                params["missing_sectors"] = failures
+            out.append(f.model_copy(update={"params": params}))
+        complete = sorted(
+            (f for f in out if "ended_before" not in f.params), key=lambda f: -f.value
+        )
+        short = sorted((f for f in out if "ended_before" in f.params), key=lambda f: -f.value)
+        return [
+            f.model_copy(update={"params": {**f.params, "rank": i}})
+            for i, f in enumerate(complete, 1)
+        ] + short
 
     def max_drawdown(self, symbol: str, start: calendar.DateLike, end: calendar.DateLike) -> Figure:
         """Return the largest peak-to-trough fall of closes in a window, with both sessions."""

@@ -16,6 +16,7 @@ from assistant import (
     ExpertRow,
     FactSummary,
     Footnote,
+    Move,
     PriceHealth,
     Quote,
     Related,
@@ -44,6 +45,13 @@ def news_item(_fn: Footnote, key: str, doc_id: str, lang: str) -> Document | Non
 def quotes(_fn: Footnote, key: str, symbols: tuple[str, ...], lang: str) -> list[Quote]:
     """Return the latest quote of each symbol."""
     return _fn.quotes(symbols, lang)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def moves_since(_fn: Footnote, key: str, doc_id: str, lang: str) -> list[Move]:
+    """Return what happened next: each ticker's move since the item was published."""
+    doc = _fn.news_item(doc_id, lang)
+    return _fn.moves_since(doc, lang) if doc is not None else []
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)

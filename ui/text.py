@@ -59,6 +59,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "无法取得更新的价格，显示的是本地最新交易日。",
     },
     "news.analysis": {"en": "Analysis", "zh": "分析"},
+    "news.next": {"en": "What happened next", "zh": "此后走势"},
+    "news.next_line": {
+        "en": "{name}: {ret} [{n}] ({pts} [{m}]) from {start} to {end}",
+        "zh": "{name}：{start}至{end}涨跌幅{ret}[{n}]（{pts}[{m}]）",
+    },
+    "news.next_help": {
+        "en": "From the close of the session before the publication date to the latest stored close.",
+        "zh": "自发布日前一交易日收盘至最新存储的收盘价。",
+    },
     "news.sources": {"en": "Sources", "zh": "来源"},
     "news.charts": {"en": "Charts", "zh": "图表"},
     "news.signals": {"en": "Signals to monitor", "zh": "需关注的信号"},

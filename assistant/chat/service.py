@@ -220,9 +220,19 @@ class Assistant:
         ledger = Ledger()
         symbols = find_symbols(question) or list(previous.get("symbols") or [])
         ref = self.as_of(news, symbols or (news.tickers[:1] if news else []))
-        route = self.router.route(question, lang, ref, previous, today=self.market.today())
+        route = self.router.route(
+            question,
+            lang,
+            ref,
+            previous,
+            today=self.market.today(),
+            news_date=news.published if news is not None else None,
+        )
         if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
-            route.symbols = list(news.tickers[:1])
+            period = route.request.period if route.request is not None else None
+            since = period is not None and period.kind == "since_publication"
+            # "what happened next?" covers every ticker of the item; other questions its first
+            route.symbols = list(news.tickers[: 4 if since else 1])
         yield {"type": "tool_start", "name": f"offline:{route.intent}", "args": route.context()}
         composed = OfflineComposer(Toolbox(self.market, self.library, news)).compose(
             route, question, ledger, ref, news

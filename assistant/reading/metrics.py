@@ -12,7 +12,7 @@ _I = re.IGNORECASE
 
 SMA = re.compile(
     r"moving[- ]averages?|\b(?:simple|exponential)[- ]moving|(?<![A-Za-z])s?ma\s*\(?\d+\)?|(?<![A-Za-z])smas?(?![A-Za-z])"
-    r"|(?<![A-Za-z])emas?(?![A-Za-z])|\b\d+\s*-?\s*d?dma\b|均线|移动平均线?|平均线|\b\d+[- ](?:day|session)(?: lines?| averages?)\b",
+    r"|(?<![A-Za-z])emas?(?![A-Za-z])|\b\d+\s*-?\s*d?dma\b|均线|移动平均线?|平均线|support level|支撑位|\b\d+[- ](?:day|session)(?: lines?| averages?)\b",
     _I,
 )
 _SMA_INLINE = re.compile(
@@ -220,6 +220,32 @@ def find_metrics(text: str, *, has_period: bool = False, period_is_day: bool = F
             asks.append(MetricAsk(name="last_close"))
         strong = bool(asks) and asks[0].name != "return"
     return Found(asks, spans, strong)
+
+
+# Indicators no tool computes: read so that an answer can say so, not swap in another metric.
+_UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "ema",
+        re.compile(
+            r"exponential[- ]moving|(?<![A-Za-z])emas?(?![A-Za-z])|指数移动平均|指数均线", _I
+        ),
+    ),
+    ("rsi", re.compile(r"(?<![A-Za-z])rsi(?![A-Za-z])|relative strength index|相对强弱", _I)),
+    ("macd", re.compile(r"(?<![A-Za-z])macd(?![A-Za-z])|异同移动平均", _I)),
+    ("bollinger", re.compile(r"bollinger|布林", _I)),
+    ("sharpe", re.compile(r"sharpe|夏普", _I)),
+    ("atr", re.compile(r"(?<![A-Za-z])atr(?![A-Za-z])|average true range|真实波幅", _I)),
+    ("volume", re.compile(r"\bvolumes?\b|成交量|成交额", _I)),
+    ("dividend_yield", re.compile(r"dividend yield|股息率", _I)),
+]
+
+
+def unsupported_metric(text: str) -> str | None:
+    """Return the name of an indicator `text` asks for that no tool computes, if any."""
+    for name, pattern in _UNSUPPORTED:
+        if pattern.search(text):
+            return name
+    return None
 
 
 def with_benchmark(ask: MetricAsk, benchmark: str | None) -> MetricAsk:

@@ -429,6 +429,14 @@ _PUB_EN = (
 _SINCE_PUB = re.compile(rf"\b(?:since|after)\s+{_PUB_EN}", _I)
 _ZH_PUB = r"(?:该|这篇|本|这条|此|那篇)?(?:文章|新闻|报道|消息|稿件|资讯|文)?\s*(?:发布|发表|发稿|刊发|刊出|公布|见报|出炉|发出)"
 _SINCE_PUB_ZH = re.compile(rf"(?:自|从)?{_ZH_PUB}(?:以来|之后|后|至今|到现在)|发稿以来|发文以来")
+# "What happened next?" about a news item: since its publication (read only when one is bound).
+_NEXT = re.compile(
+    r"\bwhat happened (?:next|after(?:wards)?|since)\b|\bwhat (?:came|happened) after\b"
+    r"|\bsince then\b|\bafter that\b|\bsince the news\b|\bin the (?:days|weeks) (?:since|after)\b"
+    r"|^\s*(?:此后|随后|后来|之后)|后续(?:走势|表现|怎么样|如何)|之后(?:的)?(?:走势|表现|怎么样|如何|怎么走)"
+    r"|此后(?:的)?(?:走势|表现)|后来怎么样|后来(?:的)?(?:走势|表现)",
+    _I,
+)
 _BEFORE_PUB = re.compile(
     rf"(?:\b(?:in|over|during)\s+)?(?:the\s+)?(?:(?P<n>{EN_NUMBER})\s+)?{_EN_UNIT}\s+"
     rf"(?:before|prior to|ahead of|leading up to|preceding|leading into)\s+{_PUB_EN}",
@@ -682,6 +690,10 @@ class _PeriodReader:
         t, ref, news = self.t, self.ref, self.news
         for pattern in (_SINCE_PUB, _SINCE_PUB_ZH):
             for m in pattern.finditer(t):
+                if self.take(m):
+                    self.found.append(_Candidate(m.start(), _since_publication(m, ref, news)))
+        if news is not None:
+            for m in _NEXT.finditer(t):
                 if self.take(m):
                     self.found.append(_Candidate(m.start(), _since_publication(m, ref, news)))
         for pattern in (_BEFORE_PUB, _BEFORE_PUB_ZH):

@@ -149,7 +149,8 @@ _POINT_IN_TIME = frozenset({"sma", "sma_distance", "high_52w", "low_52w", "last_
 
 
 _EXTRA_ALIASES = [
-    (re.compile(r"\bsmall[- ]cap(?:s|italisation|italization)?\b|小型股", _I), "^RUT")
+    (re.compile(r"\bsmall[- ]cap(?:s|italisation|italization)?\b|小型股", _I), "^RUT"),
+    (re.compile(r"\blarge[- ]caps?\b|大型股|大盘股", _I), "^GSPC"),
 ]
 _BARE_WINDOW = re.compile(r"(?<![\w.])(\d{1,3})\s*-?\s*(?:day|session|日|天)(?![A-Za-z])", _I)
 
@@ -190,6 +191,12 @@ def _topic(text: str) -> str | None:
         if pattern.search(text):
             return name
     return None
+
+
+def topic_of(text: str) -> str | None:
+    """Return the documents' topic a question touches (drivers, views, risks ...), whatever its
+    kind: an opinion or a forecast may still be answered by what the cited sources say."""
+    return _topic(unicodedata.normalize("NFKC", text))
 
 
 @dataclass

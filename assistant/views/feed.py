@@ -83,6 +83,61 @@ def _hint(exc: Exception) -> str:
     return hint or "Import prices as CSV on the Settings page, or run `footnote prices import`."
 
 
+# ---- what happened next -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One ticker's move since a news item was published: from the close before the
+    publication date to the latest stored session, with receipts; or why not."""
+
+    symbol: str
+    name: str
+    change: Figure | None = None
+    points: Figure | None = None
+    error: str = ""
+    hint: str = ""
+
+    def receipt_entries(self, first: int = 1) -> list[dict[str, object]]:
+        """The figures as citation entries (the shape `receipts()` reads), numbered from `first`."""
+        figures = [f for f in (self.change, self.points) if f is not None]
+        return [{"n": first + i, "kind": "figure", **f.to_json()} for i, f in enumerate(figures)]
+
+
+def moves_since(market: Market, doc: Document, lang: str = "en", limit: int = 6) -> list[Move]:
+    """Return the move of each of `doc`'s tickers since its publication to the latest session.
+
+    The move runs from the close of the session before the publication date (the last price
+    a reader of the item could know) to the close of the symbol's latest stored session.
+    """
+    from assistant.errors import market_errors
+    from tools import calendar
+    from tools.symbols import symbol_name
+
+    if doc.published is None:
+        return []
+    zh = "zh" if lang.startswith("zh") else "en"
+    out = []
+    for symbol in doc.tickers[:limit]:
+        name = symbol_name(symbol, zh)
+        try:
+            last = market.last_session(symbol) or calendar.session_on_or_before(market.today())
+            start = calendar.session_on_or_after(doc.published)
+            if last < start:
+                raise PriceError(
+                    f"No session for {symbol} after {doc.published} in the stored data "
+                    f"(they end {last}).",
+                    "Update prices with `footnote prices update`.",
+                )
+            change = market.period_return(symbol, start, last, "prev_close")
+            points = market.change_points(symbol, start, last, "prev_close")
+            out.append(Move(change.symbol, name, change, points))
+        except market_errors() as exc:
+            message = exc.message if isinstance(exc, PriceError) else str(exc)
+            out.append(Move(symbol, name, error=message, hint=_hint(exc)))
+    return out
+
+
 # ---- news items ---------------------------------------------------------------------------
 
 

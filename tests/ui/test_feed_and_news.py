@@ -199,3 +199,18 @@ def test_numbers_the_data_cannot_judge_do_not_turn_the_badge_orange(
         ":green-badge[:material/fact_check: 1/1 market figures hold · 1 quoted or not checkable]"
         in body
     )
+
+
+def test_news_item_page_says_what_happened_next(make_app: Callable[..., AppTest]) -> None:
+    """Each ticker's move since publication, to the latest session, with receipts."""
+    at = open_news(make_app())
+    assert not at.exception
+    assert "What happened next" in [s.value for s in at.subheader]
+    body = texts(at)
+    assert "from 2026-01-26 to 2026-03-06" in body
+    labels = popover_labels(at)
+    assert any(label.startswith("[1] ^RUT return") for label in labels), labels
+    assert any(label.startswith("[2] ^RUT change_points") for label in labels), labels
+    zh = open_news(make_app("zh"), ZH_ID)
+    assert "此后走势" in [s.value for s in zh.subheader]
+    assert "2026-01-26至2026-03-06涨跌幅" in texts(zh)

@@ -1,7 +1,15 @@
 """Pure metric functions: frames in, numbers out, no I/O."""
 
 from tools.metrics.base import TRADING_DAYS, MetricError
-from tools.metrics.levels import BASES, Basis, HighLow, MovingAverage, high_low, sma
+from tools.metrics.levels import (
+    BASES,
+    Basis,
+    HighLow,
+    MovingAverage,
+    high_low,
+    period_high_low,
+    sma,
+)
 from tools.metrics.many import STANDARD_COLUMNS, Panel, standard_set_many
 from tools.metrics.returns import CONVENTIONS, Convention, PeriodChange, day_change, period_change
 from tools.metrics.risk import (
@@ -35,6 +43,7 @@ __all__ = [
     "high_low",
     "max_drawdown",
     "period_change",
+    "period_high_low",
     "sma",
     "standard_set_many",
     "volatility",

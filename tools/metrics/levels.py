@@ -108,3 +108,30 @@ def distance_to_target(close: Figure, target: float, horizon: dt.date) -> Figure
         inputs={f"Close[{d}]": close.value},
         label="forecast target vs close",
     )
+
+
+def period_high_low(
+    frame: pd.DataFrame, start: dt.date, end: dt.date, basis: str = "close"
+) -> HighLow:
+    """Return the high and low of the sessions from `start` to `end` (both included), on closes
+    or on intraday highs and lows, with the sessions they occurred (the first one on a tie)."""
+    if basis not in BASES:
+        raise MetricError(f"Unknown basis {basis!r}: use intraday or close.")
+    if start > end:
+        raise MetricError(f"The period starts ({start}) after it ends ({end}).")
+    rows = frame.loc[pd.Timestamp(start) : pd.Timestamp(end)]
+    highs = rows["High" if basis == "intraday" else "Close"].dropna()
+    lows = rows["Low" if basis == "intraday" else "Close"].dropna()
+    if highs.empty or lows.empty:
+        raise MetricError(f"No prices from {start} to {end}.")
+    return HighLow(
+        float(highs.max()),
+        day(highs.idxmax()),
+        float(lows.min()),
+        day(lows.idxmin()),
+        basis,
+        len(rows),
+        len(rows),
+        day(rows.index[0]),
+        day(rows.index[-1]),
+    )

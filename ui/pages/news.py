@@ -13,13 +13,14 @@ from assistant import (
     analysis_window,
     disclaimer,
     markers,
+    receipts,
     section_marks,
 )
 from ui import data, routes
 from ui.components import factcheck
 from ui.components.markdown import COLORS, safe, with_marks
 from ui.components.quotes import missing_data, quote_strip
-from ui.components.receipts import source_body, source_row
+from ui.components.receipts import citation_row, source_body, source_row
 from ui.state import footnote
 from ui.text import lang, t
 
@@ -40,6 +41,38 @@ def _header(svc: Footnote, doc: Document) -> None:
     if doc.tags:
         st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
     quote_strip(data.quotes(svc, svc.key, tuple(doc.tickers[:6]), lang()))
+
+
+def _next(svc: Footnote, doc: Document) -> None:
+    """What happened next: each ticker from the publication date to the latest session."""
+    moves = data.moves_since(svc, svc.key, doc.id, lang())
+    if not moves:
+        return
+    st.subheader(t("news.next"), anchor=False)
+    entries: list[dict[str, object]] = []
+    lines = []
+    for move in moves:
+        if move.change is None or move.points is None:
+            lines.append(f"- **{safe(move.name)}**: {safe(move.error)} {safe(move.hint)}")
+            continue
+        found = move.receipt_entries(len(entries) + 1)
+        entries += found
+        lines.append(
+            "- "
+            + t(
+                "news.next_line",
+                name=safe(move.name),
+                start=move.change.start.isoformat() if move.change.start else "?",
+                end=move.change.end.isoformat() if move.change.end else "?",
+                ret=move.change.display(lang()),
+                pts=move.points.display(lang()),
+                n=found[0]["n"],
+                m=found[1]["n"],
+            )
+        )
+    st.markdown("\n".join(lines))
+    st.caption(t("news.next_help"))
+    citation_row(receipts({"citations": entries}, lang()), key=f"next-{doc.id}")
 
 
 def _analysis(doc: Document, checks: FactSummary | None) -> None:
@@ -209,6 +242,7 @@ def render() -> None:
         ]
     )
     with tabs[0]:
+        _next(svc, doc)
         _analysis(doc, checks)
     with tabs[1]:
         _charts(svc, doc)

@@ -14,13 +14,14 @@ from typing import Any, Literal
 
 from assistant.chat.offline import pieces
 from assistant.chat.offline.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
-from assistant.chat.offline.templates import CONVENTIONS, SUGGESTIONS, text
-from assistant.grounding.dates import find_dates
+from assistant.chat.offline.templates import CONVENTIONS, SUGGESTIONS, UNSUPPORTED_NAMES, text
+from assistant.grounding.dates import Window, find_dates
 from assistant.grounding.guard import strip_instructions
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.numbers import extract_numbers
 from assistant.grounding.verifier import CLOSE_WORDS as _CLOSE_WORDS
+from assistant.reading.shapes import MetricAsk
 from assistant.toolbox import SMA_WINDOW, Toolbox
 from knowledge.documents import Document, View
 from knowledge.passage import Passage
@@ -31,6 +32,7 @@ from tools.prices.base import PriceError
 from tools.symbols import find_symbols, symbol_name
 
 DEFAULT_BENCHMARK = "^GSPC"
+_TO_DATE = frozenset({"since", "ytd", "mtd", "qtd", "trailing", "since_publication"})
 _SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?])|(?<=\.)\s+|\n+")
 
 # Extra queries per kind of question, in words that fit any market item; the item's own tags are
@@ -104,6 +106,8 @@ class OfflineComposer:
                 out = Composed(text("forecast", lang), system=True, hypothetical=True)
             elif route.intent == "compound":
                 out = self._compound(route, ledger)
+            elif route.intent == "unsupported":
+                out = self._unsupported(route, ledger, ref)
             elif route.premise is not None and route.symbols:
                 out = self._premise(route, ledger, ref)
             elif route.intent in METRIC_INTENTS:
@@ -149,6 +153,22 @@ class OfflineComposer:
             start = end - timedelta(days=30)
         return start, end
 
+    def _asks(self, route: Route) -> list[MetricAsk]:
+        return list(route.request.metrics) if route.request is not None else []
+
+    def _at(self, route: Route, ref: date) -> date:
+        """The session a point-in-time metric (SMA, 52-week range) is measured at: the end of a
+        day or "as of" the question names, else the reference day."""
+        period = route.request.period if route.request is not None else None
+        if (
+            period is not None
+            and period.end is not None
+            and not period.future
+            and (period.kind == "day" or period.as_of_given)
+        ):
+            return period.end
+        return ref
+
     def _metric(self, route: Route, ledger: Ledger, ref: date) -> Composed:
         lang = route.language
         symbols = route.symbols
@@ -159,39 +179,144 @@ class OfflineComposer:
         if not symbols:
             return Composed(text("need_symbol", lang), system=True)
         start, end = self._window(route, ref)
+        try:
+            lines, notes = self._lines(route, symbols, start, end, ref, ledger)
+        except PriceError:
+            cover = self._cover(route, symbols, start, end) if route.window is not None else None
+            if cover is None:
+                ended = self._ended(route, symbols, start)
+                if ended:
+                    return Composed("\n".join(ended), system=True)
+                raise
+            # The data begin after the period asked starts: say so, then answer for the part
+            # the data cover, labelled as a substitute (never as the period asked).
+            first, late = cover
+            lines = [
+                text(
+                    "no_cover",
+                    lang,
+                    name=symbol_name(s, lang),
+                    first=d,
+                    label=route.window.label if route.window else "",
+                    start=start,
+                )
+                for s, d in late.items()
+            ]
+            lines.append(
+                text("substitute", lang, what=text("sub_window", lang, start=first, end=end))
+            )
+            more, notes = self._lines(route, symbols, first, end, ref, ledger)
+            lines += more
+        if route.window is not None and route.intent not in (
+            "quote",
+            "close_on",
+            "sma",
+            "range_52w",
+        ):
+            notes += self._coverage(route, route.window, end, lang, ledger)
+        for f in ledger.figures:
+            notes += self._data_notes([f], lang, ledger)
+        return Composed("\n".join([*lines, *dict.fromkeys(notes)]))
+
+    def _ended(self, route: Route, symbols: list[str], start: date) -> list[str]:
+        """Symbols whose stored data end before the period asked begins, said plainly."""
+        if route.window is None:
+            return []
+        lines = []
+        for s in symbols:
+            last = self.box.market.last_session(s)
+            if last is not None and last < start:
+                lines.append(
+                    text(
+                        "ends_before",
+                        route.language,
+                        name=symbol_name(s, route.language),
+                        last=last,
+                        label=route.window.label or f"{route.window.start}..{route.window.end}",
+                        start=start,
+                    )
+                )
+        return lines
+
+    def _cover(
+        self, route: Route, symbols: list[str], start: date, end: date
+    ) -> tuple[date, dict[str, date]] | None:
+        """When some symbol's data begin inside the window: the first session all of them
+        have, and the late symbols with their first session; None when that is not the gap."""
+        bench = [a.benchmark for a in self._asks(route) if a.benchmark]
+        wanted = list(dict.fromkeys([*symbols, *bench]))
+        if route.intent == "beta" and not bench and len(symbols) < 2:
+            wanted.append(DEFAULT_BENCHMARK)
+        firsts = {s: self.box.first_session(s, start, end) for s in wanted}
+        if any(d is None for d in firsts.values()):
+            return None
+        late = {s: d for s, d in firsts.items() if d is not None and d > start}
+        if not late:
+            return None
+        first = max(late.values())
+        if first >= end:
+            return None
+        return first, late
+
+    def _lines(
+        self,
+        route: Route,
+        symbols: list[str],
+        start: date,
+        end: date,
+        ref: date,
+        ledger: Ledger,
+    ) -> tuple[list[str], list[str]]:
+        """The answer's lines for a metric route over one window, and its data notes."""
+        lang = route.language
+        asks = self._asks(route)
+        names = {a.name for a in asks}
         lines: list[str] = []
         notes: list[str] = []
         if route.intent in ("return", "compare"):
             lines += self._returns(
-                symbols, start, end, lang, ledger, explicit=route.window is not None
+                symbols,
+                start,
+                end,
+                lang,
+                ledger,
+                explicit=route.window is not None,
+                points_first="change_points" in names and "return" not in names,
             )
         elif route.intent == "volatility":
+            annual_first = any(a.name == "volatility" and a.annualised for a in asks)
             for s in symbols:
                 figs = _figures(self.box.volatility(s, start, end))
                 daily, annual = _pick(figs, "volatility_daily"), _pick(figs, "volatility_annual")
                 if daily and annual:
                     lines.append(
                         text(
-                            "vol",
+                            "vol_annual" if annual_first else "vol",
                             lang,
                             name=symbol_name(s, lang),
                             start=daily.start,
                             end=daily.end,
                             daily=daily.display(lang),
                             annual=annual.display(lang),
-                            n=ledger.add_figure(daily),
-                            m=ledger.add_figure(annual),
+                            n=ledger.add_figure(annual if annual_first else daily),
+                            m=ledger.add_figure(daily if annual_first else annual),
                         )
                     )
                 notes += self._data_notes(figs, lang, ledger)
         elif route.intent == "sma":
+            at = self._at(route, ref)
             for s in symbols:
                 for window in route.sma_windows or [SMA_WINDOW]:
-                    lines += self._sma_lines(s, end, lang, ledger, window)
+                    lines += self._sma_lines(s, at, lang, ledger, window)
             lines.append(text("sma_support", lang, window=(route.sma_windows or [SMA_WINDOW])[0]))
         elif route.intent == "range_52w":
+            at = self._at(route, ref)
+            bases = {a.basis for a in asks if a.name in ("high_52w", "low_52w")}
+            basis = bases.pop() if len(bases) == 1 else None
             for s in symbols:
-                lines += self._range_lines(s, end, lang, ledger)
+                lines += self._range_lines(s, at, lang, ledger, basis)
+        elif route.intent == "period_range":
+            lines += self._period_range(route, symbols, start, end, lang, ledger)
         elif route.intent == "drawdown":
             for s in symbols:
                 fig = _figures(self.box.max_drawdown(s, start, end))[0]
@@ -209,8 +334,58 @@ class OfflineComposer:
                     )
                 )
         elif route.intent == "beta":
-            bench = symbols[1] if len(symbols) > 1 else DEFAULT_BENCHMARK
-            s = symbols[0] if symbols[0] != bench else "^RUT"
+            lines += self._beta(route, symbols, start, end, lang, ledger)
+        elif route.intent in ("quote", "close_on"):
+            for s in symbols:
+                lines += self._quote_lines(s, route.day, ref, lang, ledger)
+        return lines, notes
+
+    def _coverage(
+        self, route: Route, window: Window, end: date, lang: Lang, ledger: Ledger
+    ) -> list[str]:
+        """Figures that stop before the period asked ends (the data end earlier) are said to."""
+        asked_end = min(end, self.box.market.today())
+        if not nyse.is_session(asked_end):
+            asked_end = nyse.previous_session(asked_end)
+        ends = [f.end for f in ledger.figures if f.end is not None]
+        period = route.request.period if route.request is not None else None
+        if ends and period is not None and (period.to_date or period.kind in _TO_DATE):
+            # "since December", "year to date": up to the latest session the data hold, so
+            # only a symbol whose data stop before the others' is short of the period
+            asked_end = min(asked_end, max(ends))
+        notes = []
+        for f in ledger.figures:
+            if f.end is not None and f.start is not None and f.end < asked_end:
+                notes.append(
+                    text(
+                        "short_data",
+                        lang,
+                        name=symbol_name(f.symbol, lang),
+                        last=f.end,
+                        label=window.label or f"{window.start}..{window.end}",
+                        asked=asked_end,
+                    )
+                )
+        return notes
+
+    def _beta(
+        self,
+        route: Route,
+        symbols: list[str],
+        start: date,
+        end: date,
+        lang: Lang,
+        ledger: Ledger,
+    ) -> list[str]:
+        named = next(
+            (a.benchmark for a in self._asks(route) if a.name in ("beta", "correlation")), None
+        )
+        bench = named or (symbols[1] if len(symbols) > 1 else DEFAULT_BENCHMARK)
+        subjects = [s for s in symbols if s != bench] or ["^RUT"]
+        lines = []
+        if named is None and len(symbols) < 2:
+            lines.append(text("default_bench", lang, bench=symbol_name(bench, lang)))
+        for s in subjects[:3]:
             figs = _figures(self.box.beta(s, start, end, bench))
             beta, corr = _pick(figs, "beta"), _pick(figs, "correlation")
             if beta and corr:
@@ -228,15 +403,83 @@ class OfflineComposer:
                         m=ledger.add_figure(corr),
                     )
                 )
-        elif route.intent in ("quote", "close_on"):
-            for s in symbols:
-                lines += self._quote_lines(s, route.day, ref, lang, ledger)
-        for f in ledger.figures:
-            notes += self._data_notes([f], lang, ledger)
-        return Composed("\n".join([*lines, *dict.fromkeys(notes)]))
+        return lines
+
+    def _period_range(
+        self,
+        route: Route,
+        symbols: list[str],
+        start: date,
+        end: date,
+        lang: Lang,
+        ledger: Ledger,
+    ) -> list[str]:
+        """The highest and/or lowest price of the period asked, on closes unless intraday."""
+        asks = [a for a in self._asks(route) if a.name in ("period_high", "period_low")]
+        wanted = {a.name for a in asks} or {"period_high", "period_low"}
+        basis = next((a.basis for a in asks if a.basis), None) or "close"
+        lines = []
+        for s in symbols:
+            figs = _figures(self.box.period_range(s, start, end, basis))
+            for metric in ("period_high", "period_low"):
+                fig = _pick(figs, metric)
+                if fig is None or metric not in wanted:
+                    continue
+                lines.append(
+                    text(
+                        f"{metric}_{basis}",
+                        lang,
+                        name=symbol_name(s, lang),
+                        start=fig.start,
+                        end=fig.end,
+                        value=fig.display(lang),
+                        day=fig.params.get("session"),
+                        n=ledger.add_figure(fig),
+                    )
+                )
+        return lines
+
+    def _unsupported(self, route: Route, ledger: Ledger, ref: date) -> Composed:
+        """A metric no tool computes: say so, and offer the nearest one, labelled as such."""
+        lang = route.language
+        name = route.unsupported or ""
+        shown = UNSUPPORTED_NAMES.get(name, {}).get(lang, name.upper())
+        lines = [text("unsupported", lang, metric=shown)]
+        symbol = route.symbols[0] if route.symbols else None
+        if symbol is not None and name == "ema":
+            window = (route.sma_windows or _sma_windows_of(route) or [SMA_WINDOW])[0]
+            lines.append(text("substitute", lang, what=text("sub_sma", lang, window=window)))
+            lines += self._sma_lines(symbol, self._at(route, ref), lang, ledger, window)
+        elif symbol is not None and name in ("sharpe", "atr", "bollinger"):
+            start, end = self._window(route, ref)
+            figs = _figures(self.box.volatility(symbol, start, end))
+            daily, annual = _pick(figs, "volatility_daily"), _pick(figs, "volatility_annual")
+            if daily and annual:
+                lines.append(text("substitute", lang, what=text("sub_vol", lang)))
+                lines.append(
+                    text(
+                        "vol",
+                        lang,
+                        name=symbol_name(symbol, lang),
+                        start=daily.start,
+                        end=daily.end,
+                        daily=daily.display(lang),
+                        annual=annual.display(lang),
+                        n=ledger.add_figure(daily),
+                        m=ledger.add_figure(annual),
+                    )
+                )
+        return Composed("\n".join(lines), system=not ledger.figures)
 
     def _returns(
-        self, symbols: list[str], start: date, end: date, lang: Lang, ledger: Ledger, explicit: bool
+        self,
+        symbols: list[str],
+        start: date,
+        end: date,
+        lang: Lang,
+        ledger: Ledger,
+        explicit: bool,
+        points_first: bool = False,
     ) -> list[str]:
         lines = []
         if len(symbols) > 1:
@@ -270,9 +513,10 @@ class OfflineComposer:
             pts = _figures(self.box.change_points(s, start, end, "prev_close"))[0]
             if ret is None:
                 continue
+            first, second = (pts, ret) if points_first else (ret, pts)
             lines.append(
                 text(
-                    "return",
+                    "points" if points_first else "return",
                     lang,
                     name=symbol_name(s, lang),
                     ret=ret.display(lang),
@@ -280,8 +524,8 @@ class OfflineComposer:
                     start=ret.start,
                     end=ret.end,
                     convention=CONVENTIONS["prev_close"][lang],
-                    n=ledger.add_figure(ret),
-                    m=ledger.add_figure(pts),
+                    n=ledger.add_figure(first),
+                    m=ledger.add_figure(second),
                 )
             )
             if explicit:
@@ -335,38 +579,47 @@ class OfflineComposer:
             )
         ]
 
-    def _range_lines(self, symbol: str, at: date, lang: Lang, ledger: Ledger) -> list[str]:
+    def _range_lines(
+        self, symbol: str, at: date, lang: Lang, ledger: Ledger, basis: str | None = None
+    ) -> list[str]:
+        """The 52-week range on the basis asked (intraday, closes), or both when none was."""
         lines = []
-        intraday = _figures(self.box.range_52w(symbol, at, basis="intraday"))
-        high, low = _pick(intraday, "high_52w"), _pick(intraday, "low_52w")
-        if high and low:
-            lines.append(
-                text(
-                    "range",
-                    lang,
-                    at=high.end or at,
-                    name=symbol_name(symbol, lang),
-                    low=low.display(lang),
-                    low_day=low.params.get("session"),
-                    high=high.display(lang),
-                    high_day=high.params.get("session"),
-                    n=ledger.add_figure(low),
-                    m=ledger.add_figure(high),
+        if basis in (None, "intraday"):
+            intraday = _figures(self.box.range_52w(symbol, at, basis="intraday"))
+            high, low = _pick(intraday, "high_52w"), _pick(intraday, "low_52w")
+            if high and low:
+                lines.append(
+                    text(
+                        "range",
+                        lang,
+                        at=high.end or at,
+                        name=symbol_name(symbol, lang),
+                        low=low.display(lang),
+                        low_day=low.params.get("session"),
+                        high=high.display(lang),
+                        high_day=high.params.get("session"),
+                        n=ledger.add_figure(low),
+                        m=ledger.add_figure(high),
+                    )
                 )
-            )
-        closes = _figures(self.box.range_52w(symbol, at, basis="close"))
-        chigh, clow = _pick(closes, "high_52w"), _pick(closes, "low_52w")
-        if chigh and clow:
-            lines.append(
-                text(
-                    "range_close",
-                    lang,
-                    low=clow.display(lang),
-                    high=chigh.display(lang),
-                    n=ledger.add_figure(clow),
-                    m=ledger.add_figure(chigh),
+        if basis in (None, "close"):
+            closes = _figures(self.box.range_52w(symbol, at, basis="close"))
+            chigh, clow = _pick(closes, "high_52w"), _pick(closes, "low_52w")
+            if chigh and clow:
+                lines.append(
+                    text(
+                        "range_close" if basis is None else "range_close_only",
+                        lang,
+                        at=chigh.end or at,
+                        name=symbol_name(symbol, lang),
+                        low=clow.display(lang),
+                        low_day=clow.params.get("session"),
+                        high=chigh.display(lang),
+                        high_day=chigh.params.get("session"),
+                        n=ledger.add_figure(clow),
+                        m=ledger.add_figure(chigh),
+                    )
                 )
-            )
         return lines
 
     def _quote_lines(
@@ -446,6 +699,12 @@ class OfflineComposer:
         return lines[:2]
 
     def _sectors(self, route: Route, ledger: Ledger, ref: date) -> Composed:
+        window = route.window
+        asked = {a.name for a in self._asks(route)}
+        if asked & {"volatility", "max_drawdown"}:
+            return self._sector_risk(route, ledger, ref, "volatility" in asked)
+        if window is not None and window.start is not None and window.start != window.end:
+            return self._sector_window(route, window, ledger, ref)
         lang = route.language
         day = route.day or (route.window.end if route.window and route.window.end else None) or ref
         if not nyse.is_session(day):
@@ -481,6 +740,123 @@ class OfflineComposer:
                     n=ledger.add_figure(f),
                 )
             )
+        return Composed("\n".join(lines))
+
+    def _sector_risk(self, route: Route, ledger: Ledger, ref: date, volatility: bool) -> Composed:
+        """Rank the eleven sectors by the volatility or the max drawdown asked, over the window
+        asked (the default window when none was); sectors whose data end earlier apart."""
+        from tools.symbols import SECTOR_SYMBOLS
+
+        lang = route.language
+        start, end = self._window(route, ref)
+        figs: list[Figure] = []
+        absent: list[str] = []
+        for symbol in SECTOR_SYMBOLS:
+            try:
+                if volatility:
+                    vols = _figures(self.box.volatility(symbol, start, end))
+                    found = _pick(vols, "volatility_annual")
+                else:
+                    found = _figures(self.box.max_drawdown(symbol, start, end))[0]
+            except PriceError:
+                absent.append(symbol)
+                continue
+            if found is not None:
+                figs.append(found)
+        if not figs:
+            return Composed(text("data_error", lang, message="no sector data"), system=True)
+        last = max(f.end for f in figs if f.end is not None)
+        bottom = route.request is not None and route.request.ranking == "bottom"
+        # most volatile first, or the deepest (most negative) drawdown first; reversed for
+        # "least volatile" / "smallest drawdown"
+        descending = volatility != bottom
+        ranked = sorted((f for f in figs if f.end == last), key=lambda f: f.value)
+        if descending:
+            ranked.reverse()
+        short = [f for f in figs if f.end != last]
+        head = "sector_vol_head" if volatility else "sector_dd_head"
+        lines = [text(head, lang, start=figs[0].start, end=last)]
+        for f in ranked:
+            lines.append(
+                text(
+                    "sector_line",
+                    lang,
+                    name=symbol_name(f.symbol, lang),
+                    symbol=f.symbol,
+                    chg=f.display(lang),
+                    n=ledger.add_figure(f),
+                )
+            )
+        if short:
+            lines.append(text("sector_short_head", lang, end=last))
+            for f in short:
+                lines.append(
+                    text(
+                        "sector_short_line",
+                        lang,
+                        name=symbol_name(f.symbol, lang),
+                        last=f.end,
+                        chg=f.display(lang),
+                        n=ledger.add_figure(f),
+                    )
+                )
+        lines += list(dict.fromkeys(self._data_notes(figs, lang, ledger)))
+        if absent:
+            items = [text("no_recent", lang, name=symbol_name(s, lang)) for s in absent]
+            lines.append(text("sector_absent", lang, items=text("list_sep", lang).join(items)))
+        return Composed("\n".join(lines))
+
+    def _sector_window(self, route: Route, window: Window, ledger: Ledger, ref: date) -> Composed:
+        """Rank the eleven sectors by their return over the window asked; sectors whose data
+        end earlier are listed apart with their own last session, never ranked with the rest."""
+        lang = route.language
+        start, end = self._window(route, ref)
+        figs = _figures(self.box.sector_returns(start, end))
+        ranked = [f for f in figs if "ended_before" not in f.params]
+        short = [f for f in figs if "ended_before" in f.params]
+        if route.request is not None and route.request.ranking == "bottom":
+            ranked.reverse()
+        last = ranked[0].end if ranked else (figs[0].end if figs else end)
+        lines = [
+            text(
+                "sector_window_head_bottom"
+                if route.request is not None and route.request.ranking == "bottom"
+                else "sector_window_head",
+                lang,
+                start=figs[0].start if figs else start,
+                end=last,
+                convention=CONVENTIONS["prev_close"][lang],
+            )
+        ]
+        for f in ranked:
+            lines.append(
+                text(
+                    "sector_line",
+                    lang,
+                    name=symbol_name(f.symbol, lang),
+                    symbol=f.symbol,
+                    chg=f.display(lang),
+                    n=ledger.add_figure(f),
+                )
+            )
+        if short:
+            lines.append(text("sector_short_head", lang, end=last))
+            for f in short:
+                lines.append(
+                    text(
+                        "sector_short_line",
+                        lang,
+                        name=symbol_name(f.symbol, lang),
+                        last=f.end,
+                        chg=f.display(lang),
+                        n=ledger.add_figure(f),
+                    )
+                )
+        lines += list(dict.fromkeys(self._data_notes(figs, lang, ledger)))
+        missing = (figs[0].params.get("missing_sectors") or {}) if figs else {}
+        if missing:
+            items = [text("no_recent", lang, name=symbol_name(s, lang)) for s in missing]
+            lines.append(text("sector_absent", lang, items=text("list_sep", lang).join(items)))
         return Composed("\n".join(lines))
 
     def _premise(self, route: Route, ledger: Ledger, ref: date) -> Composed:
@@ -556,6 +932,11 @@ class OfflineComposer:
         for f in figures:
             if f.stale and f.as_of:
                 notes.append(text("stale", lang, as_of=f.as_of))
+            if f.caveats:
+                # an unadjusted step (a split the data do not adjust for) inside the window
+                notes.append(
+                    text("caveat", lang, name=symbol_name(f.symbol, lang), n=ledger.add_figure(f))
+                )
             completeness = f.params.get("completeness")
             if isinstance(completeness, (int, float)) and completeness < 0.999:
                 have, want = f.params.get("rows"), f.params.get("sessions")
@@ -788,6 +1169,12 @@ class OfflineComposer:
                 n=ledger.add_figure(dist),
             )
         ]
+
+
+def _sma_windows_of(route: Route) -> list[int]:
+    """The lengths of the averages a question names, whatever kind of average it names."""
+    asks = route.request.metrics if route.request is not None else []
+    return [a.window for a in asks if a.name in ("sma", "sma_distance") and a.window]
 
 
 def _side(value: float, lang: Lang, zh_prefix: str = "") -> str:

@@ -1,7 +1,9 @@
 """The offline intent router: what a question asks, about which symbols, over which window.
 
-Rules first (keywords in both languages); when no rule fires, the nearest example question by
-embedding similarity decides. Follow-ups inherit what the thread's last answer was about.
+The bilingual reader (`assistant.reading`) reads the question into a Request: its kind, symbols,
+metrics with their parameters and period. When the reader finds no topic for a question about
+the documents, the nearest example question by embedding similarity decides. The Request is kept
+in the thread's context, so a follow-up inherits period, metrics and symbols.
 """
 
 from __future__ import annotations
@@ -12,10 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from assistant.grounding.dates import Window, parse_window, single_day
+from assistant.grounding.dates import Window
 from assistant.grounding.language import Lang
 from assistant.reading.people import named_person
-from tools.symbols import find_symbols
 
 if TYPE_CHECKING:
     from assistant.reading.shapes import Request
@@ -32,6 +33,7 @@ MetricIntent = Literal[
     "quote",
     "close_on",
     "compound",
+    "period_range",
 ]
 KnowledgeIntent = Literal[
     "drivers",
@@ -63,6 +65,8 @@ class Route:
     periods: int | None = None
     person: str | None = None  # a named expert the question asks about
     sma_windows: list[int] = field(default_factory=list)  # "50-day", "20- and 50-day"; [] = 20
+    request: Request | None = None  # the reader's reading: metrics with parameters, period
+    unsupported: str | None = None  # a metric asked that no tool computes (EMA, RSI ...)
 
     def context(self) -> dict[str, Any]:
         """What a follow-up question may reuse."""
@@ -76,87 +80,16 @@ class Route:
             ],
             "day": self.day.isoformat() if self.day else None,
             **({"sma_windows": self.sma_windows} if self.sma_windows else {}),
+            **({"request": self.request.model_dump(mode="json")} if self.request else {}),
         }
 
 
 _R = re.IGNORECASE
-_RULES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "compound",
-        re.compile(
-            r"compound|复利|a month .* a year|per month .* annual|每月.*(?:一年|年化)|月.*年化", _R
-        ),
-    ),
-    ("sectors", re.compile(r"sector|板块|行业|rotation within|哪些行业", _R)),
-    ("beta", re.compile(r"\bbeta\b|贝塔|β|correlat|相关性", _R)),
-    ("drawdown", re.compile(r"drawdown|回撤|peak to trough|最大跌幅", _R)),
-    (
-        "range_52w",
-        re.compile(
-            r"52[- ]?week|52周|年内(?:高|低)点|annual (?:high|low)|year(?:ly)? high|one-year range|年度区间|52 周",
-            _R,
-        ),
-    ),
-    ("sma", re.compile(r"moving average|\bsma\b|\bma\s?\d+|均线|移动平均|support level|支撑", _R)),
-    ("volatility", re.compile(r"volatil|波动", _R)),
-    (
-        "signals",
-        re.compile(
-            r"signal|monitor|watch for|warning sign|关注.*信号|监测|预警|需要关注|观察指标", _R
-        ),
-    ),
-    ("risks", re.compile(r"\brisks?\b|downside|what could go wrong|风险|隐患", _R)),
-    ("opportunities", re.compile(r"opportunit|upside case|机会|机遇", _R)),
-    (
-        "sustainability",
-        re.compile(
-            r"sustainab|\b(?:will|can|could)\b.*\blast\b|keep going|durable|持续|能走多远|可持续",
-            _R,
-        ),
-    ),
-    (
-        "views",
-        re.compile(
-            r"bull|bear|for and against|experts? (?:say|think)|analysts? (?:say|think)|view|看多|看空|多空|观点|分析师.*(?:怎么|如何)看",
-            _R,
-        ),
-    ),
-    (
-        "valuation",
-        re.compile(r"valuation|p/?e\b|cheap|expensive|discount|估值|市盈率|便宜|折价", _R),
-    ),
-    (
-        "drivers",
-        re.compile(
-            r"\bwhy\b|driv|drove|fuel|reason|behind|cause|catalyst|为什么|为何|原因|驱动|推动|催化",
-            _R,
-        ),
-    ),
-    ("summary", re.compile(r"summar|tl;?dr|key points|overview|gist|总结|概括|摘要|要点|核心", _R)),
-    ("close_on", re.compile(r"\bclos(?:e|ed|ing)\b.*\bon\b|收盘价|收于|收报", _R)),
-    (
-        "compare",
-        re.compile(
-            r"\bvs\.?\b|versus|compare|compared|relative|outperform|underperform|than|对比|相比|比较|跑赢|跑输|相对",
-            _R,
-        ),
-    ),
-    (
-        "return",
-        re.compile(
-            r"return|perform|how did .+ do|\bfare[ds]?\b|gain|\brise\b|rose|\bfell\b|\bfall\b|\bup\b|\bdown\b|how much|涨|跌|表现|收益|回报|幅度",
-            _R,
-        ),
-    ),
-    (
-        "quote",
-        re.compile(
-            r"price|quote|level|where is|trading at|last close|现在|点位|报价|最新|收盘", _R
-        ),
-    ),
-]
-
-
+# Compounding is arithmetic on a rate the question gives, not a market metric: the reader does
+# not cover it, so the router keeps these two patterns of its own.
+_COMPOUND_ASK = re.compile(
+    r"compound|复利|a month .* a year|per month .* annual|每月.*(?:一年|年化)|月.*年化", _R
+)
 _PREMISE = re.compile(
     r"(?:fell|fall|drop(?:ped)?|crash(?:ed)?|plunge[d]?|lost|down|rose|rise|jump(?:ed)?|gain(?:ed)?|up|"
     r"跌了?|下跌了?|暴跌了?|涨了?|上涨了?|大涨了?)\s*(?:by\s*)?(\d+(?:\.\d+)?)\s*%",
@@ -165,43 +98,70 @@ _PREMISE = re.compile(
 _COMPOUND = re.compile(
     r"(\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every|/)?\s*(month|week|quarter|day|月|周|季)", _R
 )
+_RATE = re.compile(r"\d(?:\.\d+)?\s*%")
+_COMPOUND_ZH = re.compile(r"每(月|周|季|日)\D{0,4}?(\d+(?:\.\d+)?)\s*%")
 
 _FOLLOWUP = re.compile(
     r"^\s*(?:and|what about|how about|same for|now|then|那|那么|再看看?|换成|还有)\b|(?:呢|怎么样|如何)[?？]?\s*$",
     _R,
 )
 
+# The reader's metric names, as the composer's intents.
+_INTENT_OF: dict[str, str] = {
+    "return": "return",
+    "change_points": "return",
+    "relative": "compare",
+    "volatility": "volatility",
+    "sma": "sma",
+    "sma_distance": "sma",
+    "high_52w": "range_52w",
+    "low_52w": "range_52w",
+    "period_high": "period_range",
+    "period_low": "period_range",
+    "max_drawdown": "drawdown",
+    "beta": "beta",
+    "correlation": "beta",
+    "last_close": "quote",
+    "day_change": "quote",
+}
 
-def _rule_intent(text: str) -> str | None:
-    for intent, pattern in _RULES:
-        if pattern.search(text):
-            return intent
-    return None
 
-
-# Periods the bilingual reader names that the older window parser did not read ("January",
-# "Q4 2025", "2025年11月", "上半年", "year to date"): without them an answer silently fell back to
-# a default window, a different question than the one asked.
-_NAMED = frozenset(
-    {"month", "quarter", "half", "year", "week", "mtd", "qtd", "ytd", "between", "since"}
-)
-
-
-def _read(question: str, ref: date) -> Request | None:
+def _read(
+    question: str, ref: date, news_date: date | None = None, context: Request | None = None
+) -> Request | None:
     """The reader's view of the question, or None when it cannot place it."""
     from assistant.reading import read_request
 
     try:
-        return read_request(question, ref)
+        return read_request(question, ref, news_date=news_date, context=context)
     except (ValueError, OverflowError):
         return None
 
 
-def _named_period(request: Request | None) -> Window | None:
-    period = request.period if request is not None else None
-    if period is None or period.kind not in _NAMED or period.start is None or period.future:
+def _context_request(previous: Mapping[str, Any] | None) -> Request | None:
+    """The Request the thread's last answer kept, when it kept one."""
+    raw = (previous or {}).get("request")
+    if not isinstance(raw, dict):
         return None
-    return Window(period.start, period.end, period.label)
+    from assistant.reading.shapes import Request
+
+    try:
+        return Request.model_validate(raw)
+    except ValueError:  # a context written by another version: read the question alone
+        return None
+
+
+def _window_of(request: Request | None, today: date | None = None) -> Window | None:
+    period = request.period if request is not None else None
+    if period is None or period.start is None or period.future or period.kind == "day":
+        return None  # a day is the route's `day`, not a window
+    end = period.end
+    written = period.requested_end
+    if period.kind == "between" and written is not None and end is not None and written > end:
+        # an end the user wrote out is kept past the reference day (up to today), so that a
+        # symbol whose data stop earlier is named, not the window silently shortened
+        end = min(written, today) if today is not None else end
+    return Window(period.start, end, period.label)
 
 
 def _sma_windows(request: Request | None) -> list[int]:
@@ -211,15 +171,52 @@ def _sma_windows(request: Request | None) -> list[int]:
     return sorted(w for w in windows if w is not None and 2 <= w <= 250)
 
 
-def _is_forecast(request: Request | None) -> bool:
-    """A question about a move to come ("明年一季度纳斯达克会涨多少？", "next month"), read against
-    the market's today (a period after a news item's date is only later data)."""
-    return (
-        request is not None
-        and request.kind == "forecast"
-        and request.period is not None
-        and request.period.future
+def _compare_with_context(request: Request, context: Request, question: str) -> Request:
+    """ "How does that compare with the S&P 500?" after a question about the Russell 2000: the
+    comparison is of the thread's symbols with the one named, over the thread's period."""
+    from assistant.reading.metrics import RELATIVE
+    from assistant.reading.shapes import MetricAsk
+
+    if (
+        request.kind not in ("metric", "other")
+        or context.kind != "metric"
+        or len(request.symbols) != 1
+        or not context.symbols
+        or request.symbols[0] in context.symbols
+        or not RELATIVE.search(question)
+        or any(a.name not in ("return", "relative") for a in request.metrics)
+    ):
+        return request
+    symbols = [*context.symbols, *request.symbols]
+    inherited = [*request.inherited, "symbols"]
+    period = request.period
+    if period is None and context.period is not None:
+        period = context.period
+        inherited.append("period")
+    return request.model_copy(
+        update={
+            "kind": "metric",
+            "symbols": symbols,
+            "metrics": [MetricAsk(name="relative", benchmark=request.symbols[0])],
+            "period": period,
+            "followup": True,
+            "inherited": inherited,
+        }
     )
+
+
+def _metric_intent(request: Request) -> str | None:
+    """The composer's intent for a metric request (its first metric decides)."""
+    if not request.metrics:
+        return None
+    first = request.metrics[0]
+    intent = _INTENT_OF.get(first.name)
+    period = request.period
+    if intent == "quote" and first.name == "last_close" and period is not None:
+        intent = "close_on" if period.kind == "day" else intent
+    if intent == "return" and len(request.symbols) >= 2:
+        intent = "compare"
+    return intent
 
 
 class Router:
@@ -240,37 +237,96 @@ class Router:
         ref: date,
         previous: dict[str, Any] | None = None,
         today: date | None = None,
+        news_date: date | None = None,
     ) -> Route:
-        """Read intent, symbols, window and day out of `question`; `today` (the market's day,
-        after `ref` for a news item) tells a forecast from a question about later data."""
-        symbols = find_symbols(question)
-        intent = _rule_intent(question)
+        """Read what `question` asks, about which symbols, over which window, with the reader;
+        `today` (the market's day, after `ref` for a news item) tells a forecast from a question
+        about later data, and bounds a move "since the article was published" (`news_date`)."""
+        from assistant.reading.metrics import unsupported_metric
+        from assistant.reading.request import topic_of
+
+        context = _context_request(previous)
         person = named_person(question, self._people)
-        if person and intent in (None, "views", "summary", "drivers", "return"):
-            intent = "experts"
-        if intent is None and self._classifier is not None:
-            intent = self._classifier(question)
-        try:
-            window = parse_window(question, ref)
-        except (
-            ValueError,
-            OverflowError,
-        ):  # "13月以来", "past 99999 years": no window, not a crash
-            window = None
-        request = _read(question, ref)  # one reading serves the period, the lengths, the tense
-        if window is None:
-            window = _named_period(request)
-        later = request if today is None or today == ref else _read(question, today)
-        if symbols and _is_forecast(later):
+        request = _read(question, ref, news_date, context)
+        if (
+            request is not None
+            and request.period is not None
+            and request.period.kind == "since_publication"
+            and today is not None
+            and today > ref
+        ):
+            # since publication runs to the latest session, not to the day before the news
+            request = _read(question, today, news_date, context) or request
+        later = request
+        if (
+            today is not None
+            and today != ref
+            and request is not None
+            and (request.kind == "forecast" or (request.period and request.period.future))
+        ):
+            # only a reading about the future can change against the market's today
+            later = _read(question, today, news_date, context)
+        if (
+            request is not None
+            and request.period is not None
+            and request.period.future
+            and later is not None
+            and later.period is not None
+            and not later.period.future
+        ):
+            # after a news item's date but before the market's today: later data, not a forecast
+            request = later
+        if request is not None and context is not None:
+            request = _compare_with_context(request, context, question)
+        symbols = list(request.symbols) if request is not None else []
+        kind = request.kind if request is not None else "other"
+        topic = request.topic if request is not None and kind == "knowledge" else None
+        intent: str | None = None
+        unsupported = unsupported_metric(question)
+        if _COMPOUND_ASK.search(question) and (
+            _COMPOUND.search(question) or _COMPOUND_ZH.search(question)
+        ):
+            intent = "compound"
+        elif (
+            symbols
+            and later is not None
+            and later.kind == "forecast"
+            and person is None
+            and topic_of(question) is None
+        ):
+            # "明年一季度纳斯达克会涨多少？", "what's the outlook for the Russell 2000?": no past
+            # figure answers it; what the documents say about it (a target, a risk) still does
             intent = "forecast"
-        sma_windows = _sma_windows(request) if intent == "sma" else []
+        elif unsupported is not None and (symbols or kind == "metric"):
+            intent = "unsupported"
+        elif request is not None and kind == "ranking":
+            intent = "sectors"
+        elif request is not None and kind == "metric" and not symbols and _RATE.search(question):
+            intent = None  # "10000 at 8% a year for 5 years": arithmetic on a given rate
+        elif request is not None and kind == "metric":
+            intent = _metric_intent(request)
+            if topic_of(question) == "drivers" and not request.followup:
+                intent = "drivers"  # "why did it fall 40%?": the reasons, a premise checked first
+        elif kind == "knowledge":
+            intent = topic
+        elif kind in ("opinion", "forecast", "other"):
+            intent = topic_of(question)
+        if person and intent in (None, "views", "summary", "drivers", "return", "quote"):
+            intent = "experts"
+        period = request.period if request is not None else None
+        if intent is None and period is not None and period.kind == "since_publication":
+            intent = "return"  # "what happened next?": the item's tickers since publication
+        if intent is None and self._classifier is not None and kind != "metric":
+            intent = self._classifier(question)
         if intent is None and symbols and not previous:
+            window = _window_of(request, today)
             intent = "return" if window is not None else "quote"  # "How did RUT do last month?"
-        try:
-            asks_day = intent in ("close_on", "quote", "sectors", None)
-            day = single_day(question, ref) if asks_day else None
-        except (ValueError, OverflowError):
-            day = None
+        window = _window_of(request, today)
+        period = request.period if request is not None else None
+        day = None
+        if period is not None and period.kind == "day" and not period.future:
+            # the day written (a Sunday is answered as "closed; Friday's close"), not the snap
+            day = period.requested_end or period.end
         route = Route(
             intent or "unknown",
             symbols,
@@ -278,11 +334,17 @@ class Router:
             day,
             language,
             person=person,
-            sma_windows=sma_windows,
+            sma_windows=_sma_windows(request) if intent == "sma" else [],
+            request=request,
+            unsupported=unsupported,
         )
-
-        if intent == "compound" and (m := _COMPOUND.search(question)):
-            route.rate = float(m.group(1))
+        rate_period: tuple[str, str] | None = None
+        if m := _COMPOUND.search(question):
+            rate_period = (m.group(1), m.group(2))
+        elif m := _COMPOUND_ZH.search(question):
+            rate_period = (m.group(2), m.group(1))
+        if route.intent == "compound" and rate_period is not None:
+            route.rate = float(rate_period[0])
             route.periods = {
                 "month": 12,
                 "月": 12,
@@ -291,13 +353,19 @@ class Router:
                 "quarter": 4,
                 "季": 4,
                 "day": 252,
-            }[m.group(2).lower()]
-        if (m := _PREMISE.search(question)) and intent in ("drivers", "return", "unknown", "quote"):
+                "日": 252,
+            }[rate_period[1].lower()]
+        if (m := _PREMISE.search(question)) and route.intent in (
+            "drivers",
+            "return",
+            "unknown",
+            "quote",
+        ):
             value = float(m.group(1))
             down = re.search(r"fell|fall|drop|crash|plunge|lost|down|跌", m.group(0), _R)
             route.premise = -value if down else value
-        if route.intent == "return" and len(symbols) >= 2:
-            route.intent = "compare"
+        if request is not None and request.followup:
+            route.followup = True
         return self._inherit(route, question, previous)
 
     def _inherit(self, route: Route, question: str, previous: dict[str, Any] | None) -> Route:

@@ -40,6 +40,66 @@ T: dict[str, dict[Lang, str]] = {
         "en": "{name}'s daily volatility from {start} to {end} was {daily} [{n}] (standard deviation of daily close-to-close returns, ddof=1), or {annual} annualised with √252 [{m}].",
         "zh": "{name}在{start}至{end}期间的日波动率为{daily}[{n}]（日收盘收益率标准差，ddof=1），按√252年化为{annual}[{m}]。",
     },
+    "points": {
+        "en": "{name} moved {pts} from {start} to {end} [{n}], {convention}; that is {ret} [{m}].",
+        "zh": "{name}在{start}至{end}期间变动{pts}[{n}]（{convention}），涨跌幅为{ret}[{m}]。",
+    },
+    "vol_annual": {
+        "en": "{name}'s annualised volatility from {start} to {end} was {annual} [{n}] (daily volatility {daily} [{m}], the standard deviation of daily close-to-close returns, ddof=1, times √252).",
+        "zh": "{name}在{start}至{end}期间的年化波动率为{annual}[{n}]（日波动率{daily}[{m}]，即日收盘收益率标准差，ddof=1，乘以√252）。",
+    },
+    "short_data": {
+        "en": "Note: {name}'s data end on {last}, before the end of the period asked ({label}, to {asked}); the figure covers the period only up to {last}.",
+        "zh": "注意：{name}的数据截至{last}，早于所问期间（{label}，至{asked}）的结束；该数字只覆盖到{last}。",
+    },
+    "default_bench": {
+        "en": "No benchmark was named, so {bench} is used as the benchmark.",
+        "zh": "问题未指定基准，以下以{bench}为基准。",
+    },
+    "period_high_close": {
+        "en": "{name}'s highest close from {start} to {end} was {value} on {day} [{n}].",
+        "zh": "{name}在{start}至{end}期间的最高收盘价为{value}（{day}）[{n}]。",
+    },
+    "period_low_close": {
+        "en": "{name}'s lowest close from {start} to {end} was {value} on {day} [{n}].",
+        "zh": "{name}在{start}至{end}期间的最低收盘价为{value}（{day}）[{n}]。",
+    },
+    "period_high_intraday": {
+        "en": "{name}'s intraday high from {start} to {end} was {value} on {day} [{n}].",
+        "zh": "{name}在{start}至{end}期间的盘中最高价为{value}（{day}）[{n}]。",
+    },
+    "period_low_intraday": {
+        "en": "{name}'s intraday low from {start} to {end} was {value} on {day} [{n}].",
+        "zh": "{name}在{start}至{end}期间的盘中最低价为{value}（{day}）[{n}]。",
+    },
+    "unsupported": {
+        "en": "Footnote does not compute {metric}: its tools cover returns, points, closes, day changes, volatility, simple moving averages, 52-week and period highs and lows, drawdowns, beta, correlation and sector rankings.",
+        "zh": "Footnote 不计算{metric}：现有工具可计算涨跌幅、点数、收盘价、当日涨跌、波动率、简单移动均线、52周及区间高低点、最大回撤、贝塔、相关系数和板块排名。",
+    },
+    "substitute": {
+        "en": "The nearest figure it can compute, as a substitute and not the figure asked for: {what}.",
+        "zh": "可以计算的最接近的指标（仅作替代，并非所问指标）：{what}。",
+    },
+    "no_cover": {
+        "en": "{name}'s stored prices begin on {first}, after the start of the period asked ({label}, from {start}), so I can't give the figure for the whole period.",
+        "zh": "{name}的已存储行情从{first}才开始，晚于所问期间（{label}，自{start}起）的起点，因此无法给出整个期间的数字。",
+    },
+    "ends_before": {
+        "en": "{name}'s stored prices end on {last}, before the period asked ({label}) begins on {start}: there is no figure for it. Update the prices (`footnote prices update`) or ask about an earlier period.",
+        "zh": "{name}的已存储行情截至{last}，早于所问期间（{label}）的起点{start}，因此没有该期间的数字。请更新行情（`footnote prices update`）或询问更早的期间。",
+    },
+    "sub_window": {
+        "en": "the same figure from {start} to {end}, the part of the period the data cover",
+        "zh": "数据覆盖的部分期间（{start}至{end}）的同一指标",
+    },
+    "sub_sma": {
+        "en": "the {window}-session simple moving average",
+        "zh": "{window}日简单移动均线",
+    },
+    "sub_vol": {
+        "en": "the volatility of daily returns over the same window",
+        "zh": "同一区间的日收益率波动率",
+    },
     "sma": {
         "en": "On {at}, {name}'s {window}-session simple moving average was {sma} [{n}]; the close was {dist} from it [{m}], {side} the average.",
         "zh": "截至{at}，{name}的{window}日简单移动均线为{sma}[{n}]；收盘价相对均线{dist}[{m}]，位于均线{side}。",
@@ -56,6 +116,10 @@ T: dict[str, dict[Lang, str]] = {
         "en": "On closing prices the range was {low} [{n}] to {high} [{m}].",
         "zh": "按收盘价计，区间为{low}[{n}]至{high}[{m}]。",
     },
+    "range_close_only": {
+        "en": "Over the 52 weeks to {at}, {name}'s closes ran from {low} on {low_day} [{n}] to {high} on {high_day} [{m}].",
+        "zh": "截至{at}的52周内，{name}收盘价最低{low}（{low_day}）[{n}]，最高{high}（{high_day}）[{m}]。",
+    },
     "drawdown": {
         "en": "{name}'s largest peak-to-trough fall from {start} to {end} was {dd} [{n}], from the {peak} peak to the {trough} trough.",
         "zh": "{name}在{start}至{end}期间的最大回撤为{dd}[{n}]，从{peak}的高点跌至{trough}的低点。",
@@ -67,6 +131,34 @@ T: dict[str, dict[Lang, str]] = {
     "sector_head": {
         "en": "Sector ETFs on {day}, ranked by day change:",
         "zh": "{day}各板块ETF按当日涨跌幅排序：",
+    },
+    "sector_window_head": {
+        "en": "The eleven SPDR sector ETFs from {start} to {end}, ranked by return ({convention}):",
+        "zh": "{start}至{end}期间十一个SPDR板块ETF按涨跌幅排序（{convention}）：",
+    },
+    "sector_window_head_bottom": {
+        "en": "The eleven SPDR sector ETFs from {start} to {end}, weakest first, by return ({convention}):",
+        "zh": "{start}至{end}期间十一个SPDR板块ETF按涨跌幅由弱到强排序（{convention}）：",
+    },
+    "sector_vol_head": {
+        "en": "The eleven SPDR sector ETFs from {start} to {end}, ranked by annualised volatility of daily close-to-close returns (ddof=1, √252):",
+        "zh": "{start}至{end}期间十一个SPDR板块ETF按年化波动率排序（日收盘收益率标准差，ddof=1，乘以√252）：",
+    },
+    "sector_dd_head": {
+        "en": "The eleven SPDR sector ETFs from {start} to {end}, ranked by largest peak-to-trough fall of closes:",
+        "zh": "{start}至{end}期间十一个SPDR板块ETF按最大回撤（收盘价从高点到低点）排序：",
+    },
+    "sector_short_head": {
+        "en": "Not ranked, because their data end before {end} (each shown to its own last session):",
+        "zh": "以下板块的数据在{end}之前结束，未参与排序（各自计算至其最后交易日）：",
+    },
+    "sector_short_line": {
+        "en": "- {name}: {chg} to {last} [{n}]",
+        "zh": "- {name}：截至{last}为{chg}[{n}]",
+    },
+    "sector_absent": {
+        "en": "No data in the window for: {items}.",
+        "zh": "以下板块在该区间内没有数据：{items}。",
     },
     "sector_line": {"en": "- {name}: {chg} [{n}]", "zh": "- {name}：{chg}[{n}]"},
     "sector_missing": {
@@ -99,6 +191,10 @@ T: dict[str, dict[Lang, str]] = {
     "stale": {
         "en": "Note: live data could not be fetched; these figures come from stored data as of the {as_of} session.",
         "zh": "注意：未能获取实时数据，以上数字来自截至{as_of}交易日的本地存储数据。",
+    },
+    "caveat": {
+        "en": "Caution: {name}'s prices jump inside this window in a way the data do not adjust for (likely a split), so its figure [{n}] is likely wrong; its receipt says where.",
+        "zh": "注意：{name}的价格在该区间内出现数据未调整的跳变（可能是拆股），其数字[{n}]很可能有误；详见该数字的出处说明。",
     },
     "partial": {
         "en": "Note: data cover {have} of {want} sessions in this window ({pct}) [{n}], so the figures may be incomplete.",
@@ -221,6 +317,17 @@ T: dict[str, dict[Lang, str]] = {
         "en": "This is educational information, not a recommendation.",
         "zh": "以上为教育性信息，不构成投资建议。",
     },
+}
+
+UNSUPPORTED_NAMES: dict[str, dict[Lang, str]] = {
+    "ema": {"en": "exponential moving averages", "zh": "指数移动平均线（EMA）"},
+    "rsi": {"en": "the RSI", "zh": "相对强弱指数（RSI）"},
+    "macd": {"en": "the MACD", "zh": "MACD指标"},
+    "bollinger": {"en": "Bollinger Bands", "zh": "布林带"},
+    "sharpe": {"en": "the Sharpe ratio", "zh": "夏普比率"},
+    "atr": {"en": "the average true range", "zh": "平均真实波幅（ATR）"},
+    "volume": {"en": "trading volume", "zh": "成交量"},
+    "dividend_yield": {"en": "dividend yields", "zh": "股息率"},
 }
 
 SUGGESTIONS: dict[str, dict[Lang, list[str]]] = {
