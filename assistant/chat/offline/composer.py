@@ -15,12 +15,13 @@ from typing import Any, Literal
 from assistant.chat.offline import pieces
 from assistant.chat.offline.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
 from assistant.chat.offline.templates import CONVENTIONS, SUGGESTIONS, UNSUPPORTED_NAMES, text
-from assistant.grounding.dates import Window, find_dates
+from assistant.grounding.dates import Window
 from assistant.grounding.guard import strip_instructions
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.numbers import extract_numbers
 from assistant.grounding.verifier import CLOSE_WORDS as _CLOSE_WORDS
+from assistant.reading.claims import read_claims
 from assistant.reading.shapes import MetricAsk
 from assistant.toolbox import SMA_WINDOW, Toolbox
 from knowledge.documents import Document, View
@@ -677,20 +678,25 @@ class OfflineComposer:
                     or symbol not in find_symbols(sentence)
                 ):
                     continue
-                if day not in find_dates(sentence, day.year):
-                    continue
-                for m in extract_numbers(sentence):
-                    near = 0.5 * close.value <= abs(m.value) <= 1.5 * close.value
+                # Read each number for what it claims: a close on this very day, not another
+                # level the sentence gives (an opening level at the start of a window, say).
+                for claim in read_claims([sentence], day):
+                    period = claim.period
                     if (
-                        m.unit in ("points", "usd", "plain")
-                        and near
-                        and abs(m.value - close.value) > m.tolerance
+                        claim.metric is None
+                        or claim.metric.name != "last_close"
+                        or claim.symbol not in (None, symbol)
+                        or period is None
+                        or period.start != day
+                        or period.end != day
                     ):
+                        continue
+                    if abs(claim.value - close.value) > _close_tolerance(claim.raw):
                         lines.append(
                             text(
                                 "conflict",
                                 lang,
-                                claimed=m.raw,
+                                claimed=claim.raw,
                                 p=ledger.add_passage(passage),
                                 close=close.display(lang),
                                 n=ledger.add_figure(close),
@@ -1175,6 +1181,12 @@ def _sma_windows_of(route: Route) -> list[int]:
     """The lengths of the averages a question names, whatever kind of average it names."""
     asks = route.request.metrics if route.request is not None else []
     return [a.window for a in asks if a.name in ("sma", "sma_distance") and a.window]
+
+
+def _close_tolerance(raw: str) -> float:
+    """How far a written close may be from the data and still be the same (its last digit)."""
+    mentions = extract_numbers(raw)
+    return mentions[0].tolerance if mentions else 0.005
 
 
 def _side(value: float, lang: Lang, zh_prefix: str = "") -> str:
