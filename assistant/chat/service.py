@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -192,7 +192,7 @@ class Assistant:
         answer = Answer(
             text=body,
             ledger=ledger,
-            verification=verify(body, ledger, given=[body]),  # our own fixed texts
+            verification=verify(body, ledger, trusted=[body]),  # our own fixed texts
             language=lang,
             mode=self.mode,
             suggestions=SUGGESTIONS["other"][lang],
@@ -236,8 +236,8 @@ class Assistant:
         body = self._with_notes(composed, lang, news, ref, ledger)
         if notice:
             body = f"{notice}\n\n{body}"
-        given = [question, composed.text, notice] if composed.system else [question, notice]
-        verification = verify(body, ledger, given=given)
+        own = [composed.text, notice] if composed.system else [notice]
+        verification = _verify(body, ledger, question, ref, trusted=own)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
         yield {"type": "text_delta", "text": body}
@@ -352,7 +352,7 @@ class Assistant:
                 yield {"type": "status", "text": "writing"}
         assert run is not None
         body = sanitize_output(run.text)
-        verification = verify(body, ledger, given=[question])
+        verification = _verify(body, ledger, question, ref)
         if not verification.ok and not run.stopped_by_budget:
             retry = [
                 *run.messages,
@@ -362,7 +362,7 @@ class Assistant:
                 if event["type"] == "run":
                     run = event["run"]
             body = sanitize_output(run.text)
-            verification = verify(body, ledger, given=[question])
+            verification = _verify(body, ledger, question, ref)
         for extra in box.events[seen:]:
             yield extra
         from assistant.chat.llm.models import TurnStopped, estimate_cost
@@ -385,6 +385,25 @@ class Assistant:
         )
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
+
+
+def _verify(
+    body: str, ledger: Ledger, question: str, ref: date, trusted: Sequence[str] = ()
+) -> Verification:
+    """Verify an answer claim by claim: the question is read for its context (and its numbers
+    are premises, not support); our own fixed texts are trusted."""
+    from assistant.reading import read_claims, read_request
+
+    request = read_request(question, ref)
+    return verify(
+        body,
+        ledger,
+        given=[question],
+        trusted=trusted,
+        reader=read_claims,
+        request=request,
+        ref=max((f.as_of for f in ledger.figures if f.as_of), default=ref),
+    )
 
 
 def _stop_reason(raw: str, lang: Lang) -> str:
