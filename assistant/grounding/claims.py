@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from assistant.grounding.dates import DateHit, date_hits
 from assistant.grounding.numbers import Mention
 from tools.figure import Figure
 
@@ -150,12 +151,18 @@ _ANNUAL = re.compile(r"annuali[sz]ed|annual|per year|年化", re.IGNORECASE)
 _DAILY = re.compile(r"\bdaily\b|日波动|日收益率?标准差|每日", re.IGNORECASE)
 
 
-def stated_metric(claim: ClaimLike | None, unit: str) -> MetricLike | None:
-    """The claim's metric when the reader read one its unit allows, else None (unknown)."""
+_LEVELS = frozenset({"last_close", "high_52w", "low_52w", "period_high", "period_low", "sma"})
+
+
+def stated_metric(claim: ClaimLike | None, unit: str, signed: bool = False) -> MetricLike | None:
+    """The claim's metric when the reader read one its unit allows, else None (unknown): a
+    level is never written with a sign or a direction ("+168.73 points" is a change)."""
     if claim is None or claim.metric is None:
         return None
     allowed = _METRIC_UNITS.get(claim.metric.name)
     if allowed is not None and unit not in allowed:
+        return None
+    if signed and claim.metric.name in _LEVELS:
         return None
     return claim.metric
 
@@ -166,17 +173,23 @@ def stated(claim: ClaimLike | None, name: str) -> bool:
 
 
 def receipt_conflict(
-    claim: ClaimLike | None, mention: Mention, figure: Figure, sentence: str
+    claim: ClaimLike | None, mention: Mention, figure: Figure, sentence: str, year: int
 ) -> str | None:
     """Why `figure`'s receipt does not describe `claim` (symbol, metric, parameters, window or
     date), or None when nothing stated contradicts it. The value is checked elsewhere."""
-    metric = stated_metric(claim, mention.unit)
+    metric = stated_metric(claim, mention.unit, mention.signed or mention.direction is not None)
     symbol = claim.symbol if claim is not None and stated(claim, "symbol") else None
     if symbol and not _same_subject(symbol, figure):
         return f"is about {symbol}, but the figure is {figure.symbol}'s"
     if metric is not None:
         allowed = FIGURE_METRICS.get(metric.name)
-        if allowed is not None and figure.metric not in allowed:
+        if (
+            allowed is not None
+            and figure.metric not in allowed
+            and not (
+                figure.metric == "sma_distance" and allowed is _CHANGES and _SMA.search(sentence)
+            )
+        ):
             return f"reads as {metric.name}, but the figure is {figure.metric}"
         wanted = metric.window
         have = figure.params.get("window")
@@ -196,9 +209,45 @@ def receipt_conflict(
             and figure.metric == "volatility_annual"
         ):
             return "is stated as daily, but the figure is annualised volatility"
+    if figure.metric in _ON_A_DAY:
+        day = _nearest_date(sentence, mention, year)
+        if day is not None:
+            days = _figure_days(figure)
+            if days and day not in days:
+                return f"is dated {day}, but the figure is for {figure.end}"
+            return None
     if claim is not None and claim.period is not None and stated(claim, "period"):
         return _window_conflict(claim.period, figure)
     return None
+
+
+_SMA = re.compile(r"average|\bSMA\b|\babove\b|\bbelow\b|均线|移动平均|上方|下方|高于|低于", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;，；:：]\s|[，；：]")
+
+
+def _nearest_date(sentence: str, mention: Mention, year: int) -> date | None:
+    """The date written closest to the number, in its own clause when there is one there."""
+    hits = date_hits(sentence, year)
+    if not hits:
+        return None
+    cuts = [0, *(m.end() for m in _CLAUSE.finditer(sentence)), len(sentence) + 1]
+    lo = max(c for c in cuts if c <= mention.start)
+    hi = min(c for c in cuts if c > mention.start)
+    inside = [h for h in hits if lo <= h.start < hi] or hits
+
+    def distance(h: DateHit) -> int:
+        return mention.start - h.end if h.end <= mention.start else h.start - mention.end
+
+    return min(inside, key=distance).day
+
+
+def _figure_days(figure: Figure) -> set[date]:
+    days: set[date] = {d for d in (figure.end,) if d is not None}
+    session = figure.params.get("session")
+    if isinstance(session, str):
+        with contextlib.suppress(ValueError):
+            days.add(date.fromisoformat(session))
+    return days
 
 
 def _same_subject(symbol: str, figure: Figure) -> bool:
@@ -216,11 +265,7 @@ def _same_subject(symbol: str, figure: Figure) -> bool:
 def _window_conflict(period: PeriodLike, figure: Figure) -> str | None:
     if period.future:
         return None
-    days: set[date] = {d for d in (figure.end,) if d is not None}
-    session = figure.params.get("session")
-    if isinstance(session, str):
-        with contextlib.suppress(ValueError):
-            days.add(date.fromisoformat(session))
+    days = _figure_days(figure)
     if figure.metric in _ON_A_DAY or period.kind == "day":
         if period.kind in ("day", *_BOUNDED) and period.end and days and period.end not in days:
             return f"is dated {period.end}, but the figure is for {figure.end}"

@@ -406,7 +406,7 @@ def _verdict(
     conflict = _conflicting_close(mention, sentence, ledger, year)
     if conflict is not None:
         return None, conflict, "conflicts_with_data"
-    by, reason, kind = _check(mention, claim, sentence, cites, ledger, passages)
+    by, reason, kind = _check(mention, claim, sentence, cites, ledger, passages, year)
     if by is None and given and _matches_text(mention, given):
         if _REJECTED.search(sentence[max(0, mention.start - 40) : mention.start]):
             return 0, "the question's premise, rejected", kind
@@ -444,7 +444,7 @@ def _read_claims(
 def _describe(claim: ClaimLike | None, mention: Mention) -> str:
     if claim is None:
         return ""
-    metric = stated_metric(claim, mention.unit)
+    metric = stated_metric(claim, mention.unit, mention.signed or mention.direction is not None)
     parts = [metric.name if metric is not None else "?", claim.symbol or "?"]
     if claim.period is not None and claim.period.start and claim.period.end:
         parts.append(f"{claim.period.start}..{claim.period.end}")
@@ -483,6 +483,7 @@ def _check(
     cites: list[int],
     ledger: Ledger,
     passages: _PassageNumbers,
+    year: int,
 ) -> tuple[int | None, str, FindingKind]:
     """(citation that carries the number or None, why not, the finding's kind)."""
     sign = claim_sign(claim, mention)
@@ -493,7 +494,7 @@ def _check(
         """None when the figure carries the claim; else why not ('' when the value differs)."""
         if not _matches_figure(mention, figure, sign):
             return ""
-        return receipt_conflict(claim, mention, figure, sentence)
+        return receipt_conflict(claim, mention, figure, sentence, year)
 
     for n in cites:
         citation = ledger.get(n)
