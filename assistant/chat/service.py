@@ -14,6 +14,7 @@ from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
 from assistant.data.market import as_of_session
 from assistant.grounding.answer import Answer, footer
+from assistant.grounding.coverage import Coverage, coverage
 from assistant.grounding.guard import (
     MAX_QUESTION_CHARS,
     refusal_kind,
@@ -238,6 +239,7 @@ class Assistant:
             body = f"{notice}\n\n{body}"
         own = [composed.text, notice] if composed.system else [notice]
         verification = _verify(body, ledger, question, ref, trusted=own)
+        covered = _coverage(body, ledger, question, ref)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
         yield {"type": "text_delta", "text": body}
@@ -253,6 +255,7 @@ class Assistant:
             thread_id,
             route,
         )
+        answer.coverage = covered
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
 
@@ -383,6 +386,7 @@ class Assistant:
         answer = self._answer(
             body, ledger, verification, lang, "llm", None, usage, thread_id, router_view
         )
+        answer.coverage = _coverage(body, ledger, question, ref)
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
 
@@ -404,6 +408,13 @@ def _verify(
         request=request,
         ref=max((f.as_of for f in ledger.figures if f.as_of), default=ref),
     )
+
+
+def _coverage(body: str, ledger: Ledger, question: str, ref: date) -> Coverage:
+    """Which items the question asked for the answer gives (beside the numbers check)."""
+    from assistant.reading import read_request
+
+    return coverage(read_request(question, ref), ledger, body)
 
 
 def _stop_reason(raw: str, lang: Lang) -> str:

@@ -221,7 +221,9 @@ def receipt_conflict(
     return None
 
 
-_SMA = re.compile(r"average|\bSMA\b|\babove\b|\bbelow\b|均线|移动平均|上方|下方|高于|低于", re.IGNORECASE)
+_SMA = re.compile(
+    r"average|\bSMA\b|\babove\b|\bbelow\b|均线|移动平均|上方|下方|高于|低于", re.IGNORECASE
+)
 _CLAUSE = re.compile(r"[,;，；:：]\s|[，；：]")
 
 

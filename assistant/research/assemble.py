@@ -192,7 +192,9 @@ def assemble(
     )
     verification = verify(body, ledger, reader=read_claims)
     if summary is not None and not verification.ok:
-        summary_text = mark_unsupported(summary_text, verify(summary_text, ledger, reader=read_claims), lang)
+        summary_text = mark_unsupported(
+            summary_text, verify(summary_text, ledger, reader=read_claims), lang
+        )
     figures = ledger.figures
     as_of = max((f.as_of for f in figures if f.as_of), default=plan.end)
     provider = figures[0].provider if figures else None
