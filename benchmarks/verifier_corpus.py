@@ -15,7 +15,9 @@ from typing import Any
 CORPUS = Path(__file__).parent / "data" / "verifier_corpus.json"
 NEWS = {"en": "russell-2000-rally-2026-01-26-en", "zh": "russell-2000-rally-2026-01-26-zh"}
 # the marks the verifier adds; a recorded text must be the one before marking
-_MARKS = re.compile(r" \((?:unverified|no such source|market closed that day)\)|（(?:未核实|无此来源|当日休市)）")
+_MARKS = re.compile(
+    r" \((?:unverified|no such source|market closed that day)\)|（(?:未核实|无此来源|当日休市)）"
+)
 
 
 def load() -> list[dict[str, Any]]:
@@ -77,7 +79,11 @@ def _body(report: Any) -> str:
         for v in report.views
         if v.citation is not None
     ]
-    parts = [report.summary, *(s.text for s in report.sections), *(s.status for s in report.signals)]
+    parts = [
+        report.summary,
+        *(s.text for s in report.sections),
+        *(s.status for s in report.signals),
+    ]
     return "\n\n".join([*parts, *views])
 
 

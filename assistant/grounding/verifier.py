@@ -254,15 +254,34 @@ class _PassageNumbers:
         )
 
     def _about(self, q: _Quoted, symbol: str) -> bool:
+        """The passage's number is about `symbol`: the symbol written nearest it in its clause
+        is that one; with none in the clause, the sentence names it or names no symbol."""
+        a, b = q.sentence
         if q.symbols is None:
-            a, b = q.sentence
             q.symbols = frozenset(s for _, _, s in symbol_spans(q.text[a:b]))
-        return not q.symbols or symbol in q.symbols
+        if not q.symbols:
+            return True
+        nearest = _nearest_symbol(q.text[a:b], q.mention.start - a, q.mention.end - a)
+        return symbol == nearest if nearest is not None else symbol in q.symbols
 
     def any_supporting(self, mention: Mention, sign: int | None) -> list[int]:
         return [n for n in self._by_n if self.supports(n, mention, sign, None)]
 
 
+def _nearest_symbol(sentence: str, start: int, end: int) -> str | None:
+    """The symbol a number is about: written nearest before it in its clause, else after it."""
+    spans = symbol_spans(sentence)
+    if not spans:
+        return None
+    cuts = [0, *(m.end() for m in _PASSAGE_CLAUSE.finditer(sentence)), len(sentence) + 1]
+    lo = max(c for c in cuts if c <= start)
+    hi = min(c for c in cuts if c > start)
+    before = [s for x, y, s in spans if lo <= x and y <= start]
+    after = [s for x, _, s in spans if end <= x < hi]
+    return before[-1] if before else (after[0] if after else None)
+
+
+_PASSAGE_CLAUSE = re.compile(r"[;；，]|,(?!\d{3})")
 _REJECTED = re.compile(
     r"(?:\bnot\b|\bnor\b|\brather than\b|\binstead of\b|\bno\b|n't\b|\bneither\b"
     r"|而非|而不是|并非|不是|并未|没有|未)[^.;。；!?！？\d]{0,24}$",
@@ -488,6 +507,8 @@ def _check(
     """(citation that carries the number or None, why not, the finding's kind)."""
     sign = claim_sign(claim, mention)
     symbol = claim.symbol if claim is not None and stated(claim, "symbol") else None
+    if claim is None and any(getattr(ledger.get(n), "passage", None) is not None for n in cites):
+        symbol = _nearest_symbol(sentence, mention.start, mention.end)  # not read: quoted text
     mismatch = ""
 
     def full(figure: Figure) -> str | None:

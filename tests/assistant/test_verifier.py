@@ -104,9 +104,10 @@ def test_unresolved_marker_and_uncited_sentence(ledger: Ledger) -> None:
 
 
 def test_close_on_a_non_session_is_flagged(ledger: Ledger) -> None:
-    result = verify("The index closed at 2,601.58 on 2026-01-25 [3].", ledger)
-    assert [f.kind for f in result.findings] == ["non_session_close"]
-    clean = verify("The index closed at 2,601.58 on 2026-01-23 [3].", ledger)
+    result = verify("The index's 20-day average was 2,601.58 at the 2026-01-25 close [3].", ledger)
+    # the closed day is named, and the figure (dated 2026-01-23) does not carry that date
+    assert [f.kind for f in result.findings] == ["claim_mismatch", "non_session_close"]
+    clean = verify("The index's 20-day average was 2,601.58 at the 2026-01-23 close [3].", ledger)
     assert clean.ok
 
 
