@@ -394,18 +394,16 @@ class Assistant:
 def _verify(
     body: str, ledger: Ledger, question: str, ref: date, trusted: Sequence[str] = ()
 ) -> Verification:
-    """Verify an answer claim by claim: the question is read for its context (and its numbers
-    are premises, not support); our own fixed texts are trusted."""
-    from assistant.reading import read_claims, read_request
+    """Verify an answer claim by claim: the question's numbers are premises, not support; our
+    own fixed texts are trusted."""
+    from assistant.reading import read_claims
 
-    request = read_request(question, ref)
     return verify(
         body,
         ledger,
         given=[question],
         trusted=trusted,
         reader=read_claims,
-        request=request,
         ref=max((f.as_of for f in ledger.figures if f.as_of), default=ref),
     )
 

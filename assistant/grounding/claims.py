@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.grounding.dates import DateHit, date_hits
@@ -84,7 +85,7 @@ class RequestLike(Protocol):
     def period(self) -> PeriodLike | None: ...
 
 
-class ClaimReader(Protocol):
+class ClaimReader(Hashable, Protocol):
     """`assistant.reading.read_claims`: sentences in order -> one claim per number."""
 
     def __call__(self, text: Sequence[str], ref: date, *, context: Any = None) -> Sequence[Any]: ...
@@ -227,9 +228,15 @@ _SMA = re.compile(
 _CLAUSE = re.compile(r"[,;，；:：]\s|[，；：]")
 
 
+@lru_cache(maxsize=2048)
+def dates_in(sentence: str, year: int) -> tuple[DateHit, ...]:
+    """The dates written in `sentence` (kept: a sentence is asked once per number and figure)."""
+    return tuple(date_hits(sentence, year))
+
+
 def _nearest_date(sentence: str, mention: Mention, year: int) -> date | None:
     """The date written closest to the number, in its own clause when there is one there."""
-    hits = date_hits(sentence, year)
+    hits = dates_in(sentence, year)
     if not hits:
         return None
     cuts = [0, *(m.end() for m in _CLAUSE.finditer(sentence)), len(sentence) + 1]

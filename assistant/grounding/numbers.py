@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from assistant.grounding.lexicon import DOWN_EN, DOWN_ZH, UP_EN, UP_ZH
@@ -93,15 +94,15 @@ class Mention:
     @property
     def tolerance(self) -> float:
         """Half a unit of the last digit shown, in the same units as `value`."""
-        return self._step / 2
+        return _step_of(self.raw, self.decimals) / 2
 
-    @property
-    def _step(self) -> float:
-        step = 10.0 ** (-self.decimals)
-        scale = _scale_of(self.raw)
-        if _is_bp(self.raw):
-            return step / 100
-        return step * scale
+
+@lru_cache(maxsize=4096)
+def _step_of(raw: str, decimals: int) -> float:
+    step = 10.0 ** (-decimals)
+    if _is_bp(raw):
+        return step / 100
+    return step * _scale_of(raw)
 
 
 def _scale_of(raw: str) -> float:
@@ -112,7 +113,14 @@ def _scale_of(raw: str) -> float:
 
 
 def _is_bp(raw: str) -> bool:
-    return bool(re.search(r"(?i)基点|basis point|\bbps?\b", raw))
+    return bool(_BP_RAW.search(raw))
+
+
+_BP_RAW = re.compile(r"(?i)基点|basis point|\bbps?\b")
+_BP_UNIT = re.compile(r"(?i)基点|basis point|^\s*bps?$")
+_NAME_AFTER = re.compile(r"-[A-Za-z]")
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|~|～|to|至|到)\s*")
+_DURATION_HINT = re.compile(r"(?i)days|sessions|weeks|months|交易日|个月|天|周")
 
 
 def _family(unit: str, currency: str) -> UnitFamily:
@@ -152,6 +160,16 @@ def _masked(text: str) -> str:
 
 def extract_numbers(text: str) -> list[Mention]:
     """Every number `text` asserts, in order, with unit family, precision and direction."""
+    return list(_extract(text))
+
+
+@lru_cache(maxsize=2048)
+def _extract(text: str) -> tuple[Mention, ...]:
+    """Pure and often asked twice for one sentence (the verifier and the reader): kept."""
+    return tuple(_extract_numbers(text))
+
+
+def _extract_numbers(text: str) -> list[Mention]:
     text = normalize(text)
     masked = _masked(text)
     found: list[Mention] = []
@@ -161,7 +179,7 @@ def extract_numbers(text: str) -> list[Mention]:
         if before and ((before.isalpha() and before.isascii()) or before in "_@^#."):
             continue  # part of a name like SMA20, p50, hit@3, ^RUT2
         after = masked[match.end() : match.end() + 2]
-        if (after[:1].isascii() and after[:1].isalpha()) or re.match(r"-[A-Za-z]", after):
+        if (after[:1].isascii() and after[:1].isalpha()) or _NAME_AFTER.match(after):
             continue  # part of a word or name like 3rd, 10-K
         unit = match.group("unit") or ""
         currency = match.group("cur") or ""
@@ -173,7 +191,7 @@ def extract_numbers(text: str) -> list[Mention]:
         scale_text = (match.group("scale") or "").strip().lower()
         if scale_text:
             value *= _SCALE[scale_text]
-        if re.search(r"(?i)基点|basis point|^\s*bps?$", unit):
+        if _BP_UNIT.search(unit):
             value /= 100
         if sign in {"-", "−"}:
             value = -value
@@ -220,7 +238,7 @@ def _propagate_range_units(found: list[Mention], text: str) -> list[Mention]:
         if first.unit != "plain" or second.unit == "plain":
             continue
         between = text[first.end : second.start]
-        if re.fullmatch(r"\s*(?:-|–|—|~|～|to|至|到)\s*", between):
+        if _RANGE_JOIN.fullmatch(between):
             out[i] = Mention(
                 first.start,
                 first.end,
@@ -406,6 +424,8 @@ def extract_durations(text: str) -> list[Mention]:
     """Durations a text states as facts ("lasted 48 days", "连续5个交易日"), as plain counts."""
     text = normalize(text)
     out: list[Mention] = []
+    if not _DURATION_HINT.search(text):
+        return out
     for hit in _DURATION.finditer(text):
         num = hit.group("num")
         value = int(num) if num.isdigit() else _cn_int(num)
@@ -421,32 +441,57 @@ def extract_durations(text: str) -> list[Mention]:
 class Visible:
     """A text folded for reading (NFKC, 【】 as []) with the way back to what the user sees.
 
-    `folded[i]` came from `original[origin[i]]`; `origin` has one extra entry for the end."""
+    `folded[i]` came from `original[origin[i]]` (`origin` None: the same index, nothing changed
+    length); `origin` has one extra entry for the end."""
 
     original: str
     folded: str
-    origin: tuple[int, ...]
+    origin: tuple[int, ...] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The (start, end) in the original text of the folded span [start, end)."""
+        if self.origin is None:
+            return start, max(start, end)
         if end <= start:
             return self.origin[start], self.origin[start]
         return self.origin[start], self.origin[end - 1] + 1
 
 
-_BRACKETS = str.maketrans({"【": "[", "】": "]", "〔": "[", "〕": "]", "〖": "[", "〗": "]"})
+_BRACKETS = {"【": "[", "】": "]", "〔": "[", "〕": "]", "〖": "[", "〗": "]"}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return _BRACKETS.get(char) or unicodedata.normalize("NFKC", char)
 
 
 def fold(text: str) -> Visible:
     """Fold `text` for reading and keep, for every folded character, where it came from."""
     if text.isascii():
-        return Visible(text, text, tuple(range(len(text) + 1)))
+        return Visible(text, text)
+    table: dict[int, str] = {}
+    longer: set[str] = set()
+    for char in set(text):
+        if char.isascii():
+            continue
+        piece = _fold_char(char)
+        if piece != char:
+            table[ord(char)] = piece
+            if len(piece) != 1:
+                longer.add(char)
+    if not longer:
+        return Visible(text, text.translate(table))
     parts: list[str] = []
     origin: list[int] = []
-    for i, char in enumerate(text):
-        piece = char if char.isascii() else unicodedata.normalize("NFKC", char)
-        piece = piece.translate(_BRACKETS)
+    last = 0
+    for hit in re.finditer("[" + re.escape("".join(sorted(longer))) + "]", text):
+        i = hit.start()
+        parts.append(text[last:i].translate(table))
+        origin.extend(range(last, i))
+        piece = table[ord(text[i])]
         parts.append(piece)
         origin.extend([i] * len(piece))
-    origin.append(len(text))
+        last = i + 1
+    parts.append(text[last:].translate(table))
+    origin.extend(range(last, len(text) + 1))
     return Visible(text, "".join(parts), tuple(origin))

@@ -10,18 +10,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from assistant.grounding.claims import (
     ClaimLike,
     ClaimReader,
-    RequestLike,
     claim_sign,
+    dates_in,
     receipt_conflict,
     stated,
     stated_metric,
 )
-from assistant.grounding.dates import date_hits
 from assistant.grounding.language import detect_language
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.lexicon import CLOSE_EN, CLOSE_ZH, words
@@ -120,8 +120,11 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 def cited_numbers(sentence: str) -> list[int]:
     """Every citation number written in `sentence`, in order ("【3】" and "［3］" count)."""
-    sentence = fold(sentence).folded
-    return [n for m in CITATION_MARKER.finditer(sentence) for n in marker_numbers(m.group(1))]
+    return _cited(fold(sentence).folded)
+
+
+def _cited(folded: str) -> list[int]:
+    return [n for m in CITATION_MARKER.finditer(folded) for n in marker_numbers(m.group(1))]
 
 
 def _step(mention: Mention) -> float:
@@ -226,22 +229,29 @@ class _PassageNumbers:
     extracted once."""
 
     def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
         self._by_n: dict[int, list[_Quoted]] = {}
-        for c in ledger.entries:
-            if c.passage is None:
-                continue
-            p = c.passage
+        self._passages = [c.n for c in ledger.entries if c.passage is not None]
+
+    def numbers(self, n: int) -> list[_Quoted]:
+        """The numbers passage `n` states (read on first use)."""
+        if n in self._by_n:
+            return self._by_n[n]
+        citation = self._ledger.get(n)
+        quoted: list[_Quoted] = []
+        if citation is not None and citation.passage is not None:
+            p = citation.passage
             texts = [p.text]
             if p.source is not None:
                 texts += [p.source.title or "", p.source.summary or ""]
-            quoted: list[_Quoted] = []
             for raw in texts:
                 t = fold(raw).folded
                 spans = sentence_spans(t) or [(0, len(t))]
                 for m in _all_numbers(t):
                     where = next(((a, b) for a, b in spans if a <= m.start < b), (0, len(t)))
                     quoted.append(_Quoted(m, _sign_of(m), t, where))
-            self._by_n[c.n] = quoted
+        self._by_n[n] = quoted
+        return quoted
 
     def supports(self, n: int, mention: Mention, sign: int | None, symbol: str | None) -> bool:
         """Passage `n` states this number, with the same sign, about the same subject."""
@@ -250,7 +260,7 @@ class _PassageNumbers:
             and abs(abs(mention.value) - abs(q.mention.value)) <= mention.tolerance + 1e-9
             and (sign is None or q.sign is None or sign == q.sign)
             and (symbol is None or self._about(q, symbol))
-            for q in self._by_n.get(n, [])
+            for q in self.numbers(n)
         )
 
     def _about(self, q: _Quoted, symbol: str) -> bool:
@@ -258,19 +268,24 @@ class _PassageNumbers:
         is that one; with none in the clause, the sentence names it or names no symbol."""
         a, b = q.sentence
         if q.symbols is None:
-            q.symbols = frozenset(s for _, _, s in symbol_spans(q.text[a:b]))
+            q.symbols = frozenset(s for _, _, s in _symbols_in(q.text[a:b]))
         if not q.symbols:
             return True
         nearest = _nearest_symbol(q.text[a:b], q.mention.start - a, q.mention.end - a)
         return symbol == nearest if nearest is not None else symbol in q.symbols
 
     def any_supporting(self, mention: Mention, sign: int | None) -> list[int]:
-        return [n for n in self._by_n if self.supports(n, mention, sign, None)]
+        return [n for n in self._passages if self.supports(n, mention, sign, None)]
+
+
+@lru_cache(maxsize=1024)
+def _symbols_in(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(symbol_spans(sentence))
 
 
 def _nearest_symbol(sentence: str, start: int, end: int) -> str | None:
     """The symbol a number is about: written nearest before it in its clause, else after it."""
-    spans = symbol_spans(sentence)
+    spans = _symbols_in(sentence)
     if not spans:
         return None
     cuts = [0, *(m.end() for m in _PASSAGE_CLAUSE.finditer(sentence)), len(sentence) + 1]
@@ -298,15 +313,16 @@ def verify(
     given: Sequence[str] = (),
     trusted: Sequence[str] = (),
     reader: ClaimReader | None = None,
-    request: RequestLike | None = None,
     ref: date | None = None,
 ) -> Verification:
     """Check every number, citation and dated close in `text` against `ledger`.
 
-    Each number is read as a claim (by `reader`, e.g. `assistant.reading.read_claims`, with
-    `request` as the question it answers) and is supported only by a cited figure whose receipt
-    agrees with everything the sentence states about it, or by a cited passage stating the same
-    signed value about the same subject. Without a reader only value, unit and sign are checked.
+    Each number is read as a claim (by `reader`, e.g. `assistant.reading.read_claims`: metric
+    and parameters, symbol, window or date, sign) and is supported only by a cited figure whose
+    receipt agrees with everything the sentence states about it, or by a cited passage stating
+    the same signed value about the same subject (the symbol written nearest the number). A
+    sentence that cites nothing is supported only when exactly one figure matches it in full.
+    Without a reader, value, unit, sign and a level's date are still checked.
 
     `given` is what the user wrote (the question): its numbers are premises to check, never
     support; repeating one to reject it ("..., not -20%") is not a claim. `trusted` are texts
@@ -329,10 +345,10 @@ def verify(
     result = Verification()
     sentences = _sentences(visible.folded)
     read = [
-        (offset, sentence, _all_numbers(sentence), cited_numbers(sentence))
+        (offset, sentence, _all_numbers(sentence), _cited(sentence))
         for offset, sentence in sentences
     ]
-    claims = _read_claims(read, ledger, reader, request, ref)
+    claims = _read_claims(read, ledger, reader, ref)
 
     def where(offset: int, a: int, b: int) -> tuple[int, int]:
         return visible.span(offset + a, offset + b)
@@ -392,7 +408,7 @@ def verify(
                 )
             result.findings.append(Finding(kind, mention.raw, reason, a, b))
         if mentions and CLOSE_WORDS.search(sentence):
-            for hit in date_hits(sentence, default_year):
+            for hit in dates_in(sentence, default_year):
                 if hit.day <= date.today() and not is_session(hit.day):
                     a, b = where(offset, hit.start, hit.end)
                     result.findings.append(
@@ -437,27 +453,39 @@ def _read_claims(
     read: list[tuple[int, str, list[Mention], list[int]]],
     ledger: Ledger,
     reader: ClaimReader | None,
-    request: RequestLike | None,
     ref: date,
 ) -> dict[tuple[int, int, int], ClaimLike]:
-    """Claims keyed by (sentence, start, end). Only sentences whose numbers a figure could
-    carry are read (they cite a figure, or nothing); the rest are checked against passages."""
+    """Claims keyed by (sentence, start, end).
+
+    Only a sentence with a number some figure could carry (one it cites, or any when it cites
+    nothing) is read: the claim decides between figures, and a number no figure has is
+    unsupported whatever it claims. Each sentence is read on its own: what a reader carries
+    over from earlier sentences never vetoes a match, so nothing the check uses is lost, and a
+    sentence verified twice (a draft and its regeneration, a section and the whole report) is
+    read once."""
     if reader is None:
         return {}
-    wanted = [
-        i
-        for i, (_, _, mentions, cites) in enumerate(read)
-        if mentions
-        and (not cites or any(getattr(ledger.get(n), "figure", None) is not None for n in cites))
-    ]
-    if not wanted:
-        return {}
-    claims = reader([read[i][1] for i in wanted], ref, context=request)
+    figures = [c.figure for c in ledger.entries if c.figure is not None]
     out: dict[tuple[int, int, int], ClaimLike] = {}
-    for claim in claims:
-        si = wanted[claim.index]
-        out[(si, claim.span[0], claim.span[1])] = claim
+    for i, (_, sentence, mentions, cites) in enumerate(read):
+        if not mentions:
+            continue
+        if cites:
+            pool = [f for n in cites if (f := getattr(ledger.get(n), "figure", None)) is not None]
+        else:
+            pool = figures
+        if not any(
+            _matches_figure(m, f) or _matches_figure(m, f, -1) for m in mentions for f in pool
+        ):
+            continue
+        for claim in _read_one(reader, sentence, ref):
+            out[(i, claim.span[0], claim.span[1])] = claim
     return out
+
+
+@lru_cache(maxsize=2048)
+def _read_one(reader: ClaimReader, sentence: str, ref: date) -> tuple[ClaimLike, ...]:
+    return tuple(reader([sentence], ref))
 
 
 def _describe(claim: ClaimLike | None, mention: Mention) -> str:
@@ -480,7 +508,7 @@ def _conflicting_close(mention: Mention, sentence: str, ledger: Ledger, year: in
     # Only a number that the sentence states as the close: "closed at X", "收于X", "收盘价为X".
     if not _CLOSE_CLAIM.search(sentence[max(0, mention.start - 24) : mention.start]):
         return None
-    hits = date_hits(sentence, year)
+    hits = list(dates_in(sentence, year))
     before = [h for h in hits if h.end <= mention.start]
     nearest = before[-1] if before else (hits[0] if hits else None)
     days = {nearest.day} if nearest else set()
