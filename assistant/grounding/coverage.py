@@ -175,6 +175,8 @@ def _answer(
     figures: list[tuple[int, Figure]],
 ) -> tuple[int | None, str]:
     kinds = _ANSWERS.get(metric.name, frozenset({metric.name}))
+    if symbol is None and metric.name == "return":  # a rate asked about with no symbol
+        kinds |= {"compound_growth", "simple_growth"}
     of_kind = [(n, f) for n, f in figures if f.metric in kinds and _about(symbol, f)]
     if not of_kind:
         return None, f"no cited {metric.name} figure" + (f" for {symbol}" if symbol else "")
@@ -207,7 +209,7 @@ def _params(metric: MetricLike, figure: Figure) -> bool:
 
 def _in(period: PeriodLike | None, figure: Figure) -> bool:
     """The figure covers the asked window (a level: is dated its last day)."""
-    if period is None or period.future or period.end is None:
+    if period is None or period.future or period.end is None or figure.end is None:
         return True
     if period.kind == "day" or figure.metric in ("last_close", "sma", "sma_distance"):
         return figure.end == period.end

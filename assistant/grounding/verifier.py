@@ -163,6 +163,11 @@ def _matches_params(mention: Mention, figure: Figure) -> bool:
     completeness = figure.params.get("completeness")
     if isinstance(completeness, int | float):
         numbers.append(Mention(0, 0, "", float(completeness) * 100, "%", 2, False, None))
+    for key, value in figure.params.items():  # a rate it was given: "2% a month" -> rate_percent
+        if key.endswith("_percent") and isinstance(value, int | float):
+            numbers.append(Mention(0, 0, "", float(value), "%", 2, False, None))
+    for value in figure.inputs.values():  # the prices that entered the formula
+        numbers.append(Mention(0, 0, "", float(value), "points", 2, False, None))
     spans = [(figure.start, figure.end)]
     peak, trough = figure.params.get("peak"), figure.params.get("trough")
     if isinstance(peak, str) and isinstance(trough, str):
@@ -174,7 +179,11 @@ def _matches_params(mention: Mention, figure: Figure) -> bool:
             numbers.append(Mention(0, 0, "", days, "plain", 0, False, None))
     small = mention.unit == "plain" and mention.decimals == 0
     return any(
-        (m.unit == mention.unit or (small and m.unit == "plain"))
+        (
+            m.unit == mention.unit
+            or (small and m.unit == "plain")
+            or (m.unit == "points" and mention.unit in _PRICE_LIKE)
+        )
         and abs(m.value - mention.value) <= mention.tolerance + 1e-9
         for m in numbers
     )
@@ -298,8 +307,8 @@ def _nearest_symbol(sentence: str, start: int, end: int) -> str | None:
 
 _PASSAGE_CLAUSE = re.compile(r"[;；，]|,(?!\d{3})")
 _REJECTED = re.compile(
-    r"(?:\bnot\b|\bnor\b|\brather than\b|\binstead of\b|\bno\b|n't\b|\bneither\b"
-    r"|而非|而不是|并非|不是|并未|没有|未)[^.;。；!?！？\d]{0,24}$",
+    r"(?:\bnot\b|\bnor\b|\brather than\b|\binstead of\b|n't\b|\bneither\b"
+    r"|而非|而不是|并非|不是|并未|没有|未)[^.;,。；，!?！？\d]{0,24}$",
     re.IGNORECASE,
 )
 

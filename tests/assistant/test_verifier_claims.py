@@ -328,3 +328,9 @@ def test_coverage_wants_the_asked_parameters_and_window() -> None:
     assert "parameters" in result.items[0].why
     assert not result.main_answered
     assert coverage(read_request("What drove the rally?", AS_OF), ledger).summary() == ""
+
+
+def test_a_premise_is_rejected_only_by_a_negation_next_to_it(ledger: Ledger) -> None:
+    question = "Did the Russell 2000 rise 12%?"
+    assert _unsupported("No, it rose 12% [2].", ledger, given=[question]) == ["12%"]
+    assert _unsupported("It did not rise 12%; it rose 7.53% [2].", ledger, given=[question]) == []
