@@ -180,7 +180,7 @@ def receipt_conflict(
     date), or None when nothing stated contradicts it. The value is checked elsewhere."""
     metric = stated_metric(claim, mention.unit, mention.signed or mention.direction is not None)
     symbol = claim.symbol if claim is not None and stated(claim, "symbol") else None
-    if symbol and not _same_subject(symbol, figure):
+    if symbol and not same_subject(symbol, figure):
         return f"is about {symbol}, but the figure is {figure.symbol}'s"
     if metric is not None:
         allowed = FIGURE_METRICS.get(metric.name)
@@ -201,17 +201,19 @@ def receipt_conflict(
         if bench and isinstance(have_bench, str) and bench != have_bench:
             return f"is measured against {bench}, but the figure against {have_bench}"
     if figure.metric in ("volatility_daily", "volatility_annual"):
-        around = sentence[max(0, mention.start - 30) : mention.end + 16]
+        lo, hi = _clause(sentence, mention.start)
+        before = sentence[max(lo, mention.start - 30) : mention.start]
+        around = before + sentence[mention.end : min(hi, mention.end + 16)]
         if _ANNUAL.search(around) and figure.metric == "volatility_daily":
             return "is stated as annualised, but the figure is daily volatility"
         if (
             not _ANNUAL.search(around)
-            and _DAILY.search(sentence[max(0, mention.start - 30) : mention.start])
+            and _DAILY.search(before)
             and figure.metric == "volatility_annual"
         ):
             return "is stated as daily, but the figure is annualised volatility"
     if figure.metric in _ON_A_DAY:
-        day = _nearest_date(sentence, mention, year)
+        day = nearest_date(sentence, mention, year)
         if day is not None:
             days = _figure_days(figure)
             if days and day not in days:
@@ -225,7 +227,7 @@ def receipt_conflict(
 _SMA = re.compile(
     r"average|\bSMA\b|\babove\b|\bbelow\b|均线|移动平均|上方|下方|高于|低于", re.IGNORECASE
 )
-_CLAUSE = re.compile(r"[,;，；:：]\s|[，；：]")
+_CLAUSE = re.compile(r"[,;:](?!\d{3})|[，；：]")
 
 
 @lru_cache(maxsize=2048)
@@ -234,14 +236,18 @@ def dates_in(sentence: str, year: int) -> tuple[DateHit, ...]:
     return tuple(date_hits(sentence, year))
 
 
-def _nearest_date(sentence: str, mention: Mention, year: int) -> date | None:
+def _clause(sentence: str, index: int) -> tuple[int, int]:
+    """(start, end) of the clause of `sentence` that holds `index`."""
+    cuts = [0, *(m.end() for m in _CLAUSE.finditer(sentence)), len(sentence) + 1]
+    return max(c for c in cuts if c <= index), min(c for c in cuts if c > index)
+
+
+def nearest_date(sentence: str, mention: Mention, year: int) -> date | None:
     """The date written closest to the number, in its own clause when there is one there."""
     hits = dates_in(sentence, year)
     if not hits:
         return None
-    cuts = [0, *(m.end() for m in _CLAUSE.finditer(sentence)), len(sentence) + 1]
-    lo = max(c for c in cuts if c <= mention.start)
-    hi = min(c for c in cuts if c > mention.start)
+    lo, hi = _clause(sentence, mention.start)
     inside = [h for h in hits if lo <= h.start < hi] or hits
 
     def distance(h: DateHit) -> int:
@@ -259,7 +265,7 @@ def _figure_days(figure: Figure) -> set[date]:
     return days
 
 
-def _same_subject(symbol: str, figure: Figure) -> bool:
+def same_subject(symbol: str, figure: Figure) -> bool:
     if symbol == figure.symbol:
         return True
     parts = {p.strip() for p in figure.symbol.split(" - ")}

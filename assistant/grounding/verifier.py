@@ -18,7 +18,9 @@ from assistant.grounding.claims import (
     ClaimReader,
     claim_sign,
     dates_in,
+    nearest_date,
     receipt_conflict,
+    same_subject,
     stated,
     stated_metric,
 )
@@ -152,9 +154,26 @@ def _matches_figure(mention: Mention, figure: Figure, sign: int | None = None) -
     return same_side and 0 <= abs(value) - abs(claimed) < _step(mention) - 1e-9
 
 
-def _matches_params(mention: Mention, figure: Figure) -> bool:
+_INPUT_DAY = re.compile(r"\[(\d{4}-\d{2}-\d{2})\]")
+
+
+def _matches_params(
+    mention: Mention, figure: Figure, claim: ClaimLike | None, sentence: str, year: int
+) -> bool:
     """Counts a cited figure carries in its receipt: rows, sessions, window, completeness (%),
-    and the days a window or a drawdown spans."""
+    a rate it was given, the days a window or a drawdown spans, and the prices that entered
+    its formula (of its symbol, on the day the key names)."""
+    symbol = claim.symbol if claim is not None and stated(claim, "symbol") else None
+    if symbol is not None and not same_subject(symbol, figure):
+        return False
+    if mention.unit in _PRICE_LIKE:
+        written = nearest_date(sentence, mention, year)
+        for key, price in figure.inputs.items():
+            day = _INPUT_DAY.search(key)
+            if written is not None and day is not None and day.group(1) != written.isoformat():
+                continue
+            if abs(float(price) - mention.value) <= mention.tolerance + 1e-9:
+                return True
     numbers: list[Mention] = []
     for key in ("rows", "sessions", "window", "periods", "returns"):
         value = figure.params.get(key)
@@ -166,8 +185,6 @@ def _matches_params(mention: Mention, figure: Figure) -> bool:
     for key, value in figure.params.items():  # a rate it was given: "2% a month" -> rate_percent
         if key.endswith("_percent") and isinstance(value, int | float):
             numbers.append(Mention(0, 0, "", float(value), "%", 2, False, None))
-    for value in figure.inputs.values():  # the prices that entered the formula
-        numbers.append(Mention(0, 0, "", float(value), "points", 2, False, None))
     spans = [(figure.start, figure.end)]
     peak, trough = figure.params.get("peak"), figure.params.get("trough")
     if isinstance(peak, str) and isinstance(trough, str):
@@ -179,11 +196,7 @@ def _matches_params(mention: Mention, figure: Figure) -> bool:
             numbers.append(Mention(0, 0, "", days, "plain", 0, False, None))
     small = mention.unit == "plain" and mention.decimals == 0
     return any(
-        (
-            m.unit == mention.unit
-            or (small and m.unit == "plain")
-            or (m.unit == "points" and mention.unit in _PRICE_LIKE)
-        )
+        (m.unit == mention.unit or (small and m.unit == "plain"))
         and abs(m.value - mention.value) <= mention.tolerance + 1e-9
         for m in numbers
     )
@@ -564,7 +577,7 @@ def _check(
                 return n, "", "unsupported_number"
             if why and not mismatch:
                 mismatch = f"the value matches [{n}], but the sentence {why}"
-            if _matches_params(mention, citation.figure):
+            if _matches_params(mention, citation.figure, claim, sentence, year):
                 return n, "", "unsupported_number"
         if citation.passage is not None and passages.supports(n, mention, sign, symbol):
             return n, "", "unsupported_number"
