@@ -589,7 +589,7 @@ def _check(
             return figures_elsewhere[0], "", "unsupported_number"  # the one figure it can be
         if figures_elsewhere:
             shown = ", ".join(f"[{n}]" for n in figures_elsewhere)
-            return None, f"cites nothing, and {shown} all match", "uncited_sentence"
+            return None, f"cites nothing, and {shown} all match", "unsupported_number"
     if figures_elsewhere:
         shown = ", ".join(f"[{n}]" for n in figures_elsewhere)
         cited = ", ".join(f"[{n}]" for n in cites) or "nothing"
@@ -602,7 +602,7 @@ def _check(
         cited = ", ".join(f"[{n}]" for n in cites) or "nothing"
         return None, f"matches {shown}, but the sentence cites {cited}", "wrong_passage"
     if not cites:
-        return None, "cites nothing, and no computed figure matches", "uncited_sentence"
+        return None, "cites nothing, and no computed figure matches", "unsupported_number"
     return None, "no computed figure or cited passage carries this number", "unsupported_number"
 
 

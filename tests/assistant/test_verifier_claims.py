@@ -182,7 +182,8 @@ def test_an_uncited_number_holds_only_when_one_figure_matches_it_in_full(ledger:
     ledger.add_figure(_figure("return", 7.5299, "^IXIC"))  # a second figure with that value
     result = _check("It rose 7.53% since December.", ledger)
     assert result.unsupported == ["7.53%"]
-    assert {f.kind for f in result.findings} == {"uncited_sentence"}
+    assert [f.kind for f in result.findings] == ["uncited_sentence", "unsupported_number"]
+    assert "[2], [8] all match" in result.findings[1].detail
     marked = mark_unsupported("It rose 7.53% since December.", result, "en")
     assert marked == "It rose 7.53% (unverified) since December."
     # the subject decides between them
