@@ -171,6 +171,8 @@ def _extract(text: str) -> tuple[Mention, ...]:
 
 def _extract_numbers(text: str) -> list[Mention]:
     text = normalize(text)
+    if not any(c.isdigit() for c in text):  # nothing to mask; only numbers in words can be here
+        return _word_numbers(text, text, [])
     masked = _masked(text)
     found: list[Mention] = []
     for match in _TOKEN.finditer(masked):
