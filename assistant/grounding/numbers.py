@@ -116,6 +116,7 @@ def _is_bp(raw: str) -> bool:
     return bool(_BP_RAW.search(raw))
 
 
+_DIGIT = re.compile(r"\d")
 _BP_RAW = re.compile(r"(?i)基点|basis point|\bbps?\b")
 _BP_UNIT = re.compile(r"(?i)基点|basis point|^\s*bps?$")
 _NAME_AFTER = re.compile(r"-[A-Za-z]")
@@ -171,7 +172,7 @@ def _extract(text: str) -> tuple[Mention, ...]:
 
 def _extract_numbers(text: str) -> list[Mention]:
     text = normalize(text)
-    if not any(c.isdigit() for c in text):  # nothing to mask; only numbers in words can be here
+    if not _DIGIT.search(text):  # nothing to mask; only numbers in words can be here
         return _word_numbers(text, text, [])
     masked = _masked(text)
     found: list[Mention] = []
