@@ -82,6 +82,15 @@ class Claim(BaseModel):
     sources: list[int] = Field(default_factory=list, description="Citation numbers `[n]` nearby.")
     reason: str = Field(default="", description="Why a number is `other`, or how it was read.")
     proposed_by: Literal["rules", "model"] = "rules"
+    from_context: list[str] = Field(
+        default_factory=list,
+        description="Fields read from earlier sentences (symbol, period), not this one.",
+    )
+    model_disagreed: dict[str, str] | None = Field(
+        default=None,
+        description="What a chat model proposed against the text (symbol, direction, metric); "
+        "the text's reading was kept.",
+    )
 
 
 class CheckedClaim(BaseModel):
@@ -104,12 +113,16 @@ class CheckedClaim(BaseModel):
         return self.claim.span
 
     def to_json(self) -> dict[str, Any]:
-        """Return the claim as the `footnote check --json` record (exactly `JSON_KEYS`)."""
+        """Return the claim as the `footnote check --json` record.
+
+        The keys are exactly `JSON_KEYS`, plus `model_disagreed` on a claim where a chat
+        model's proposal contradicted the text and the text's reading was kept.
+        """
         c = self.claim
         note = self.note
         if self.receipt and self.receipt not in note:
             note = f"{note} Receipt: {self.receipt}".strip()
-        return {
+        record: dict[str, Any] = {
             "sentence": c.sentence,
             "symbol": c.symbol,
             "metric": c.metric,
@@ -123,3 +136,6 @@ class CheckedClaim(BaseModel):
             "convention": self.convention,
             "note": note,
         }
+        if c.model_disagreed:
+            record["model_disagreed"] = dict(c.model_disagreed)
+        return record

@@ -34,6 +34,7 @@ class Computed:
     options: list[Option] = field(default_factory=list)
     elsewhere: list[Option] = field(default_factory=list)
     note: str = ""
+    nearest: Option | None = None  # on a closed day: the last session before, to compare with
 
 
 def _today() -> dt.date:
@@ -71,6 +72,16 @@ def _around(
                 Option(option.value, option.convention, option.receipt, False, f"{what} {session}")
             )
     return found, note
+
+
+def _last_before(day: dt.date, compute: Callable[[dt.date], Option], what: str) -> Option | None:
+    """Compute the claim on the last session before a closed day (None without data)."""
+    session = calendar.session_on_or_before(day)
+    try:
+        option = compute(session)
+    except Exception:  # no data on that session either: nothing to compare with
+        return None
+    return Option(option.value, option.convention, option.receipt, False, f"{what} {session}")
 
 
 def _value(figures: list[Figure], metric: str) -> Figure:
@@ -121,7 +132,7 @@ def _day_change(claim: Claim, market: Market) -> Computed:
 
     elsewhere, note = _around(day, on, "day change of")
     if not calendar.is_session(day):
-        return Computed([], elsewhere, note)
+        return Computed([], elsewhere, note, _last_before(day, on, "day change of"))
     return Computed([on(day), on(day, "open")], elsewhere)
 
 
@@ -140,7 +151,7 @@ def _level(claim: Claim, market: Market) -> Computed:
     what = "close of" if field_name == "Close" else "open of"
     elsewhere, note = _around(day, on, what)
     if not calendar.is_session(day):
-        return Computed([], elsewhere, note)
+        return Computed([], elsewhere, note, _last_before(day, on, what))
     return Computed([on(day)], elsewhere)
 
 
@@ -150,29 +161,33 @@ def _volatility(claim: Claim, market: Market) -> Computed:
         raise ValueError("the claim names no window")
     stated_ddof = int(claim.convention.split("=")[1]) if claim.convention else 1
     period_said = claim.reason != "daily or annual not said"
+    bases = (
+        ("closes", start),
+        ("returns", calendar.previous_session(calendar.session_on_or_after(start))),
+    )
+    computed = {
+        (ddof, basis): market.volatility(symbol, first, end, ddof)
+        for ddof in (1, 0)
+        for basis, first in bases
+    }
+    counts = {int(daily.params.get("returns", 0)) for daily, _ in computed.values()}
+    counted = claim.sessions if claim.sessions in counts else None  # else: the window's closes
     options = []
-    for ddof in (1, 0):
-        for basis, first in (
-            ("closes", start),
-            ("returns", calendar.previous_session(calendar.session_on_or_after(start))),
-        ):
-            daily, annual = market.volatility(symbol, first, end, ddof)
-            returns = int(daily.params.get("returns", 0))
-            basis_ok = returns == claim.sessions if claim.sessions else basis == "closes"
-            for figure in (daily, annual):
-                same_period = figure.metric == claim.metric or not period_said
-                label = f"ddof={ddof}, {returns} daily returns"
-                receipt = (
-                    f"{figure.formula} ({daily.formula})" if figure is annual else figure.formula
+    for (ddof, basis), (daily, annual) in computed.items():
+        returns = int(daily.params.get("returns", 0))
+        basis_ok = returns == counted if counted else basis == "closes"
+        for figure in (daily, annual):
+            same_period = figure.metric == claim.metric or not period_said
+            label = f"ddof={ddof}, {returns} daily returns"
+            receipt = f"{figure.formula} ({daily.formula})" if figure is annual else figure.formula
+            options.append(
+                Option(
+                    figure.value,
+                    f"{figure.metric}, {label}",
+                    receipt,
+                    ddof == stated_ddof and basis_ok and same_period,
                 )
-                options.append(
-                    Option(
-                        figure.value,
-                        f"{figure.metric}, {label}",
-                        receipt,
-                        ddof == stated_ddof and basis_ok and same_period,
-                    )
-                )
+            )
     return Computed(options)
 
 

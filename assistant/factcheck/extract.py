@@ -1,4 +1,12 @@
-"""Find the market-data claims of a text by rules, in English and Chinese."""
+"""Find the market-data claims of a text: the reader's reading, made checkable.
+
+Every sentence is read by `assistant.reading.read_claims` with the sentences before it, so
+"在此期间", "同期", "over the same period" and a sentence that names no period take the window
+just stated, and "the index" is the symbol the text is about. This module turns each reading
+into a `Claim` the checker computes: the metric it can compute, the day or window (a level on a
+closed day keeps the day written, so the verdict can say the market was shut), the stated
+convention, and the reason a number is not market data.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +14,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.factcheck import cues, reading
+from assistant.factcheck import details
 from assistant.factcheck.claims import Claim
-from assistant.factcheck.reading import SymbolSpan
 from assistant.factcheck.segments import Sentence, split_sentences
-from assistant.grounding.dates import DateHit, date_spans, parse_window
+from assistant.grounding.dates import DateHit, date_spans
 from assistant.grounding.numbers import Mention, extract_numbers, normalize
+from assistant.reading import claims as reader
+from assistant.reading import metrics as reader_metrics
+from assistant.reading.shapes import Claim as Reading
+from assistant.reading.shapes import Period, Request
 from knowledge.text import citations
-from tools.symbols import symbol_spans
 
-_SIGNED = {
-    "return",
-    "change_points",
-    "day_change",
-    "sma_distance",
-    "high_distance",
-    "low_distance",
-    "level_gap",
-}
 _UNITS = {
     "%": "%",
     "pp": "pp",
@@ -33,65 +34,34 @@ _UNITS = {
     "plain": "points",
     "x": "ratio",
 }
+_DISTANCE = {"sma": "sma_distance", "high_52w": "high_distance", "low_52w": "low_distance"}
+_LEVEL = {v: k for k, v in _DISTANCE.items()}
+_NOT_CHECKED = {
+    "max_drawdown": "a maximum drawdown",
+    "beta": "a beta",
+    "correlation": "a correlation",
+    "relative": "a relative performance",
+    "period_high": "a high over a period",
+    "period_low": "a low over a period",
+}
+_DAY_KINDS = {"day"}
+_TO_DATE = {"mtd", "qtd", "ytd", "since", "trailing", "since_publication"}
 
 
 @dataclass
 class _Context:
-    """What earlier sentences established: symbols, the window and the session in play."""
+    """What the claims read so far established, beyond the reader's own context."""
 
-    ref: dt.date
     as_of: dt.date | None
-    default_symbol: str | None
-    last_symbol: str | None = None
-    index_counts: dict[str, int] = field(default_factory=dict)
+    ref: dt.date
+    window_conventions: dict[tuple[dt.date | None, dt.date | None], str | None] = field(
+        default_factory=dict
+    )
+    volatility_window: tuple[dt.date | None, dt.date | None, int | None] | None = None
+    level: float | None = None
+    last_window: Period | None = None
     paragraph: int = -1
     paragraph_symbols: list[str] = field(default_factory=list)
-    window: tuple[dt.date | None, dt.date | None, str | None] | None = None
-    vol_window: tuple[dt.date | None, dt.date | None, int | None] | None = None
-    day: dt.date | None = None
-    level: float | None = None
-
-    def enter(self, paragraph: int) -> None:
-        if paragraph != self.paragraph:
-            self.paragraph = paragraph
-            self.paragraph_symbols = []
-            self.window = None
-            self.vol_window = None
-
-    def subject(self, text: str) -> str | None:
-        """Return who "the index" or an unnamed subject is: the index written most so far."""
-        if cues.THE_INDEX.search(text) and self.index_counts:
-            top = max(self.index_counts.values())
-            leaders = [s for s, n in self.index_counts.items() if n == top]
-            return self.default_symbol if self.default_symbol in leaders else leaders[0]
-        return self.last_symbol or self.default_symbol
-
-    def saw(self, symbol: str) -> None:
-        if symbol not in self.paragraph_symbols:
-            self.paragraph_symbols.append(symbol)
-        self.last_symbol = symbol
-        if symbol.startswith("^"):
-            self.index_counts[symbol] = self.index_counts.get(symbol, 0) + 1
-
-
-@dataclass
-class _Reading:
-    """One number while its sentence is being read."""
-
-    mention: Mention
-    category: str | None
-    symbol: str | None = None
-    sign: int | None = None
-
-
-def _dates(text: str, ref: dt.date) -> list[DateHit]:
-    hits = []
-    for hit in date_spans(text, ref.year):
-        day = hit.day
-        if not hit.year_given and day > ref:
-            day = day.replace(year=day.year - 1)
-        hits.append(DateHit(day, hit.start, hit.end, hit.year_given))
-    return hits
 
 
 def extract_claims(
@@ -111,82 +81,122 @@ def extract_claims(
     ref = published or dt.date.today()
     if as_of is None and published is not None:
         as_of = previous_session(published)
-    ctx = _Context(ref=ref, as_of=as_of, default_symbol=default_symbol)
+    sentences = split_sentences(text)
+    context = None
+    if default_symbol:
+        context = Request(text="", kind="other", language="en", symbols=[default_symbol])
+    readings = reader.read_claims(
+        [s.text for s in sentences], ref, news_date=published, context=context
+    )
+    by_sentence: dict[int, list[Reading]] = {}
+    for reading in readings:
+        by_sentence.setdefault(reading.index, []).append(reading)
+    ctx = _Context(as_of=as_of, ref=ref)
     claims: list[Claim] = []
-    for sentence in split_sentences(text):
-        ctx.enter(sentence.paragraph)
-        claims.extend(_sentence_claims(sentence, ctx))
+    for index, sentence in enumerate(sentences):
+        if sentence.paragraph != ctx.paragraph:
+            ctx.paragraph, ctx.paragraph_symbols = sentence.paragraph, []
+        claims.extend(_sentence_claims(sentence, by_sentence.get(index, []), ctx))
     return claims
 
 
-def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
-    text = sentence.text
-    symbols = [SymbolSpan(a, b, s) for a, b, s in symbol_spans(text)]
-    mentions = extract_numbers(text)
-    hits = _dates(text, ctx.ref)
-    readings: list[_Reading] = []
-    for i, m in enumerate(mentions):
-        prev_end = mentions[i - 1].end if i else 0
-        previous = readings[-1] if readings else None
-        next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
-        found = reading.category(
-            text, m, prev_end, next_start, previous.category if previous else None
-        )
-        sign = reading.direction(text, m, prev_end)
-        if sign is None and previous is not None and previous.category == found:
-            sign = previous.sign
-        readings.append(_Reading(m, found, sign=sign))
-    _assign_symbols(text, readings, symbols, ctx)
-    sources = citations(text)
-    claims = [_claim(sentence, r, readings, hits, sources, ctx) for r in readings]
-    for span in symbols:
-        ctx.saw(span.symbol)
-    if hits and any(c.metric != "other" for c in claims):
-        ctx.day = max(h.day for h in hits)
-    return claims
+def dateline(text: str, lines: int = 30) -> dt.date | None:
+    """Return the date a text is written on, when a line near its top holds a date and nothing else.
 
-
-def _assign_symbols(
-    text: str, readings: list[_Reading], symbols: list[SymbolSpan], ctx: _Context
-) -> None:
-    mentions = [r.mention for r in readings]
-    for r in readings:
-        r.symbol = reading.symbol_after(text, r.mention, symbols) or reading.symbol_before(
-            r.mention, symbols
-        )
-    for run in reading.list_runs(text, mentions):
-        if any(reading.symbol_after(text, mentions[i], symbols) for i in run):
+    Pages saved as plain text keep their publication date as a line of its own ("2026年1月26日",
+    "January 26, 2026"); without it, years and "to date" would be read against today.
+    """
+    for line in normalize(text).splitlines()[:lines]:
+        stripped = line.strip().strip("*_#").strip()
+        if not stripped or len(stripped) > 24:
             continue
-        first = mentions[run[0]]
-        before = list(dict.fromkeys(s.symbol for s in symbols if s.end <= first.start))
+        hits = date_spans(stripped, dt.date.today().year)
+        if (
+            len(hits) == 1
+            and hits[0].year_given
+            and hits[0].end - hits[0].start >= len(stripped) - 1
+        ):
+            return hits[0].day
+    return None
+
+
+def _sentence_claims(sentence: Sentence, readings: list[Reading], ctx: _Context) -> list[Claim]:
+    text = sentence.text
+    mentions = extract_numbers(text)
+    by_span = {(m.start, m.end): m for m in mentions}
+    pairs = [(r, by_span[r.span]) for r in readings if r.span in by_span]
+    symbols = _list_symbols(text, pairs, ctx)
+    hits = [
+        DateHit(
+            h.day if h.year_given or h.day <= ctx.ref else h.day.replace(year=h.day.year - 1),
+            h.start,
+            h.end,
+            h.year_given,
+        )
+        for h in date_spans(text, ctx.ref.year)
+    ]
+    sources = citations(text)
+    lows = _range_lows(text, pairs)
+    claims = []
+    for i, (reading, mention) in enumerate(pairs):
+        symbol = symbols.get(i, reading.symbol)
+        claims.append(
+            _claim(sentence, reading, mention, symbol, mentions, hits, sources, lows, ctx)
+        )
+    for reading in readings:
+        named = reading.symbol and "symbol" not in reading.from_context
+        if named and reading.symbol not in ctx.paragraph_symbols:
+            ctx.paragraph_symbols.append(reading.symbol)  # type: ignore[arg-type]
+    return claims
+
+
+def _list_symbols(text: str, pairs: list[tuple[Reading, Mention]], ctx: _Context) -> dict[int, str]:
+    """Map the numbers of a "respectively" list to the symbols named before them, in order."""
+    mentions = [m for _, m in pairs]
+    spans = reader.claim_symbols(text)
+    found: dict[int, str] = {}
+    for run in details.list_runs(text, mentions):
+        first, last = mentions[run[0]], mentions[run[-1]]
+        if any(a >= last.end and a - last.end < 12 for a, _, _ in spans):
+            continue  # "... 6.75% and 0.97% for the S&P 500": named after
+        before = list(dict.fromkeys(s for _, b, s in spans if b <= first.start))
         pool = before if len(before) == len(run) else []
-        if not pool and not before:
-            pool = ctx.paragraph_symbols if len(ctx.paragraph_symbols) == len(run) else []
-        if not pool and not cues.RESPECTIVELY.search(text):
+        if not pool and not before and len(ctx.paragraph_symbols) == len(run):
+            pool = ctx.paragraph_symbols
+        if not pool and not details.RESPECTIVELY.search(text):
             continue
         for i, symbol in zip(run, pool, strict=False):
-            readings[i].symbol = symbol
-    subject = cues.THE_INDEX.search(text)
-    for r in readings:
-        if r.symbol is not None:
-            continue
-        following = [s.symbol for s in symbols if s.start >= r.mention.end]
-        if following and not (subject and subject.end() <= r.mention.start):
-            r.symbol = following[0]
-        else:
-            r.symbol = ctx.subject(text)
+            found[i] = symbol
+    return found
+
+
+def _range_lows(text: str, pairs: list[tuple[Reading, Mention]]) -> set[int]:
+    """Return which numbers are the low of a written 52-week range ("from 1,732.99 to 2,735.10")."""
+    if len(pairs) < 2:
+        return set()
+    asks = {a.name for a in reader_metrics.find_metrics(text).asks}
+    if not {"high_52w", "low_52w"} <= asks:
+        return set()
+    levels = [
+        (m.value, i)
+        for i, (r, m) in enumerate(pairs)
+        if m.unit not in ("%", "pp") and r.metric is not None and r.metric.name in _LEVEL.values()
+    ]
+    return {min(levels)[1]} if len(levels) > 1 else set()
 
 
 def _claim(
     sentence: Sentence,
-    r: _Reading,
-    readings: list[_Reading],
+    reading: Reading,
+    m: Mention,
+    symbol: str | None,
+    mentions: list[Mention],
     hits: list[DateHit],
     sources: list[int],
+    lows: set[int],
     ctx: _Context,
 ) -> Claim:
-    text, m = sentence.text, r.mention
-    mentions = [x.mention for x in readings]
+    text = sentence.text
     base: dict[str, Any] = {
         "sentence": text,
         "span": (sentence.start + m.start, sentence.start + m.end),
@@ -196,249 +206,260 @@ def _claim(
         "decimals": m.decimals,
         "sources": sources,
     }
-    fields = _market_fields(text, r, mentions, hits, ctx)
+    index = mentions.index(m)
+    fields = None
+    if reading.metric is not None and m.unit != "cny" and symbol is not None:
+        fields = _market_fields(text, reading, m, index in lows, mentions, hits, ctx)
     if fields is None:
-        if m.unit in {"points", "plain"} and _is_target(text):
-            ctx.level = m.value
+        if m.unit in {"points", "plain"} and (
+            reader.is_forecast(text, m) or reader.NOT_MARKET.search(text)
+        ):
+            ctx.level = m.value  # a target level, which "that level is N% above ..." compares
         return Claim(
-            **base,
-            metric="other",
-            claimed=m.value,
-            symbol=r.symbol if r.category != "other" else None,
-            reason=_other_reason(text, r),
+            **base, metric="other", claimed=m.value, reason=_other_reason(text, reading, m)
         )
-    metric = fields.pop("metric")
-    value = abs(m.value) if metric in _SIGNED else m.value
+    reason = fields.pop("reason", "")
+    metric = fields["metric"]
     sign_known = True
+    value = m.value
     if metric in {"sma_distance", "high_distance", "low_distance", "level_gap"}:
-        value *= reading.distance_sign(text, m, _prev_end(r, readings))
-    elif metric in _SIGNED:
-        if r.sign is None:
+        prev_end = mentions[index - 1].end if index else 0
+        sign = reading.sign if metric == "sma_distance" else None
+        value = abs(value) * (sign or details.distance_sign(text, m, prev_end))
+    elif metric in {"return", "change_points", "day_change"}:
+        if reading.sign is None:
             sign_known = False
         else:
-            value *= r.sign
-    return Claim(**base, **fields, metric=metric, claimed=value, sign_known=sign_known)
+            value = abs(value) * reading.sign
+    carried = [f for f in reading.from_context if not (f == "symbol" and symbol != reading.symbol)]
+    return Claim(
+        **base,
+        **fields,
+        symbol=symbol,
+        claimed=value,
+        sign_known=sign_known,
+        reason=reason,
+        from_context=carried,
+    )
 
 
-def _prev_end(r: _Reading, readings: list[_Reading]) -> int:
-    i = readings.index(r)
-    return readings[i - 1].mention.end if i else 0
-
-
-def _is_target(text: str) -> bool:
-    return bool(cues.NOT_MARKET.search(text))
-
-
-def _other_reason(text: str, r: _Reading) -> str:
-    if r.category == "other":
-        found = cues.NOT_MARKET.search(text)
-        word = found.group(0) if found else "context"
-        return f"not a market-data figure (reads as {word!r})"
+def _other_reason(text: str, reading: Reading, m: Mention) -> str:
+    if reading.metric is not None and reading.metric.name in _NOT_CHECKED:
+        return f"{_NOT_CHECKED[reading.metric.name]}, which the checker does not compute"
+    if reader.is_forecast(text, m):
+        return "a forecast or target, not market data yet"
+    found = reader.NOT_MARKET.search(text) or details.NOT_MARKET_REASON.search(text)
+    if found:
+        return f"not a market-data figure (reads as {found.group(0)!r})"
+    if reading.metric is not None and reading.symbol is None:
+        return "no symbol is named for this figure"
+    if reading.metric is not None:
+        return "no day or window could be read for this figure"
     return "no market metric recognised next to this number"
 
 
+def _day(period: Period | None, ctx: _Context) -> dt.date | None:
+    """The day a level or a one-day change refers to: the day written, else the as-of session."""
+    if period is not None and _is_day(period):
+        return period.requested_start or period.start
+    return ctx.as_of
+
+
+def _is_day(period: Period) -> bool:
+    return period.kind in _DAY_KINDS or (
+        period.start is not None and period.start == period.end and period.kind != "trailing"
+    )
+
+
+def _window(period: Period, ctx: _Context) -> tuple[dt.date | None, dt.date | None]:
+    end = period.end
+    late = ctx.as_of is not None and end is not None and end > ctx.as_of
+    if late and (period.to_date or period.kind in _TO_DATE):
+        end = ctx.as_of  # written on the publication day: the figures run to the session before
+    return period.start, end
+
+
 def _market_fields(
-    text: str, r: _Reading, mentions: list[Mention], hits: list[DateHit], ctx: _Context
-) -> dict[str, Any] | None:
-    """Return the claim fields for a market reading, or None when the number is not one."""
-    m, cat = r.mention, r.category
-    if cat is None or cat == "other" or r.symbol is None or m.unit == "cny":
-        return None  # not a market figure (the market data is in dollars)
-    nearest = reading.nearest_date(text, m, hits, mentions)
-    latest = max((h.day for h in hits), default=None)
-    level_day = latest or ctx.day or ctx.as_of
-    common: dict[str, Any] = {"symbol": r.symbol}
-    if cat in {"open", "close"}:
-        day = nearest.day if nearest else (ctx.day or ctx.as_of)
-        return {**common, "metric": "open" if cat == "open" else "last_close", "date": day}
-    if cat == "sma":
-        return {
-            **common,
-            "metric": "sma",
-            "date": level_day,
-            "sessions": reading.sma_window(text, hits) or 20,
-        }
-    if cat in {"high", "low", "range"}:
-        metric = _extreme(cat, m, mentions, text, r)
-        session = nearest.day if nearest and nearest.day != latest else None
-        return {
-            **common,
-            "metric": metric,
-            "date": level_day,
-            "session_of": session,
-            "basis": _basis(text),
-        }
-    if cat.startswith("distance:"):
-        side = "after" if reading.comparison_after(text, m) else "before"
-        compared = reading.nearest_date(text, m, hits, mentions, side)
-        return _distance_fields(text, cat.split(":", 1)[1], compared, level_day, common, ctx)
-    if cat == "volatility":
-        return _volatility_fields(text, m, hits, common, ctx)
-    if cat == "change":
-        return _change_fields(text, m, hits, common, ctx)
-    return None
-
-
-def _extreme(cat: str, m: Mention, mentions: list[Mention], text: str, r: _Reading) -> str:
-    if cat in {"high", "low"}:
-        return f"{cat}_52w"
-    levels = [x.value for x in mentions if x.unit in {"points", "plain", "usd"}]
-    return "low_52w" if len(levels) > 1 and m.value == min(levels) else "high_52w"
-
-
-def _basis(text: str) -> str | None:
-    if cues.CLOSING_BASIS.search(text):
-        return "close"
-    if cues.INTRADAY.search(text):
-        return "intraday"
-    return None
-
-
-def _distance_fields(
     text: str,
-    ref: str,
-    nearest: DateHit | None,
-    level_day: dt.date | None,
-    common: dict[str, Any],
+    reading: Reading,
+    m: Mention,
+    is_low: bool,
+    mentions: list[Mention],
+    hits: list[DateHit],
     ctx: _Context,
 ) -> dict[str, Any] | None:
-    if ref == "sma":
+    assert reading.metric is not None
+    ask, period = reading.metric, reading.period
+    name: str = ask.name
+    percent = m.unit in ("%", "pp")
+    if name in _NOT_CHECKED:
+        return None
+    if name in _DISTANCE and percent:
+        name = _DISTANCE[name]
+    elif name in _LEVEL and not percent:
+        name = _LEVEL[name]
+    if name == "high_52w" and is_low:
+        name = "low_52w"
+    day = _day(period, ctx)
+    level_day = _day(None if "period" in reading.from_context else period, ctx)
+    latest = max((h.day for h in hits), default=None)
+    if name in ("return", "change_points", "day_change"):
+        carried = "period" in reading.from_context
+        return _change_fields(text, m, period, carried, hits, mentions, ctx)
+    if name == "last_close":
+        if percent:
+            return _change_fields(text, m, period, False, hits, mentions, ctx)
+        nearest = details.nearest_date(text, m, hits, mentions) if len(hits) > 1 else None
+        opened = bool(details.OPENED_AT.search(text[max(0, m.start - 20) : m.start]))
+        if nearest is not None:
+            opened = opened or details.start_convention(text, nearest) == "open"
+            day = nearest.day
+        return {"metric": "open" if opened else "last_close", "date": day}
+    if name == "volatility":
+        return _volatility_fields(text, m, ask.annualised, period, ctx)
+    if name in ("sma", "sma_distance"):
+        window = ask.window
+        if window is None or window < 5:
+            averages = [x.start() for x in reader_metrics.SMA.finditer(text)]
+            window = details.sma_window(text, averages, hits)
+        return {"metric": name, "date": latest or level_day, "sessions": window or 20}
+    if name in ("high_52w", "low_52w"):
+        nearest = details.nearest_date(text, m, hits, mentions)
+        session = nearest.day if nearest and nearest.day != latest else None
         return {
-            **common,
-            "metric": "sma_distance",
-            "date": level_day,
-            "sessions": reading.sma_window(text, []) or 20,
+            "metric": name,
+            "date": latest or level_day,
+            "session_of": session,
+            "basis": details.extreme_basis(text),
         }
-    if ref in {"high", "low"}:
-        return {**common, "metric": f"{ref}_distance", "date": level_day, "basis": _basis(text)}
-    day = nearest.day if nearest else ctx.day
-    if cues.LEVEL_SUBJECT.search(text) and ctx.level is not None:
-        return {**common, "metric": "level_gap", "date": day, "level": ctx.level}
-    if day is None:
-        return None
-    return {
-        **common,
-        "metric": "return",
-        "start": day,
-        "end": ctx.as_of,
-        "convention": "start_close",
-    }
-
-
-def _volatility_fields(
-    text: str, m: Mention, hits: list[DateHit], common: dict[str, Any], ctx: _Context
-) -> dict[str, Any] | None:
-    found = cues.SESSIONS.search(text)
-    sessions = int(found.group(1)) if found else None
-    start: dt.date | None
-    end: dt.date | None
-    if len(hits) >= 2:
-        start, end = min(h.day for h in hits), max(h.day for h in hits)
-    elif ctx.vol_window:
-        start, end, inherited = ctx.vol_window
-        sessions = sessions or inherited
-    elif ctx.window:
-        start, end, _ = ctx.window
-    else:
-        return None
-    ctx.vol_window = (start, end, sessions)
-    ddof = reading.stated_ddof(text, m)
-    metric = "volatility_annual" if cues.ANNUAL.search(text) else "volatility_daily"
-    return {
-        **common,
-        "metric": metric,
-        "start": start,
-        "end": end,
-        "sessions": sessions,
-        "convention": None if ddof is None else f"ddof={ddof}",
-        "reason": ""
-        if cues.ANNUAL.search(text) or cues.DAILY.search(text)
-        else "daily or annual not said",
-    }
+    if name in ("high_distance", "low_distance"):
+        return {"metric": name, "date": latest or level_day, "basis": details.extreme_basis(text)}
+    return None
 
 
 def _change_fields(
-    text: str, m: Mention, hits: list[DateHit], common: dict[str, Any], ctx: _Context
+    text: str,
+    m: Mention,
+    period: Period | None,
+    carried: bool,
+    hits: list[DateHit],
+    mentions: list[Mention],
+    ctx: _Context,
 ) -> dict[str, Any] | None:
-    points = m.unit == "points"
-    window_metric = "change_points" if points else "return"
-    if len(hits) >= 2:
-        ordered = sorted(hits, key=lambda h: h.day)
-        convention = reading.start_convention(text, ordered[0]) or _sentence_convention(text)
-        ctx.window = (ordered[0].day, ordered[-1].day, convention)
-        return {
-            **common,
-            "metric": window_metric,
-            "start": ordered[0].day,
-            "end": ordered[-1].day,
-            "convention": convention,
-        }
-    if len(hits) == 1:
-        hit = hits[0]
-        convention = reading.start_convention(text, hit)
-        if convention or reading.is_window_start(text, hit):
-            end = ctx.window[1] if ctx.window else ctx.as_of
-            ctx.window = (hit.day, end, convention)
+    if m.unit == "plain":
+        # a bare number after "rose" is the level reached, not the size of the move
+        if details.level_reached(text, m):
+            return {"metric": "last_close", "date": _day(period, ctx)}
+        return None
+    points = m.unit in ("points", "usd")
+    if details.LEVEL_SUBJECT.search(text) and ctx.level is not None and not points:
+        side = details.compared_side(text, m)
+        compared = details.nearest_date(text, m, hits, mentions, side)
+        day = compared.day if compared else _day(period, ctx)
+        return {"metric": "level_gap", "date": day, "level": ctx.level}
+    if details.CLOSE_COMPARED.match(text, m.end) and not points:
+        # "5% above the December 9 close": the move from that close to the as-of session
+        since = details.nearest_date(text, m, hits, mentions)
+        if since is not None and ctx.as_of is not None and since.day < ctx.as_of:
+            return {"metric": "return", "start": since.day, "end": ctx.as_of,
+                    "convention": "start_close"}  # fmt: skip
+    period = _change_period(text, period, carried, hits, ctx)
+    if period is None or _is_day(period):
+        day = _day(period, ctx)
+        if day is None:
+            return None
+        convention = "prev_close" if details.PREVIOUS_CLOSE.search(text) else None
+        if points:
             return {
-                **common,
-                "metric": window_metric,
-                "start": hit.day,
-                "end": end,
-                "convention": convention,
+                "metric": "change_points",
+                "start": day,
+                "end": day,
+                "convention": convention or "prev_close",
             }
-        ctx.day = hit.day
-        return _day_fields(text, hit.day, points, common)
-    if ctx.window:
-        start, end, convention = ctx.window
-        if not cues.SAME_WAY.search(text):
-            convention = _sentence_convention(text)
         return {
-            **common,
-            "metric": window_metric,
-            "start": start,
-            "end": end,
-            "convention": convention,
-        }
-    window = parse_window(text, ctx.as_of or ctx.ref)
-    if window and window.start:
-        end = window.end or ctx.as_of
-        return {
-            **common,
-            "metric": window_metric,
-            "start": window.start,
-            "end": end,
-            "convention": _sentence_convention(text),
-        }
-    day = ctx.day or ctx.as_of
-    return _day_fields(text, day, points, common) if day else None
-
-
-def _day_fields(
-    text: str, day: dt.date | None, points: bool, common: dict[str, Any]
-) -> dict[str, Any]:
-    metric = "change_points" if points else "day_change"
-    convention = "prev_close" if cues.PREVIOUS_CLOSE.search(text) else None
-    if points:
-        return {
-            **common,
-            "metric": metric,
+            "metric": "day_change",
+            "date": day,
             "start": day,
             "end": day,
-            "convention": convention or "prev_close",
+            "convention": convention,
         }
+    first, end = _window(period, ctx)
+    if first is None:
+        return None
+    convention = _window_convention(text, period, hits, ctx)
+    ctx.window_conventions[(first, end)] = convention
+    ctx.last_window = period
     return {
-        **common,
-        "metric": metric,
-        "date": day,
-        "start": day,
-        "end": day,
+        "metric": "change_points" if points else "return",
+        "start": first,
+        "end": end,
         "convention": convention,
     }
 
 
-def _sentence_convention(text: str) -> str | None:
-    if cues.PREVIOUS_CLOSE.search(text):
-        return "prev_close"
-    if cues.START_OPEN.search(text):
-        return "open"
-    return None
+def _change_period(
+    text: str, period: Period | None, carried: bool, hits: list[DateHit], ctx: _Context
+) -> Period | None:
+    """The window of a change where the checker knows more than a single day.
+
+    "Measured the same way" keeps the window just stated; a lone date that opens a window
+    ("since", "以...为起点") runs to the end of the window before; two dates are a window.
+    """
+    stated = period is not None and not carried and period.kind != "same_as_context"
+    own_window = stated and period is not None and not _is_day(period)
+    if details.SAME_WAY.search(text) and ctx.last_window is not None and not own_window:
+        return ctx.last_window
+    if period is not None and not _is_day(period):
+        return period
+    days = sorted({h.day for h in hits})
+    if len(days) >= 2:
+        return Period(kind="between", start=days[0], end=days[-1], requested_start=days[0])
+    if len(hits) == 1 and (
+        details.start_convention(text, hits[0]) or details.is_window_start(text, hits[0])
+    ):
+        end = ctx.last_window.end if ctx.last_window is not None else ctx.as_of
+        if end is not None and end > hits[0].day:
+            return Period(kind="since", start=hits[0].day, end=end, requested_start=hits[0].day)
+    return period
+
+
+def _window_convention(text: str, period: Period, hits: list[DateHit], ctx: _Context) -> str | None:
+    """The convention a window is measured by: its first date's open or close, or the text's."""
+    if details.SAME_WAY.search(text):
+        return ctx.window_conventions.get(_window(period, ctx))
+    first = [h for h in hits if h.day in (period.requested_start, period.start)]
+    if first and period.kind != "same_as_context":
+        stated = details.start_convention(text, first[0])
+        if stated:
+            return stated
+    return details.sentence_convention(text)
+
+
+def _volatility_fields(
+    text: str,
+    m: Mention,
+    annualised: bool | None,
+    period: Period | None,
+    ctx: _Context,
+) -> dict[str, Any] | None:
+    sessions = details.stated_sessions(text)
+    if period is not None and period.kind == "trailing" and period.unit == "session":
+        sessions = sessions or period.count
+    if period is not None and not _is_day(period):
+        start, end = _window(period, ctx)
+    elif ctx.volatility_window is not None:
+        start, end, _ = ctx.volatility_window
+    else:
+        return None
+    if ctx.volatility_window is not None and ctx.volatility_window[:2] == (start, end):
+        sessions = sessions or ctx.volatility_window[2]
+    ctx.volatility_window = (start, end, sessions)
+    ddof = details.stated_ddof(text, m)
+    return {
+        "metric": "volatility_annual" if annualised else "volatility_daily",
+        "start": start,
+        "end": end,
+        "sessions": sessions,
+        "convention": None if ddof is None else f"ddof={ddof}",
+        "reason": "" if annualised is not None else "daily or annual not said",
+    }

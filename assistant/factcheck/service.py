@@ -34,7 +34,7 @@ def find_claims(
     from assistant.factcheck.propose import merge, propose_claims
 
     try:
-        proposals = propose_claims(text, model, published)
+        proposals = propose_claims(text, model, published, claims)
     except Exception as exc:  # a failing or non-conforming server: the rules still check
         if model_failure(exc) is None and not isinstance(exc, ValueError):
             raise
@@ -63,9 +63,13 @@ def check_document(
     doc: Document, market: Market, model: ChatModel | None = None
 ) -> list[CheckedClaim]:
     """Return the checked claims of a document's text (spans index `doc.text()`)."""
+    from assistant.factcheck.extract import dateline
+
     sources = {s.n: s.label() for s in doc.sources}
     default = doc.tickers[0] if doc.tickers else None
-    return check_text(doc.text(), market, doc.published, default, model, sources)
+    text = doc.text()
+    published = doc.published or dateline(text)
+    return check_text(text, market, published, default, model, sources)
 
 
 class UnreadableFile(KnowledgeError):

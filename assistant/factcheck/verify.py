@@ -102,6 +102,15 @@ def judge(claim: Claim, computed: Computed) -> CheckedClaim:
                 option,
                 f"{claim.raw} is the {option.label}, not of {claim.date or claim.end}{where}.",
             )
+    if preferred is None and computed.nearest is not None:
+        nearest = computed.nearest
+        return _checked(
+            claim,
+            "differs",
+            nearest,
+            f"{prefix}The {nearest.label}, the last session before, is "
+            f"{_show(claim, nearest.value)}; the text says {_said(claim)}.",
+        )
     if preferred is None:
         return _checked(claim, "unverifiable", None, prefix + "Nothing to compute on that day.")
     return _checked(

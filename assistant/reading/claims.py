@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.grounding.numbers import Mention, extract_numbers
 from assistant.reading import metrics as m
@@ -28,13 +29,61 @@ NOT_MARKET = re.compile(
     r"|目标|预测|预计|预期|市盈率|盈利|利率|降息|加息|估值|通胀|增速|经济",
     _I,
 )
+# A forecast: a forecasting word before the number and the future tense in the same sentence
+# ("Jefferies forecast the index will reach 2,825 by end-2026, about 14% above today").
+FORECAST = re.compile(
+    r"\b(?:forecast\w*|predict\w*|project(?:s|ed|ion)|targets?|expect\w*|sees|estimat\w*|outlook)\b"
+    r"|预测|预计|预期|目标|展望|看到|认为",
+    _I,
+)
+FUTURE = re.compile(
+    r"\b(?:will|would|could|might|by (?:the )?(?:end|close) of|by year[- ]end|next year|in \d{4} and)\b"
+    r"|将|会|有望|到\s*\d{4}\s*年(?:底|末)|明年|年底前",
+    _I,
+)
+_TARGET = re.compile(r"\b(?:price )?targets?\b|price objective|目标(?:价|位|点位)?", _I)
 _CLAUSE = re.compile(r"[;，；:：(（)）]|,(?!\d{3})")
 _FOR_SYMBOL = re.compile(r"\s*(?:for|of|in|at|by|on)\s+(?:the\s+)?$", _I)
 _CHANGES = frozenset({"return", "change_points", "day_change", "relative", "sma_distance"})
 _UNITS = {"%": "%", "pp": "pp", "points": "points", "usd": "usd", "cny": "cny", "x": "x"}
 
 
-_SUBJECT = re.compile(r"\bthe (?:index|benchmark|gauge)\b|\bits?\b|该指数|这一指数|指数|它|其", _I)
+# Assets priced outside the stored set: a number about them is theirs, never the context's symbol.
+# Each maps to its Yahoo symbol, so a market without those prices says "no data" for it.
+_OTHER_ASSETS = [
+    (re.compile(r"\bbitcoin\b|\bBTC\b|比特币", _I), "BTC-USD"),
+    (re.compile(r"\bether(?:eum)?\b|\bETH\b|以太坊", _I), "ETH-USD"),
+    (
+        re.compile(
+            r"\bgold (?:price|futures|bullion)s?\b|\bgold\b(?! ?(?:en|man|stocks?|miners?))|金价|黄金(?!交叉|分割|周)",
+            _I,
+        ),
+        "GC=F",
+    ),
+    (re.compile(r"\bsilver\b|白银", _I), "SI=F"),
+    (re.compile(r"\bcrude(?: oil)?\b|\bWTI\b|\boil prices?\b|原油|油价", _I), "CL=F"),
+    (re.compile(r"\bBrent\b|布伦特", _I), "BZ=F"),
+]
+
+
+def claim_symbols(text: str) -> list[tuple[int, int, str]]:
+    """Return the symbols a sentence names, assets outside the usual set (Bitcoin, gold) included."""
+    return list(_claim_symbols(text))
+
+
+@lru_cache(maxsize=512)
+def _claim_symbols(text: str) -> tuple[tuple[int, int, str], ...]:
+    spans = symbol_mentions(text)
+    for pattern, symbol in _OTHER_ASSETS:
+        for hit in pattern.finditer(text):
+            if not any(a < hit.end() and hit.start() < b for a, b, _ in spans):
+                spans.append((hit.start(), hit.end(), symbol))
+    return tuple(sorted(spans))
+
+
+_SUBJECT = re.compile(
+    r"\bthe (?:index|benchmark|gauge)\b|该指数|这一指数|指数", _I
+)  # "it"/"its": the last named
 
 
 @dataclass
@@ -92,18 +141,54 @@ def _sign(mention: Mention) -> int | None:
     return None
 
 
+_RANGE_DASH = re.compile(r"\s*(?:-|–|—|~|至|到|to)\s*")
+_IT = re.compile(r"\s*(?:above|below|under|over)\s+(?:it|that level|this level|that|this)\b", _I)
+
+
+def _named(found: m.Found) -> bool:
+    """A metric named by its own words (a moving average, volatility), not a bare move or close."""
+    weak = ("return", "day_change", "last_close", "change_points")
+    return found.strong and found.asks[0].name not in weak
+
+
+def _left_start(text: str, mention: Mention) -> int:
+    """Where the words a number belongs to begin: its clause, or the one before its bracket."""
+    index = mention.start
+    while index > 0 and text[index - 1] in " $¥":
+        index -= 1
+    if index > 0 and text[index - 1] in "(（":
+        return _clause_start(text, index - 1)
+    return _clause_start(text, mention.start)
+
+
 def _metric(
     text: str, mention: Mention, prev_end: int, period: Period | None, previous: MetricAsk | None
 ) -> MetricAsk | None:
-    left = text[max(prev_end, _clause_start(text, mention.start)) : mention.start]
+    left = text[max(prev_end, _left_start(text, mention)) : mention.start]
+    clause = _CLAUSE.search(text, mention.end, mention.end + 40)
+    right = text[mention.end : clause.start() if clause else mention.end + 40]
+    if not clause and mention.end + 40 < len(text) and text[mention.end + 40].isalpha():
+        right = right.rsplit(" ", 1)[0]  # not half a word
     window = left + " " + text[mention.end : mention.end + 12]
     day = period is not None and period.kind == "day"
     has_period = period is not None and not day
-    found = m.find_metrics(window, has_period=has_period, period_is_day=day).asks
+    if previous is not None and _IT.match(right):
+        # "closed 0.25% below it": measured against the level just named
+        name = "sma_distance" if previous.name in ("sma", "sma_distance") else previous.name
+        return previous.model_copy(update={"name": name})
+    after = m.find_metrics(right, has_period=has_period, period_is_day=day)
+    # "2.60% above its average and 2.41% below its 52-week high": words after a number that
+    # name a metric of their own are its metric, not the words the number before left behind
+    before = m.find_metrics(left, has_period=has_period, period_is_day=day)
+    found = after.asks if _named(after) and (previous is not None or not _named(before)) else []
+    found = found or m.find_metrics(window, has_period=has_period, period_is_day=day).asks
     if not found and previous is not None:
         return previous
     if not found:
         found = m.find_metrics(text, has_period=has_period, period_is_day=day).asks
+    if found and found[0].name == "last_close" and mention.unit in ("%", "pp"):
+        # "收盘上涨7.53%": a percentage is the move to the close, never the close itself
+        found = [MetricAsk(name="day_change" if day else "return")]
     if not found and mention.unit in ("%", "points") and mention.direction:
         return MetricAsk(name="day_change" if day else "return")
     return found[0] if found else None
@@ -134,7 +219,7 @@ def read_claims(
 def _sentence_claims(
     text: str, index: int, ref: dt.date, news: dt.date | None, state: ClaimContext
 ) -> list[Claim]:
-    spans = symbol_mentions(text)
+    spans = claim_symbols(text)
     mentions = extract_numbers(text)
     sma = m.find_metrics(text).spans
     period = find_period(
@@ -152,7 +237,10 @@ def _sentence_claims(
     for i, mention in enumerate(mentions):
         prev_end = mentions[i - 1].end if i else 0
         metric = None
-        if not _not_market(text, mention, prev_end):
+        joined = bool(i) and _RANGE_DASH.fullmatch(text[prev_end : mention.start]) is not None
+        if joined and claims and claims[-1].metric is None:
+            pass  # "3.5%-3.75%": the second end of a range is what the first is
+        elif not _not_market(text, mention, prev_end) and not is_forecast(text, mention, period):
             metric = _metric(text, mention, prev_end, period, previous)
         symbol, _ = _symbol_for(text, mention, spans)
         from_context = []
@@ -186,8 +274,14 @@ def _sentence_claims(
         previous = metric or previous
     for _, _, symbol in spans:
         state.saw(symbol)
+    subjects = [c.symbol for c in claims if "symbol" in c.from_context and c.symbol]
+    if not spans and subjects:
+        state.symbol = subjects[-1]  # "The index closed ... It trades ...": it is the index
     market = any(c.metric is not None for c in claims)
-    if period is not None and not carried_period and market and not period.future:
+    # A sentence with figures sets the period for those after it; so does one with no figure at
+    # all that names a day ("the sector picture on January 23 ..." before the sectors' moves).
+    named_day = period is not None and period.kind == "day" and not mentions
+    if period is not None and not carried_period and not period.future and (market or named_day):
         state.period = period
     return claims
 
@@ -197,19 +291,37 @@ _ABOVE = re.compile(r"^\s*(?:above|over)\b|高于|高出|之上|上方|站上", 
 
 
 def _side(text: str, mention: Mention) -> int | None:
-    """+1 / -1 for "N% above / below" a level (English after the number, Chinese around it)."""
-    after = text[mention.end : mention.end + 12]
-    around = text[max(0, mention.start - 12) : mention.end + 12]
-    if _BELOW.search(after) or (not after.lstrip()[:1].isascii() and _BELOW.search(around)):
+    """+1 / -1 for "N% above / below" a level: the words after it, else the last before it."""
+    clause = _CLAUSE.search(text, mention.end)
+    after = text[mention.end : clause.start() if clause else mention.end + 12][:12]
+    if _BELOW.search(after):
         return -1
-    if _ABOVE.search(after) or _ABOVE.search(around):
+    if _ABOVE.search(after):
         return 1
-    return None
+    before = text[max(_clause_start(text, mention.start), mention.start - 16) : mention.start]
+    sides = [(hit.end(), -1) for hit in _BELOW_ZH.finditer(before)]
+    sides += [(hit.end(), 1) for hit in _ABOVE_ZH.finditer(before)]
+    return max(sides)[1] if sides else None
+
+
+_BELOW_ZH = re.compile(r"\bbelow\b|低于|跌破|之下|下方|低出|还差|仅差|差", _I)
+_ABOVE_ZH = re.compile(r"\babove\b|高于|高出|之上|上方|站上", _I)
+
+
+def is_forecast(text: str, mention: Mention, period: Period | None = None) -> bool:
+    """Tell whether a number is a forecast: of a period to come, or said of the future."""
+    if period is not None and period.future:
+        return True
+    if _TARGET.search(text, 0, mention.start):
+        return True  # a target, and what it implies ("10% above today's level"), lies ahead
+    cue = FORECAST.search(text, 0, mention.start)
+    return bool(cue and FUTURE.search(text, cue.end()))
 
 
 def _not_market(text: str, mention: Mention, prev_end: int) -> bool:
     left = text[
         max(_clause_start(text, mention.start), prev_end, mention.start - 45) : mention.start
     ]
-    right = text[mention.end : mention.end + 25]
+    clause = _CLAUSE.search(text, mention.end, mention.end + 25)
+    right = text[mention.end : clause.start() if clause else mention.end + 25]
     return mention.unit in ("x", "cny") or bool(NOT_MARKET.search(left) or NOT_MARKET.search(right))

@@ -59,7 +59,7 @@ VOLATILITY = re.compile(
 )
 _ANNUAL = re.compile(r"annuali[sz]ed|annual|\byearly\b|年化", _I)
 _DAILY = re.compile(
-    r"\bdaily\b|\bper day\b|每日|日度|单日|(?<![\d一二三四五六七八九十百个交易])日(?:波动|收益率)",
+    r"\bdaily\b|\bper day\b|每日|日度|单日|日收盘收益率|(?<![\d一二三四五六七八九十百个交易])日(?:波动|收益率)",
     _I,
 )
 DAY_CHANGE = re.compile(

@@ -382,7 +382,7 @@ _TRAILING_EN = re.compile(
     _I,
 )
 _ADJ_EN = re.compile(
-    rf"(?<![\w.])(?P<n>\d+|{EN_NUMBER})[- ](?P<u>trading[- ]day|session|day|week|month|year)\b"
+    rf"(?<![\w.])(?!(?:19|20)\d\d\b)(?P<n>\d+|{EN_NUMBER})[- ](?P<u>trading[- ]day|session|day|week|month|year)\b"
     r"(?![- ](?:moving|average|avg|simple|exponential|sma|ema|ma\b|dma|line|high|low|range))",
     _I,
 )
@@ -407,7 +407,7 @@ _TODATE: list[tuple[re.Pattern[str], PeriodKind]] = [
     (
         re.compile(
             r"\bmtd\b|\bmonth[- ]to[- ]date\b|so far this month|this month|since the (?:start|beginning) of (?:the|this) month"
-            r"|本月以来|(?<![\d一二三四五六七八九十])月初至今|(?<![\d一二三四五六七八九十])月初以来|本月|这个月|当月",
+            r"|本月以来|(?<![\d一二三四五六七八九十])月初至今|(?<![\d一二三四五六七八九十])月初以来|本月|这个月",
             _I,
         ),
         "mtd",
@@ -448,6 +448,17 @@ _SAME = re.compile(
     r"|\bmeanwhile\b|同期|在此期间|此期间|同一时期|同一期间|这段时间|这段期间|该期间|同一区间|这期间|那段时间|期间内|同一时间段|同一段时间",
     _I,
 )
+# "over the month", "当月": the month just named, when a sentence before named one.
+_SAME_UNIT = re.compile(
+    r"\b(?:over|during|in|for|across|within)\s+the\s+(?P<u>month|quarter|week|year|half)\b"
+    r"|\bthat\s+(?P<u2>month|quarter|week|year)\b"
+    r"|(?:当|该|同|那个)(?P<zh>月|季度?|周|年)(?:内|里|中)?",
+    _I,
+)
+_SAME_UNIT_KINDS = {
+    "month": "month", "quarter": "quarter", "week": "week", "year": "year", "half": "half",
+    "月": "month", "季": "quarter", "季度": "quarter", "周": "week", "年": "year",
+}  # fmt: skip
 
 _SINCE_BEFORE_EN = re.compile(
     r"\b(?:since|from|starting(?: from| on| in)?|beginning(?: on| in)?|after)\s+"
@@ -460,9 +471,10 @@ _SINCE_AFTER_ZH = re.compile(
     r"^\s*(?P<mod>初|上旬|中旬|中|下旬|底|末|末尾)?\s*(?:以来|至今|到现在|起|开始|迄今|到今天|至今天)"
 )
 _LINK = re.compile(
-    r"^\s*(?:'s\s+)?(?:open(?:ing)?|clos(?:e|ing)|开盘|收盘)?\s*"
+    r"^\s*(?:'s\s+)?(?:(?:open(?:ing)?|clos(?:e|ing))(?: level| price)?|开盘价?|收盘价?)?\s*"
+    r"(?:[(（][^()（）]{0,24}[)）]\s*)?"
     r"(?:(?:-|–|—|~|～|to|through|thru|until|till|through to|至|到|and|和|与|及)\s*)"
-    r"(?:the\s+)?(?:end of\s+)?$",
+    r"(?:the\s+)?(?:end of\s+)?(?:(?:clos(?:e|ing)|open(?:ing)?)(?: level| price)?\s+(?:on|of)\s+)?$",
     _I,
 )
 _AND = re.compile(r"and|和|与|及", _I)
@@ -655,6 +667,9 @@ class _PeriodReader:
         t = self.t
         found = [c for c in self.found if not _NEGATED.search(t[max(0, c.start - 12) : c.start])]
         found = found or self.found
+        named = [c for c in found if c.period.kind != "same_as_context"]
+        if named and len(named) < len(found):
+            found = named  # "in H2 2025 ..., and in the same period ...": the one named here
         if not found:
             if self.as_of is not None:
                 day = self.as_of
@@ -685,6 +700,14 @@ class _PeriodReader:
         for m in _SAME.finditer(t):
             if self.take(m):
                 self.found.append(_Candidate(m.start(), _same(m, self.context)))
+        context = self.context
+        for m in _SAME_UNIT.finditer(t):
+            unit = (m.group("u") or m.group("u2") or m.group("zh") or "").lower()
+            kind = _SAME_UNIT_KINDS.get(unit)
+            if context is None or context.kind not in (kind, "same_as_context"):
+                continue
+            if self.take(m):
+                self.found.append(_Candidate(m.start(), _same(m, context)))
 
     def windows(self) -> None:
         """Trailing windows, "N-day" adjectives and to-date periods."""

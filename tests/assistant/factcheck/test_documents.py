@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from assistant.factcheck import check_document
@@ -86,3 +88,48 @@ def test_the_demo_item_checks_clean(demo: Document, market: Market) -> None:
         "2026-01-22",
         "2025-12-09",
     }
+
+
+@pytest.mark.parametrize("name", ["context-en.md", "context-zh.md"])
+def test_context_windows_carry_and_no_data_assets_stay_unverifiable(
+    name: str, market: Market
+) -> None:
+    results = check_document(load(DOCUMENTS / name), market)
+    november = (dt.date(2025, 11, 3), dt.date(2025, 11, 28))
+    same_period = results[:5]  # "in November", then "same period"/"同期"/"在此期间"
+    assert all((c.claim.start, c.claim.end) == november for c in same_period)
+    nasdaq = results[2]
+    assert nasdaq.verdict == "differs"
+    assert nasdaq.computed == pytest.approx(
+        market.period_return("^IXIC", *november, "prev_close").value
+    )
+    bitcoin = results[4]
+    assert (bitcoin.claim.symbol, bitcoin.verdict, bitcoin.computed) == (
+        "BTC-USD",
+        "unverifiable",
+        None,
+    )
+    month = results[6]  # "over the month" / "当月": February, the month just named
+    assert (month.claim.start, month.claim.end) == (dt.date(2026, 2, 2), dt.date(2026, 2, 27))
+    wrapped = results[7]  # the points claim sits on a line after its date: lines are joined
+    assert (wrapped.claim.metric, wrapped.claim.start) == ("change_points", dt.date(2026, 1, 20))
+    assert wrapped.claim.claimed < 0 and wrapped.verdict == "holds"
+    for forecast in results[-2:]:
+        assert forecast.verdict == "unverifiable" and "[2] " in forecast.note
+
+
+@pytest.mark.parametrize("name", ["dateline-en.txt", "dateline-zh.txt"])
+def test_a_plain_text_page_is_read_against_its_dateline(name: str, market: Market) -> None:
+    doc = load(DOCUMENTS / name)
+    assert doc.published is None  # a saved page: the date is a line of the text
+    results = check_document(doc, market)
+    year_to_date = results[3]  # "so far this year" / "今年以来" as of the dateline, not today
+    assert (year_to_date.claim.start, year_to_date.claim.end) == (
+        dt.date(2026, 1, 2),
+        dt.date(2026, 1, 23),
+    )
+    assert year_to_date.verdict == "holds"
+    carried = results[1]  # "over that stretch" / "在此期间": the window the sentence before named
+    assert (carried.claim.start, carried.claim.end) == (dt.date(2025, 12, 1), dt.date(2026, 1, 23))
+    assert carried.verdict == "holds_with_caveat" and carried.convention == "open"
+    assert not [c for c in results if c.verdict == "differs"]

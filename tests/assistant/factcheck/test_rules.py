@@ -128,3 +128,30 @@ def test_an_unsigned_claim_matches_on_size_and_says_so() -> None:
     assert checked.verdict == "holds" and "no direction" in checked.note
     signed = judge(_claim(1.82), _options((-1.8247, "prev_close", True)))
     assert signed.verdict == "differs"
+
+
+def test_hard_wrapped_lines_are_joined_but_blocks_are_not() -> None:
+    from assistant.factcheck.segments import split_sentences
+
+    text = (
+        "# A heading line that is long enough to look like wrapped prose\n"
+        "Selling returned on January 20, 2026, when the Dow Jones Industrial Average\n"
+        "shed 870.74 points [1].\n"
+        "- a list item that is long enough to be mistaken for wrapped prose\n"
+        "- the next item\n\n"
+        "此前2026年1月20日抛压重现，道琼斯工业平均指数当天下跌\n870.74点[1]。"
+    )
+    sentences = split_sentences(text)
+    assert [s.text[:12] for s in sentences] == [
+        "# A heading ",
+        "Selling retu",
+        "- a list ite",
+        "- the next i",
+        "此前2026年1月20日",
+    ]
+    assert all(text[s.start : s.end].replace("\n", " ") == s.text for s in sentences)
+    points = [c for c in extract_claims(text, D) if c.metric != "other"]
+    assert [(c.symbol, c.metric, c.start, c.claimed) for c in points] == [
+        ("^DJI", "change_points", dt.date(2026, 1, 20), -870.74),
+        ("^DJI", "change_points", dt.date(2026, 1, 20), -870.74),
+    ]
