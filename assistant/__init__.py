@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from assistant.errors import FootnoteError, KnowledgeError, MarketError, ModelError
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
+    from assistant.grounding.coverage import Coverage
     from assistant.grounding.guard import MAX_QUESTION_CHARS, sanitize_output
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
@@ -74,6 +75,7 @@ _WHERE = {
     "SourceEntry": "knowledge.documents",
     "Thread": "assistant.store",
     "Verification": "assistant.grounding.verifier",
+    "Coverage": "assistant.grounding.coverage",
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
     "disclaimer": "assistant.views.feed",
@@ -93,6 +95,7 @@ __all__ = [
     "MAX_QUESTION_CHARS",
     "Answer",
     "CheckedClaim",
+    "Coverage",
     "Document",
     "Event",
     "ExpertRow",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -14,6 +14,7 @@ from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
 from assistant.data.market import as_of_session
 from assistant.grounding.answer import Answer, footer
+from assistant.grounding.coverage import Coverage, coverage
 from assistant.grounding.guard import (
     MAX_QUESTION_CHARS,
     refusal_kind,
@@ -192,7 +193,7 @@ class Assistant:
         answer = Answer(
             text=body,
             ledger=ledger,
-            verification=verify(body, ledger, given=[body]),  # our own fixed texts
+            verification=verify(body, ledger, trusted=[body]),  # our own fixed texts
             language=lang,
             mode=self.mode,
             suggestions=SUGGESTIONS["other"][lang],
@@ -246,8 +247,9 @@ class Assistant:
         body = self._with_notes(composed, lang, news, ref, ledger)
         if notice:
             body = f"{notice}\n\n{body}"
-        given = [question, composed.text, notice] if composed.system else [question, notice]
-        verification = verify(body, ledger, given=given)
+        own = [composed.text, notice] if composed.system else [notice]
+        verification = _verify(body, ledger, question, ref, trusted=own)
+        covered = _coverage(body, ledger, question, ref)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
         yield {"type": "text_delta", "text": body}
@@ -263,6 +265,7 @@ class Assistant:
             thread_id,
             route,
         )
+        answer.coverage = covered
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
 
@@ -362,7 +365,7 @@ class Assistant:
                 yield {"type": "status", "text": "writing"}
         assert run is not None
         body = sanitize_output(run.text)
-        verification = verify(body, ledger, given=[question])
+        verification = _verify(body, ledger, question, ref)
         if not verification.ok and not run.stopped_by_budget:
             retry = [
                 *run.messages,
@@ -372,7 +375,7 @@ class Assistant:
                 if event["type"] == "run":
                     run = event["run"]
             body = sanitize_output(run.text)
-            verification = verify(body, ledger, given=[question])
+            verification = _verify(body, ledger, question, ref)
         for extra in box.events[seen:]:
             yield extra
         from assistant.chat.llm.models import TurnStopped, estimate_cost
@@ -393,8 +396,33 @@ class Assistant:
         answer = self._answer(
             body, ledger, verification, lang, "llm", None, usage, thread_id, router_view
         )
+        answer.coverage = _coverage(body, ledger, question, ref)
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
+
+
+def _verify(
+    body: str, ledger: Ledger, question: str, ref: date, trusted: Sequence[str] = ()
+) -> Verification:
+    """Verify an answer claim by claim: the question's numbers are premises, not support; our
+    own fixed texts are trusted."""
+    from assistant.reading import read_claims
+
+    return verify(
+        body,
+        ledger,
+        given=[question],
+        trusted=trusted,
+        reader=read_claims,
+        ref=max((f.as_of for f in ledger.figures if f.as_of), default=ref),
+    )
+
+
+def _coverage(body: str, ledger: Ledger, question: str, ref: date) -> Coverage:
+    """Which items the question asked for the answer gives (beside the numbers check)."""
+    from assistant.reading import read_request
+
+    return coverage(read_request(question, ref), ledger, body)
 
 
 def _stop_reason(raw: str, lang: Lang) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from assistant.budget import Usage
+from assistant.grounding.coverage import Coverage
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import Verification
@@ -45,6 +46,8 @@ class Answer:
     footer: str = ""
     thread_id: str | None = None
     context: dict[str, Any] = field(default_factory=dict)  # what a follow-up may reuse
+    # which asked items the answer gives (None: not checked); separate from `verification`
+    coverage: Coverage | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The shape of `footnote ask --json`."""
@@ -60,4 +63,5 @@ class Answer:
             "usage": self.usage.to_json(),
             "footer": self.footer,
             "thread_id": self.thread_id,
+            **({"coverage": self.coverage.to_json()} if self.coverage is not None else {}),
         }

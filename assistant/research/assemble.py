@@ -13,6 +13,7 @@ from assistant.grounding.answer import footer
 from assistant.grounding.attribution import check_attributions
 from assistant.grounding.ledger import Ledger, shown_text
 from assistant.grounding.verifier import mark_unsupported, verify
+from assistant.reading import read_claims
 from assistant.research.schemas import (
     Plan,
     Report,
@@ -252,9 +253,11 @@ def assemble(
     body = "\n\n".join(
         [summary_text, *(s.text for s in sections), *(s.status for s in signals), *view_lines]
     )
-    verification = verify(body, ledger)
+    verification = verify(body, ledger, reader=read_claims)
     if summary is not None and not verification.ok:
-        summary_text = mark_unsupported(summary_text, verify(summary_text, ledger), lang)
+        summary_text = mark_unsupported(
+            summary_text, verify(summary_text, ledger, reader=read_claims), lang
+        )
     figures = ledger.figures
     as_of = max((f.as_of for f in figures if f.as_of), default=plan.end)
     provider = figures[0].provider if figures else None

@@ -18,6 +18,7 @@ from assistant.grounding.dates import Window
 from assistant.grounding.guard import sanitize_output
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import mark_unsupported, verify
+from assistant.reading import read_claims
 from assistant.research.schemas import Plan, PlanSection
 from assistant.toolbox import Toolbox
 from knowledge.documents import Document
@@ -134,7 +135,7 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
         except BudgetExceeded as exc:
             stopped = str(exc)
     text = sanitize_output(text)
-    verification = verify(text, ledger)
+    verification = verify(text, ledger, reader=read_claims)
     if not verification.ok:
         text = mark_unsupported(text, verification, lang)
     deps.emit({"type": "progress", "step": section.heading, "phase": "done", "index": index})
@@ -190,7 +191,7 @@ def _write_with_model(
     reply = model.invoke(prompt)
     deps.meter.record(reply)
     text = str(reply.content).strip()
-    verification = verify(text, ledger)
+    verification = verify(text, ledger, reader=read_claims)
     if verification.ok:
         return text
     deps.meter.check()
