@@ -148,6 +148,7 @@ _ON_A_DAY = frozenset(
 _BOUNDED = frozenset({"between", "month", "quarter", "half", "year", "week"})
 _FROM_A_START = frozenset({"since", "ytd", "mtd", "qtd"})
 
+_TARGET = re.compile(r"target|forecast|目标|预测|预期", re.IGNORECASE)
 _ANNUAL = re.compile(r"annuali[sz]ed|annual|per year|年化", re.IGNORECASE)
 _DAILY = re.compile(r"\bdaily\b|日波动|日收益率?标准差|每日", re.IGNORECASE)
 
@@ -182,6 +183,8 @@ def receipt_conflict(
     symbol = claim.symbol if claim is not None and stated(claim, "symbol") else None
     if symbol and not same_subject(symbol, figure):
         return f"is about {symbol}, but the figure is {figure.symbol}'s"
+    if figure.metric == "target_distance" and _TARGET.search(sentence):
+        metric = None  # "target 2,825 ... +5.84%": the distance to a target the sentence names
     if metric is not None:
         allowed = FIGURE_METRICS.get(metric.name)
         if (
@@ -202,15 +205,17 @@ def receipt_conflict(
             return f"is measured against {bench}, but the figure against {have_bench}"
     if figure.metric in ("volatility_daily", "volatility_annual"):
         lo, hi = _clause(sentence, mention.start)
-        before = sentence[max(lo, mention.start - 30) : mention.start]
-        around = before + sentence[mention.end : min(hi, mention.end + 16)]
-        if _ANNUAL.search(around) and figure.metric == "volatility_daily":
+        before = sentence[lo : mention.start]
+        after = sentence[mention.end : min(hi, mention.end + 16)]
+        # the qualifier nearest before the number in its clause wins ("年化波动率为23.10%（日波动率
+        # 1.46%"); with none before, "annualised" right after it ("23.1% annualised")
+        annual = max((m.end() for m in _ANNUAL.finditer(before)), default=-1)
+        daily = max((m.end() for m in _DAILY.finditer(before)), default=-1)
+        if annual < 0 and daily < 0 and _ANNUAL.search(after):
+            annual = 0
+        if annual > daily and figure.metric == "volatility_daily":
             return "is stated as annualised, but the figure is daily volatility"
-        if (
-            not _ANNUAL.search(around)
-            and _DAILY.search(before)
-            and figure.metric == "volatility_annual"
-        ):
+        if daily > annual and figure.metric == "volatility_annual":
             return "is stated as daily, but the figure is annualised volatility"
     if figure.metric in _ON_A_DAY:
         day = nearest_date(sentence, mention, year)

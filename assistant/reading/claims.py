@@ -120,6 +120,14 @@ def _clause_start(text: str, index: int) -> int:
     return last
 
 
+_IT_BEFORE = re.compile(r"\b(?:it|its|the index|the benchmark)\b|该指数|这一指数|其|它", _I)
+_COMPARISON = re.compile(
+    r"\bthan\b|\bbeat\w*|\boutperform\w*|\blagg?\w*|\bvs\.?(?!\w)|\bversus\b|\bagainst\b|\bwhile\b"
+    r"|\bwhereas\b|跑赢|跑输|相比|超过|落后|强于|弱于|高于|低于|而",
+    _I,
+)
+
+
 def _symbol_for(
     text: str, mention: Mention, spans: list[tuple[int, int, str]]
 ) -> tuple[str | None, bool]:
@@ -130,7 +138,19 @@ def _symbol_for(
                 return symbol, True
             break
     before = [s for a, b, s in spans if b <= mention.start]
-    return (before[-1] if before else None), False
+    if before:
+        return before[-1], False
+    # "From the open on December 1 (2,482.23) to ..., the Russell 2000 rose": the one symbol the
+    # sentence names, later, is its subject, unless an "it" or a comparison points elsewhere.
+    named = {s for _, _, s in spans}
+    if (
+        len(named) == 1
+        and not _IT_BEFORE.search(text[: mention.start])
+        and not _SUBJECT.search(text[: mention.start])
+        and not _COMPARISON.search(text)
+    ):
+        return next(iter(named)), False
+    return None, False
 
 
 def _sign(mention: Mention) -> int | None:

@@ -296,6 +296,9 @@ def _classify(r: _Reading) -> None:
         r.asks = []  # nothing to compute: the answer says what the data cannot tell
 
 
+_COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?(?!\w)|对比|比较|相比", re.IGNORECASE)
+
+
 def _benchmarks(r: _Reading) -> None:
     """Set the benchmark of beta / correlation, and read "A vs B" returns as relative."""
     if any(a.name in ("beta", "correlation") for a in r.asks):
@@ -312,6 +315,10 @@ def _benchmarks(r: _Reading) -> None:
         and [a.name for a in r.asks] == ["return"]
         and m.RELATIVE.search(r.text)
     ):
+        r.asks = [MetricAsk(name="relative", benchmark=_benchmark(r.text, r.spans))]
+    elif r.kind == "other" and len(r.symbols) >= 2 and not r.asks and _COMPARE.search(r.text):
+        # "Compare the Russell 2000 with the S&P 500": how they did against each other
+        r.kind = "metric"
         r.asks = [MetricAsk(name="relative", benchmark=_benchmark(r.text, r.spans))]
 
 

@@ -249,7 +249,12 @@ def assemble(
         )
         for v in views
         if v.citation is not None
-    ] + [v.distance for v in views if v.distance]
+    ] + [
+        # read as the table shows it: under its "distance to the target" column
+        f"{'距目标' if lang == 'zh' else 'Distance to the target'}: {v.distance}"
+        for v in views
+        if v.distance
+    ]
     body = "\n\n".join(
         [summary_text, *(s.text for s in sections), *(s.status for s in signals), *view_lines]
     )
