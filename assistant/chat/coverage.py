@@ -89,8 +89,20 @@ class AskedItem:
         """A short readable name: "S&P 500 return, 2025-12-01 to 2026-01-23"."""
         zh = lang == "zh"
         words = _METRIC_WORDS.get(self.metric, (self.metric, self.metric))[1 if zh else 0]
-        if self.ask is not None and self.ask.window:
-            words = f"{self.ask.window}日{words}" if zh else f"{self.ask.window}-day {words}"
+        ask = self.ask
+        if ask is not None and ask.window and self.metric in ("sma", "sma_distance"):
+            size = f"{ask.window}日均线" if zh else f"{ask.window}-day moving average"
+            words = (
+                (f"与{size}的距离" if zh else f"distance from its {size}")
+                if (self.metric == "sma_distance")
+                else size
+            )
+        if ask is not None and ask.annualised is not None and self.metric == "volatility":
+            words = (
+                ("年化" if ask.annualised else "日") + words
+                if zh
+                else (f"{'annualised' if ask.annualised else 'daily'} {words}")
+            )
         who = symbol_name(self.symbol, lang) if self.symbol else ""
         text = f"{who}{words}" if zh else f"{who} {words}".strip()
         period = self.period
@@ -163,13 +175,42 @@ def asked_items(request: Request) -> list[AskedItem]:
     if request.kind != "metric" or not request.metrics:
         return []
     symbols: list[str | None] = list(request.symbols) or [None]
-    return [AskedItem(symbol, ask, period) for symbol in symbols for ask in request.metrics]
+    asks = sorted(request.metrics, key=lambda ask: _asked_at(ask, request.text))
+    return [AskedItem(symbol, ask, period) for symbol in symbols for ask in asks]
+
+
+def _asked_at(ask: MetricAsk, text: str) -> int:
+    """Where the question first names the metric: the reader lists metrics by kind, and the
+    main item is the one asked first ("how much did it rise, and how volatile was it?")."""
+    from assistant.reading import metrics as words
+
+    patterns = {
+        "sma": words.SMA,
+        "sma_distance": words.SMA,
+        "high_52w": words.WEEK52,
+        "low_52w": words.WEEK52,
+        "max_drawdown": words.DRAWDOWN,
+        "beta": words.BETA,
+        "correlation": words.CORRELATION,
+        "volatility": words.VOLATILITY,
+        "day_change": words.DAY_CHANGE,
+        "change_points": words.POINTS,
+        "last_close": words.CLOSE,
+        "return": words.RETURN,
+        "relative": words.RELATIVE,
+    }
+    pattern = patterns.get(ask.name)
+    hit = pattern.search(text) if pattern is not None else None
+    return hit.start() if hit else len(text)
 
 
 def _metric_fits(item: AskedItem, figure: Figure) -> bool:
     metric = item.metric
     on_a_day = item.period is not None and item.period.start == item.period.end
     allowed = (_ON_A_DAY.get(metric) if on_a_day else None) or _ANSWERED_BY.get(metric, frozenset())
+    if metric == "last_close" and item.period is not None and not on_a_day:
+        # "from the Dec 1 open to the Jan 23 close": a window's move, or its closing level
+        allowed = allowed | _ANSWERED_BY["return"] | _ANSWERED_BY["change_points"]
     if figure.metric not in allowed:
         return False
     ask = item.ask
@@ -206,7 +247,7 @@ def _window_fits(item: AskedItem, figure: Figure) -> bool:
         return True
     if figure.end != period.end:
         return False
-    if figure.metric in _AT_A_SESSION or period.start is None:
+    if figure.metric in _AT_A_SESSION or period.start is None or period.start == period.end:
         return True
     return figure.start == period.start
 

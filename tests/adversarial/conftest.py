@@ -125,3 +125,23 @@ def obedient() -> ScriptedChatModel:
 @pytest.fixture
 def home(isolated_settings: Path) -> Path:
     return isolated_settings
+
+
+# ---- the hostile chat model behind the OpenAI-compatible stub ----------------------------------
+
+
+@pytest.fixture(scope="session")
+def clean_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The demo library alone: a planted-mistake case cites the demo passages by their words."""
+    lib = Library(tmp_path_factory.mktemp("demo-library"))
+    lib.ensure_demo()
+    return lib
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The hostile-model table: class, language, planted, caught; and the controls' false alarms."""
+    from tests.adversarial.hostile import RESULTS, table
+
+    if RESULTS:
+        terminalreporter.write_sep("-", "hostile model: planted mistakes and false alarms")
+        terminalreporter.write_line(table(RESULTS))
