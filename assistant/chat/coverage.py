@@ -176,6 +176,11 @@ def asked_items(request: Request) -> list[AskedItem]:
         return []
     symbols: list[str | None] = list(request.symbols) or [None]
     asks = sorted(request.metrics, key=lambda ask: _asked_at(ask, request.text))
+    if period is not None and period.start != period.end:
+        # "rise from the Dec 1 open to the Jan 23 close" reads today as a close; over a
+        # window of sessions it asks for the window's move
+        asks = [MetricAsk(name="return") if a.name == "last_close" else a for a in asks]
+        asks = list(dict.fromkeys(asks))
     return [AskedItem(symbol, ask, period) for symbol in symbols for ask in asks]
 
 
@@ -208,9 +213,6 @@ def _metric_fits(item: AskedItem, figure: Figure) -> bool:
     metric = item.metric
     on_a_day = item.period is not None and item.period.start == item.period.end
     allowed = (_ON_A_DAY.get(metric) if on_a_day else None) or _ANSWERED_BY.get(metric, frozenset())
-    if metric == "last_close" and item.period is not None and not on_a_day:
-        # "from the Dec 1 open to the Jan 23 close": a window's move, or its closing level
-        allowed = allowed | _ANSWERED_BY["return"] | _ANSWERED_BY["change_points"]
     if figure.metric not in allowed:
         return False
     ask = item.ask

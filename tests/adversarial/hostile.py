@@ -22,7 +22,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
+from assistant.chat.coverage import ChatAnswer
+from assistant.chat.events import Event
 from assistant.chat.llm.prompts import REGENERATE
+from assistant.settings import Settings, get_settings
+from tests.assistant.openai_stub import StubState
 
 REWRITE_CUE = REGENERATE.split("\n", 1)[0]
 
@@ -206,3 +212,22 @@ def table(results: list[Outcome]) -> str:
             f"(false-alarm rate {marked / numbers if numbers else 0:.1%})"
         )
     return "\n".join(lines)
+
+
+@dataclass
+class Turn:
+    """One LLM-mode turn against the hostile model: the answer, the model, the stub, the events."""
+
+    answer: ChatAnswer
+    model: HostileModel
+    state: StubState
+    events: list[Event]
+
+
+def llm_settings(monkeypatch: pytest.MonkeyPatch, base_url: str) -> Settings:
+    """Settings for LLM mode against the stub at `base_url`."""
+    monkeypatch.setenv("FOOTNOTE_CHAT_MODEL", "openai:stub-model")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-hostile-000000")
+    monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+    get_settings.cache_clear()
+    return get_settings()

@@ -13,26 +13,11 @@ a fallback to offline mode) is a plain failure, never hidden by the xfail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 
-from assistant.chat.coverage import ChatAnswer
-from assistant.chat.events import Event
-from assistant.chat.llm.models import build_chat_model
-from assistant.chat.service import Assistant
-from assistant.settings import Settings, get_settings
-from knowledge.library import Library
-from tests.adversarial.hostile import (
-    RESULTS,
-    Case,
-    HostileModel,
-    Outcome,
-    marks_in,
-    verdict,
-)
+from tests.adversarial.hostile import RESULTS, Case, Outcome, Turn, marks_in, verdict
 from tests.adversarial.planted_cases import CONTROLS, PLANTED
-from tests.assistant.openai_stub import StubState, openai_stub
 
 loopback = pytest.mark.allow_hosts(["127.0.0.1"])
 
@@ -42,44 +27,6 @@ class NotCaught(AssertionError):
 
 
 NOT_YET = pytest.mark.xfail(strict=True, raises=NotCaught, reason="claim-level verifier: issue 14")
-
-
-@dataclass
-class Turn:
-    answer: ChatAnswer
-    model: HostileModel
-    state: StubState
-    events: list[Event]
-
-
-def _settings(monkeypatch: pytest.MonkeyPatch, base_url: str) -> Settings:
-    monkeypatch.setenv("FOOTNOTE_CHAT_MODEL", "openai:stub-model")
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-hostile-000000")
-    monkeypatch.setenv("OPENAI_BASE_URL", base_url)
-    get_settings.cache_clear()
-    return get_settings()
-
-
-@pytest.fixture
-def hostile_turn(
-    monkeypatch: pytest.MonkeyPatch,
-    make_assistant: Callable[..., Assistant],
-    clean_library: Library,
-) -> Callable[[Case], Turn]:
-    def run(case: Case) -> Turn:
-        model = HostileModel(case)
-        with openai_stub(model) as (url, state):
-            settings = _settings(monkeypatch, url)
-            chat = build_chat_model(settings, timeout_s=20)
-            assistant = make_assistant(chat_model=chat, library=clean_library)
-            events = list(assistant.stream(case.question))
-        final = events[-1]
-        assert final["type"] == "final"
-        answer = final["answer"]
-        assert isinstance(answer, ChatAnswer)
-        return Turn(answer, model, state, events)
-
-    return run
 
 
 def _sane(turn: Turn) -> None:
