@@ -135,7 +135,7 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "badge.none": {"en": "no numbers to verify", "zh": "无需核验的数字"},
     "badge.coverage": {
-        "en": "answers {ok} of {total} asked items",
+        "en": "answers {ok} of {total} asked {noun}",
         "zh": "回答了所问 {total} 项中的 {ok} 项",
     },
     "badge.missing": {"en": "Not answered: {items}", "zh": "未回答：{items}"},

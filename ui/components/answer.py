@@ -38,7 +38,7 @@ def coverage_badge(coverage: dict[str, Any] | None) -> None:
     total = int(coverage.get("asked") or 0)
     ok = int(coverage.get("answered") or 0)
     st.badge(
-        t("badge.coverage", ok=ok, total=total),
+        t("badge.coverage", ok=ok, total=total, noun="item" if total == 1 else "items"),
         icon=":material/task_alt:" if ok == total else ":material/rule:",
         color="green" if ok == total else "orange",
     )
