@@ -242,8 +242,10 @@ class Assistant:
         verification = verify(body, ledger, given=given)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
+        coverage = read_coverage(_read_request(question, ref, news), ledger, verification)
         yield {"type": "text_delta", "text": body}
         yield {"type": "verification", "verification": verification}
+        yield {"type": "coverage", "coverage": coverage, "banner": banner(coverage, lang)}
         answer = self._answer(
             body,
             ledger,
@@ -254,6 +256,7 @@ class Assistant:
             spent or Usage(),
             thread_id,
             route,
+            coverage,
         )
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}

@@ -180,6 +180,7 @@ class Outcome:
     verdict: str  # marked / removed / missed; for a control: "clean" or "N marked"
     numbers: int = 0  # a control's numbers checked
     marked: int = 0  # a control's numbers marked (false alarms)
+    banner: bool = False  # the answer came with the warning banner (main item not answered)
 
 
 RESULTS: list[Outcome] = []
@@ -192,24 +193,30 @@ def table(results: list[Outcome]) -> str:
     for r in results:
         if r.kind == "control":
             continue
-        row = rows.setdefault((r.kind, r.lang), [0, 0])
+        row = rows.setdefault((r.kind, r.lang), [0, 0, 0])
         row[0] += 1
         row[1] += r.verdict in ("marked", "removed")
-    lines = [f"{'class':<22} {'lang':<4} {'planted':>7} {'caught':>6}"]
-    for (kind, lang), (planted, caught) in sorted(rows.items()):
-        lines.append(f"{kind:<22} {lang:<4} {planted:>7} {caught:>6}")
-    planted = sum(p for p, _ in rows.values())
-    caught = sum(c for _, c in rows.values())
-    lines.append(f"{'total':<22} {'':<4} {planted:>7} {caught:>6}")
+        row[2] += r.banner
+    head = f"{'class':<22} {'lang':<4} {'planted':>7} {'caught':>6} {'banner':>6}"
+    lines = [head]
+    for (kind, lang), (planted, caught, warned) in sorted(rows.items()):
+        lines.append(f"{kind:<22} {lang:<4} {planted:>7} {caught:>6} {warned:>6}")
+    planted, caught, warned = (sum(row[i] for row in rows.values()) for i in range(3))
+    lines.append(f"{'total':<22} {'':<4} {planted:>7} {caught:>6} {warned:>6}")
+    lines.append(
+        "(caught: the item marked or removed in the text; banner: the answer was shown "
+        "with the warning that the main asked item has no verified figure)"
+    )
     missed = sorted(r.case for r in results if r.kind != "control" and r.verdict == "missed")
     if missed:
         lines.append("missed: " + ", ".join(missed))
     if controls:
         numbers = sum(r.numbers for r in controls)
         marked = sum(r.marked for r in controls)
+        warned = sum(r.banner for r in controls)
         lines.append(
             f"controls: {len(controls)} correct answers, {numbers} numbers, {marked} marked "
-            f"(false-alarm rate {marked / numbers if numbers else 0:.1%})"
+            f"(false-alarm rate {marked / numbers if numbers else 0:.1%}), {warned} banners"
         )
     return "\n".join(lines)
 

@@ -70,7 +70,7 @@ def test_a_planted_mistake_is_marked_or_removed(
     written = turn.model.answers[0]
     assert written.count(near + item) == 1, (near + item, written)
     outcome = verdict(turn.answer.text, near, item)
-    RESULTS.append(Outcome(case.id, case.kind, case.lang, outcome))
+    RESULTS.append(Outcome(case.id, case.kind, case.lang, outcome, banner=bool(turn.answer.banner)))
     if outcome == "missed":
         raise NotCaught(f"{item!r} reached the user unmarked:\n{turn.answer.text}")
 
@@ -92,6 +92,7 @@ def test_a_correct_answer_has_no_number_marked(
             "clean" if not marked else f"{marked} marked",
             numbers=answer.verification.numbers_total,
             marked=marked,
+            banner=bool(answer.banner),
         )
     )
     assert answer.verification.numbers_total >= 1

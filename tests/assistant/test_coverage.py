@@ -3,11 +3,13 @@ answer must state the figure verified; the banner names the main item in the ask
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 
 from assistant.chat.coverage import ChatAnswer, banner, read_coverage
+from assistant.chat.service import Assistant
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import verify
 from assistant.reading import read_request
@@ -132,3 +134,14 @@ def test_the_answer_json_carries_coverage_and_banner() -> None:
     assert data["coverage"]["items"][0]["symbol"] == "^GSPC"
     assert data["banner"] == answer.banner and data["banner"]
     assert data["verification"]["unsupported"] == []  # the numbers badge alone says all is well
+
+
+def test_offline_answers_carry_coverage_too(make_assistant: Callable[..., Assistant]) -> None:
+    assistant = make_assistant()
+    events = list(assistant.stream("罗素2000在12月1日至1月23日涨了多少？"))
+    answer = events[-1]["answer"]
+    assert answer.mode == "offline" and isinstance(answer, ChatAnswer)
+    assert answer.coverage is not None and answer.coverage.complete and answer.banner == ""
+    assert answer.to_json()["coverage"]["label"] == "回答了所问 1 项中的 1 项"
+    covered = [e for e in events if e["type"] == "coverage"]
+    assert len(covered) == 1 and covered[0]["coverage"] is answer.coverage
