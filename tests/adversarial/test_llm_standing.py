@@ -196,3 +196,14 @@ def test_marks_are_found_where_they_stand() -> None:
     )
     assert clean == "A rose 7.53% [1]. B 停在2。 C [9]."
     assert [clean[p - 1] for p in where] == ["%", "2", "]"]
+
+
+@loopback
+def test_an_empty_rewrite_keeps_the_first_answer_marked(
+    hostile_turn: Callable[[Case], Turn],
+) -> None:
+    turn = hostile_turn(replace(FELL, fixed=""))
+    assert len(turn.model.rewrite_requests) == 1 and turn.model.answers[1] == ""
+    assert turn.answer.mode == "llm"
+    assert strip_marks(turn.answer.text)[0] == turn.model.answers[0]
+    assert marks_in(turn.answer.text) == 1
