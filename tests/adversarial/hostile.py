@@ -19,6 +19,7 @@ plays `fixed` if the case has one, else the same mistake again (a model that doe
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,30 +140,41 @@ class HostileModel:
         return render(self.case.near, self.results), render(self.case.item, self.results)
 
 
-def strip_marks(text: str) -> tuple[str, list[int]]:
-    """The text without the verifier's marks, and where each mark stood in that text."""
+def strip_marks(text: str, fold: bool = False) -> tuple[str, list[int]]:
+    """The text without the verifier's marks, and where each mark stood in that text; with
+    `fold`, each stretch between marks NFKC-folded (fullwidth digits, "…")."""
     out: list[str] = []
     where: list[int] = []
     last = 0
     size = 0
     for m in MARK.finditer(text):
-        out.append(text[last : m.start()])
-        size += m.start() - last
+        piece = text[last : m.start()]
+        piece = unicodedata.normalize("NFKC", piece) if fold else piece
+        out.append(piece)
+        size += len(piece)
         where.append(size)
         last = m.end()
-    out.append(text[last:])
+    tail = text[last:]
+    out.append(unicodedata.normalize("NFKC", tail) if fold else tail)
     return "".join(out), where
 
 
 def verdict(shown: str, near: str, item: str) -> str:
-    """'marked', 'removed' or 'missed': how the planted item reached the user in `shown`."""
-    clean, marks = strip_marks(shown)
-    at = clean.find(near + item)
-    if at < 0:
-        return "removed"
-    start = at + len(near)
-    end = start + len(item)
-    return "marked" if any(start <= p <= end for p in marks) else "missed"
+    """'marked', 'removed' or 'missed': how the planted item reached the user in `shown`.
+
+    'removed' means the item is not there even after folding both texts (NFKC), so a text that
+    only rewrote fullwidth digits or an ellipsis does not pass for a removal."""
+    for fold in (False, True):
+        clean, marks = strip_marks(shown, fold)
+        target = unicodedata.normalize("NFKC", near + item) if fold else near + item
+        at = clean.find(target)
+        if at < 0:
+            continue
+        head = unicodedata.normalize("NFKC", near) if fold else near
+        start = at + len(head)
+        end = at + len(target)
+        return "marked" if any(start <= p <= end for p in marks) else "missed"
+    return "removed"
 
 
 def marks_in(text: str) -> int:
@@ -207,7 +219,15 @@ def table(results: list[Outcome]) -> str:
         "(caught: the item marked or removed in the text; banner: the answer was shown "
         "with the warning that the main asked item has no verified figure)"
     )
-    missed = sorted(r.case for r in results if r.kind != "control" and r.verdict == "missed")
+    planted_results = [r for r in results if r.kind != "control"]
+    lines.append(
+        "verdicts: "
+        + ", ".join(
+            f"{v} {sum(r.verdict == v for r in planted_results)}"
+            for v in ("marked", "removed", "missed")
+        )
+    )
+    missed = sorted(r.case for r in planted_results if r.verdict == "missed")
     if missed:
         lines.append("missed: " + ", ".join(missed))
     if controls:

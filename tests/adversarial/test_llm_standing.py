@@ -16,7 +16,14 @@ from assistant.app import Footnote
 from assistant.chat.service import Assistant
 from assistant.store import Store
 from knowledge.library import Library
-from tests.adversarial.hostile import HostileModel, Turn, llm_settings, marks_in, strip_marks
+from tests.adversarial.hostile import (
+    HostileModel,
+    Turn,
+    llm_settings,
+    marks_in,
+    strip_marks,
+    verdict,
+)
 from tests.adversarial.planted_cases import (
     DD,
     Q_RUT_EN,
@@ -196,6 +203,9 @@ def test_marks_are_found_where_they_stand() -> None:
     )
     assert clean == "A rose 7.53% [1]. B 停在2。 C [9]."
     assert [clean[p - 1] for p in where] == ["%", "2", "]"]
+    assert verdict("涨了９．６％（未核实）。", "涨了", "９．６％") == "marked"
+    assert verdict("Small caps led... it rose 9.6%.", "it rose ", "９．６％") == "missed"
+    assert verdict("Small caps led.", "it rose ", "9.6%") == "removed"
 
 
 @loopback

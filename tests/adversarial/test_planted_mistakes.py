@@ -20,6 +20,7 @@ from tests.adversarial.hostile import RESULTS, Case, Outcome, Turn, marks_in, ve
 from tests.adversarial.planted_cases import CONTROLS, PLANTED
 
 loopback = pytest.mark.allow_hosts(["127.0.0.1"])
+pytestmark = pytest.mark.slow  # about two seconds a case: a whole turn over HTTP each
 
 
 class NotCaught(AssertionError):
