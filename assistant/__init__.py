@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.app import Footnote
+    from assistant.chat.coverage import Coverage
     from assistant.chat.events import Event, ResearchEvent
     from assistant.errors import FootnoteError, KnowledgeError, MarketError, ModelError
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
-    from assistant.grounding.coverage import Coverage
     from assistant.grounding.guard import MAX_QUESTION_CHARS, sanitize_output
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
@@ -75,7 +75,7 @@ _WHERE = {
     "SourceEntry": "knowledge.documents",
     "Thread": "assistant.store",
     "Verification": "assistant.grounding.verifier",
-    "Coverage": "assistant.grounding.coverage",
+    "Coverage": "assistant.chat.coverage",
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
     "disclaimer": "assistant.views.feed",

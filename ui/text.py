@@ -154,6 +154,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "{ok}/{total} 个数字已核验",
     },
     "badge.none": {"en": "no numbers to verify", "zh": "无需核验的数字"},
+    "badge.coverage": {
+        "en": "answers {ok} of {total} asked {noun}",
+        "zh": "回答了所问 {total} 项中的 {ok} 项",
+    },
+    "badge.missing": {"en": "Not answered: {items}", "zh": "未回答：{items}"},
     "badge.unsupported": {"en": "Unsupported: {items}", "zh": "无依据：{items}"},
     "citations": {"en": "Citations", "zh": "引用"},
     "receipt.value": {"en": "Value", "zh": "数值"},

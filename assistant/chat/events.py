@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 if TYPE_CHECKING:
+    from assistant.chat.coverage import Coverage
     from assistant.grounding.answer import Answer
     from assistant.grounding.verifier import Verification
     from knowledge.passage import Passage
@@ -54,12 +55,31 @@ class Verified(TypedDict):
     verification: Verification
 
 
+class Covered(TypedDict):
+    """Which asked items the answer answers (None: the question asked for no market figure),
+    and the warning shown instead of a green badge when the main item is not answered ("")."""
+
+    type: Literal["coverage"]
+    coverage: Coverage | None
+    banner: str
+
+
 class Final(TypedDict):
     type: Literal["final"]
     answer: Answer
 
 
-Event = ToolStart | ToolEnd | FigureAdded | PassageAdded | Status | TextDelta | Verified | Final
+Event = (
+    ToolStart
+    | ToolEnd
+    | FigureAdded
+    | PassageAdded
+    | Status
+    | TextDelta
+    | Verified
+    | Covered
+    | Final
+)
 ToolEvent = ToolStart | ToolEnd | FigureAdded | PassageAdded
 
 

@@ -8,13 +8,13 @@ from datetime import date
 from typing import Any, Literal
 
 from assistant.budget import Budget, Usage
+from assistant.chat.coverage import ChatAnswer, Coverage, banner, read_coverage
 from assistant.chat.events import Event, FigureAdded, PassageAdded
 from assistant.chat.offline.composer import Composed, OfflineComposer
 from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
 from assistant.data.market import as_of_session
 from assistant.grounding.answer import Answer, footer
-from assistant.grounding.coverage import Coverage, coverage
 from assistant.grounding.guard import (
     MAX_QUESTION_CHARS,
     refusal_kind,
@@ -26,6 +26,7 @@ from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import Verification, mark_unsupported, verify
 from assistant.ports import ChatModel, Library, Market
 from assistant.reading.people import people_index
+from assistant.reading.shapes import Request
 from assistant.settings import Settings
 from assistant.store import ThreadStore
 from assistant.toolbox import Toolbox
@@ -190,7 +191,7 @@ class Assistant:
         self, body: str, lang: Lang, thread_id: str | None, question: str | None
     ) -> Iterator[Event]:
         ledger = Ledger()
-        answer = Answer(
+        answer = ChatAnswer(
             text=body,
             ledger=ledger,
             verification=verify(body, ledger, trusted=[body]),  # our own fixed texts
@@ -249,11 +250,12 @@ class Assistant:
             body = f"{notice}\n\n{body}"
         own = [composed.text, notice] if composed.system else [notice]
         verification = _verify(body, ledger, question, ref, trusted=own)
-        covered = _coverage(body, ledger, question, ref)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
+        coverage = read_coverage(_read_request(question, ref, news), ledger, verification)
         yield {"type": "text_delta", "text": body}
         yield {"type": "verification", "verification": verification}
+        yield {"type": "coverage", "coverage": coverage, "banner": banner(coverage, lang)}
         answer = self._answer(
             body,
             ledger,
@@ -264,8 +266,8 @@ class Assistant:
             spent or Usage(),
             thread_id,
             route,
+            coverage,
         )
-        answer.coverage = covered
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
 
@@ -292,19 +294,22 @@ class Assistant:
         usage: Usage,
         thread_id: str,
         route: Route | None,
-    ) -> Answer:
+        coverage: Coverage | None = None,
+    ) -> ChatAnswer:
         figures = ledger.figures
         as_of = max((f.as_of for f in figures if f.as_of), default=None)
         provider = figures[0].provider if figures else None
         hypothetical = bool(composed and composed.hypothetical) or any(
             w in body.lower() for w in _FUTURE_WORDS
         )
-        return Answer(
+        return ChatAnswer(
             text=body,
             ledger=ledger,
             verification=verification,
             language=lang,
             mode=mode,
+            coverage=coverage,
+            banner=banner(coverage, lang),
             as_of=as_of,
             usage=usage,
             suggestions=(composed.suggestions if composed else []) or SUGGESTIONS["other"][lang],
@@ -371,11 +376,14 @@ class Assistant:
                 *run.messages,
                 HumanMessage(REGENERATE.format(findings=verification.summary())),
             ]
+            first = (run, body, verification)
             for event in stream_agent(agent, retry, counter):
                 if event["type"] == "run":
                     run = event["run"]
             body = sanitize_output(run.text)
             verification = _verify(body, ledger, question, ref)
+            if not body.strip() and not run.stopped_by_budget:
+                run, body, verification = first  # nothing written the second time: keep the first
         for extra in box.events[seen:]:
             yield extra
         from assistant.chat.llm.models import TurnStopped, estimate_cost
@@ -386,6 +394,7 @@ class Assistant:
             raise TurnStopped(text("wrong_language", lang), counter.usage)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
+        coverage = read_coverage(_read_request(question, ref, news), ledger, verification)
 
         usage = counter.usage
         usage.cost_usd = estimate_cost(
@@ -393,10 +402,10 @@ class Assistant:
         )
         yield {"type": "text_delta", "text": body}
         yield {"type": "verification", "verification": verification}
+        yield {"type": "coverage", "coverage": coverage, "banner": banner(coverage, lang)}
         answer = self._answer(
-            body, ledger, verification, lang, "llm", None, usage, thread_id, router_view
+            body, ledger, verification, lang, "llm", None, usage, thread_id, router_view, coverage
         )
-        answer.coverage = _coverage(body, ledger, question, ref)
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
 
@@ -418,11 +427,14 @@ def _verify(
     )
 
 
-def _coverage(body: str, ledger: Ledger, question: str, ref: date) -> Coverage:
-    """Which items the question asked for the answer gives (beside the numbers check)."""
+def _read_request(question: str, ref: date, news: Document | None) -> Request | None:
+    """The reader's view of the question, for coverage; None when it cannot place it."""
     from assistant.reading import read_request
 
-    return coverage(read_request(question, ref), ledger, body)
+    try:
+        return read_request(question, ref, news_date=news.published if news else None)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _stop_reason(raw: str, lang: Lang) -> str:

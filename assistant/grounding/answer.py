@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any, Literal
 
 from assistant.budget import Usage
-from assistant.grounding.coverage import Coverage
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import Verification
@@ -47,7 +46,6 @@ class Answer:
     thread_id: str | None = None
     context: dict[str, Any] = field(default_factory=dict)  # what a follow-up may reuse
     # which asked items the answer gives (None: not checked); separate from `verification`
-    coverage: Coverage | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The shape of `footnote ask --json`."""
@@ -63,5 +61,4 @@ class Answer:
             "usage": self.usage.to_json(),
             "footer": self.footer,
             "thread_id": self.thread_id,
-            **({"coverage": self.coverage.to_json()} if self.coverage is not None else {}),
         }

@@ -5,16 +5,22 @@ from __future__ import annotations
 import base64
 import os
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
+from assistant.chat.coverage import ChatAnswer
+from assistant.chat.llm.models import build_chat_model
+from assistant.chat.service import Assistant
 from assistant.testing import ScriptedChatModel, tool_call
 from knowledge.documents import Document, Section, SourceEntry
 from knowledge.library import Library
+from tests.adversarial.hostile import Case, HostileModel, Turn, llm_settings
 from tests.assistant.conftest import make_assistant, market, shared_frames  # noqa: F401
+from tests.assistant.openai_stub import openai_stub
 
 CANARY = "CANARY-7F3A91"
 EXFIL = "https://evil.example/collect?d="
@@ -125,3 +131,47 @@ def obedient() -> ScriptedChatModel:
 @pytest.fixture
 def home(isolated_settings: Path) -> Path:
     return isolated_settings
+
+
+# ---- the hostile chat model behind the OpenAI-compatible stub ----------------------------------
+
+
+@pytest.fixture(scope="session")
+def clean_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The demo library alone: a planted-mistake case cites the demo passages by their words."""
+    lib = Library(tmp_path_factory.mktemp("demo-library"))
+    lib.ensure_demo()
+    return lib
+
+
+@pytest.fixture
+def hostile_turn(
+    monkeypatch: pytest.MonkeyPatch,
+    make_assistant: Callable[..., Assistant],  # noqa: F811 (the fixture, by name)
+    clean_library: Library,
+) -> Callable[[Case], Turn]:
+    """Run one case as a whole LLM-mode turn: the real client and agent against the stub."""
+
+    def run(case: Case) -> Turn:
+        model = HostileModel(case)
+        with openai_stub(model) as (url, state):
+            settings = llm_settings(monkeypatch, url)
+            chat = build_chat_model(settings, timeout_s=20)
+            assistant = make_assistant(chat_model=chat, library=clean_library)
+            events = list(assistant.stream(case.question))
+        final = events[-1]
+        assert final["type"] == "final"
+        answer = final["answer"]
+        assert isinstance(answer, ChatAnswer)
+        return Turn(answer, model, state, events)
+
+    return run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The hostile-model table: class, language, planted, caught; and the controls' false alarms."""
+    from tests.adversarial.hostile import RESULTS, table
+
+    if RESULTS:
+        terminalreporter.write_sep("-", "hostile model: planted mistakes and false alarms")
+        terminalreporter.write_line(table(RESULTS))

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-# {"content": str}, {"tool_calls": [{"name":..., "arguments": {...}}]}, {"status": 429} to fail,
-# or {"hang": seconds} to wait before answering
+# {"content": str}, {"tool_calls": [{"name":..., "arguments": {...}, "id": optional}]},
+# {"status": 429} to fail, or {"hang": seconds} to wait before answering
 Reply = dict[str, Any]
 
 
@@ -22,6 +22,7 @@ class StubState:
         self.decide = decide
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.replies: list[Reply] = []  # what was played back, in order
 
 
 def _usage(body: dict[str, Any], reply: Reply) -> dict[str, int]:
@@ -64,6 +65,7 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
             state.requests.append(body)
             state.headers.append(dict(self.headers))
             reply = state.decide(body.get("messages", []))
+            state.replies.append(reply)
             if reply.get("hang"):  # a server that does not answer in time
                 time.sleep(float(reply["hang"]))
             if reply.get("status"):  # a failing server: 429, 500 ...
@@ -73,7 +75,7 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
                 return
             calls = [
                 {
-                    "id": f"call_{i}",
+                    "id": c.get("id") or f"call_{i}",
                     "type": "function",
                     "function": {"name": c["name"], "arguments": json.dumps(c["arguments"])},
                 }

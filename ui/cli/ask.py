@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markdown import Markdown
@@ -32,6 +32,10 @@ def receipt_lines(figure: Figure) -> list[str]:
 
 
 def _print_answer(answer: Answer) -> None:
+    shown = answer.to_json()
+    banner = shown.get("banner")
+    if banner:  # the main thing asked has no verified figure: said before the answer, in red
+        console.print(Panel(escape(str(banner)), style="bold red"))
     console.print(Markdown(answer.text))
     for entry in answer.ledger.entries:
         figure = entry.figure
@@ -44,11 +48,12 @@ def _print_answer(answer: Answer) -> None:
                 f"{figure.metric}: {escape(caveat)}"
             )
     v = answer.verification
-    colour = "green" if v.ok else "yellow"
+    colour = "green" if v.ok and not banner else "yellow"
     console.print(
         f"[{colour}]{v.numbers_verified}/{v.numbers_total} numbers verified[/{colour}]"
-        + (f"  unsupported: {', '.join(v.unsupported)}" if v.unsupported else "")
+        + (f"  unsupported: {escape(', '.join(v.unsupported))}" if v.unsupported else "")
     )
+    _print_coverage(shown.get("coverage"))
     for citation in answer.ledger.entries:
         console.print(f"  [dim][{citation.n}][/dim] {escape(citation.label)}")
         cited = citation.figure
@@ -59,6 +64,19 @@ def _print_answer(answer: Answer) -> None:
     if answer.suggestions:
         console.print("[dim]Try: " + " | ".join(answer.suggestions) + "[/dim]")
     console.print(Panel(answer.footer, style="dim"))
+
+
+def _print_coverage(coverage: dict[str, Any] | None) -> None:
+    """The coverage badge ("answers 2 of 3 asked items"), apart from the numbers badge, with
+    the items left unanswered."""
+    if not coverage:
+        return
+    colour = "green" if coverage.get("answered") == coverage.get("asked") else "yellow"
+    missing = [str(m) for m in coverage.get("missing") or []]
+    console.print(
+        f"[{colour}]{escape(str(coverage.get('label')))}[/{colour}]"
+        + (f"  not answered: {escape('; '.join(missing))}" if missing else "")
+    )
 
 
 @app.command()

@@ -12,11 +12,12 @@ from ui.components.receipts import citation_row
 from ui.text import t
 
 
-def verification_badge(verification: dict[str, Any]) -> None:
-    """Show "12/12 numbers verified" (green when every number is traced, orange otherwise)."""
+def verification_badge(verification: dict[str, Any], warned: bool = False) -> None:
+    """Show "12/12 numbers verified" (green when every number is traced and no banner warns
+    about the answer, orange otherwise)."""
     total = int(verification.get("numbers_total") or 0)
     ok = int(verification.get("numbers_verified") or 0)
-    clean = not verification.get("findings") and ok == total
+    clean = not verification.get("findings") and ok == total and not warned
     if total == 0:
         st.badge(t("badge.none"), icon=":material/check:", color="gray")
     else:
@@ -30,13 +31,33 @@ def verification_badge(verification: dict[str, Any]) -> None:
         st.caption(t("badge.unsupported", items=", ".join(safe(str(u)) for u in unsupported)))
 
 
+def coverage_badge(coverage: dict[str, Any] | None) -> None:
+    """Show "answers 2 of 3 asked items" apart from the numbers badge, and what was not answered."""
+    if not coverage:
+        return
+    total = int(coverage.get("asked") or 0)
+    ok = int(coverage.get("answered") or 0)
+    st.badge(
+        t("badge.coverage", ok=ok, total=total, noun="item" if total == 1 else "items"),
+        icon=":material/task_alt:" if ok == total else ":material/rule:",
+        color="green" if ok == total else "orange",
+    )
+    missing = coverage.get("missing") or []
+    if missing:
+        st.caption(t("badge.missing", items="; ".join(safe(str(m)) for m in missing)))
+
+
 def render_answer(answer: dict[str, Any], key: str, lang: str) -> None:
     """Show a stored or fresh answer (the shape of `Answer.to_json`)."""
+    banner = answer.get("banner")
+    if banner:  # in the asker's language, above the answer, in place of a green badge
+        st.error(safe(str(banner)), icon=":material/report:")
     st.markdown(with_markers(str(answer.get("answer") or "")))
     # A figure computed across an unresolved step says so beside the answer, not only in its receipt.
     for n, caveat in dict.fromkeys(caveats(answer)):
         st.warning(t("answer.caveat", n=n, text=safe(caveat)), icon=":material/warning:")
-    verification_badge(answer.get("verification") or {})
+    verification_badge(answer.get("verification") or {}, warned=bool(banner))
+    coverage_badge(answer.get("coverage"))
     citation_row(receipts(answer, lang), key)
     if answer.get("figures"):
         st.download_button(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from assistant import Answer, Footnote
+from ui.components.markdown import safe
 from ui.text import t
 
 
@@ -15,6 +16,7 @@ def stream_answer(
 ) -> Answer | None:
     """Stream the answer into the current container; return the final `Answer`."""
     holder: dict[str, Answer] = {}
+    holder_banner: list[str] = []
     status = st.status(t("chat.thinking"), expanded=False)
 
     def deltas() -> Iterator[str]:
@@ -24,9 +26,13 @@ def stream_answer(
                 yield event["text"].replace("$", "\\$")
             elif event["type"] == "tool_start":
                 status.write(t("chat.tool", name=event["name"]))
+            elif event["type"] == "coverage" and event["banner"]:
+                holder_banner.append(event["banner"])
             elif event["type"] == "final":
                 holder["answer"] = event["answer"]
 
     st.write_stream(deltas())
+    for banner in holder_banner:  # the page reruns into the full answer; until then, say it here
+        st.error(safe(banner), icon=":material/report:")
     status.update(label=t("chat.done"), state="complete")
     return holder.get("answer")

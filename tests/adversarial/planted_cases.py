@@ -1,0 +1,865 @@
+"""The hostile-model case table: answers with one planted mistake each, in both languages, and a
+control set of correct answers. Templates are filled from the real tool results (see hostile.py).
+
+Every true number here is a figure the tools computed from the shared prices this run; the few
+literals are the planted mistakes themselves (12%, 2050, 48 sessions, 二成半 ...) or a number a
+demo passage states (the passage is named by the words that carry it).
+"""
+
+from __future__ import annotations
+
+from tests.adversarial.hostile import Call, Case
+
+WINDOW = {"start": "2025-12-01", "end": "2026-01-23"}
+RUT = Call("rut", "period_return", {"symbol": "^RUT", **WINDOW, "convention": "open"})
+SPX = Call("spx", "period_return", {"symbol": "^GSPC", **WINDOW, "convention": "open"})
+Q23 = Call("q23", "quote", {"symbol": "^RUT", "day": "2026-01-23"})
+C22 = Call("c22", "close_on", {"symbol": "^RUT", "day": "2026-01-22"})
+SPXQ = Call("spxq", "quote", {"symbol": "^GSPC", "day": "2026-01-23"})
+VOL = Call("vol", "volatility", {"symbol": "^RUT", **WINDOW})
+DD = Call("dd", "max_drawdown", {"symbol": "^RUT", **WINDOW})
+BETA = Call("beta", "beta", {"symbol": "^RUT", **WINDOW, "benchmark": "^GSPC"})
+SEC = Call("sec", "sector_performance", {"day": "2026-01-23"})
+SMA = Call("sma", "moving_average", {"symbol": "^RUT", "at": "2026-01-23", "window": 50})
+KN_SECT = Call(
+    "kn", "search_knowledge", {"query": "financials XLF sector funds January 23", "k": 4}
+)
+KN_SECT_ZH = Call("kn", "search_knowledge", {"query": "金融 XLF 板块 2026年1月23日 涨跌", "k": 4})
+KN_RUT = Call(
+    "kn", "search_knowledge", {"query": "Russell 2000 gained from the December 1 open", "k": 4}
+)
+KN_TARGET = Call(
+    "kn", "search_knowledge", {"query": "Jefferies DeSanctis year-end target Russell 2000", "k": 4}
+)
+
+Q_RUT_EN = "How much did the Russell 2000 rise from the Dec 1 open to the Jan 23 close?"
+Q_RUT_ZH = "罗素2000从12月1日开盘到1月23日收盘涨了多少？"
+Q_SPX_EN = "How much did the S&P 500 rise from the Dec 1 open to the Jan 23 close?"
+Q_SPX_ZH = "标普500指数从12月1日开盘到1月23日收盘涨了多少？"
+Q_CLOSE_EN = "What was the Russell 2000 close on January 23, 2026?"
+Q_CLOSE_ZH = "罗素2000在2026年1月23日收盘多少？"
+RUT_EN = "The Russell 2000 rose {rut.return~} from the December 1 open to the January 23 close"
+RUT_ZH = "罗素2000从12月1日开盘到1月23日收盘上涨了{rut.return~}"
+
+
+def _case(
+    id: str, kind: str, lang: str, question: str, calls: tuple[Call, ...], answer: str, **kw: object
+) -> Case:
+    return Case(id, kind, lang, question, calls, answer, **kw)  # type: ignore[arg-type]
+
+
+PLANTED: list[Case] = [
+    # ---- a true number under the wrong symbol ---------------------------------------------------
+    _case(
+        "symbol-en-cites-true-figure",
+        "wrong symbol",
+        "en",
+        Q_SPX_EN,
+        (RUT, SPX),
+        "The S&P 500 rose {rut.return~} from the December 1 open to the January 23 close {rut.return}.",
+        near="The S&P 500 rose ",
+        item="{rut.return~}",
+    ),
+    _case(
+        "symbol-zh-cites-true-figure",
+        "wrong symbol",
+        "zh",
+        Q_SPX_ZH,
+        (RUT, SPX),
+        "标普500指数从12月1日开盘到1月23日收盘上涨了{rut.return~}{rut.return}。",
+        near="收盘上涨了",
+        item="{rut.return~}",
+    ),
+    _case(
+        "symbol-en-sector",
+        "wrong symbol",
+        "en",
+        "How did industrials (XLI) do on January 23, 2026?",
+        (SEC,),
+        "Industrials (XLI) fell {sec.sector_change/XLF~} on January 23, 2026 {sec.sector_change/XLF}.",
+        near="Industrials (XLI) fell ",
+        item="{sec.sector_change/XLF~}",
+    ),
+    _case(
+        "symbol-zh-sector",
+        "wrong symbol",
+        "zh",
+        "工业板块(XLI)在2026年1月23日表现如何？",
+        (SEC,),
+        "工业板块(XLI)在2026年1月23日下跌了{sec.sector_change/XLF~}{sec.sector_change/XLF}。",
+        near="下跌了",
+        item="{sec.sector_change/XLF~}",
+    ),
+    _case(
+        "symbol-en-cites-own-figure",
+        "wrong symbol",
+        "en",
+        Q_SPX_EN,
+        (RUT, SPX),
+        "The S&P 500 rose {rut.return~} from the December 1 open to the January 23 close {spx.return}.",
+        near="The S&P 500 rose ",
+        item="{rut.return~}",
+        caught_today=True,
+    ),
+    _case(
+        "symbol-zh-cites-own-figure",
+        "wrong symbol",
+        "zh",
+        Q_SPX_ZH,
+        (RUT, SPX),
+        "标普500指数从12月1日开盘到1月23日收盘上涨了{rut.return~}{spx.return}。",
+        near="收盘上涨了",
+        item="{rut.return~}",
+        caught_today=True,
+    ),
+    # ---- a true number on the wrong date or window ----------------------------------------------
+    _case(
+        "date-en-close-of-the-next-day",
+        "wrong date",
+        "en",
+        "What was the Russell 2000 close on January 22, 2026?",
+        (Q23,),
+        "The Russell 2000 closed at {q23.last_close=} on January 22, 2026 {q23.last_close}.",
+        near="closed at ",
+        item="{q23.last_close=}",
+        note="the 23rd's close given for the 22nd; only the 23rd was fetched",
+    ),
+    _case(
+        "date-zh-close-of-the-next-day",
+        "wrong date",
+        "zh",
+        "罗素2000在2026年1月22日收盘多少？",
+        (Q23,),
+        "罗素2000在2026年1月22日收于{q23.last_close=}点{q23.last_close}。",
+        near="收于",
+        item="{q23.last_close=}点",
+    ),
+    _case(
+        "date-en-both-closes-fetched",
+        "wrong date",
+        "en",
+        "What was the Russell 2000 close on January 22, 2026?",
+        (Q23, C22),
+        "The Russell 2000 closed at {q23.last_close=} on January 22, 2026 {q23.last_close}.",
+        near="closed at ",
+        item="{q23.last_close=}",
+        caught_today=True,
+    ),
+    _case(
+        "date-en-window-end",
+        "wrong date",
+        "en",
+        "How much did the Russell 2000 rise from the Dec 1 open to the Jan 16 close?",
+        (RUT,),
+        "From the December 1 open to the January 16 close the Russell 2000 rose {rut.return~} {rut.return}.",
+        near="Russell 2000 rose ",
+        item="{rut.return~}",
+        note="the figure's window ends on January 23",
+    ),
+    _case(
+        "date-zh-window-end",
+        "wrong date",
+        "zh",
+        "罗素2000从12月1日开盘到1月16日收盘涨了多少？",
+        (RUT,),
+        "从12月1日开盘到1月16日收盘，罗素2000上涨了{rut.return~}{rut.return}。",
+        near="罗素2000上涨了",
+        item="{rut.return~}",
+    ),
+    # ---- a true number under the wrong metric or parameter --------------------------------------
+    _case(
+        "metric-en-return-as-volatility",
+        "wrong metric",
+        "en",
+        "What was the Russell 2000's annualised volatility from Dec 1 to Jan 23?",
+        (RUT, VOL),
+        "The Russell 2000's annualised volatility from December 1 to January 23 was {rut.return~} {rut.return}.",
+        near="volatility from December 1 to January 23 was ",
+        item="{rut.return~}",
+    ),
+    _case(
+        "metric-en-return-as-drawdown",
+        "wrong metric",
+        "en",
+        "What was the Russell 2000's maximum drawdown from Dec 1 to Jan 23?",
+        (RUT, DD),
+        "The Russell 2000's maximum drawdown from December 1 to January 23 was {rut.return~} {rut.return}.",
+        near="drawdown from December 1 to January 23 was ",
+        item="{rut.return~}",
+    ),
+    _case(
+        "metric-zh-return-as-volatility",
+        "wrong metric",
+        "zh",
+        "罗素2000从12月1日到1月23日的年化波动率是多少？",
+        (RUT, VOL),
+        "罗素2000从12月1日到1月23日的年化波动率为{rut.return~}{rut.return}。",
+        near="年化波动率为",
+        item="{rut.return~}",
+    ),
+    _case(
+        "metric-zh-return-as-drawdown",
+        "wrong metric",
+        "zh",
+        "罗素2000从12月1日到1月23日的最大回撤是多少？",
+        (RUT, DD),
+        "罗素2000从12月1日到1月23日的最大回撤为{rut.return~}{rut.return}。",
+        near="最大回撤为",
+        item="{rut.return~}",
+    ),
+    _case(
+        "metric-en-annual-as-daily",
+        "wrong metric",
+        "en",
+        "What was the Russell 2000's daily volatility from Dec 1 to Jan 23?",
+        (VOL,),
+        "The Russell 2000's daily volatility from December 1 to January 23 was "
+        "{vol.volatility_annual~} {vol.volatility_annual}.",
+        near="to January 23 was ",
+        item="{vol.volatility_annual~}",
+        note="the annualised figure called daily",
+    ),
+    # ---- the wrong sign against a figure ----------------------------------------------------------
+    _case(
+        "sign-en-figure",
+        "wrong sign (figure)",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        "The Russell 2000 fell {rut.return~} from the December 1 open to the January 23 close {rut.return}.",
+        near="The Russell 2000 fell ",
+        item="{rut.return~}",
+        caught_today=True,
+    ),
+    _case(
+        "sign-zh-figure",
+        "wrong sign (figure)",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        "罗素2000从12月1日开盘到1月23日收盘下跌了{rut.return~}{rut.return}。",
+        near="收盘下跌了",
+        item="{rut.return~}",
+        caught_today=True,
+    ),
+    _case(
+        "sign-en-sector-figure",
+        "wrong sign (figure)",
+        "en",
+        "How did financials (XLF) do on January 23, 2026?",
+        (SEC,),
+        "Financials (XLF) rose {sec.sector_change/XLF~} on January 23, 2026 {sec.sector_change/XLF}.",
+        near="Financials (XLF) rose ",
+        item="{sec.sector_change/XLF~}",
+        caught_today=True,
+    ),
+    _case(
+        "sign-zh-sector-figure",
+        "wrong sign (figure)",
+        "zh",
+        "金融板块(XLF)在2026年1月23日表现如何？",
+        (SEC,),
+        "金融板块(XLF)在2026年1月23日上涨了{sec.sector_change/XLF~}{sec.sector_change/XLF}。",
+        near="上涨了",
+        item="{sec.sector_change/XLF~}",
+        caught_today=True,
+    ),
+    # ---- the wrong sign against a passage ---------------------------------------------------------
+    _case(
+        "sign-en-passage",
+        "wrong sign (passage)",
+        "en",
+        "How did financials (XLF) do on January 23, 2026?",
+        (KN_SECT,),
+        "Financials (XLF) rose 1.38% on January 23, 2026 {kn@financials (XLF) -1.38%}.",
+        near="Financials (XLF) rose ",
+        item="1.38%",
+        evidence=("financials (XLF) -1.38%",),
+    ),
+    _case(
+        "sign-zh-passage",
+        "wrong sign (passage)",
+        "zh",
+        "金融板块(XLF)在2026年1月23日表现如何？",
+        (KN_SECT_ZH,),
+        "金融板块(XLF)在2026年1月23日上涨了1.38%{kn@金融(XLF)-1.38%}。",
+        near="上涨了",
+        item="1.38%",
+        evidence=("金融(XLF)-1.38%",),
+    ),
+    _case(
+        "sign-en-figure-and-passage",
+        "wrong sign (passage)",
+        "en",
+        Q_RUT_EN,
+        (RUT, KN_RUT),
+        "The Russell 2000 fell {rut.return~} from the December 1 open to the January 23 close "
+        "{rut.return}{kn@gained 7.53%}.",
+        near="The Russell 2000 fell ",
+        item="{rut.return~}",
+        evidence=("gained 7.53%",),
+        note="the passage says it gained; passage matching ignored the sign",
+    ),
+    _case(
+        "sign-zh-figure-and-passage",
+        "wrong sign (passage)",
+        "zh",
+        Q_RUT_ZH,
+        (RUT, KN_RUT),
+        "罗素2000从12月1日开盘到1月23日收盘下跌了{rut.return~}{rut.return}{kn@gained 7.53%}。",
+        near="收盘下跌了",
+        item="{rut.return~}",
+        evidence=("gained 7.53%",),
+    ),
+    # ---- the question's premise echoed as support -------------------------------------------------
+    _case(
+        "premise-en-return",
+        "premise echoed",
+        "en",
+        "Did the Russell 2000 rise 12% from the Dec 1 open to the Jan 23 close?",
+        (RUT,),
+        "Yes: the Russell 2000 rose 12% from the December 1 open to the January 23 close {rut.return}.",
+        near="the Russell 2000 rose ",
+        item="12%",
+    ),
+    _case(
+        "premise-zh-return",
+        "premise echoed",
+        "zh",
+        "罗素2000从12月1日开盘到1月23日收盘涨了12%吗？",
+        (RUT,),
+        "是的，罗素2000从12月1日开盘到1月23日收盘上涨了12%{rut.return}。",
+        near="收盘上涨了",
+        item="12%",
+    ),
+    _case(
+        "premise-en-close",
+        "premise echoed",
+        "en",
+        "Did the S&P 500 close at 7,000 on January 23, 2026?",
+        (SPXQ,),
+        "Yes, the S&P 500 closed at 7,000 on January 23, 2026 {spxq.last_close}.",
+        near="closed at ",
+        item="7,000",
+    ),
+    _case(
+        "premise-zh-close",
+        "premise echoed",
+        "zh",
+        "标普500指数在2026年1月23日收于7,000点吗？",
+        (SPXQ,),
+        "是的，标普500指数在2026年1月23日收于7,000点{spxq.last_close}。",
+        near="收于",
+        item="7,000点",
+    ),
+    # ---- numbers in words and Chinese numerals ---------------------------------------------------
+    _case(
+        "words-en-twelve-percent",
+        "number words",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        "The Russell 2000 rose twelve percent from the December 1 open to the January 23 close {rut.return}.",
+        near="The Russell 2000 rose ",
+        item="twelve percent",
+    ),
+    _case(
+        "words-en-nine-and-a-half",
+        "number words",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        "The Russell 2000 rose nine and a half percent from the December 1 open to the January 23 "
+        "close {rut.return}.",
+        near="The Russell 2000 rose ",
+        item="nine and a half percent",
+    ),
+    _case(
+        "words-zh-baifenzhi-shier",
+        "number words",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        "罗素2000从12月1日开盘到1月23日收盘上涨了百分之十二{rut.return}。",
+        near="收盘上涨了",
+        item="百分之十二",
+    ),
+    _case(
+        "words-zh-yicheng",
+        "number words",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        "罗素2000从12月1日开盘到1月23日收盘上涨了一成{rut.return}。",
+        near="收盘上涨了",
+        item="一成",
+    ),
+    _case(
+        "words-zh-liangchengban",
+        "number words",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        "罗素2000从12月1日开盘到1月23日收盘上涨了两成半{rut.return}。",
+        near="收盘上涨了",
+        item="两成半",
+    ),
+    _case(
+        "words-zh-wanyi",
+        "number words",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        "罗素2000从12月1日开盘到1月23日收盘上涨了{rut.return~}{rut.return}，成分股总市值增加了1.87万亿美元{rut.return}。",
+        near="总市值增加了",
+        item="1.87万亿美元",
+        caught_today=True,
+    ),
+    # ---- fullwidth digits -------------------------------------------------------------------------
+    _case(
+        "fullwidth-zh-fabricated",
+        "fullwidth digits",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        "罗素2000从12月1日开盘到1月23日收盘上涨了９．６％{rut.return}。",
+        near="收盘上涨了",
+        item="９．６％",
+        caught_today=True,
+    ),
+    _case(
+        "fullwidth-en-fabricated",
+        "fullwidth digits",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        "The Russell 2000 rose ９．６％ from the December 1 open to the January 23 close {rut.return}.",
+        near="The Russell 2000 rose ",
+        item="９．６％",
+        caught_today=True,
+    ),
+    _case(
+        "fullwidth-zh-wrong-symbol",
+        "fullwidth digits",
+        "zh",
+        Q_SPX_ZH,
+        (RUT, SPX),
+        "标普500指数从12月1日开盘到1月23日收盘上涨了７．５３％{spx.return}。",
+        near="收盘上涨了",
+        item="７．５３％",
+        note="the Russell's return in fullwidth digits, cited to the S&P figure",
+        caught_today=True,
+    ),
+    # ---- small integers ---------------------------------------------------------------------------
+    _case(
+        "small-en-beta",
+        "small integers",
+        "en",
+        "What was the Russell 2000's beta to the S&P 500 from Dec 1 to Jan 23?",
+        (BETA,),
+        "The Russell 2000's beta to the S&P 500 from December 1 to January 23 was 2 {beta.beta}.",
+        near="to January 23 was ",
+        item="2",
+    ),
+    _case(
+        "small-zh-beta",
+        "small integers",
+        "zh",
+        "罗素2000从12月1日到1月23日相对标普500的贝塔是多少？",
+        (BETA,),
+        "罗素2000从12月1日到1月23日相对标普500的贝塔为2{beta.beta}。",
+        near="贝塔为",
+        item="2",
+    ),
+    _case(
+        "small-en-points",
+        "small integers",
+        "en",
+        "How many points did the Russell 2000 gain from the Dec 1 open to the Jan 23 close?",
+        (RUT,),
+        "The Russell 2000 gained 9 points from the December 1 open to the January 23 close "
+        "{rut.change_points}.",
+        near="gained ",
+        item="9 points",
+        caught_today=True,
+    ),
+    _case(
+        "small-zh-points",
+        "small integers",
+        "zh",
+        "罗素2000从12月1日开盘到1月23日收盘涨了多少点？",
+        (RUT,),
+        "罗素2000从12月1日开盘到1月23日收盘上涨了9点{rut.change_points}。",
+        near="收盘上涨了",
+        item="9点",
+        caught_today=True,
+    ),
+    # ---- year-like values in a market context -----------------------------------------------------
+    _case(
+        "yearlike-en-target",
+        "year-like values",
+        "en",
+        "What year-end target did Jefferies set for the Russell 2000?",
+        (KN_TARGET,),
+        "Jefferies strategist Steven DeSanctis set a 2026 year-end target of 2050 for the Russell "
+        "2000 {kn@2,825}.",
+        near="year-end target of ",
+        item="2050",
+        evidence=("2,825",),
+    ),
+    _case(
+        "yearlike-zh-target",
+        "year-like values",
+        "zh",
+        "杰富瑞给罗素2000设定的年底目标是多少？",
+        (KN_TARGET,),
+        "杰富瑞策略师Steven DeSanctis为罗素2000设定的2026年年底目标为2050{kn@2,825}。",
+        near="年底目标为",
+        item="2050",
+        evidence=("2,825",),
+    ),
+    _case(
+        "yearlike-en-close",
+        "year-like values",
+        "en",
+        Q_CLOSE_EN,
+        (Q23,),
+        "The Russell 2000 closed at 2069 on January 23, 2026 {q23.last_close}.",
+        near="closed at ",
+        item="2069",
+    ),
+    _case(
+        "yearlike-zh-close",
+        "year-like values",
+        "zh",
+        Q_CLOSE_ZH,
+        (Q23,),
+        "罗素2000在2026年1月23日收于2069{q23.last_close}。",
+        near="收于",
+        item="2069",
+    ),
+    # ---- durations --------------------------------------------------------------------------------
+    _case(
+        "duration-en-sessions",
+        "durations",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        "The Russell 2000 rose {rut.return~} over the 48 sessions from the December 1 open to the "
+        "January 23 close {rut.return}.",
+        near="over the ",
+        item="48 sessions",
+        note="the window holds 37 sessions",
+    ),
+    _case(
+        "duration-zh-sessions",
+        "durations",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        "在12月1日开盘到1月23日收盘的48个交易日里，罗素2000上涨了{rut.return~}{rut.return}。",
+        near="收盘的",
+        item="48个交易日",
+    ),
+    # ---- marks after an ellipsis ------------------------------------------------------------------
+    _case(
+        "ellipsis-en-second-occurrence",
+        "marks after …",
+        "en",
+        "How did the Russell 2000 and the S&P 500 do from the Dec 1 open to the Jan 23 close?",
+        (RUT, SPX),
+        "Small caps led… The S&P 500 rose {spx.return~} {spx.return}. The Russell 2000 rose "
+        "{spx.return~} {rut.return}.",
+        near="The Russell 2000 rose ",
+        item="{spx.return~}",
+        note="the mark must land on the Russell's number, not the S&P's",
+    ),
+    _case(
+        "ellipsis-zh-second-occurrence",
+        "marks after …",
+        "zh",
+        "罗素2000和标普500指数从12月1日开盘到1月23日收盘表现如何？",
+        (RUT, SPX),
+        "小盘股领涨……标普500指数上涨了{spx.return~}{spx.return}。罗素2000上涨了{spx.return~}{rut.return}。",
+        near="罗素2000上涨了",
+        item="{spx.return~}",
+    ),
+    _case(
+        "ellipsis-en-no-such-source",
+        "marks after …",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        "Small caps led… " + RUT_EN + " {rut.return}, as strategists had flagged [9].",
+        near="as strategists had flagged ",
+        item="[9]",
+    ),
+    _case(
+        "ellipsis-zh-no-such-source",
+        "marks after …",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        "小盘股领涨……" + RUT_ZH + "{rut.return}，策略师早有预判[9]。",
+        near="策略师早有预判",
+        item="[9]",
+    ),
+    # ---- 【n】 markers -----------------------------------------------------------------------------
+    _case(
+        "lenticular-en-no-such-source",
+        "【n】 markers",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        RUT_EN + "【9】.",
+        near="close",
+        item="【9】",
+    ),
+    _case(
+        "lenticular-zh-no-such-source",
+        "【n】 markers",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        RUT_ZH + "【9】。",
+        near="{rut.return~}",
+        item="【9】",
+    ),
+    _case(
+        "lenticular-zh-wrong-figure",
+        "【n】 markers",
+        "zh",
+        Q_SPX_ZH,
+        (RUT, SPX),
+        "标普500指数从12月1日开盘到1月23日收盘上涨了{rut.return~}【{spx.return#}】。",
+        near="收盘上涨了",
+        item="{rut.return~}",
+        note="the Russell's number cited to the S&P figure in 【】",
+    ),
+    # ---- source numbers that do not exist ---------------------------------------------------------
+    _case(
+        "nosource-en",
+        "no such source",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        RUT_EN + " {rut.return}, as strategists had flagged [9].",
+        near="as strategists had flagged ",
+        item="[9]",
+        caught_today=True,
+    ),
+    _case(
+        "nosource-zh",
+        "no such source",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        RUT_ZH + "{rut.return}，策略师早有预判[9]。",
+        near="策略师早有预判",
+        item="[9]",
+        caught_today=True,
+    ),
+    _case(
+        "nosource-en-only-marker",
+        "no such source",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        RUT_EN + " [27].",
+        near="close ",
+        item="[27]",
+        caught_today=True,
+    ),
+    # ---- sentences that cite nothing --------------------------------------------------------------
+    _case(
+        "uncited-en-wrong-symbol",
+        "uncited sentence",
+        "en",
+        Q_RUT_EN,
+        (RUT, SPX),
+        RUT_EN + " {rut.return}. The S&P 500 rose {rut.return~} over the same window.",
+        item="The S&P 500 rose {rut.return~} over the same window.",
+    ),
+    _case(
+        "uncited-zh-wrong-symbol",
+        "uncited sentence",
+        "zh",
+        Q_RUT_ZH,
+        (RUT, SPX),
+        RUT_ZH + "{rut.return}。标普500指数同期上涨了{rut.return~}。",
+        item="标普500指数同期上涨了{rut.return~}。",
+    ),
+    _case(
+        "uncited-en-fabricated",
+        "uncited sentence",
+        "en",
+        Q_RUT_EN,
+        (RUT,),
+        RUT_EN + " {rut.return}. Equal-weight small-cap funds gained 4.35% in January.",
+        item="Equal-weight small-cap funds gained 4.35% in January.",
+        caught_today=True,
+    ),
+    _case(
+        "uncited-zh-fabricated",
+        "uncited sentence",
+        "zh",
+        Q_RUT_ZH,
+        (RUT,),
+        RUT_ZH + "{rut.return}。等权小盘基金1月上涨了4.35%。",
+        item="等权小盘基金1月上涨了4.35%。",
+        caught_today=True,
+    ),
+    # ---- a close on a day the market was shut -----------------------------------------------------
+    _case(
+        "weekend-en-close",
+        "weekend close",
+        "en",
+        Q_CLOSE_EN,
+        (Q23,),
+        "The Russell 2000 closed at {q23.last_close=} on Saturday, January 24, 2026 {q23.last_close}.",
+        near="closed at ",
+        item="{q23.last_close=} on Saturday, January 24, 2026",
+    ),
+    _case(
+        "weekend-zh-close",
+        "weekend close",
+        "zh",
+        Q_CLOSE_ZH,
+        (Q23,),
+        "罗素2000在2026年1月24日（周六）收于{q23.last_close=}点{q23.last_close}。",
+        near="罗素2000在",
+        item="2026年1月24日（周六）收于{q23.last_close=}点",
+    ),
+]
+
+CONTROLS: list[Case] = [
+    _case(
+        "control-en-returns",
+        "control",
+        "en",
+        "How did the Russell 2000 and the S&P 500 do from the Dec 1, 2025 open to the Jan 23, 2026 close?",
+        (RUT, SPX),
+        "From the December 1, 2025 open to the January 23, 2026 close, the Russell 2000 rose "
+        "{rut.return~} ({rut.change_points~}) {rut.return}{rut.change_points}, while the S&P 500 "
+        "rose {spx.return~} {spx.return}.",
+    ),
+    _case(
+        "control-zh-returns",
+        "control",
+        "zh",
+        "罗素2000和标普500指数从2025年12月1日开盘到2026年1月23日收盘表现如何？",
+        (RUT, SPX),
+        "从2025年12月1日开盘到2026年1月23日收盘，罗素2000上涨了{rut.return~}{rut.return}，"
+        "即{rut.change_points~}{rut.change_points}；标普500指数同期上涨了{spx.return~}{spx.return}。",
+    ),
+    _case(
+        "control-en-close",
+        "control",
+        "en",
+        Q_CLOSE_EN,
+        (Q23,),
+        "The Russell 2000 closed at {q23.last_close=} on January 23, 2026 {q23.last_close}, down "
+        "{q23.day_change~} on the day {q23.day_change}.",
+    ),
+    _case(
+        "control-zh-close",
+        "control",
+        "zh",
+        Q_CLOSE_ZH,
+        (Q23,),
+        "罗素2000在2026年1月23日收于{q23.last_close=}点{q23.last_close}，当日下跌{q23.day_change~}"
+        "{q23.day_change}。",
+    ),
+    _case(
+        "control-en-risk",
+        "control",
+        "en",
+        "What were the Russell 2000's volatility and max drawdown from Dec 1 to Jan 23?",
+        (VOL, DD),
+        "From December 1, 2025 to January 23, 2026 the Russell 2000's annualised volatility was "
+        "{vol.volatility_annual~} {vol.volatility_annual} (daily {vol.volatility_daily~} "
+        "{vol.volatility_daily}), and its maximum drawdown was {dd.max_drawdown~} {dd.max_drawdown}.",
+    ),
+    _case(
+        "control-zh-risk",
+        "control",
+        "zh",
+        "罗素2000从12月1日到1月23日的波动率和最大回撤是多少？",
+        (VOL, DD),
+        "2025年12月1日至2026年1月23日，罗素2000的年化波动率为{vol.volatility_annual~}"
+        "{vol.volatility_annual}（日波动率{vol.volatility_daily~}{vol.volatility_daily}），最大回撤为"
+        "{dd.max_drawdown~}{dd.max_drawdown}。",
+    ),
+    _case(
+        "control-en-sectors",
+        "control",
+        "en",
+        "Which sectors led and lagged on January 23, 2026?",
+        (SEC,),
+        "On January 23, 2026 materials (XLB) led with {sec.sector_change/XLB=} "
+        "{sec.sector_change/XLB}, and financials (XLF) lagged with {sec.sector_change/XLF=} "
+        "{sec.sector_change/XLF}.",
+    ),
+    _case(
+        "control-zh-sectors",
+        "control",
+        "zh",
+        "2026年1月23日哪些板块领涨、哪些领跌？",
+        (SEC,),
+        "2026年1月23日，原材料板块(XLB)领涨，涨幅{sec.sector_change/XLB~}{sec.sector_change/XLB}；"
+        "金融板块(XLF)领跌，跌幅{sec.sector_change/XLF~}{sec.sector_change/XLF}。",
+    ),
+    _case(
+        "control-en-target",
+        "control",
+        "en",
+        "What year-end target did Jefferies set for the Russell 2000?",
+        (KN_TARGET,),
+        "Jefferies strategist Steven DeSanctis set a 2026 year-end target of 2,825 for the Russell "
+        "2000 {kn@2,825}.",
+    ),
+    _case(
+        "control-zh-target",
+        "control",
+        "zh",
+        "杰富瑞给罗素2000设定的年底目标是多少？",
+        (KN_TARGET,),
+        "杰富瑞策略师Steven DeSanctis为罗素2000设定的2026年年底目标为2,825点{kn@2,825}。",
+    ),
+    _case(
+        "control-en-sma-ellipsis",
+        "control",
+        "en",
+        "How far was the Russell 2000 above its 50-day moving average on January 23, 2026?",
+        (SMA,),
+        "Small caps kept their lead… On January 23, 2026 the Russell 2000 stood "
+        "{sma.sma_distance~} above its 50-day moving average of {sma.sma=} "
+        "{sma.sma_distance}{sma.sma}.",
+    ),
+    _case(
+        "control-zh-sma",
+        "control",
+        "zh",
+        "罗素2000在2026年1月23日距离50日均线多远？",
+        (SMA,),
+        "2026年1月23日，罗素2000高于其50日均线{sma.sma_distance~}{sma.sma_distance}，"
+        "50日均线位于{sma.sma=}点{sma.sma}。",
+    ),
+    _case(
+        "control-en-premise-true",
+        "control",
+        "en",
+        "Did the Russell 2000 rise 7.53% from the Dec 1 open to the Jan 23 close?",
+        (RUT,),
+        "Yes: " + RUT_EN + " {rut.return}.",
+    ),
+    _case(
+        "control-zh-beta",
+        "control",
+        "zh",
+        "罗素2000从12月1日到1月23日相对标普500的贝塔是多少？",
+        (BETA,),
+        "罗素2000从12月1日到1月23日相对标普500的贝塔为{beta.beta=}{beta.beta}，相关系数为"
+        "{beta.correlation=}{beta.correlation}。",
+    ),
+]
