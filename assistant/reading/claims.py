@@ -189,7 +189,7 @@ def _metric(
     right = text[mention.end : clause.start() if clause else mention.end + 40]
     if not clause and mention.end + 40 < len(text) and text[mention.end + 40].isalpha():
         right = right.rsplit(" ", 1)[0]  # not half a word
-    window = left + " " + text[mention.end : mention.end + 12]
+    window = left + " " + right[:12]  # never past the clause: the next number's words
     day = period is not None and period.kind == "day"
     has_period = period is not None and not day
     if previous is not None and _IT.match(right):

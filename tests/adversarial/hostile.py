@@ -55,7 +55,7 @@ class Case:
     item: str = ""  # the planted item as written in the answer (a template)
     near: str = ""  # the words right before it, to pick its occurrence (a template)
     fixed: str | None = None  # what the model writes when asked to rewrite
-    caught_today: bool = False  # marked by the verifier on main today (else xfail, strict)
+    caught_today: bool = True  # marked by the claim-level verifier (else a strict xfail)
     note: str = ""
     evidence: tuple[str, ...] = field(default_factory=tuple)  # must appear in the tool results
 
