@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from assistant.budget import Usage
 from assistant.errors import ModelError
+from assistant.grounding.language import Lang
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,24 +35,35 @@ class TurnStopped(ModelError):
 
 
 def build_chat_model(
-    settings: Settings, timeout_s: float = 60.0, max_tokens: int = 1500
+    settings: Settings, timeout_s: float | None = None, max_tokens: int = 1500
 ) -> BaseChatModel:
-    """A LangChain chat model for the configured OpenAI or OpenAI-compatible server."""
+    """A LangChain chat model for the configured OpenAI or OpenAI-compatible server.
+
+    One HTTP call waits at most `timeout_s` (default: the answer deadline, at most 60 s); the
+    answer's overall deadline is enforced around it (`deadline.iterate_until`)."""
     if settings.mode != "llm":
         raise ModelNotConfigured(settings.offline_reason or "no chat model configured")
-    from langchain_openai import ChatOpenAI
+    from assistant.chat.llm.compat import CompatChatOpenAI
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
-    return ChatOpenAI(
+    return CompatChatOpenAI(
         model=settings.model_name,
         api_key=key,  # type: ignore[arg-type]
         base_url=settings.openai_base_url,
-        timeout=timeout_s,
+        timeout=timeout_s if timeout_s is not None else min(60.0, settings.answer_deadline_s),
         max_retries=1,
         max_completion_tokens=max_tokens,
         temperature=0,
         stream_usage=True,
+        compatible_server=_compatible_server(settings.openai_base_url),
     )
+
+
+def _compatible_server(base_url: str | None) -> bool:
+    """True for a server other than OpenAI's own (it may honour only `max_tokens`)."""
+    from urllib.parse import urlparse
+
+    return bool(base_url) and (urlparse(base_url).hostname or "") != "api.openai.com"
 
 
 def estimate_cost(model: str, input_tokens: int, output_tokens: int) -> float:
@@ -81,22 +93,55 @@ def probe_chat_model(settings: Settings, timeout_s: float = 3.0) -> tuple[bool, 
     return True, f"{where} answers; {settings.model_name!r} listed"
 
 
-def model_failure(exc: BaseException) -> str | None:
-    """A short reason when `exc` is the chat model's server failing (rate limit, server error,
-    timeout, no connection, unusable reply); None when it is anything else (a bug)."""
+class TurnBudgetReached(ModelError):
+    """A turn's token budget stopped the agent before its next model call."""
+
+    def __init__(self, tokens: int) -> None:
+        super().__init__(f"token budget of {tokens} reached")
+        self.tokens = tokens
+
+
+def model_failure(exc: BaseException, lang: Lang = "en") -> str | None:
+    """A short reason in `lang` when `exc` is the chat model's server failing or a limit ending
+    its turn (rate limit, server error, timeout, no connection, unusable reply, deadline, token
+    budget, a call loop); None when it is anything else (a bug)."""
     import httpx
     import openai
+    from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
 
+    from assistant.chat.llm.deadline import DeadlineReached
+    from assistant.chat.llm.notices import reason, seconds
+
+    if isinstance(exc, TurnBudgetReached):
+        return reason("tokens", lang, n=exc.tokens)
+    if isinstance(exc, ModelNotConfigured):
+        return reason("not_configured", lang)
     if isinstance(exc, ModelError):
         return exc.message
+    if isinstance(exc, DeadlineReached):
+        return reason("deadline", lang, s=seconds(exc.seconds))
+    if isinstance(exc, ModelCallLimitExceededError):
+        return reason("calls", lang, n=exc.run_count)
     if isinstance(exc, openai.RateLimitError):
-        return "rate limited (HTTP 429)"
+        after = exc.response.headers.get("retry-after", "") if exc.response is not None else ""
+        retry = reason("retry_after", lang, s=after) if after.strip().isdigit() else ""
+        return reason("rate_limited", lang, retry=retry)
     if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
-        return "timed out"
+        return reason("timed_out", lang)
     if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
-        return "could not connect"
+        return reason("no_connection", lang)
     if isinstance(exc, openai.APIStatusError):
-        return f"server error (HTTP {exc.status_code})"
-    if isinstance(exc, openai.APIError):
-        return f"unusable reply ({type(exc).__name__})"
+        return reason("server_error", lang, status=exc.status_code)
+    if isinstance(exc, openai.APIError | json_errors()):
+        return reason("unusable", lang)
     return None
+
+
+def json_errors() -> tuple[type[Exception], ...]:
+    """Errors a reply that is not the JSON or the schema asked for raises while it is read."""
+    import json
+
+    from langchain_core.exceptions import OutputParserException
+    from pydantic import ValidationError
+
+    return (json.JSONDecodeError, OutputParserException, ValidationError)
