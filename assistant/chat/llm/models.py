@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from assistant.budget import Usage
@@ -104,44 +105,50 @@ class TurnBudgetReached(ModelError):
 def model_failure(exc: BaseException, lang: Lang = "en") -> str | None:
     """A short reason in `lang` when `exc` is the chat model's server failing or a limit ending
     its turn (rate limit, server error, timeout, no connection, unusable reply, deadline, token
-    budget, a call loop); None when it is anything else (a bug)."""
-    import httpx
-    import openai
-    from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
+    budget, a call loop); None when it is anything else (a bug).
+
+    Nothing is imported here: at a deadline the abandoned worker may still be importing the
+    client libraries, and an import would wait for it. A library not yet loaded cannot have
+    raised `exc`, so its types are looked up in `sys.modules`."""
+    import sys
 
     from assistant.chat.llm.deadline import DeadlineReached
     from assistant.chat.llm.notices import reason, seconds
 
+    if isinstance(exc, DeadlineReached):
+        return reason("deadline", lang, s=seconds(exc.seconds))
     if isinstance(exc, TurnBudgetReached):
         return reason("tokens", lang, n=exc.tokens)
     if isinstance(exc, ModelNotConfigured):
         return reason("not_configured", lang)
     if isinstance(exc, ModelError):
         return exc.message
-    if isinstance(exc, DeadlineReached):
-        return reason("deadline", lang, s=seconds(exc.seconds))
-    if isinstance(exc, ModelCallLimitExceededError):
-        return reason("calls", lang, n=exc.run_count)
-    if isinstance(exc, openai.RateLimitError):
-        after = exc.response.headers.get("retry-after", "") if exc.response is not None else ""
+
+    def loaded(module: str, name: str) -> type[BaseException] | tuple[()]:
+        found = getattr(sys.modules.get(module), name, None)
+        return found if isinstance(found, type) else ()
+
+    limit = loaded("langchain.agents.middleware.model_call_limit", "ModelCallLimitExceededError")
+    if limit and isinstance(exc, limit):
+        return reason("calls", lang, n=getattr(exc, "run_count", "?"))
+    if isinstance(exc, loaded("openai", "RateLimitError")):
+        response = getattr(exc, "response", None)
+        after = str(response.headers.get("retry-after", "")) if response is not None else ""
         retry = reason("retry_after", lang, s=after) if after.strip().isdigit() else ""
         return reason("rate_limited", lang, retry=retry)
-    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+    timeouts = (loaded("openai", "APITimeoutError"), loaded("httpx", "TimeoutException"))
+    if any(t and isinstance(exc, t) for t in timeouts):
         return reason("timed_out", lang)
-    if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
+    connections = (loaded("openai", "APIConnectionError"), loaded("httpx", "TransportError"))
+    if any(t and isinstance(exc, t) for t in connections):
         return reason("no_connection", lang)
-    if isinstance(exc, openai.APIStatusError):
-        return reason("server_error", lang, status=exc.status_code)
-    if isinstance(exc, openai.APIError | json_errors()):
+    if isinstance(exc, loaded("openai", "APIStatusError")):
+        return reason("server_error", lang, status=getattr(exc, "status_code", "?"))
+    unusable = (
+        loaded("openai", "APIError"),
+        loaded("langchain_core.exceptions", "OutputParserException"),
+        loaded("pydantic", "ValidationError"),
+    )
+    if isinstance(exc, json.JSONDecodeError) or any(t and isinstance(exc, t) for t in unusable):
         return reason("unusable", lang)
     return None
-
-
-def json_errors() -> tuple[type[Exception], ...]:
-    """Errors a reply that is not the JSON or the schema asked for raises while it is read."""
-    import json
-
-    from langchain_core.exceptions import OutputParserException
-    from pydantic import ValidationError
-
-    return (json.JSONDecodeError, OutputParserException, ValidationError)
