@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from assistant.errors import FootnoteError, KnowledgeError, MarketError, ModelError
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
-    from assistant.grounding.guard import MAX_QUESTION_CHARS, sanitize_output
+    from assistant.grounding.guard import MAX_QUESTION_CHARS, redact_secrets, sanitize_output
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
     from assistant.research.schemas import Plan, PlanSection, Report
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings, get_settings
     from assistant.store import Thread
     from assistant.views.diagnostics import PriceHealth
+    from assistant.views.failure import Failure, explain_failure, redacted_traceback
     from assistant.views.feed import (
         FactMark,
         FactSummary,
@@ -47,6 +48,7 @@ _WHERE = {
     "Event": "assistant.chat.events",
     "FactMark": "assistant.views.feed",
     "FactSummary": "assistant.views.feed",
+    "Failure": "assistant.views.failure",
     "Figure": "tools.figure",
     "Footnote": "assistant.app",
     "FootnoteError": "assistant.errors",
@@ -73,11 +75,14 @@ _WHERE = {
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
     "disclaimer": "assistant.views.feed",
+    "explain_failure": "assistant.views.failure",
     "figures_csv": "assistant.views.receipts",
     "figures_to_csv": "tools.figure",
     "get_settings": "assistant.settings",
     "input_prices": "assistant.views.receipts",
     "link_host": "assistant.views.feed",
+    "redact_secrets": "assistant.grounding.guard",
+    "redacted_traceback": "assistant.views.failure",
     "markers": "assistant.views.feed",
     "receipts": "assistant.views.receipts",
     "safe_link": "assistant.views.feed",
@@ -93,6 +98,7 @@ __all__ = [
     "Event",
     "FactMark",
     "FactSummary",
+    "Failure",
     "Figure",
     "Footnote",
     "FootnoteError",
@@ -118,6 +124,7 @@ __all__ = [
     "analysis_window",
     "caveats",
     "disclaimer",
+    "explain_failure",
     "figures_csv",
     "figures_to_csv",
     "get_settings",
@@ -125,6 +132,8 @@ __all__ = [
     "link_host",
     "markers",
     "receipts",
+    "redact_secrets",
+    "redacted_traceback",
     "safe_link",
     "sanitize_output",
     "section_marks",

@@ -83,6 +83,28 @@ def secret_values() -> list[str]:
     return [v for n in names if (v := os.environ.get(n, "")) and len(v) >= 8]
 
 
+# "Bearer <token>" and "Authorization: <token>" as servers echo them back
+_BEARER = re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{6,}", re.IGNORECASE)
+_AUTH_HEADER = re.compile(
+    r"(\b(?:authorization|api[-_]?key|x-api-key)['\"]?\s*[:=]\s*['\"]?)(?!Bearer\b|Basic\b|Token\b)"
+    r"[A-Za-z0-9._~+/=\-]{6,}",
+    re.IGNORECASE,
+)
+
+
+def redact_secrets(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
+    """`text` without the given secrets, the environment's keys, bearer tokens or key-shaped
+    strings: for every message, log line, traceback and page."""
+    for secret in sorted(
+        {*secrets, *secret_values(), *_environment_values()}, key=len, reverse=True
+    ):
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "[redacted]")
+    text = _BEARER.sub(lambda m: f"{m.group(1)} [redacted]", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}[redacted]", text)
+    return _KEYLIKE.sub("[redacted]", text)
+
+
 _ENV_ASSIGNMENT = re.compile(
     r"""(?:['"]?\b(?:[A-Z][A-Z0-9]*_[A-Z0-9_]+|PATH|HOME|SHELL|USER|PWD|LANG|TERM|HOSTNAME)['"]?\s*[:=]\s*"""
     r"""(?:'[^'\n]*'|"[^"\n]*"|[^\s,}'"]+))"""

@@ -15,6 +15,7 @@ from assistant.chat.events import ResearchEvent
 from assistant.chat.offline.composer import OfflineComposer
 from assistant.chat.offline.router import METRIC_INTENTS, Router
 from assistant.grounding.guard import sanitize_output
+from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.research.schemas import Plan, PlanSection
@@ -81,10 +82,39 @@ class Deps:
     model: Any | None = None
     on_event: Callable[[ResearchEvent], None] | None = None
     fault: Callable[[int], None] | None = None  # tests inject a crash here
+    step_seconds: float = 120.0  # one model call of a step waits at most this long
+
+    def ask_model(self, prompt: Any) -> Any:
+        """The model's reply to `prompt`, metered, within the step deadline (held while the
+        server dribbles its reply, not only between calls)."""
+        from assistant.chat.llm.deadline import Deadline, call_until
+
+        model = self.model
+        assert model is not None
+        self.meter.check()
+        left = self.meter.budget.max_seconds - (time.monotonic() - self.meter.started)
+        reply = call_until(
+            lambda cancel: model.invoke(prompt),
+            Deadline(max(0.1, min(self.step_seconds, left))),
+        )
+        self.meter.record(reply)
+        return reply
 
     def emit(self, event: ResearchEvent) -> None:
         if self.on_event is not None:
             self.on_event(event)
+
+
+def step_failure(exc: BaseException, lang: str) -> str | None:
+    """Why a step's model call failed, in the report's language; None for a bug."""
+    from assistant.chat.llm.deadline import DeadlineReached
+    from assistant.chat.llm.models import model_failure
+    from assistant.chat.llm.notices import reason, seconds
+
+    lang_: Lang = "zh" if lang == "zh" else "en"
+    if isinstance(exc, DeadlineReached):
+        return reason("step_deadline", lang_, s=seconds(exc.seconds))
+    return model_failure(exc, lang_)
 
 
 def section_ledger(result: dict[str, Any]) -> Ledger:
@@ -139,6 +169,10 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
             text = _write_with_model(section, plan, ledger, text, deps)
         except BudgetExceeded as exc:
             stopped = str(exc)
+        except Exception as exc:  # the server failed or was too slow: keep the tools' draft
+            stopped = step_failure(exc, lang)
+            if stopped is None:
+                raise
     text = sanitize_output(text)
     verification = verify(text, ledger)
     if not verification.ok:
@@ -171,22 +205,16 @@ def _write_with_model(
         + "\n\nDraft answers from the tools:\n"
         + draft,
     )
-    model = deps.model
-    assert model is not None
-    deps.meter.check()
-    reply = model.invoke(prompt)
-    deps.meter.record(reply)
+    reply = deps.ask_model(prompt)
     text = str(reply.content).strip()
     verification = verify(text, ledger)
     if verification.ok:
         return text
-    deps.meter.check()
-    retry = model.invoke(
+    retry = deps.ask_model(
         [
             ("human", prompt),
             ("ai", text),
             ("human", REGENERATE_SECTION.format(findings=verification.summary())),
         ]
     )
-    deps.meter.record(retry)
     return str(retry.content).strip()

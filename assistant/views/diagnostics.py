@@ -104,6 +104,7 @@ class Diagnosis:
     data: list[DataItem] = field(default_factory=list)
     probes: list[Probe] = field(default_factory=list)
     prices: list[PriceHealth] = field(default_factory=list)
+    model_features: list[Probe] = field(default_factory=list)  # what the model server supports
 
 
 def _size(path: Path) -> int:
@@ -160,7 +161,9 @@ def _bounded(name: str, call: Callable[[], tuple[bool, str]], deadline_s: float)
         try:
             answers.put(call())
         except Exception as exc:  # a probe reports, it never crashes the doctor
-            answers.put((False, f"{type(exc).__name__}: {exc}"[:160]))
+            from assistant.grounding.guard import redact_secrets
+
+            answers.put((False, redact_secrets(f"{type(exc).__name__}: {exc}")[:160]))
 
     threading.Thread(target=target, name=f"probe-{name}", daemon=True).start()
     try:
@@ -208,6 +211,7 @@ def diagnose(
         mode_line = f"LLM mode: {settings.model_name} via {where}"
     else:
         mode_line = "offline mode (no chat model): answers come from the offline composer"
+    probes = run_probes(settings)
     return Diagnosis(
         home=settings.home,
         config=settings.masked(),
@@ -215,6 +219,24 @@ def diagnose(
         mode_line=mode_line,
         notice=settings.offline_reason if settings.chat_model else None,
         data=describe_data(settings),
-        probes=run_probes(settings),
+        probes=probes,
         prices=price_health(findings or ()),
+        model_features=model_features(settings, probes),
     )
+
+
+def model_features(settings: Settings, probes: Sequence[Probe]) -> list[Probe]:
+    """The compatibility checks of a chat-model server that answered its probe (else none)."""
+    if not any(p.name == "chat model" and p.ok for p in probes):
+        return []
+    from assistant.chat.llm.models import probe_model_features
+
+    try:
+        checks = probe_model_features(settings, PROBE_DEADLINE_S)
+    except Exception as exc:  # a probe reports, it never crashes the doctor
+        from assistant.grounding.guard import redact_secrets
+
+        return [
+            Probe("model features", False, redact_secrets(f"{type(exc).__name__}: {exc}")[:160])
+        ]
+    return [Probe(name, ok, detail) for name, ok, detail in checks]

@@ -162,3 +162,54 @@ def test_the_official_endpoint_gets_no_max_tokens(monkeypatch: pytest.MonkeyPatc
     assert _compatible_server("http://127.0.0.1:8080/v1")
     assert not _compatible_server("https://api.openai.com/v1")
     assert not _compatible_server(None)
+
+
+@loopback
+def test_structured_output_falls_back_to_json_mode_when_json_schema_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assistant.chat.llm.models import build_chat_model
+    from assistant.factcheck.schemas import ClaimProposals
+
+    def decide(messages: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"content": '{"claims": []}'}
+
+    with openai_stub(decide, {"reject_json_schema"}) as (url, state):
+        model = build_chat_model(_settings(monkeypatch, url))
+        reply = model.with_structured_output(ClaimProposals).invoke("Propose claims: none.")
+    assert isinstance(reply, ClaimProposals) and reply.claims == []
+    kinds = [r.get("response_format", {}).get("type") for r in state.requests]
+    assert kinds == ["json_schema", "json_object"]
+    assert "JSON schema" in state.requests[1]["messages"][0]["content"]  # the schema was given
+
+
+# ---- research: a step deadline, the work kept --------------------------------------------
+
+
+@loopback
+@pytest.mark.parametrize(("lang", "said"), [("en", "one research step"), ("zh", "单个研究步骤")])
+def test_research_on_a_dripping_server_keeps_every_section_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, market: Any, library: Any, lang: str, said: str
+) -> None:
+    from assistant.chat.llm.models import build_chat_model
+    from assistant.research import ResearchService
+    from assistant.store import Store
+
+    monkeypatch.setenv("FOOTNOTE_RESEARCH_STEP_DEADLINE_S", "1.5")
+    news = {"en": "russell-2000-rally-2026-01-26-en", "zh": "russell-2000-rally-2026-01-26-zh"}
+    with openai_stub(lambda messages: {"drip": 1, "drips": 60, "content": "late"}) as (url, _):
+        settings = _settings(monkeypatch, url)
+        model = build_chat_model(settings, timeout_s=60)
+        service = ResearchService(
+            settings, market=market, library=library, store=Store(settings.state_db), chat_model=model
+        )
+        started = time.monotonic()
+        plan = service.plan("", news_id=news[lang])  # the model's plan times out: the template
+        report = service.run(plan)
+        took = time.monotonic() - started
+    sections = len(plan.sections)
+    waves = -(-sections // 4)  # four sections run at once
+    assert took <= 1.5 * (1 + waves) + 3, f"{took:.1f} s for {sections} sections"
+    assert report.stopped and said in report.stopped
+    assert report.verification.numbers_total > 10  # the tools' drafts were kept
+    assert report.verification.numbers_verified == report.verification.numbers_total

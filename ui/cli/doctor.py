@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from assistant import Footnote
@@ -41,6 +42,16 @@ def doctor() -> None:
             status = "[green]reachable[/green]" if probe.ok else "[red]unreachable[/red]"
         probes.add_row(probe.name, status, probe.detail)
     console.print(probes)
+
+    if report.model_features:
+        features = Table(title="Chat-model server: what it supports", title_justify="left")
+        features.add_column("feature")
+        features.add_column("status")
+        features.add_column("detail")
+        for check in report.model_features:
+            status = "[green]ok[/green]" if check.ok else "[yellow]worked around[/yellow]"
+            features.add_row(check.name, status, escape(check.detail))
+        console.print(features)
 
     if not report.prices:
         console.print("[dim]Price data health: no stored prices to check.[/dim]")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.budget import Usage
 from assistant.errors import ModelError
@@ -84,10 +84,8 @@ def probe_chat_model(settings: Settings, timeout_s: float = 3.0) -> tuple[bool, 
     try:
         models = client.models.list()
         names = [m.id for m in models.data]
-    except openai.APIError as exc:
-        return False, f"{type(exc).__name__}: {exc}"[:160]
-    except OSError as exc:
-        return False, f"{type(exc).__name__}: {exc}"[:160]
+    except (openai.APIError, OSError) as exc:
+        return False, _redacted(settings, f"{type(exc).__name__}: {exc}")[:160]
     where = settings.openai_base_url or "api.openai.com"
     if settings.model_name not in names and names:
         return True, f"{where} answers, but does not list {settings.model_name!r}"
@@ -152,3 +150,128 @@ def model_failure(exc: BaseException, lang: Lang = "en") -> str | None:
     if isinstance(exc, json.JSONDecodeError) or any(t and isinstance(exc, t) for t in unusable):
         return reason("unusable", lang)
     return None
+
+
+def _redacted(settings: Settings, text: str) -> str:
+    from assistant.grounding.guard import redact_secrets
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+    return redact_secrets(text, [key] if key else [])
+
+
+_PING_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "ping_probe",
+        "description": "Answer a ping. Call it whenever asked to ping.",
+        "parameters": {
+            "type": "object",
+            "properties": {"word": {"type": "string"}},
+            "required": ["word"],
+        },
+    },
+}
+_PING = [{"role": "user", "content": "Call the ping_probe tool with word 'hello'."}]
+
+
+def probe_model_features(settings: Settings, timeout_s: float = 3.0) -> list[tuple[str, bool, str]]:
+    """What the configured server does with the requests Footnote sends: tools with and without
+    `tool_choice`, streamed tool-call names, `json_schema` output and `max_completion_tokens`.
+    Each check is one small request bounded by `timeout_s`; (name, fine as it is, detail)."""
+    import openai
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+    client: Any = openai.OpenAI(  # raw requests, typed loosely: servers differ
+        api_key=key, base_url=settings.openai_base_url, timeout=timeout_s, max_retries=0
+    )
+    model = settings.model_name
+    out: list[tuple[str, bool, str]] = []
+
+    def failed(exc: Exception) -> str:
+        return _redacted(settings, f"{type(exc).__name__}: {exc}")[:120]
+
+    try:  # tools, without and with tool_choice
+        bare = client.chat.completions.create(model=model, messages=_PING, tools=[_PING_TOOL])
+        chosen = client.chat.completions.create(
+            model=model,
+            messages=_PING,
+            tools=[_PING_TOOL],
+            tool_choice="auto",
+        )
+        with_bare = bool(bare.choices and bare.choices[0].message.tool_calls)
+        with_choice = bool(chosen.choices and chosen.choices[0].message.tool_calls)
+        if with_bare:
+            out.append(
+                ("tool calls", True, "called without tool_choice (Footnote sends it anyway)")
+            )
+        elif with_choice:
+            out.append(("tool calls", True, "called only with tool_choice, which Footnote sends"))
+        else:
+            out.append(("tool calls", False, "no tool call, even with tool_choice"))
+    except (openai.APIError, OSError) as exc:
+        out.append(("tool calls", False, failed(exc)))
+
+    try:  # streamed tool-call names
+        names: list[str] = []
+        stream = client.chat.completions.create(
+            model=model,
+            messages=_PING,
+            tools=[_PING_TOOL],
+            tool_choice="auto",
+            stream=True,
+        )
+        for chunk in stream:
+            for choice in chunk.choices:
+                for call in choice.delta.tool_calls or []:
+                    if call.function is not None and call.function.name:
+                        names.append(call.function.name)
+        if len(names) > 1:
+            detail = f"the name is repeated in {len(names)} chunks; Footnote keeps the first"
+            out.append(("streamed tool names", True, detail))
+        elif names:
+            out.append(("streamed tool names", True, "the name comes once"))
+        else:
+            out.append(("streamed tool names", False, "no streamed tool call"))
+    except (openai.APIError, OSError) as exc:
+        out.append(("streamed tool names", False, failed(exc)))
+
+    try:  # structured output
+        schema = {
+            "name": "probe",
+            "strict": True,
+            "schema": {
+                "type": "object",
+                "properties": {"ok": {"type": "boolean"}},
+                "required": ["ok"],
+                "additionalProperties": False,
+            },
+        }
+        client.chat.completions.create(
+            model=model,
+            messages=[{"role": "user", "content": "Reply with ok set to true."}],
+            response_format={"type": "json_schema", "json_schema": schema},
+            max_completion_tokens=20,
+        )
+        out.append(("json_schema output", True, "accepted"))
+    except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+        detail = f"rejected ({exc.status_code}): Footnote falls back to JSON mode, then to rules"
+        out.append(("json_schema output", False, detail))
+    except (openai.APIError, OSError) as exc:
+        out.append(("json_schema output", False, failed(exc)))
+
+    try:  # the reply-length limit
+        reply = client.chat.completions.create(
+            model=model,
+            messages=[{"role": "user", "content": "Count from 1 to 60 in words."}],
+            max_completion_tokens=5,
+        )
+        used = reply.usage.completion_tokens if reply.usage else None
+        finish = reply.choices[0].finish_reason if reply.choices else None
+        if finish == "length" or (used is not None and used <= 8):
+            out.append(("max_completion_tokens", True, "honoured"))
+        else:
+            detail = f"ignored ({used} tokens for a limit of 5); Footnote also sends max_tokens"
+            out.append(("max_completion_tokens", False, detail))
+    except (openai.APIError, OSError) as exc:
+        out.append(("max_completion_tokens", False, failed(exc)))
+    return out
