@@ -185,6 +185,8 @@ def run_probes(settings: Settings, deadline_s: float = PROBE_DEADLINE_S) -> list
     else:
         threads.append(("live data (Yahoo)", lambda: probe_yahoo(deadline_s)))
     if settings.mode == "llm":
+        import openai  # noqa: F401  (loaded before the clock starts: a cold import is not the server)
+
         threads.append(("chat model", lambda: probe_chat_model(settings, deadline_s)))
     else:
         results["chat model"] = Probe("chat model", None, "offline mode: none configured")

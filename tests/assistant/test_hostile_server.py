@@ -201,7 +201,11 @@ def test_research_on_a_dripping_server_keeps_every_section_and_says_why(
         settings = _settings(monkeypatch, url)
         model = build_chat_model(settings, timeout_s=60)
         service = ResearchService(
-            settings, market=market, library=library, store=Store(settings.state_db), chat_model=model
+            settings,
+            market=market,
+            library=library,
+            store=Store(settings.state_db),
+            chat_model=model,
         )
         started = time.monotonic()
         plan = service.plan("", news_id=news[lang])  # the model's plan times out: the template

@@ -24,12 +24,12 @@ class FootnoteGroup(TyperGroup):
     exit code from README's table, never a traceback (FOOTNOTE_DEBUG=1 prints one, redacted)."""
 
     def invoke(self, ctx: Context) -> Any:
+        args = [*getattr(ctx, "_protected_args", []), *ctx.args]  # emptied by the call below
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, TyperException):  # usage errors, --help, exits
             raise
         except Exception as exc:
-            args = [*getattr(ctx, "_protected_args", []), *ctx.args, *sys.argv[1:]]
             raise typer.Exit(report_failure(exc, as_json="--json" in args, words=args)) from None
 
 
