@@ -109,14 +109,10 @@ def test_doctor_reports_what_a_quirky_server_supports(monkeypatch: pytest.Monkey
     quirks = {"tools_need_tool_choice", "repeat_tool_name", "reject_json_schema", "max_tokens_only"}
     with openai_stub(decide, quirks) as (url, _):
         _with_key(monkeypatch, url)
-        quirky = dict(
-            (name, (ok, detail)) for name, ok, detail in probe_model_features(get_settings())
-        )
+        quirky = {name: (ok, detail) for name, ok, detail in probe_model_features(get_settings())}
     with openai_stub(decide) as (url, _):
         _with_key(monkeypatch, url)
-        plain = dict(
-            (name, (ok, detail)) for name, ok, detail in probe_model_features(get_settings())
-        )
+        plain = {name: (ok, detail) for name, ok, detail in probe_model_features(get_settings())}
     assert "only with tool_choice" in quirky["tool calls"][1]
     assert "repeated" in quirky["streamed tool names"][1]
     assert (
