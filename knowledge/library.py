@@ -26,6 +26,7 @@ from knowledge.fusion import (
     score_fusion,
     weights,
 )
+from knowledge.instructions import scrub_document, strip_orders
 from knowledge.lexical import BM25Index, index_tokens, tokenize
 from knowledge.loaders import SUFFIXES, LoadError, load_file
 from knowledge.passage import Passage
@@ -288,6 +289,7 @@ class Library:
 
             embed = embed_passages
 
+        doc, removed = scrub_document(doc)  # orders to a model are not data: never stored
         self._refresh()
         generation = doc.content_hash()
         previous = self._committed.get(doc.id)
@@ -311,8 +313,9 @@ class Library:
         ]
         self._store.delete_chunks(stale)
         status: Status = "updated" if previous else "added"
+        note = f"; {removed} instruction-like sentence(s) removed" if removed else ""
         return IngestOutcome(
-            doc.origin or doc.id, status, f"{len(chunks)} chunks", [doc.id], len(chunks)
+            doc.origin or doc.id, status, f"{len(chunks)} chunks{note}", [doc.id], len(chunks)
         )
 
     def _commit(self, doc: Document, generation: str, embed: Embedder) -> None:
@@ -375,7 +378,9 @@ class Library:
         rows = self._store.get_documents(ids=[doc_id])
         if not rows:
             return None
-        doc = Document.model_validate_json(rows[0][1])
+        doc, _ = scrub_document(
+            Document.model_validate_json(rows[0][1])
+        )  # stored before scrubbing?
         self._docs[doc_id] = doc
         return doc
 
@@ -383,7 +388,7 @@ class Library:
         """Every stored document (optionally of one kind), newest first."""
         self._refresh()
         rows = self._store.get_documents(where={"kind": kind} if kind else None)
-        docs = [Document.model_validate_json(payload) for _, payload, _ in rows]
+        docs = [scrub_document(Document.model_validate_json(p))[0] for _, p, _ in rows]
         return sorted(docs, key=lambda d: (d.published or dt.date.min, d.id), reverse=True)
 
     def count(self) -> tuple[int, int]:
@@ -473,13 +478,15 @@ class Library:
         if doc is not None:
             source = next((s for n in cited if (s := doc.source(n)) is not None), None)
         record: Literal["chunk", "source"] = "source" if meta.get("record") == "source" else "chunk"
+        # checked again on the way out: a store written before ingest removed orders is held too
+        title = doc.title if doc is not None else strip_orders(str(meta.get("title", "")))[0]
         return Passage(
             chunk_id=chunk_id,
             doc_id=str(meta["doc_id"]),
-            title=str(meta.get("title", "")),
+            title=title,
             published=doc.published if doc else None,
-            section=str(meta.get("section", "")),
-            text=text,
+            section=strip_orders(str(meta.get("section", "")))[0],
+            text=strip_orders(text)[0],
             language=str(meta.get("language", "en")),
             score=score,
             kind=record,

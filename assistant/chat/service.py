@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from assistant.grounding.guard import (
     refusal_kind,
     sanitize_output,
     screen_question,
+    unasked_orders,
 )
 from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
@@ -406,6 +407,8 @@ class Assistant:
             yield extra
         from assistant.chat.llm.models import estimate_cost
 
+        if orders := unasked_orders(run.text, question, _source_urls(ledger)):
+            raise TurnStopped(_withheld(orders, lang), counter.usage)
         if body.strip() and detect_language(body, default=lang) != lang:
             raise TurnStopped(text("wrong_language", lang), counter.usage)
         if not verification.ok:
@@ -422,3 +425,17 @@ class Assistant:
         )
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
+
+
+def _source_urls(ledger: Ledger) -> list[str]:
+    """The links the answer's passages cite: the only ones it may carry."""
+    return [p.source.url for p in ledger.passages if p.source is not None and p.source.url]
+
+
+def _withheld(orders: Sequence[str], lang: Lang) -> str:
+    """Why a model's answer was held back, in the asker's language."""
+    from assistant.chat.llm.notices import reason
+
+    joiner = "、" if lang == "zh" else ", "
+    what = joiner.join(reason(o, lang) for o in orders)
+    return reason("withheld", lang, what=what)

@@ -51,6 +51,13 @@ REASONS: dict[str, dict[Lang, str]] = {
         "en": "the model answered in another language",
         "zh": "模型用了其他语言作答",
     },
+    "withheld": {
+        "en": "its answer was withheld because it carried {what}, which the question did not ask for",
+        "zh": "其回答含有问题并未要求的{what}，已被拦截",
+    },
+    "trade_call": {"en": "a buy or sell call", "zh": "买卖指令"},
+    "canary": {"en": "a planted marker token", "zh": "疑似植入的标记"},
+    "foreign_link": {"en": "a link that is not among the sources", "zh": "不在来源中的链接"},
     "not_configured": {
         "en": "no chat model is configured",
         "zh": "未配置聊天模型",
