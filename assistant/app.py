@@ -72,6 +72,9 @@ class Footnote:
         parts: _Parts | None = None,
     ) -> None:
         self.settings = settings or get_settings()
+        from assistant.views.failure import redact_logs
+
+        redact_logs(self.settings)  # no log line of this process carries a key
         self._parts = parts or _Parts(market, library, store)
         self._chat_model = chat_model
         self._chat = chat

@@ -27,7 +27,26 @@ if TYPE_CHECKING:
 
 
 class BudgetExceeded(RuntimeError):
-    """The run's budget is spent; what is done is kept."""
+    """The run's budget is spent; what is done is kept. `said(lang)` is the reason for a reader."""
+
+    def __init__(self, kind: str, value: float) -> None:
+        english = {
+            "calls": f"model-call budget reached ({value:.0f})",
+            "tokens": f"token budget reached ({value:.0f})",
+            "seconds": f"time budget reached ({value:.0f} s)",
+        }
+        super().__init__(english[kind])
+        self.kind = kind
+        self.value = value
+
+    def said(self, lang: str) -> str:
+        if lang != "zh":
+            return str(self)
+        return {
+            "calls": f"已达到模型调用预算（{self.value:.0f}次）",
+            "tokens": f"已达到令牌预算（{self.value:.0f}）",
+            "seconds": f"已达到时间预算（{self.value:.0f}秒）",
+        }[self.kind]
 
 
 @dataclass
@@ -45,14 +64,12 @@ class Meter:
         """Raise BudgetExceeded when any limit is reached."""
         with self._lock:
             if self.llm_calls >= self.budget.max_model_calls:
-                raise BudgetExceeded(f"model-call budget reached ({self.llm_calls})")
+                raise BudgetExceeded("calls", self.llm_calls)
             if self.input_tokens + self.output_tokens >= self.budget.max_tokens:
-                raise BudgetExceeded(
-                    f"token budget reached ({self.input_tokens + self.output_tokens})"
-                )
+                raise BudgetExceeded("tokens", self.input_tokens + self.output_tokens)
             elapsed = time.monotonic() - self.started
             if elapsed >= self.budget.max_seconds:
-                raise BudgetExceeded(f"time budget reached ({elapsed:.0f} s)")
+                raise BudgetExceeded("seconds", elapsed)
 
     def record(self, message: object) -> None:
         usage = message.usage_metadata if isinstance(message, AIMessage) else None
@@ -168,7 +185,7 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
         try:
             text = _write_with_model(section, plan, ledger, text, deps)
         except BudgetExceeded as exc:
-            stopped = str(exc)
+            stopped = exc.said(lang)
         except Exception as exc:  # the server failed or was too slow: keep the tools' draft
             stopped = step_failure(exc, lang)
             if stopped is None:

@@ -90,3 +90,39 @@ def redacted_traceback(exc: BaseException, settings: Settings | None = None) -> 
 
     text = "".join(traceback.format_exception(exc))
     return redact_secrets(text, _secrets(settings))
+
+
+_LOG_SECRETS: set[str] = set()
+
+
+def redact_logs(settings: Settings | None = None) -> None:
+    """Make every log record of this process carry no secret: the configured key, the
+    environment's keys and bearer tokens are removed from its message and its traceback.
+    Installed once (a record factory, so records of every logger and handler are covered)."""
+    import logging
+
+    _LOG_SECRETS.update(_secrets(settings))
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "footnote_redacts", False):
+        return
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a record whose arguments do not fit its format
+            return record
+        clean = redact_secrets(message, list(_LOG_SECRETS))
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_info and record.exc_info[1] is not None:
+            import traceback
+
+            text = "".join(traceback.format_exception(*record.exc_info))
+            redacted = redact_secrets(text, list(_LOG_SECRETS))
+            if redacted != text:
+                record.exc_text = redacted.rstrip("\n")  # formatters print exc_text as given
+        return record
+
+    factory.footnote_redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

@@ -147,3 +147,22 @@ def test_the_chat_page_shows_a_failure_without_the_key(
 def test_resume_flag_is_documented(tmp_path: Path) -> None:
     result = runner.invoke(app, ["research", "--help"])
     assert "--resume" in result.output
+
+
+def test_log_lines_and_their_tracebacks_carry_no_key(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    _with_key(monkeypatch)
+    Footnote(get_settings())  # installs the redaction
+    log = logging.getLogger("footnote.test")
+    with caplog.at_level(logging.INFO):
+        log.error("the server said: %s", f"Authorization: Bearer {KEY}")
+        try:
+            raise RuntimeError(f"401 for key {KEY}")
+        except RuntimeError:
+            log.exception("model call failed")
+    assert "the server said" in caplog.text and "model call failed" in caplog.text
+    assert KEY not in caplog.text
+    assert "RuntimeError: 401 for key [redacted]" in caplog.text
