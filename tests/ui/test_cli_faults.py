@@ -17,6 +17,7 @@ from assistant.settings import get_settings
 from tests.assistant.openai_stub import openai_stub
 from tests.ui.conftest import texts
 from tests.ui.test_chat import ask, open_chat
+from tests.ui.test_cli_assistant import demo_home, home  # noqa: F401
 from ui.cli import app
 
 KEY = "sk-test-ECHOKEY-1234567890abcdef"
@@ -166,3 +167,18 @@ def test_log_lines_and_their_tracebacks_carry_no_key(
     assert "the server said" in caplog.text and "model call failed" in caplog.text
     assert KEY not in caplog.text
     assert "RuntimeError: 401 for key [redacted]" in caplog.text
+
+
+@loopback
+@pytest.mark.usefixtures("home")
+def test_ask_with_a_key_echoing_server_answers_offline_without_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with openai_stub(lambda messages: {"echo_key": True}) as (url, state):
+        _with_key(monkeypatch, url)
+        result = runner.invoke(app, ["ask", "罗素2000在12月1日至1月23日涨了多少？", "--json"])
+    assert state.requests and result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["mode"] == "offline"
+    assert "HTTP 401" in payload["text"] and "离线" in payload["text"]
+    assert KEY not in result.output and KEY[-10:] not in result.output
