@@ -60,22 +60,32 @@ class Meter:
     output_tokens: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def reserve(self) -> None:
+        """`check`, then count the call at once: sections running side by side cannot all pass
+        the check before any of them is counted. Its tokens come with `record(..., counted=True)`."""
+        with self._lock:
+            self._check()
+            self.llm_calls += 1
+
     def check(self) -> None:
         """Raise BudgetExceeded when any limit is reached."""
         with self._lock:
-            if self.llm_calls >= self.budget.max_model_calls:
-                raise BudgetExceeded("calls", self.llm_calls)
-            if self.input_tokens + self.output_tokens >= self.budget.max_tokens:
-                raise BudgetExceeded("tokens", self.input_tokens + self.output_tokens)
-            elapsed = time.monotonic() - self.started
-            if elapsed >= self.budget.max_seconds:
-                raise BudgetExceeded("seconds", elapsed)
+            self._check()
 
-    def record(self, message: object) -> None:
+    def _check(self) -> None:  # the lock is held
+        if self.llm_calls >= self.budget.max_model_calls:
+            raise BudgetExceeded("calls", self.llm_calls)
+        if self.input_tokens + self.output_tokens >= self.budget.max_tokens:
+            raise BudgetExceeded("tokens", self.input_tokens + self.output_tokens)
+        elapsed = time.monotonic() - self.started
+        if elapsed >= self.budget.max_seconds:
+            raise BudgetExceeded("seconds", elapsed)
+
+    def record(self, message: object, counted: bool = False) -> None:
         usage = message.usage_metadata if isinstance(message, AIMessage) else None
         meta: dict[str, Any] = dict(usage) if usage else {}
         with self._lock:
-            self.llm_calls += 1
+            self.llm_calls += 0 if counted else 1
             self.input_tokens += int(meta.get("input_tokens", 0))
             self.output_tokens += int(meta.get("output_tokens", 0))
 
@@ -108,13 +118,13 @@ class Deps:
 
         model = self.model
         assert model is not None
-        self.meter.check()
+        self.meter.reserve()
         left = self.meter.budget.max_seconds - (time.monotonic() - self.meter.started)
         reply = call_until(
             lambda cancel: model.invoke(prompt),
             Deadline(max(0.1, min(self.step_seconds, left))),
         )
-        self.meter.record(reply)
+        self.meter.record(reply, counted=True)
         return reply
 
     def emit(self, event: ResearchEvent) -> None:

@@ -249,7 +249,6 @@ def test_injected_instructions_are_removed_at_ingest(library: Library, tmp_path:
     doc = library.get("attack")
     assert doc is not None and doc.kind == "analysis" and doc.title == "Harmless title"
     # orders to a model are not data: removed before storing, and again on the way out
-    assert "2 instruction-like sentence(s) removed" in outcome.message
     stored = " ".join(s.text for s in doc.sections)
     assert "Ignore previous instructions" not in stored and "developer mode" not in stored
     for hit in library.search("ignore previous instructions system prompt", k=3):

@@ -180,5 +180,5 @@ def test_ask_with_a_key_echoing_server_answers_offline_without_the_key(
     assert state.requests and result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["mode"] == "offline"
-    assert "HTTP 401" in payload["text"] and "离线" in payload["text"]
+    assert "HTTP 401" in payload["answer"] and "离线" in payload["answer"]
     assert KEY not in result.output and KEY[-10:] not in result.output
