@@ -336,3 +336,18 @@ def test_the_output_check_leaves_ordinary_answers_alone() -> None:
         unasked_orders("See https://www.jefferies.com/a [1].", "q", ["https://www.jefferies.com/a"])
         == []
     )
+
+
+def test_html_and_pdf_exports_load_no_image_from_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.research.render as render
+    from assistant.research.schemas import Report
+
+    beacon = "http://127.0.0.1:9/beacon.png"
+    monkeypatch.setattr(
+        render,
+        "to_markdown",
+        lambda report: f"# Report\n\nSource ![seen]({beacon}) [a](https://x.y)",
+    )
+    page = render.to_html(Report.model_construct(language="en", title="t"))
+    assert "<img" not in page  # the PDF is printed from this page: no fetch there either
+    assert "seen" in page  # the text stays, as a link one may choose to follow
