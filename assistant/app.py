@@ -161,7 +161,9 @@ class Footnote:
                     # never loads the vector store
                     library=LibraryProxy(lambda: self.library),
                     threads=self.store.threads,
-                    chat_model=self.chat_model(),
+                    # built by the first answer, inside its deadline (a cold client import
+                    # took 3 s before the answer's clock started)
+                    chat_model=self._chat_model,
                     people=self.people,
                 )
             return self._chat
