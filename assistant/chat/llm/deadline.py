@@ -9,6 +9,7 @@ worker is told to stop (`Cancelled` at its next streamed token) and is left to e
 from __future__ import annotations
 
 import contextvars
+import logging
 import queue
 import threading
 import time
@@ -46,6 +47,16 @@ class Deadline:
 
     def left(self) -> float:
         return self.at - time.monotonic()
+
+
+class _QuietCancel(logging.Filter):
+    """LangChain logs every exception a callback raises; a cancelled worker is not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "StopOnCancel" not in record.getMessage()
+
+
+logging.getLogger("langchain_core.callbacks.manager").addFilter(_QuietCancel())
 
 
 class StopOnCancel(BaseCallbackHandler):
