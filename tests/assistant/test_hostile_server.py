@@ -49,7 +49,7 @@ def _cited(answer: Any) -> set[int]:
 
 
 @loopback
-@pytest.mark.parametrize(("question", "said"), [(EN, "time limit of 3 s"), (ZH, "时间上限（3秒）")])
+@pytest.mark.parametrize(("question", "said"), [(EN, "time limit of 3 s"), (ZH, "时间上限3秒")])
 def test_a_dripping_server_costs_the_deadline_not_minutes(
     monkeypatch: pytest.MonkeyPatch,
     make_assistant: Callable[..., Assistant],
@@ -78,7 +78,7 @@ def test_a_hanging_server_costs_the_deadline_even_with_a_long_read_timeout(
         model = build_chat_model(settings, timeout_s=60)  # the read timeout alone: 2 x 60 s
         answer, took = _timed(make_assistant(chat_model=model), question=ZH)
     assert took <= 2 + 1, f"the answer took {took:.2f} s with a 2 s deadline"
-    assert "时间上限（2秒）" in answer.text and answer.language == "zh"
+    assert "时间上限2秒" in answer.text and answer.language == "zh"
 
 
 @loopback
@@ -109,7 +109,7 @@ def test_an_endless_tool_loop_ends_with_a_reason_and_cites_only_what_it_uses(
 @loopback
 @pytest.mark.parametrize(
     ("question", "said"),
-    [(EN, "rate limiting requests (HTTP 429), it asks to retry after 2 s"), (ZH, "2秒后重试")],
+    [(EN, "rate limiting requests, HTTP 429, it asks to retry after 2 s"), (ZH, "2秒后重试")],
 )
 def test_a_rate_limit_is_said_with_its_retry_time(
     monkeypatch: pytest.MonkeyPatch,

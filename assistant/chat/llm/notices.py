@@ -11,13 +11,13 @@ from assistant.grounding.language import Lang
 
 REASONS: dict[str, dict[Lang, str]] = {
     "rate_limited": {
-        "en": "the model server is rate limiting requests (HTTP 429){retry}",
-        "zh": "模型服务器限流（HTTP 429）{retry}",
+        "en": "the model server is rate limiting requests, HTTP 429{retry}",
+        "zh": "模型服务器限流，HTTP 429{retry}",
     },
     "retry_after": {"en": ", it asks to retry after {s} s", "zh": "，建议{s}秒后重试"},
     "server_error": {
-        "en": "the model server returned an error (HTTP {status})",
-        "zh": "模型服务器返回错误（HTTP {status}）",
+        "en": "the model server returned an error, HTTP {status}",
+        "zh": "模型服务器返回错误 HTTP {status}",
     },
     "timed_out": {
         "en": "the model server timed out",
@@ -33,19 +33,19 @@ REASONS: dict[str, dict[Lang, str]] = {
     },
     "deadline": {
         "en": "the time limit of {s} s for one answer was reached",
-        "zh": "已达到单次回答的时间上限（{s}秒）",
+        "zh": "已达到单次回答的时间上限{s}秒",
     },
     "step_deadline": {
         "en": "the time limit of {s} s for one research step was reached",
-        "zh": "已达到单个研究步骤的时间上限（{s}秒）",
+        "zh": "已达到单个研究步骤的时间上限{s}秒",
     },
     "tokens": {
         "en": "the token budget of {n} for one answer was used up",
-        "zh": "已用完单次回答的令牌预算（{n}）",
+        "zh": "已用完单次回答的令牌预算{n}",
     },
     "calls": {
-        "en": "the model made {n} calls without a final answer (a tool-call loop)",
-        "zh": "模型调用了{n}次仍未给出最终回答（工具调用循环）",
+        "en": "the model made {n} calls without a final answer, a tool-call loop",
+        "zh": "模型调用了{n}次仍未给出最终回答，疑似工具调用循环",
     },
     "wrong_language": {
         "en": "the model answered in another language",
