@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from assistant.errors import FootnoteError, KnowledgeError, MarketError, ModelError
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
-    from assistant.grounding.guard import MAX_QUESTION_CHARS, sanitize_output
+    from assistant.grounding.guard import MAX_QUESTION_CHARS, redact_secrets, sanitize_output
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
     from assistant.research.schemas import Plan, PlanSection, Report
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings, get_settings
     from assistant.store import Thread
     from assistant.views.diagnostics import PriceHealth
+    from assistant.views.failure import Failure, explain_failure, redacted_traceback
     from assistant.views.feed import (
         ExpertRow,
         FactMark,
@@ -51,6 +52,7 @@ _WHERE = {
     "ExpertRow": "assistant.views.feed",
     "FactMark": "assistant.views.feed",
     "FactSummary": "assistant.views.feed",
+    "Failure": "assistant.views.failure",
     "Figure": "tools.figure",
     "Footnote": "assistant.app",
     "FootnoteError": "assistant.errors",
@@ -79,11 +81,14 @@ _WHERE = {
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
     "disclaimer": "assistant.views.feed",
+    "explain_failure": "assistant.views.failure",
     "figures_csv": "assistant.views.receipts",
     "figures_to_csv": "tools.figure",
     "get_settings": "assistant.settings",
     "input_prices": "assistant.views.receipts",
     "link_host": "assistant.views.feed",
+    "redact_secrets": "assistant.grounding.guard",
+    "redacted_traceback": "assistant.views.failure",
     "markers": "assistant.views.feed",
     "receipts": "assistant.views.receipts",
     "safe_link": "assistant.views.feed",
@@ -101,6 +106,7 @@ __all__ = [
     "ExpertRow",
     "FactMark",
     "FactSummary",
+    "Failure",
     "Figure",
     "Footnote",
     "FootnoteError",
@@ -127,6 +133,7 @@ __all__ = [
     "analysis_window",
     "caveats",
     "disclaimer",
+    "explain_failure",
     "figures_csv",
     "figures_to_csv",
     "get_settings",
@@ -134,6 +141,8 @@ __all__ = [
     "link_host",
     "markers",
     "receipts",
+    "redact_secrets",
+    "redacted_traceback",
     "safe_link",
     "sanitize_output",
     "section_marks",

@@ -72,6 +72,9 @@ class Footnote:
         parts: _Parts | None = None,
     ) -> None:
         self.settings = settings or get_settings()
+        from assistant.views.failure import redact_logs
+
+        redact_logs(self.settings)  # no log line of this process carries a key
         self._parts = parts or _Parts(market, library, store)
         self._chat_model = chat_model
         self._chat = chat
@@ -159,7 +162,9 @@ class Footnote:
                     # never loads the vector store
                     library=LibraryProxy(lambda: self.library),
                     threads=self.store.threads,
-                    chat_model=self.chat_model(),
+                    # built by the first answer, inside its deadline (a cold client import
+                    # took 3 s before the answer's clock started)
+                    chat_model=self._chat_model,
                     people=self.people,
                 )
             return self._chat

@@ -52,6 +52,18 @@ class Settings(BaseSettings):
     live_deadline_s: float = Field(
         default=8.0, gt=0, le=120, description="Hard deadline for one live data call, seconds."
     )
+    answer_deadline_s: float = Field(
+        default=90.0,
+        gt=0,
+        le=3600,
+        description="Wall-clock limit for one chat answer's model work, seconds (then offline).",
+    )
+    research_step_deadline_s: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        description="Wall-clock limit for one research step's model call, seconds.",
+    )
     language: Language = Field(default="auto", description="Default answer language.")
     max_file_mb: float = Field(default=20.0, gt=0, description="Largest file ingest accepts.")
     max_doc_chars: int = Field(
@@ -158,6 +170,8 @@ class Settings(BaseSettings):
             "OPENAI_BASE_URL": self.openai_base_url or "(default OpenAI endpoint)",
             "FOOTNOTE_PRICE_MODE": self.price_mode,
             "FOOTNOTE_LIVE_DEADLINE_S": f"{self.live_deadline_s:g}",
+            "FOOTNOTE_ANSWER_DEADLINE_S": f"{self.answer_deadline_s:g}",
+            "FOOTNOTE_RESEARCH_STEP_DEADLINE_S": f"{self.research_step_deadline_s:g}",
             "FOOTNOTE_LANGUAGE": self.language,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
             "FOOTNOTE_MAX_DOC_CHARS": f"{self.max_doc_chars:,}",

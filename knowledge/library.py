@@ -36,6 +36,7 @@ from knowledge.fusion import (
     score_fusion,
     weights,
 )
+from knowledge.instructions import scrub_document, strip_orders
 from knowledge.lexical import BM25Index, index_tokens, tokenize
 from knowledge.loaders import SUFFIXES, Limits, LoadError, load_file
 from knowledge.manifest import Entry, Manifest
@@ -453,6 +454,7 @@ class Library:
 
             embed = embed_passages
 
+        doc, removed = scrub_document(doc)  # orders to a model are not data: never stored
         generation = doc.content_hash()
         previous = self._committed.get(doc.id)
         repairing = False
@@ -488,8 +490,9 @@ class Library:
         ]
         self._store.delete_chunks(stale)
         status: Status = "repaired" if repairing else "updated" if previous else "added"
+        note = f"; {removed} instruction-like sentence(s) removed" if removed else ""
         return IngestOutcome(
-            doc.origin or doc.id, status, f"{len(chunks)} chunks", [doc.id], len(chunks)
+            doc.origin or doc.id, status, f"{len(chunks)} chunks{note}", [doc.id], len(chunks)
         )
 
     def _embed_bounded(self, texts: list[str], embed: Embedder) -> np.ndarray | None:
@@ -679,7 +682,9 @@ class Library:
         rows = self._store.get_documents(ids=[doc_id])
         if not rows:
             return None
-        doc = Document.model_validate_json(rows[0][1])
+        doc, _ = scrub_document(
+            Document.model_validate_json(rows[0][1])
+        )  # stored before scrubbing?
         self._docs[doc_id] = doc
         return doc
 
@@ -690,7 +695,7 @@ class Library:
         # Only what this view has committed: a document another process is committing right
         # now shows up once its revision is published, in the listing and in search together.
         docs = [
-            Document.model_validate_json(payload)
+            scrub_document(Document.model_validate_json(payload))[0]
             for doc_id, payload, meta in rows
             if self._committed.get(doc_id) == meta.get("generation")
         ]
@@ -791,13 +796,15 @@ class Library:
         if doc is not None:
             source = next((s for n in cited if (s := doc.source(n)) is not None), None)
         record: Literal["chunk", "source"] = "source" if meta.get("record") == "source" else "chunk"
+        # checked again on the way out: a store written before ingest removed orders is held too
+        title = doc.title if doc is not None else strip_orders(str(meta.get("title", "")))[0]
         return Passage(
             chunk_id=chunk_id,
             doc_id=str(meta["doc_id"]),
-            title=str(meta.get("title", "")),
+            title=title,
             published=doc.published if doc else None,
-            section=str(meta.get("section", "")),
-            text=text,
+            section=strip_orders(str(meta.get("section", "")))[0],
+            text=strip_orders(text)[0],
             language=str(meta.get("language", "en")),
             score=score,
             kind=record,

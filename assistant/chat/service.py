@@ -20,6 +20,7 @@ from assistant.grounding.guard import (
     refusal_kind,
     sanitize_output,
     screen_question,
+    unasked_orders,
 )
 from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
@@ -65,7 +66,7 @@ class Assistant:
         self.library = library
         self.threads = threads
         self._chat_model = chat_model
-        self.budget = budget or Budget()
+        self.budget = budget or Budget(max_seconds=settings.answer_deadline_s)
         self._router: Router | None = None
         self._people = people  # the experts' index; read from the library when not given
 
@@ -168,7 +169,7 @@ class Assistant:
         try:
             yield from self._llm_turn(question, lang, thread_id, news, previous)
         except Exception as exc:
-            reason = model_failure(exc)
+            reason = model_failure(exc, lang)
             if reason is None:
                 raise
             yield {"type": "status", "text": f"model failed: {reason}"}
@@ -326,70 +327,110 @@ class Assistant:
         news: Document | None,
         previous: dict[str, Any],
     ) -> Iterator[Event]:
-        from langchain_core.messages import HumanMessage
+        from assistant.chat.llm.deadline import Deadline, StopOnCancel, iterate_until
+        from assistant.chat.llm.models import TurnStopped, model_failure
 
-        from assistant.chat.llm.agent import (
-            TurnTools,
-            TurnUsage,
-            build_agent,
-            history_messages,
-            stream_agent,
-        )
-        from assistant.chat.llm.prompts import REGENERATE
-
+        # One deadline for the whole answer, retry included. Everything that may wait on the
+        # server or on a first import (the client, the agent) runs inside it, in a worker.
+        deadline = Deadline(self.budget.max_seconds)
+        started = time.monotonic()
         ledger = Ledger()
         from tools.symbols import find_symbols
 
         ref = self.as_of(news, find_symbols(question))
         router_view = self.router.route(question, lang, ref, previous)
-        box = TurnTools(Toolbox(self.market, self.library, news), ledger, lang)
-        counter = TurnUsage(model=self.settings.model_name)
-        started = time.monotonic()
+        toolbox = Toolbox(self.market, self.library, news)
         context = (
             f"the news item '{news.title}' ({news.published}); use data up to {ref} unless the user asks for later data"
             if news
             else "a general question, not bound to a news item"
         )
-        agent = build_agent(self._model(), box, self.budget, counter, started, context, ref)
         turns = [(m.role, m.content) for m in self.threads.messages(thread_id)][:-1]
-        messages = [*history_messages(turns), HumanMessage(question)]
+        parts: dict[str, Any] = {}
+
+        def turn_parts() -> dict[str, Any]:
+            if not parts:
+                from langchain_core.messages import HumanMessage
+
+                from assistant.chat.llm.agent import TurnTools, TurnUsage, build_agent
+                from assistant.chat.llm.agent import history_messages as history
+
+                box = TurnTools(toolbox, ledger, lang)
+                counter = TurnUsage(model=self.settings.model_name)
+                model = self._model()
+                parts["agent"] = build_agent(
+                    model, box, self.budget, counter, started, context, ref
+                )
+                parts.update(box=box, counter=counter, human=HumanMessage)
+                parts["messages"] = [*history(turns), HumanMessage(question)]
+            return parts
+
+        def within_deadline(msgs: list[Any] | None) -> Iterator[dict[str, Any]]:
+            # the deadline holds while a reply streams, not only between model calls
+            def produce(cancel: Any) -> Iterator[dict[str, Any]]:
+                from assistant.chat.llm.agent import stream_agent
+
+                p = turn_parts()
+                yield from stream_agent(
+                    p["agent"],
+                    p["messages"] if msgs is None else msgs,
+                    p["counter"],
+                    callbacks=[StopOnCancel(cancel)],
+                )
+
+            return iterate_until(produce, deadline)
 
         run = None
         seen = 0
         writing = False
-        for event in stream_agent(agent, messages, counter):
-            for extra in box.events[seen:]:
-                yield extra
-            seen = len(box.events)
-            if event["type"] == "run":
-                run = event["run"]
-            elif event["type"] == "text_delta" and not writing:
-                # The model's words are held back until they are sanitised and verified:
-                # a raw delta could carry an outside image or an unchecked number to the screen.
-                writing = True
-                yield {"type": "status", "text": "writing"}
-        assert run is not None
-        body = sanitize_output(run.text)
-        verification = _verify(body, ledger, question, ref)
-        if not verification.ok and not run.stopped_by_budget:
-            retry = [
-                *run.messages,
-                HumanMessage(REGENERATE.format(findings=verification.summary())),
-            ]
-            first = (run, body, verification)
-            for event in stream_agent(agent, retry, counter):
+        events: list[Any] = []
+        try:
+            for event in within_deadline(None):
+                events = parts["box"].events
+                for extra in events[seen:]:
+                    yield extra
+                seen = len(events)
                 if event["type"] == "run":
                     run = event["run"]
+                elif event["type"] == "text_delta" and not writing:
+                    # The model's words are held back until they are sanitised and verified:
+                    # a raw delta could carry an outside image or an unchecked number to the screen.
+                    writing = True
+                    yield {"type": "status", "text": "writing"}
+            assert run is not None
             body = sanitize_output(run.text)
             verification = _verify(body, ledger, question, ref)
-            if not body.strip() and not run.stopped_by_budget:
-                run, body, verification = first  # nothing written the second time: keep the first
-        for extra in box.events[seen:]:
-            yield extra
-        from assistant.chat.llm.models import TurnStopped, estimate_cost
+            if not verification.ok:
+                from assistant.chat.llm.prompts import REGENERATE
 
-        if run.stopped_by_budget:
-            raise TurnStopped(_stop_reason(run.text, lang), counter.usage)
+                first = (run, body, verification)
+
+                retry = [
+                    *run.messages,
+                    parts["human"](REGENERATE.format(findings=verification.summary())),
+                ]
+                for event in within_deadline(retry):
+                    if event["type"] == "run":
+                        run = event["run"]
+                body = sanitize_output(run.text)
+                verification = _verify(body, ledger, question, ref)
+                if not body.strip():
+                    run, body, verification = first  # nothing written again: keep the first
+        except Exception as exc:
+            # a limit (deadline, tokens, calls) or the server: the reason in the asker's
+            # language, with what the turn cost so far
+            why = model_failure(exc, lang)
+            if why is None:
+                raise
+            spent = parts["counter"].usage if parts.get("counter") else None
+            raise TurnStopped(why, spent) from exc
+        counter = parts["counter"]
+        for extra in parts["box"].events[seen:]:
+            yield extra
+        from assistant.chat.llm.models import estimate_cost
+
+        if orders := unasked_orders(run.text, question, _source_urls(ledger)):
+            raise TurnStopped(_withheld(orders, lang), counter.usage)
         if body.strip() and detect_language(body, default=lang) != lang:
             raise TurnStopped(text("wrong_language", lang), counter.usage)
         if not verification.ok:
@@ -437,13 +478,15 @@ def _read_request(question: str, ref: date, news: Document | None) -> Request | 
         return None
 
 
-def _stop_reason(raw: str, lang: Lang) -> str:
-    """Say in the asker's language why the agent stopped ("[budget reached: 90 s]", "Model call
-    limits exceeded: run limit (6/6)")."""
-    import re
+def _source_urls(ledger: Ledger) -> list[str]:
+    """The links the answer's passages cite: the only ones it may carry."""
+    return [p.source.url for p in ledger.passages if p.source is not None and p.source.url]
 
-    if m := re.search(r"\((\d+)/\d+\)", raw):
-        return text("stopped_calls", lang, n=m.group(1))
-    if m := re.search(r"budget reached: ([^\]]+)", raw):
-        return text("stopped_budget", lang, what=m.group(1))
-    return text("stopped_budget", lang, what="?")
+
+def _withheld(orders: Sequence[str], lang: Lang) -> str:
+    """Why a model's answer was held back, in the asker's language."""
+    from assistant.chat.llm.notices import reason
+
+    joiner = "、" if lang == "zh" else ", "
+    what = joiner.join(reason(o, lang) for o in orders)
+    return reason("withheld", lang, what=what)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlparse
+
+from knowledge.instructions import is_instruction
 
 MAX_QUESTION_CHARS = 4_000
 ALLOWED_HOSTS = frozenset(
@@ -39,8 +42,6 @@ _BARE_URL = re.compile(r"(?:https?:)?//[^\s)\]>\"']+")
 _REF_IMAGE = re.compile(r"!\[([^\]]*)\]\[[^\]]*\]")
 _REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
 _DATA_DELIMITERS = re.compile(r"<<<\s*DATA|DATA\s*>>>", re.IGNORECASE)
-# Letters from other scripts that look like Latin ones, folded before instruction matching.
-_LOOKALIKES = str.maketrans("аеорсухіѕјԁɡАЕОРСХІЅЈ", "aeopcyxisjdgAEOPCXISJ")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,28 @@ def secret_values() -> list[str]:
     """Secrets present in this process's environment, to keep out of every output."""
     names = ("OPENAI_API_KEY", "FOOTNOTE_OPENAI_API_KEY")
     return [v for n in names if (v := os.environ.get(n, "")) and len(v) >= 8]
+
+
+# "Bearer <token>" and "Authorization: <token>" as servers echo them back
+_BEARER = re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{6,}", re.IGNORECASE)
+_AUTH_HEADER = re.compile(
+    r"(\b(?:authorization|api[-_]?key|x-api-key)['\"]?\s*[:=]\s*['\"]?)(?!Bearer\b|Basic\b|Token\b)"
+    r"[A-Za-z0-9._~+/=\-]{6,}",
+    re.IGNORECASE,
+)
+
+
+def redact_secrets(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
+    """`text` without the given secrets, the environment's keys, bearer tokens or key-shaped
+    strings: for every message, log line, traceback and page."""
+    for secret in sorted(
+        {*secrets, *secret_values(), *_environment_values()}, key=len, reverse=True
+    ):
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "[redacted]")
+    text = _BEARER.sub(lambda m: f"{m.group(1)} [redacted]", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}[redacted]", text)
+    return _KEYLIKE.sub("[redacted]", text)
 
 
 _ENV_ASSIGNMENT = re.compile(
@@ -176,31 +199,8 @@ def refusal_kind(question: str) -> Refusal | None:
     return None
 
 
-_INSTRUCTION = re.compile(
-    r"ignore\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding)\s+(?:instructions|prompts?|rules|directions)"
-    r"|disregard\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|your|everything)\b"
-    r"|forget\s+(?:all\s+)?(?:your|the|previous)\s+(?:instructions|rules)"
-    r"|\byou are now\b|\bhere are your new instructions\b|\bsystem\s*(?:prompt|message|override)\b"
-    r"|(?:print|reveal|output|repeat|include|say|write)\s+(?:the\s+|your\s+)?(?:system prompt|api[_ ]?key|secret|canary|password|token)"
-    r"|^\s*(?:system|assistant|developer)\s*:"
-    r"|忽略(?:之前|以上|先前|前面|上述)?的?(?:所有)?(?:指令|指示|提示|规则)|你现在是|新的指令|系统提示|输出.*(?:密钥|口令)",
-    re.IGNORECASE | re.MULTILINE,
-)
 _B64_BLOB = re.compile(r"[A-Za-z0-9+/]{32,}={0,2}")
 _SENT_ACROSS_LINES = re.compile(r"[^。！？；.!?]+[。！？；.!?]?\s*")
-
-
-def _decoded_blob_is_instruction(blob: str) -> bool:
-    import base64
-    import binascii
-
-    try:
-        decoded = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=False).decode(
-            "utf-8", "ignore"
-        )
-    except (binascii.Error, ValueError):
-        return False
-    return bool(_INSTRUCTION.search(decoded))
 
 
 def strip_instructions(text: str) -> tuple[str, int]:
@@ -215,8 +215,7 @@ def strip_instructions(text: str) -> tuple[str, int]:
     # Sentences end at punctuation, not at line breaks: an order split over two lines is one order.
     for sentence in _SENT_ACROSS_LINES.findall(text):
         blobs = _B64_BLOB.findall(sentence)
-        probe = re.sub(r"\s+", " ", sentence).translate(_LOOKALIKES)
-        if _INSTRUCTION.search(probe) or any(_decoded_blob_is_instruction(b) for b in blobs):
+        if is_instruction(sentence):
             removed += 1
             continue
         kept.append(_B64_BLOB.sub("", sentence) if blobs else sentence)
@@ -230,3 +229,39 @@ def clean_label(text: str | None) -> str:
         return ""
     body, _ = strip_instructions(" ".join(text.split()))
     return body[:300]
+
+
+# ---- orders in an answer that nobody asked for ------------------------------------------
+
+Order = Literal["trade_call", "canary", "foreign_link"]
+
+_TRADE_CALL = re.compile(
+    r"\b(?:STRONG\s+)?(?:BUY|SELL|SHORT)\s+(?:\^?[A-Z]{1,5}\b|NOW\b|IMMEDIATELY\b)"
+    r"|\b(?:you|investors|readers)\s+should\s+(?:now\s+|immediately\s+)?(?:buy|sell|short|dump)\b"
+    r"|\b(?:i|we)\s+(?:strongly\s+)?recommend\s+(?:that\s+you\s+)?(?:buying|selling|shorting|to\s+buy|to\s+sell|you\s+buy|you\s+sell)\b"
+    r"|\b(?:buy|sell)\s+(?:it|them|now)\s*(?:now|immediately|today)?\s*!"
+    r"|(?:建议|推荐)(?:您|你|大家|投资者)?(?:立即|马上|现在)?(?:买入|卖出|抛售|清仓|加仓|抄底|做空)"
+    r"|(?:立即|马上|赶紧|立刻)(?:买入|卖出|抛售|清仓|加仓|抄底|做空)",
+)
+# "CANARY", "canary token", or a code like "XKCD-7F3A91" (letters, a dash, 4+ hex digits);
+# "a canary in the coal mine" and "NASDAQ-100" are not flagged
+_CANARY = re.compile(
+    r"\bCANARY\b|(?i:\bcanary[-_ ]?(?:token|code|string)\b)|\b[A-Z]{4,}-[0-9A-F]{4,}\b"
+)
+_ANY_URL = re.compile(r"https?://[^\s)\]>\"'，。]+")
+_ASKED_TRADE = re.compile(r"\b(?:buy|sell|short)\b|买|卖|做空", re.IGNORECASE)
+
+
+def unasked_orders(answer: str, question: str, known_urls: Iterable[str] = ()) -> list[Order]:
+    """What in a model's `answer` looks like orders planted by a document rather than an answer
+    to `question`: a buy/sell call, a canary-like token, a link that is not one of the sources.
+    A trade call is not flagged when the question itself is about buying or selling."""
+    found: list[Order] = []
+    if _TRADE_CALL.search(answer) and not _ASKED_TRADE.search(question):
+        found.append("trade_call")
+    if any(m.group(0) not in question for m in _CANARY.finditer(answer)):
+        found.append("canary")
+    known = {u.rstrip("/.") for u in known_urls}
+    if any(u.rstrip("/.") not in known for u in _ANY_URL.findall(answer)):
+        found.append("foreign_link")
+    return found

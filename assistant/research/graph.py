@@ -85,7 +85,7 @@ def build_graph(
                         "numbers": 0,
                         "verified": 0,
                         "complete": False,
-                        "stopped": str(exc),
+                        "stopped": exc.said(plan.language),
                     }
                 ]
             }
@@ -100,7 +100,7 @@ def build_graph(
             try:
                 summary = summarize(plan, results)
             except BudgetExceeded as exc:
-                stops.append(str(exc))
+                stops.append(exc.said(plan.language))
         return {"status": "done", "summary": summary, "stopped": stops[0] if stops else None}
 
     graph = StateGraph(ResearchState)

@@ -238,6 +238,9 @@ def to_html(report: Report, charts: list[str] | None = None) -> str:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    # No image from the text: a title or source entry's image Markdown would be fetched by the
+    # reader's browser (and by the PDF printer) with no click. The charts are added below.
+    md.disable("image")
     body = md.render(to_markdown(report))
     chart_html = ""
     if charts:

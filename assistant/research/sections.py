@@ -16,6 +16,7 @@ from assistant.chat.offline.composer import OfflineComposer
 from assistant.chat.offline.router import METRIC_INTENTS, Route, Router
 from assistant.grounding.dates import Window
 from assistant.grounding.guard import sanitize_output
+from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import mark_unsupported, verify
 from assistant.reading import read_claims
@@ -28,7 +29,26 @@ if TYPE_CHECKING:
 
 
 class BudgetExceeded(RuntimeError):
-    """The run's budget is spent; what is done is kept."""
+    """The run's budget is spent; what is done is kept. `said(lang)` is the reason for a reader."""
+
+    def __init__(self, kind: str, value: float) -> None:
+        english = {
+            "calls": f"model-call budget reached ({value:.0f})",
+            "tokens": f"token budget reached ({value:.0f})",
+            "seconds": f"time budget reached ({value:.0f} s)",
+        }
+        super().__init__(english[kind])
+        self.kind = kind
+        self.value = value
+
+    def said(self, lang: str) -> str:
+        if lang != "zh":
+            return str(self)
+        return {
+            "calls": f"已达到模型调用预算（{self.value:.0f}次）",
+            "tokens": f"已达到令牌预算（{self.value:.0f}）",
+            "seconds": f"已达到时间预算（{self.value:.0f}秒）",
+        }[self.kind]
 
 
 @dataclass
@@ -42,24 +62,32 @@ class Meter:
     output_tokens: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def reserve(self) -> None:
+        """`check`, then count the call at once: sections running side by side cannot all pass
+        the check before any of them is counted. Its tokens come with `record(..., counted=True)`."""
+        with self._lock:
+            self._check()
+            self.llm_calls += 1
+
     def check(self) -> None:
         """Raise BudgetExceeded when any limit is reached."""
         with self._lock:
-            if self.llm_calls >= self.budget.max_model_calls:
-                raise BudgetExceeded(f"model-call budget reached ({self.llm_calls})")
-            if self.input_tokens + self.output_tokens >= self.budget.max_tokens:
-                raise BudgetExceeded(
-                    f"token budget reached ({self.input_tokens + self.output_tokens})"
-                )
-            elapsed = time.monotonic() - self.started
-            if elapsed >= self.budget.max_seconds:
-                raise BudgetExceeded(f"time budget reached ({elapsed:.0f} s)")
+            self._check()
 
-    def record(self, message: object) -> None:
+    def _check(self) -> None:  # the lock is held
+        if self.llm_calls >= self.budget.max_model_calls:
+            raise BudgetExceeded("calls", self.llm_calls)
+        if self.input_tokens + self.output_tokens >= self.budget.max_tokens:
+            raise BudgetExceeded("tokens", self.input_tokens + self.output_tokens)
+        elapsed = time.monotonic() - self.started
+        if elapsed >= self.budget.max_seconds:
+            raise BudgetExceeded("seconds", elapsed)
+
+    def record(self, message: object, counted: bool = False) -> None:
         usage = message.usage_metadata if isinstance(message, AIMessage) else None
         meta: dict[str, Any] = dict(usage) if usage else {}
         with self._lock:
-            self.llm_calls += 1
+            self.llm_calls += 0 if counted else 1
             self.input_tokens += int(meta.get("input_tokens", 0))
             self.output_tokens += int(meta.get("output_tokens", 0))
 
@@ -83,10 +111,39 @@ class Deps:
     model: Any | None = None
     on_event: Callable[[ResearchEvent], None] | None = None
     fault: Callable[[int], None] | None = None  # tests inject a crash here
+    step_seconds: float = 120.0  # one model call of a step waits at most this long
+
+    def ask_model(self, prompt: Any) -> Any:
+        """The model's reply to `prompt`, metered, within the step deadline (held while the
+        server dribbles its reply, not only between calls)."""
+        from assistant.chat.llm.deadline import Deadline, call_until
+
+        model = self.model
+        assert model is not None
+        self.meter.reserve()
+        left = self.meter.budget.max_seconds - (time.monotonic() - self.meter.started)
+        reply = call_until(
+            lambda cancel: model.invoke(prompt),
+            Deadline(max(0.1, min(self.step_seconds, left))),
+        )
+        self.meter.record(reply, counted=True)
+        return reply
 
     def emit(self, event: ResearchEvent) -> None:
         if self.on_event is not None:
             self.on_event(event)
+
+
+def step_failure(exc: BaseException, lang: str) -> str | None:
+    """Why a step's model call failed, in the report's language; None for a bug."""
+    from assistant.chat.llm.deadline import DeadlineReached
+    from assistant.chat.llm.models import model_failure
+    from assistant.chat.llm.notices import reason, seconds
+
+    lang_: Lang = "zh" if lang == "zh" else "en"
+    if isinstance(exc, DeadlineReached):
+        return reason("step_deadline", lang_, s=seconds(exc.seconds))
+    return model_failure(exc, lang_)
 
 
 def section_ledger(result: dict[str, Any]) -> Ledger:
@@ -133,7 +190,11 @@ def run_section(index: int, section: PlanSection, plan: Plan, deps: Deps) -> dic
         try:
             text = _write_with_model(section, plan, ledger, text, deps)
         except BudgetExceeded as exc:
-            stopped = str(exc)
+            stopped = exc.said(lang)
+        except Exception as exc:  # the server failed or was too slow: keep the tools' draft
+            stopped = step_failure(exc, lang)
+            if stopped is None:
+                raise
     text = sanitize_output(text)
     verification = verify(text, ledger, reader=read_claims)
     if not verification.ok:
@@ -185,22 +246,16 @@ def _write_with_model(
         + "\n\nDraft answers from the tools:\n"
         + draft,
     )
-    model = deps.model
-    assert model is not None
-    deps.meter.check()
-    reply = model.invoke(prompt)
-    deps.meter.record(reply)
+    reply = deps.ask_model(prompt)
     text = str(reply.content).strip()
     verification = verify(text, ledger, reader=read_claims)
     if verification.ok:
         return text
-    deps.meter.check()
-    retry = model.invoke(
+    retry = deps.ask_model(
         [
             ("human", prompt),
             ("ai", text),
             ("human", REGENERATE_SECTION.format(findings=verification.summary())),
         ]
     )
-    deps.meter.record(retry)
     return str(retry.content).strip()

@@ -24,7 +24,7 @@ from assistant.research.graph import build_graph
 from assistant.research.planner import make_plan, read_topic
 from assistant.research.render import html_to_pdf, to_html, to_markdown
 from assistant.research.schemas import Plan, Report, ReportSummary
-from assistant.research.sections import Deps, Meter, evidence_block
+from assistant.research.sections import Deps, Meter, evidence_block, step_failure
 from assistant.settings import Settings
 from assistant.store import ReportRow
 from knowledge.documents import Document
@@ -57,6 +57,7 @@ class ResearchService:
         self.model = chat_model
         self.budget = budget or Budget.for_research()
         self.fault: Callable[[int], None] | None = None  # tests inject a crash into a section
+        self.last_run_id: str | None = None
 
     @property
     def mode(self) -> str:
@@ -97,16 +98,30 @@ class ResearchService:
         end = self.as_of(news, read or (news.tickers if news else []))
         model = self.model
         meter = Meter(self.budget)
-        plan = make_plan(
-            topic,
-            lang,
-            end,
-            news_id=news.id if news else None,
-            news_title=news.title if news else None,
-            tickers=news.tickers if news else None,
-            model=_Metered(model, meter) if model is not None else None,
-            model_name=self.settings.model_name,
-        )
+
+        def planned(with_model: bool) -> Plan:
+            metered = (
+                _Metered(model, meter, self.settings.research_step_deadline_s)
+                if with_model and model is not None
+                else None
+            )
+            return make_plan(
+                topic,
+                lang,
+                end,
+                news_id=news.id if news else None,
+                news_title=news.title if news else None,
+                tickers=news.tickers if news else None,
+                model=metered,
+                model_name=self.settings.model_name,
+            )
+
+        try:
+            plan = planned(with_model=True)
+        except Exception as exc:  # the server failed or was too slow: the template plan
+            if model is None or step_failure(exc, lang) is None:
+                raise
+            plan = planned(with_model=False)
         plan.usage = meter.usage()
         return plan
 
@@ -121,6 +136,7 @@ class ResearchService:
     ) -> tuple[str, Report | None]:
         """Start a run; without auto-accept it pauses for approval and returns (run_id, None)."""
         run_id = uuid.uuid4().hex[:12]
+        self.last_run_id = run_id  # a run that fails part-way resumes by this id
         report = self._invoke(
             run_id,
             {"plan": plan.model_dump(mode="json"), "auto_accept": auto_accept, "results": []},
@@ -179,6 +195,7 @@ class ResearchService:
             model=model,
             on_event=on_event,
             fault=self.fault,
+            step_seconds=self.settings.research_step_deadline_s,
         )
 
     def _invoke(
@@ -193,6 +210,11 @@ class ResearchService:
         if plan_json is None:
             waiting = build_graph(self._deps(None, None), saver, lambda p, r: None)
             plan_json = waiting.get_state(config).values.get("plan")
+        if plan_json is None:
+            raise FootnoteError(
+                f"No research run with id {run_id!r} is stored.",
+                "A run that stopped prints its id; `footnote reports` lists finished reports.",
+            )
         plan = Plan.model_validate(plan_json)
         deps = self._deps(plan, on_event)
         graph = build_graph(deps, saver, lambda p, results: self._summarize(p, results, deps))
@@ -228,13 +250,13 @@ class ResearchService:
         ledger = Ledger()
         sections = merge(results, ledger)
         body = "\n\n".join(f"## {s.heading}\n{s.text}" for s in sections)
-        deps.meter.check()
-        reply = deps.model.invoke(
-            SUMMARY_PROMPT.format(
-                language="Simplified Chinese" if plan.language == "zh" else "English", body=body
-            )
-        )
-        deps.meter.record(reply)
+        language = "Simplified Chinese" if plan.language == "zh" else "English"
+        try:
+            reply = deps.ask_model(SUMMARY_PROMPT.format(language=language, body=body))
+        except Exception as exc:  # the server failed or was too slow: the offline summary
+            if step_failure(exc, plan.language) is None:
+                raise
+            return None
         return sanitize_output(str(reply.content).strip())
 
     # ---- storage -------------------------------------------------------------------------
@@ -304,18 +326,22 @@ class ResearchService:
 class _Metered:
     """A chat model whose calls are counted against a run's meter."""
 
-    def __init__(self, model: ChatModel, meter: Meter) -> None:
+    def __init__(self, model: ChatModel, meter: Meter, step_seconds: float = 120.0) -> None:
         self._model = model
         self._meter = meter
+        self._step_seconds = step_seconds
 
     def with_structured_output(self, schema: type[BaseModel], /, **kwargs: Any) -> Invocable:
+        from assistant.chat.llm.deadline import Deadline, call_until
+
         inner = self._model.with_structured_output(schema, include_raw=True, **kwargs)
         meter = self._meter
+        seconds = self._step_seconds
 
         class _Call:
             def invoke(self, prompt: str, /) -> object:
                 meter.check()
-                out = inner.invoke(prompt)
+                out = call_until(lambda cancel: inner.invoke(prompt), Deadline(seconds))
                 if not isinstance(out, dict):  # include_raw=True always gives a dict
                     raise TypeError(f"unexpected structured output {type(out).__name__}")
                 meter.record(out["raw"])

@@ -107,6 +107,7 @@ class Diagnosis:
     probes: list[Probe] = field(default_factory=list)
     prices: list[PriceHealth] = field(default_factory=list)
     state: list[StateCheck] = field(default_factory=list)
+    model_features: list[Probe] = field(default_factory=list)  # what the model server supports
 
 
 def _size(path: Path) -> int:
@@ -163,7 +164,9 @@ def _bounded(name: str, call: Callable[[], tuple[bool, str]], deadline_s: float)
         try:
             answers.put(call())
         except Exception as exc:  # a probe reports, it never crashes the doctor
-            answers.put((False, f"{type(exc).__name__}: {exc}"[:160]))
+            from assistant.grounding.guard import redact_secrets
+
+            answers.put((False, redact_secrets(f"{type(exc).__name__}: {exc}")[:160]))
 
     threading.Thread(target=target, name=f"probe-{name}", daemon=True).start()
     try:
@@ -185,6 +188,8 @@ def run_probes(settings: Settings, deadline_s: float = PROBE_DEADLINE_S) -> list
     else:
         threads.append(("live data (Yahoo)", lambda: probe_yahoo(deadline_s)))
     if settings.mode == "llm":
+        import openai  # noqa: F401  (loaded before the clock starts: a cold import is not the server)
+
         threads.append(("chat model", lambda: probe_chat_model(settings, deadline_s)))
     else:
         results["chat model"] = Probe("chat model", None, "offline mode: none configured")
@@ -211,6 +216,7 @@ def diagnose(
         mode_line = f"LLM mode: {settings.model_name} via {where}"
     else:
         mode_line = "offline mode (no chat model): answers come from the offline composer"
+    probes = run_probes(settings)
     return Diagnosis(
         home=settings.home,
         config=settings.masked(),
@@ -218,7 +224,25 @@ def diagnose(
         mode_line=mode_line,
         notice=settings.offline_reason if settings.chat_model else None,
         data=describe_data(settings),
-        probes=run_probes(settings),
+        probes=probes,
         prices=price_health(findings or ()),
         state=check_state(settings),
+        model_features=model_features(settings, probes),
     )
+
+
+def model_features(settings: Settings, probes: Sequence[Probe]) -> list[Probe]:
+    """The compatibility checks of a chat-model server that answered its probe (else none)."""
+    if not any(p.name == "chat model" and p.ok for p in probes):
+        return []
+    from assistant.chat.llm.models import probe_model_features
+
+    try:
+        checks = probe_model_features(settings, PROBE_DEADLINE_S)
+    except Exception as exc:  # a probe reports, it never crashes the doctor
+        from assistant.grounding.guard import redact_secrets
+
+        return [
+            Probe("model features", False, redact_secrets(f"{type(exc).__name__}: {exc}")[:160])
+        ]
+    return [Probe(name, ok, detail) for name, ok, detail in checks]

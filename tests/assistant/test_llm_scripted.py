@@ -144,7 +144,7 @@ def test_a_turn_stopped_by_its_call_limit_says_so_and_answers_offline(
     answer = make_assistant(chat_model=model, budget=Budget(max_model_calls=3)).ask(
         "What's the latest close of the Dow?"
     )
-    assert "stopped after 3 model calls" in answer.text
+    assert "made 3 calls without a final answer" in answer.text
     assert "Model call limits exceeded" not in answer.text  # no raw library text
     assert answer.mode == "offline" and answer.verification.ok
     assert answer.usage.llm_calls == 3  # what the failed turn cost is still reported

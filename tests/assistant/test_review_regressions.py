@@ -128,14 +128,32 @@ def test_llm_text_is_only_shown_after_verification(
             tool_call(
                 "period_return", {"symbol": "^RUT", "start": "2025-12-01", "end": "2026-01-23"}
             ),
+            AIMessage("Up 9.99% [1]."),
+            AIMessage("Up 9.99% [1]."),
+        ]
+    )
+    events = list(make_assistant(chat_model=model).stream("How did RUT do?"))
+    shown = "".join(e["text"] for e in events if e["type"] == "text_delta")
+    assert "9.99% (unverified)" in shown
+    assert [e["type"] for e in events].count("text_delta") == 1
+
+
+def test_llm_text_with_an_outside_image_is_withheld_before_it_is_shown(
+    make_assistant: Callable[..., Assistant],
+) -> None:
+    model = ScriptedChatModel(
+        script=[
+            tool_call(
+                "period_return", {"symbol": "^RUT", "start": "2025-12-01", "end": "2026-01-23"}
+            ),
             AIMessage("Up 9.99% [1] ![x](https://evil.example/k)."),
             AIMessage("Up 9.99% [1] ![x](https://evil.example/k)."),
         ]
     )
     events = list(make_assistant(chat_model=model).stream("How did RUT do?"))
     shown = "".join(e["text"] for e in events if e["type"] == "text_delta")
-    assert "evil.example" not in shown
-    assert "9.99% (unverified)" in shown
+    assert "evil.example" not in shown and "9.99%" not in shown
+    assert "a link that is not among the sources" in shown  # withheld, and said why
     assert [e["type"] for e in events].count("text_delta") == 1
 
 

@@ -2,12 +2,62 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import sys
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+if TYPE_CHECKING:
+    from typer._click.core import Context
+
+
+class FootnoteGroup(TyperGroup):
+    """Every command's errors end as one paragraph (or `{"error": ...}` under --json) and an
+    exit code from README's table, never a traceback (FOOTNOTE_DEBUG=1 prints one, redacted)."""
+
+    def invoke(self, ctx: Context) -> Any:
+        args = [*getattr(ctx, "_protected_args", []), *ctx.args]  # emptied by the call below
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):  # usage errors, --help, exits
+            raise
+        except Exception as exc:
+            raise typer.Exit(report_failure(exc, as_json="--json" in args, words=args)) from None
+
+
+def report_failure(
+    exc: BaseException, *, as_json: bool = False, words: list[str] | None = None
+) -> int:
+    """Print `exc` as one paragraph (JSON on stdout under --json); return the exit code."""
+    from assistant import explain_failure, get_settings, redacted_traceback
+
+    try:
+        settings = get_settings()
+    except Exception:  # settings that do not load are the error being reported, maybe
+        settings = None
+    chosen = settings.language if settings is not None else "auto"
+    cjk = any(re.search(r"[\u4e00-\u9fff]", w) for w in words or [])
+    lang: Literal["zh", "en"] = "zh" if chosen == "zh" or (chosen == "auto" and cjk) else "en"
+    failure = explain_failure(exc, lang, settings)
+    if os.environ.get("FOOTNOTE_DEBUG"):
+        err_console.print(escape(redacted_traceback(exc, settings)), highlight=False)
+    if as_json:
+        sys.stdout.write(json.dumps(failure.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        err_console.print(f"[red]{escape(failure.message)}[/red]", highlight=False)
+    return failure.code
+
 
 app = typer.Typer(
+    cls=FootnoteGroup,
     name="footnote",
     help="Footnote: an investment research assistant whose every number has a footnote.",
     no_args_is_help=True,

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ui.cli.base import app, console, err_console
+from ui.cli.base import app, console, report_failure
 
 _COLOURS = {
     "holds": "green",
@@ -39,8 +39,7 @@ def check(
     try:
         checked = Footnote(demo=False).check_file(file, use_model=not rules_only)
     except (OSError, FootnoteError) as exc:
-        err_console.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(2) from None
+        raise typer.Exit(report_failure(exc, as_json=as_json)) from None
     claims = [c for _, results in checked for c in results]
     if as_json:
         payload = {"claims": [c.to_json() for c in claims]}

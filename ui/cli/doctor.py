@@ -63,6 +63,16 @@ def doctor(
         probes.add_row(escape(probe.name), status, escape(probe.detail))
     console.print(probes)
 
+    if report.model_features:
+        features = Table(title="Chat-model server: what it supports", title_justify="left")
+        features.add_column("feature")
+        features.add_column("status")
+        features.add_column("detail")
+        for feature in report.model_features:
+            status = "[green]ok[/green]" if feature.ok else "[yellow]worked around[/yellow]"
+            features.add_row(feature.name, status, escape(feature.detail))
+        console.print(features)
+
     if not report.prices:
         console.print("[dim]Price data health: no stored prices to check.[/dim]")
         return

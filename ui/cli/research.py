@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markdown import Markdown
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ui.cli.base import app, console, err_console
+from ui.cli.base import app, console, err_console, report_failure
+
+if TYPE_CHECKING:
+    from assistant import Report, ResearchService
 
 FORMATS = ("md", "html", "pdf")
 
@@ -55,6 +59,9 @@ def research(
     out: Path | None = typer.Option(None, "--out", help="Where to write the report file."),
     lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    resume: str | None = typer.Option(
+        None, "--resume", help="Continue a run that stopped, by the run id it printed."
+    ),
 ) -> None:
     """Plan and write a sourced research report whose every number is verified."""
     from pydantic import ValidationError
@@ -65,14 +72,18 @@ def research(
         err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
         raise typer.Exit(2)
     service = Footnote().research
+    if resume is not None:
+        _finish(service, service.resume(resume), fmt, out, as_json, resume)
+        return
     try:
         if plan_file is not None:
             plan = Plan.model_validate_json(plan_file.read_text(encoding="utf-8"))
         else:
             plan = service.plan(topic, news_id=news, language=lang)
     except (FootnoteError, ValidationError, OSError) as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+        if isinstance(exc, ValidationError):
+            exc = FootnoteError(f"The plan file is not a valid plan: {exc.error_count()} error(s).")
+        raise typer.Exit(report_failure(exc, as_json=as_json)) from None
     if plan_only:
         if as_json:
             print(plan.model_dump_json(indent=2))
@@ -104,9 +115,30 @@ def research(
 
         try:
             report = service.run(plan, on_event=on_event)
-        except FootnoteError as exc:
-            err_console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from None
+        except Exception as exc:
+            # the sections that finished are checkpointed: say so, and how to go on
+            code = report_failure(exc, as_json=as_json)
+            if service.last_run_id:
+                err_console.print(
+                    f"Finished sections are kept. Resume with: footnote research --resume "
+                    f"{service.last_run_id}"
+                )
+            raise typer.Exit(code) from None
+    _finish(service, report, fmt, out, as_json, None)
+
+
+def _finish(
+    service: ResearchService,
+    report: Report | None,
+    fmt: str,
+    out: Path | None,
+    as_json: bool,
+    run_id: str | None,
+) -> None:
+    """Export and show a finished report."""
+    if report is None:
+        err_console.print(f"[red]Run {run_id} has nothing left to run or is not known.[/red]")
+        raise typer.Exit(2)
     try:
         service.export(report, "md", out if fmt == "md" else None)
         if fmt != "md":

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import MAX_QUESTION_CHARS, Footnote
+from assistant import MAX_QUESTION_CHARS, Footnote, explain_failure
 from ui import data, routes
 from ui.components.answer import follow_ups, render_answer
 from ui.components.markdown import safe
@@ -58,8 +58,9 @@ def _ask(svc: Footnote, question: str, thread_id: str | None, news_id: str | Non
     with st.chat_message("assistant"):
         try:
             answer = stream_answer(svc, question, thread_id, news_id)
-        except Exception as exc:  # the page must explain, not crash
-            st.error(t("chat.error", error=safe(str(exc))[:300]))
+        except Exception as exc:  # the page must explain, not crash: one paragraph, no secrets
+            failure = explain_failure(exc, "zh" if lang() == "zh" else "en", svc.settings)
+            st.error(t("chat.error", error=safe(failure.message)))
             return
     if answer is not None and answer.thread_id:
         st.query_params["thread"] = answer.thread_id

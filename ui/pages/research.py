@@ -9,7 +9,16 @@ from typing import Any
 
 import streamlit as st
 
-from assistant import Footnote, FootnoteError, Format, Plan, Report, ResearchEvent, ResearchService
+from assistant import (
+    Footnote,
+    FootnoteError,
+    Format,
+    Plan,
+    Report,
+    ResearchEvent,
+    ResearchService,
+    explain_failure,
+)
 from ui import data
 from ui.components.answer import verification_badge
 from ui.components.markdown import safe, with_markers
@@ -112,8 +121,13 @@ def _run(svc: Footnote, service: ResearchService, plan: Plan) -> None:
             bar.progress(min(1.0, share), text=safe(step))
         worker.join()
         if "error" in outcome or outcome.get("report") is None:
-            error = outcome.get("error", "no report")
-            status.update(label=t("research.failed", error=safe(str(error))[:300]), state="error")
+            error = outcome.get("error")
+            shown = (
+                explain_failure(error, "zh" if lang() == "zh" else "en", svc.settings).message
+                if isinstance(error, BaseException)
+                else "no report"
+            )
+            status.update(label=t("research.failed", error=safe(shown)), state="error")
             return
         status.update(label=t("research.done"), state="complete")
     bar.progress(1.0)
@@ -193,7 +207,7 @@ def render() -> None:
                 topic, news_id=doc.id if doc else None, language="auto"
             )
         except FootnoteError as exc:
-            st.error(safe(str(exc)))
+            st.error(safe(explain_failure(exc, "zh" if lang() == "zh" else "en").message))
         else:
             st.session_state[EDIT_KEY] = False
             st.session_state.pop(REPORT_KEY, None)

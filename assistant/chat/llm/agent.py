@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware, ModelCallLimitMiddleware
-from langchain.agents.middleware.types import AgentState, hook_config
+from langchain.agents.middleware.types import AgentState
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
@@ -25,6 +25,8 @@ from langchain_core.tools import BaseTool, StructuredTool
 
 from assistant.budget import Budget, Usage
 from assistant.chat.events import ToolEnd, ToolEvent, ToolStart
+from assistant.chat.llm.deadline import DeadlineReached
+from assistant.chat.llm.models import TurnBudgetReached
 from assistant.chat.llm.prompts import LANGUAGE_NAMES, SYSTEM
 from assistant.grounding.guard import clean_label, strip_instructions
 from assistant.grounding.language import Lang
@@ -62,7 +64,8 @@ class TurnUsage(BaseCallbackHandler):
 
 
 class TurnBudgetMiddleware(AgentMiddleware):
-    """Stop the agent cleanly before a model call that the turn's token or time budget forbids."""
+    """Stop the agent before a model call that the turn's token or time budget forbids (the
+    deadline is also enforced while a call streams, by `deadline.iterate_until`)."""
 
     def __init__(self, budget: Budget, counter: TurnUsage, started: float) -> None:
         super().__init__()
@@ -70,13 +73,12 @@ class TurnBudgetMiddleware(AgentMiddleware):
         self.counter = counter
         self.started = started
 
-    @hook_config(can_jump_to=["end"])
     def before_model(self, state: AgentState[Any], runtime: Runtime[None]) -> dict[str, Any] | None:
         used = self.counter.usage.input_tokens + self.counter.usage.output_tokens
-        elapsed = time.monotonic() - self.started
-        if used >= self.budget.max_tokens or elapsed >= self.budget.max_seconds:
-            why = f"{used} tokens" if used >= self.budget.max_tokens else f"{elapsed:.0f} s"
-            return {"jump_to": "end", "messages": [AIMessage(content=f"[budget reached: {why}]")]}
+        if used >= self.budget.max_tokens:
+            raise TurnBudgetReached(self.budget.max_tokens)
+        if time.monotonic() - self.started >= self.budget.max_seconds:
+            raise DeadlineReached(self.budget.max_seconds)
         return None
 
 
@@ -190,7 +192,6 @@ def history_messages(turns: list[tuple[str, str]], limit: int = 6) -> list[BaseM
 class AgentRun:
     text: str
     messages: list[BaseMessage]
-    stopped_by_budget: bool = False
 
 
 def build_agent(
@@ -210,20 +211,24 @@ def build_agent(
         tools=box.tools(),
         system_prompt=system,
         middleware=[
-            ModelCallLimitMiddleware(run_limit=budget.max_model_calls, exit_behavior="end"),  # type: ignore[list-item]
+            ModelCallLimitMiddleware(run_limit=budget.max_model_calls, exit_behavior="error"),  # type: ignore[list-item]
             TurnBudgetMiddleware(budget, counter, started),
         ],
     )
 
 
 def stream_agent(
-    agent: Agent, messages: list[BaseMessage], counter: TurnUsage, recursion_limit: int = 40
+    agent: Agent,
+    messages: list[BaseMessage],
+    counter: TurnUsage,
+    recursion_limit: int = 40,
+    callbacks: list[BaseCallbackHandler] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Run the agent, yielding text deltas as they come; the last event holds the AgentRun."""
     collected: list[BaseMessage] = list(messages)
     stream: Iterator[Any] = agent.stream(
         {"messages": messages},
-        config={"callbacks": [counter], "recursion_limit": recursion_limit},
+        config={"callbacks": [counter, *(callbacks or [])], "recursion_limit": recursion_limit},
         stream_mode=["messages", "updates"],
     )
     for mode, payload in stream:
@@ -239,10 +244,7 @@ def stream_agent(
             for update in payload.values():
                 if isinstance(update, dict):
                     collected.extend(update.get("messages", []))
-    yield {
-        "type": "run",
-        "run": AgentRun(_final_text(collected), collected, _budget_stop(collected)),
-    }
+    yield {"type": "run", "run": AgentRun(_final_text(collected), collected)}
 
 
 def _final_text(messages: list[BaseMessage]) -> str:
@@ -256,10 +258,3 @@ def _final_text(messages: list[BaseMessage]) -> str:
         if isinstance(message, ToolMessage):
             break
     return ""
-
-
-def _budget_stop(messages: list[BaseMessage]) -> bool:
-    last = messages[-1] if messages else None
-    return isinstance(last, AIMessage) and (
-        str(last.content).startswith(("[budget reached", "Model call limits exceeded"))
-    )
