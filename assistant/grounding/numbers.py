@@ -270,10 +270,20 @@ _LEVEL_CUE = re.compile(
 _NOT_A_LEVEL_AFTER = re.compile(r"\s*(?:highs?|lows?|peaks?|elections?|年|年度)\b", re.IGNORECASE)
 
 
+# "beta to the S&P 500 over the window was 2": a ratio metric's value, however small
+_RATIO_CUE = re.compile(
+    r"(?:\bbeta\b|贝塔|β|\bcorrelation\b|相关系数)[^.。;；!?！？\n]{0,70}?"
+    r"(?:\bwas|\bis|\bof|\bat|\bstood at|为|是|=|:|：)\s*(?:about|around|roughly|约)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _market_level(masked: str, start: int, end: int) -> bool:
     if _NOT_A_LEVEL_AFTER.match(masked, end):
         return False
-    return bool(_LEVEL_CUE.search(masked[max(0, start - 32) : start]))
+    if _LEVEL_CUE.search(masked[max(0, start - 32) : start]):
+        return True
+    return bool(_RATIO_CUE.search(masked[max(0, start - 90) : start]))
 
 
 _EN_SMALL = {
@@ -414,7 +424,9 @@ def _word_numbers(text: str, masked: str, found: list[Mention]) -> list[Mention]
 # a figure is computed over ("20-day", "over the past 30 days"): those stay parameters.
 _DURATION = re.compile(
     r"(?P<cue>\b(?:lasted|lasting|took|taking|for|after|spanning|spanned|streak of|run of)"
-    r"|持续了?|历时|用了|连续|经过了?|共)"
+    # "over the 37 sessions from the Dec 1 open": a window's length stated as a fact
+    r"|\bover the(?=\s+\d+\s+(?:trading\s+)?(?:sessions|days)\s+(?:from|between|since)\b)"
+    r"|持续了?|历时|用了|连续|经过了?|共|的(?=\d+个交易日))"
     r"\s*(?:about|roughly|just|only|nearly|almost|约|了)?\s*"
     r"(?P<num>\d+|[零〇一二两三四五六七八九十百]+)"
     r"\s?(?P<unit>(?:straight\s+|consecutive\s+|calendar\s+|trading\s+)?"

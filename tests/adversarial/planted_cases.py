@@ -460,7 +460,6 @@ PLANTED: list[Case] = [
         "The Russell 2000's beta to the S&P 500 from December 1 to January 23 was 2 {beta.beta}.",
         near="to January 23 was ",
         item="2",
-        caught_today=False,
     ),
     _case(
         "small-zh-beta",
@@ -471,7 +470,6 @@ PLANTED: list[Case] = [
         "罗素2000从12月1日到1月23日相对标普500的贝塔为2{beta.beta}。",
         near="贝塔为",
         item="2",
-        caught_today=False,
     ),
     _case(
         "small-en-points",
@@ -552,7 +550,6 @@ PLANTED: list[Case] = [
         near="over the ",
         item="48 sessions",
         note="the window holds 37 sessions",
-        caught_today=False,
     ),
     _case(
         "duration-zh-sessions",
@@ -563,7 +560,6 @@ PLANTED: list[Case] = [
         "在12月1日开盘到1月23日收盘的48个交易日里，罗素2000上涨了{rut.return~}{rut.return}。",
         near="收盘的",
         item="48个交易日",
-        caught_today=False,
     ),
     # ---- marks after an ellipsis ------------------------------------------------------------------
     _case(

@@ -68,3 +68,33 @@ def test_signs_and_directions() -> None:
     assert rose.direction == "up"
     (zh,) = extract_numbers("当日下跌1.82%")
     assert zh.direction == "down"
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("The Russell 2000's beta to the S&P 500 from December 1 to January 23 was 2 [1].", [2.0]),
+        ("罗素2000相对标普500的贝塔为2[1]。", [2.0]),
+        ("The correlation is 1 over the window.", [1.0]),
+        ("Beta was computed over 3 windows.", []),  # a count, not the ratio's value
+    ],
+)
+def test_a_small_ratio_value_is_a_number_to_check(text: str, values: list[float]) -> None:
+    from assistant.grounding.numbers import extract_numbers
+
+    assert [m.value for m in extract_numbers(text)] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("It rose 7.53% over the 48 sessions from the December 1 open.", [48.0]),
+        ("在12月1日开盘到1月23日收盘的48个交易日里，指数上涨。", [48.0]),
+        ("Its high over the 52 weeks to January 23.", []),  # a window parameter
+        ("过去20个交易日里指数上涨。", []),
+    ],
+)
+def test_a_stated_window_length_is_a_duration(text: str, values: list[float]) -> None:
+    from assistant.grounding.numbers import extract_durations
+
+    assert [m.value for m in extract_durations(text)] == values
