@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant.app import Footnote
     from assistant.chat.events import Event, ResearchEvent
-    from assistant.errors import FootnoteError, KnowledgeError, MarketError, ModelError
+    from assistant.errors import (
+        FootnoteError,
+        KnowledgeError,
+        MarketError,
+        ModelError,
+        explain_error,
+        no_prices_text,
+    )
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
     from assistant.grounding.guard import MAX_QUESTION_CHARS, sanitize_output
@@ -73,12 +80,14 @@ _WHERE = {
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
     "disclaimer": "assistant.views.feed",
+    "explain_error": "assistant.errors",
     "figures_csv": "assistant.views.receipts",
     "figures_to_csv": "tools.figure",
     "get_settings": "assistant.settings",
     "input_prices": "assistant.views.receipts",
     "link_host": "assistant.views.feed",
     "markers": "assistant.views.feed",
+    "no_prices_text": "assistant.errors",
     "receipts": "assistant.views.receipts",
     "safe_link": "assistant.views.feed",
     "sanitize_output": "assistant.grounding.guard",
@@ -118,12 +127,14 @@ __all__ = [
     "analysis_window",
     "caveats",
     "disclaimer",
+    "explain_error",
     "figures_csv",
     "figures_to_csv",
     "get_settings",
     "input_prices",
     "link_host",
     "markers",
+    "no_prices_text",
     "receipts",
     "safe_link",
     "sanitize_output",

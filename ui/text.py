@@ -101,10 +101,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "行情数据无法跟踪：请关注来源 [{n}]",
     },
     "signal.no_data": {"en": "no market data", "zh": "缺少行情数据"},
-    "data.missing": {"en": "No market data: {error}", "zh": "缺少行情数据：{error}"},
-    "data.how": {
-        "en": "How to get it: {hint} (or upload a CSV on the Settings page).",
-        "zh": "获取方法：{hint}（也可在“设置”页上传 CSV）。",
+    "data.import": {
+        "en": "Import prices (CSV) on the Settings page",
+        "zh": "在“设置”页导入价格（CSV）",
     },
     # chat
     "chat.title": {"en": "Chat", "zh": "对话"},

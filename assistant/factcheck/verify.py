@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from assistant.errors import explain_error
 from assistant.factcheck.claims import CheckedClaim, Claim
 from assistant.factcheck.compute import Computed, Option, compute
 from assistant.ports import Market
@@ -16,7 +17,6 @@ _SIGNED = {"return", "change_points", "day_change", "sma_distance", "high_distan
 def _errors() -> tuple[type[Exception], ...]:
     from tools.calendar import CalendarError
     from tools.metrics import MetricError
-    from tools.prices.base import PriceError
     from tools.symbols import SymbolError
 
     return (PriceError, CalendarError, SymbolError, MetricError, ValueError)
@@ -142,7 +142,7 @@ def check_claim(
     try:
         computed = compute(claim, market)
     except _errors() as exc:
-        message = exc.message if isinstance(exc, PriceError) else str(exc)
+        message = explain_error(exc, "en", fix=False)  # the window, never the transport's text
         return _checked(claim, "unverifiable", None, f"{NO_DATA}: {message}")
     return judge(claim, computed)
 

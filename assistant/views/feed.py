@@ -39,6 +39,7 @@ class Quote:
     spark: list[float] = field(default_factory=list)
     error: str = ""
     hint: str = ""
+    cause: str = ""  # why there is no quote, for the page's own words (`no_prices_text`)
 
     @property
     def as_of(self) -> dt.date | None:
@@ -51,7 +52,7 @@ class Quote:
 
 def quote(market: Market, symbol: str, lang: str = "en", on: dt.date | None = None) -> Quote:
     """Return the quote of one symbol: latest stored session, or the session on or before `on`."""
-    from assistant.errors import market_errors
+    from assistant.errors import cause_of, market_errors
     from tools.symbols import symbol_name
 
     name = symbol_name(symbol, "zh" if lang.startswith("zh") else "en")
@@ -68,7 +69,7 @@ def quote(market: Market, symbol: str, lang: str = "en", on: dt.date | None = No
         return Quote(close.symbol, name, close, change, spark)
     except market_errors() as exc:
         message = exc.message if isinstance(exc, PriceError) else str(exc)
-        return Quote(symbol, name, error=message, hint=_hint(exc))
+        return Quote(symbol, name, error=message, hint=_hint(exc), cause=cause_of(exc))
 
 
 def quotes(
@@ -199,6 +200,7 @@ class Signal:
     state: SignalState
     figures: list[Figure] = field(default_factory=list)
     error: str = ""
+    cause: str = ""
 
 
 def signal_texts(doc: Document) -> list[str]:
@@ -212,7 +214,7 @@ def signal_texts(doc: Document) -> list[str]:
 
 def signals(doc: Document, market: Market) -> list[Signal]:
     """Return the item's signals, each with its live status where market data can tell."""
-    from assistant.errors import market_errors
+    from assistant.errors import cause_of, market_errors
 
     symbol = doc.tickers[0] if doc.tickers else None
     out: list[Signal] = []
@@ -234,7 +236,7 @@ def signals(doc: Document, market: Market) -> list[Signal]:
             else:
                 out.append(Signal(text, cited, "untracked"))
         except market_errors() as exc:
-            out.append(Signal(text, cited, "no_data", error=str(exc)))
+            out.append(Signal(text, cited, "no_data", error=str(exc), cause=cause_of(exc)))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from typing import Literal
 
@@ -14,6 +15,7 @@ from tools.prices.base import (
     PriceError,
     PriceHistory,
     PriceSource,
+    SourceUnavailable,
     UnknownSymbol,
     missing_data_hint,
     window,
@@ -25,6 +27,10 @@ from tools.symbols import resolve_symbol
 Mode = Literal["auto", "live", "local"]
 # The NYSE closes at 16:00 New York time; a day's final bar is settled a little later.
 _SETTLED = dt.time(16, 30)
+# After the live source could not be reached, it is not asked again for this long: offline, every
+# lookup would wait for its own failure, and a burst of failures would end on Footnote's request
+# limit, a wrong cause for a network that is down.
+OFFLINE_RETRY_S = 60.0
 
 
 def _now_in_new_york() -> dt.datetime:
@@ -50,12 +56,15 @@ class CachedSource:
         mode: Mode = "auto",
         deadline_s: float = 8.0,
         now: Callable[[], dt.datetime] = _now_in_new_york,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.live = live
         self.mode: Mode = mode if live is not None else "local"
         self.deadline_s = deadline_s
         self._now = now
+        self._clock = clock
+        self._unreachable: tuple[float, SourceUnavailable] | None = None
 
     @property
     def provider(self) -> str:
@@ -73,12 +82,15 @@ class CachedSource:
             return self._from_store(symbol, start, end, behind, "price mode is local")
         live_source = self.live
         try:
+            self._check_reachable()
             live = call_with_deadline(
                 lambda: live_source.history(symbol, start, end),
                 self.deadline_s,
                 f"The live price source ({symbol})",
             )
         except PriceError as exc:
+            if isinstance(exc, SourceUnavailable) and self._unreachable is None:
+                self._unreachable = (self._clock(), exc)
             if stored.empty:
                 if isinstance(exc, UnknownSymbol):
                     raise
@@ -86,6 +98,9 @@ class CachedSource:
                     f"No prices for {symbol} from {start} to {end}: none stored, and the live "
                     f"source failed: {exc.message}",
                     missing_data_hint(symbol),
+                    symbol=symbol,
+                    start=start,
+                    end=end,
                 ) from None
             return self._from_store(
                 symbol, start, end, behind, f"live source failed: {exc.message}"
@@ -98,6 +113,15 @@ class CachedSource:
             splits=live.splits,
         )
         return self.store.history(symbol, start, end)
+
+    def _check_reachable(self) -> None:
+        """Raise the last `SourceUnavailable` while the live source is resting after it."""
+        if self._unreachable is None:
+            return
+        since, exc = self._unreachable
+        if self._clock() - since < OFFLINE_RETRY_S:
+            raise exc
+        self._unreachable = None
 
     def last_session(self, symbol: str) -> dt.date | None:
         """Return the last stored session of a symbol, or None."""
@@ -117,7 +141,11 @@ class CachedSource:
             history = self.store.history(symbol, start, end)
         except NoData as exc:
             raise NoData(
-                exc.message.replace("No stored prices", "No prices"), missing_data_hint(symbol)
+                exc.message.replace("No stored prices", "No prices"),
+                missing_data_hint(symbol),
+                symbol=symbol,
+                start=start,
+                end=end,
             ) from None
         if stale:
             note = (

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from assistant import Answer, Figure
 
 LANGS = ("auto", "zh", "en")
+NO_NUMBERS = {"en": "no numbers to verify", "zh": "无需核验的数字"}
 
 
 def receipt_lines(figure: Figure) -> list[str]:
@@ -44,11 +45,14 @@ def _print_answer(answer: Answer) -> None:
                 f"{figure.metric}: {escape(caveat)}"
             )
     v = answer.verification
-    colour = "green" if v.ok else "yellow"
-    console.print(
-        f"[{colour}]{v.numbers_verified}/{v.numbers_total} numbers verified[/{colour}]"
-        + (f"  unsupported: {', '.join(v.unsupported)}" if v.unsupported else "")
-    )
+    if v.numbers_total and (answer.ledger.entries or not v.ok):
+        colour = "green" if v.ok else "yellow"
+        console.print(
+            f"[{colour}]{v.numbers_verified}/{v.numbers_total} numbers verified[/{colour}]"
+            + (f"  unsupported: {', '.join(v.unsupported)}" if v.unsupported else "")
+        )
+    else:  # an error, a refusal or help: nothing was verified, so no green count
+        console.print(f"[dim]{NO_NUMBERS.get(answer.language, NO_NUMBERS['en'])}[/dim]")
     for citation in answer.ledger.entries:
         console.print(f"  [dim][{citation.n}][/dim] {escape(citation.label)}")
         cited = citation.figure

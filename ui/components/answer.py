@@ -12,13 +12,16 @@ from ui.components.receipts import citation_row
 from ui.text import t
 
 
-def verification_badge(verification: dict[str, Any]) -> None:
-    """Show "12/12 numbers verified" (green when every number is traced, orange otherwise)."""
+def verification_badge(verification: dict[str, Any], cited: bool = True) -> None:
+    """Show "12/12 numbers verified" (green when every number is traced, orange otherwise).
+
+    A message that cites nothing (an error, a refusal, help) has nothing verified: it gets a
+    neutral badge, never a green one."""
     total = int(verification.get("numbers_total") or 0)
     ok = int(verification.get("numbers_verified") or 0)
     clean = not verification.get("findings") and ok == total
-    if total == 0:
-        st.badge(t("badge.none"), icon=":material/check:", color="gray")
+    if total == 0 or (not cited and clean):
+        st.badge(t("badge.none"), icon=":material/info:", color="gray")
     else:
         st.badge(
             t("badge.verified", ok=ok, total=total),
@@ -36,7 +39,7 @@ def render_answer(answer: dict[str, Any], key: str, lang: str) -> None:
     # A figure computed across an unresolved step says so beside the answer, not only in its receipt.
     for n, caveat in dict.fromkeys(caveats(answer)):
         st.warning(t("answer.caveat", n=n, text=safe(caveat)), icon=":material/warning:")
-    verification_badge(answer.get("verification") or {})
+    verification_badge(answer.get("verification") or {}, cited=bool(answer.get("citations")))
     citation_row(receipts(answer, lang), key)
     if answer.get("figures"):
         st.download_button(

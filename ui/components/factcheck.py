@@ -12,8 +12,11 @@ def badge(checks: FactSummary | None) -> None:
     """Show how many market figures hold; numbers the data cannot judge are counted apart."""
     if checks is None or not checks.marks:
         return
-    label = t("news.factcheck_badge", ok=checks.holding, total=checks.checkable)
     unchecked = len(checks.marks) - checks.checkable
+    if not checks.checkable:  # nothing the data could judge: neutral, never a green "0/0"
+        st.badge(t("news.factcheck_unchecked", n=unchecked), icon=":material/info:", color="gray")
+        return
+    label = t("news.factcheck_badge", ok=checks.holding, total=checks.checkable)
     if unchecked:
         label += " · " + t("news.factcheck_unchecked", n=unchecked)
     st.badge(

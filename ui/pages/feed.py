@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant import Document, Footnote
+from assistant import Document, Footnote, analysis_window
 from ui import data, routes
 from ui.components import factcheck
 from ui.components.markdown import safe
-from ui.components.quotes import missing_data
+from ui.components.quotes import missing_prices
 from ui.state import footnote
 from ui.text import lang, t
 
@@ -25,12 +25,11 @@ def _card(svc: Footnote, doc: Document) -> None:
         checks = data.fact_checks(svc, svc.key, doc.id, check_missing=False)
         factcheck.badge(checks)
         quotes = data.quotes(svc, svc.key, tuple(doc.tickers[:4]), lang())
-        columns = st.columns(max(1, len(quotes)))
-        for column, q in zip(columns, quotes, strict=False):
+        priced = [q for q in quotes if q.close is not None and q.change is not None]
+        columns = st.columns(max(1, len(priced)))
+        for column, q in zip(columns, priced, strict=False):
+            assert q.close is not None and q.change is not None
             with column:
-                if q.close is None or q.change is None:
-                    missing_data(q.error, q.hint)
-                    continue
                 st.metric(
                     q.name,
                     q.close.display(lang()),
@@ -40,6 +39,7 @@ def _card(svc: Footnote, doc: Document) -> None:
                     help=f"{t('card.as_of')} {q.as_of}"
                     + (f" · {t('news.stale')}" if q.stale else ""),
                 )
+        missing_prices(quotes, analysis_window(doc))
         dated = [q for q in quotes if q.as_of is not None]
         if dated:
             as_of = max(q.as_of for q in dated if q.as_of)

@@ -3,6 +3,9 @@ signals, related items and the disclaimer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from assistant import (
@@ -23,6 +26,9 @@ from ui.components.receipts import source_body, source_row
 from ui.state import footnote
 from ui.text import lang, t
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 VERDICTS = ("holds", "holds_with_caveat", "wrong_date", "differs", "unverifiable")
 _SIGNAL_COLORS = {
     "triggered": "red",
@@ -39,7 +45,7 @@ def _header(svc: Footnote, doc: Document) -> None:
     st.caption(safe(meta))
     if doc.tags:
         st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
-    quote_strip(data.quotes(svc, svc.key, tuple(doc.tickers[:6]), lang()))
+    quote_strip(data.quotes(svc, svc.key, tuple(doc.tickers[:6]), lang()), analysis_window(doc))
 
 
 def _analysis(doc: Document, checks: FactSummary | None) -> None:
@@ -88,25 +94,31 @@ def _charts(svc: Footnote, doc: Document) -> None:
     if not doc.tickers:
         return
     symbol = st.selectbox(t("news.price_chart"), doc.tickers, key="chart_symbol")
-    try:
-        st.plotly_chart(data.price_chart(svc, svc.key, symbol, lang()), key="price_chart")
-    except FootnoteError as exc:
-        missing_data(exc.message, exc.hint)
     window = analysis_window(doc)
-    if window is None:
-        return
-    if len(doc.tickers) >= 2:
-        try:
-            fig = data.relative_chart(
-                svc, svc.key, tuple(doc.tickers), window[0], window[1], lang()
+    charts: list[tuple[str, Callable[[], go.Figure], Sequence[str]]] = [
+        ("price_chart", lambda: data.price_chart(svc, svc.key, symbol, lang()), [symbol])
+    ]
+    if window is not None and len(doc.tickers) >= 2:
+        tickers = tuple(doc.tickers)
+        charts.append(
+            (
+                "relative_chart",
+                lambda: data.relative_chart(svc, svc.key, tickers, window[0], window[1], lang()),
+                tickers,
             )
-            st.plotly_chart(fig, key="relative_chart")
+        )
+    if window is not None:
+        charts.append(
+            ("sector_chart", lambda: data.sector_chart(svc, svc.key, window[1], lang()), [])
+        )
+    failed: list[tuple[Exception, Sequence[str]]] = []
+    for key, draw, named in charts:
+        try:
+            st.plotly_chart(draw(), key=key)
         except FootnoteError as exc:
-            missing_data(exc.message, exc.hint)
-    try:
-        st.plotly_chart(data.sector_chart(svc, svc.key, window[1], lang()), key="sector_chart")
-    except FootnoteError as exc:
-        missing_data(exc.message, exc.hint)
+            failed.append((exc, named))
+    if failed:  # one note for the charts that could not be drawn: the first one says why
+        missing_data(*failed[0], window=window)
 
 
 def _signals(svc: Footnote, doc: Document) -> None:
@@ -127,8 +139,6 @@ def _signals(svc: Footnote, doc: Document) -> None:
                     for f in signal.figures
                 )
                 st.markdown(safe(shown))
-            if signal.error:
-                missing_data(signal.error, "")
 
 
 def _related(svc: Footnote, doc: Document) -> None:

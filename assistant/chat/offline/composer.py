@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from assistant.chat.offline.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
 from assistant.chat.offline.templates import CONVENTIONS, SUGGESTIONS, text
+from assistant.errors import explain_error
 from assistant.grounding.dates import find_dates
 from assistant.grounding.guard import strip_instructions
 from assistant.grounding.language import Lang
@@ -112,7 +113,9 @@ class OfflineComposer:
             else:
                 out = Composed(text("unknown", lang), system=True)
         except (PriceError, ValueError) as exc:  # ValueError: symbol, calendar and metric errors
-            out = Composed(text("data_error", lang, message=str(exc)), system=True)
+            # the reader's words for it: the window asked and the fix, never the transport's text
+            message = explain_error(exc, lang, route.symbols)
+            out = Composed(text("data_error", lang, message=message), system=True)
         group = (
             "metric"
             if route.intent in METRIC_INTENTS
