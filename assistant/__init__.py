@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
     from assistant.grounding.guard import MAX_QUESTION_CHARS, sanitize_output
+    from assistant.grounding.labels import convention_label, market_label, metric_label
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
     from assistant.research.schemas import Plan, PlanSection, Report
@@ -79,6 +80,7 @@ _WHERE = {
     "Verification": "assistant.grounding.verifier",
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
+    "convention_label": "assistant.grounding.labels",
     "disclaimer": "assistant.views.feed",
     "explain_error": "assistant.errors",
     "figures_csv": "assistant.views.receipts",
@@ -86,7 +88,9 @@ _WHERE = {
     "get_settings": "assistant.settings",
     "input_prices": "assistant.views.receipts",
     "link_host": "assistant.views.feed",
+    "market_label": "assistant.grounding.labels",
     "markers": "assistant.views.feed",
+    "metric_label": "assistant.grounding.labels",
     "no_prices_text": "assistant.errors",
     "receipts": "assistant.views.receipts",
     "safe_link": "assistant.views.feed",
@@ -126,6 +130,7 @@ __all__ = [
     "Verification",
     "analysis_window",
     "caveats",
+    "convention_label",
     "disclaimer",
     "explain_error",
     "figures_csv",
@@ -134,6 +139,8 @@ __all__ = [
     "input_prices",
     "link_host",
     "markers",
+    "market_label",
+    "metric_label",
     "no_prices_text",
     "receipts",
     "safe_link",

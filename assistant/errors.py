@@ -140,6 +140,8 @@ def no_prices_text(
     key = "zh" if zh else "en"
     symbols = list(dict.fromkeys(s for s in symbols if s))
     tickers = " ".join(symbols)
+    if cause == "unknown_symbol" and all(symbol_name(s, "en") != s for s in symbols):
+        cause = "none_stored"  # a symbol Footnote names is known: the source just has no rows
     if cause == "unknown_symbol":
         return _UNKNOWN[key].format(symbols=tickers or "?")
     names = []

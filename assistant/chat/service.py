@@ -253,8 +253,30 @@ class Assistant:
             thread_id,
             route,
         )
+        answer.suggestions = self._moving_on(answer.suggestions, question, route, ref)
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
+
+    def _moving_on(
+        self, suggestions: list[str], question: str, route: Route, ref: date, limit: int = 3
+    ) -> list[str]:
+        """Suggestions that move the conversation on: none that asks again what was just
+        answered (the same words, or the same intent about the same symbols), refilled from
+        the other groups' suggestions."""
+        lang = route.language
+        pool = [*suggestions, *(s for group in SUGGESTIONS.values() for s in group[lang])]
+        asked = _normal(question)
+        kept: list[str] = []
+        for candidate in dict.fromkeys(pool):
+            if _normal(candidate) == asked:
+                continue
+            again = self.router.route(candidate, lang, ref, route.context())
+            if again.intent == route.intent and set(again.symbols) <= set(route.symbols):
+                continue
+            kept.append(candidate)
+            if len(kept) == limit:
+                break
+        return kept
 
     def _with_notes(
         self, composed: Composed, lang: Lang, news: Document | None, ref: date, ledger: Ledger
@@ -397,3 +419,8 @@ def _stop_reason(raw: str, lang: Lang) -> str:
     if m := re.search(r"budget reached: ([^\]]+)", raw):
         return text("stopped_budget", lang, what=m.group(1))
     return text("stopped_budget", lang, what="?")
+
+
+def _normal(text: str) -> str:
+    """A question without case, spaces or punctuation, to tell a repeat."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())

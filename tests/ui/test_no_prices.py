@@ -86,6 +86,7 @@ def test_feed_says_once_per_item_which_prices_are_missing_for_its_window(
     assert "footnote prices import PATH" in note and "footnote prices update ^RUT" in note
     assert ("离线" in note) if lang == "zh" else ("offline" in note)
     assert "2026-11-16" not in body  # today's window is not the item's
+    assert ("美股" in body and "US equities" not in body) if lang == "zh" else "US equities" in body
     # the first failure rests the live source: four tickers, one attempt
     assert live.calls == 1
 

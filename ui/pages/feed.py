@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant import Document, Footnote, analysis_window
+from assistant import Document, Footnote, analysis_window, market_label
 from ui import data, routes
 from ui.components import factcheck
 from ui.components.markdown import safe
@@ -16,7 +16,8 @@ from ui.text import lang, t
 def _card(svc: Footnote, doc: Document) -> None:
     with st.container(border=True):
         st.subheader(safe(doc.title), anchor=False)
-        meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), doc.market) if x)
+        market = market_label(doc.market, lang()) if doc.market else ""
+        meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), market) if x)
         st.caption(safe(meta))
         if doc.tags:
             st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))

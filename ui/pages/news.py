@@ -16,6 +16,7 @@ from assistant import (
     analysis_window,
     disclaimer,
     markers,
+    market_label,
     section_marks,
 )
 from ui import data, routes
@@ -41,7 +42,8 @@ _SIGNAL_COLORS = {
 def _header(svc: Footnote, doc: Document) -> None:
     st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
     st.title(safe(doc.title), anchor=False)
-    meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), doc.market) if x)
+    market = market_label(doc.market, lang()) if doc.market else ""
+    meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), market) if x)
     st.caption(safe(meta))
     if doc.tags:
         st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))

@@ -85,6 +85,7 @@ class OfflineComposer:
     def __init__(self, box: Toolbox) -> None:
         self.box = box
         self._latest = False
+        self._noted: set[tuple[object, ...]] = set()  # data notes said once per answer
 
     # ---- entry point -------------------------------------------------------------------
 
@@ -556,11 +557,18 @@ class OfflineComposer:
     def _data_notes(self, figures: Sequence[Figure], lang: Lang, ledger: Ledger) -> list[str]:
         notes = []
         for f in figures:
-            if f.stale and f.as_of:
+            if f.stale and f.as_of and ("stale", f.as_of) not in self._noted:
+                self._noted.add(("stale", f.as_of))
                 notes.append(text("stale", lang, as_of=f.as_of))
             completeness = f.params.get("completeness")
-            if isinstance(completeness, (int, float)) and completeness < 0.999:
-                have, want = f.params.get("rows"), f.params.get("sessions")
+            have, want = f.params.get("rows"), f.params.get("sessions")
+            key = ("partial", f.symbol, have, want)
+            if (
+                isinstance(completeness, (int, float))
+                and completeness < 0.999
+                and key not in self._noted
+            ):
+                self._noted.add(key)
                 notes.append(
                     text(
                         "partial",
