@@ -134,3 +134,27 @@ def test_rate_limit_is_not_blamed_for_a_network_that_is_down(
         answer = svc.ask("How did the S&P 500 do in March 2026?")
     assert "requests a minute" not in answer.text and "offline" in answer.text
     assert live.calls == 1
+
+
+def test_cli_update_offline_says_so_once_per_symbol_without_transport_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from tools.prices.yahoo import YahooSource
+    from ui.cli import app as cli
+
+    calls: list[str] = []
+
+    def unreachable(self: YahooSource, symbol: str, start: dt.date, end: dt.date) -> None:
+        calls.append(symbol)
+        raise DNS_FAILURE
+
+    monkeypatch.setattr(YahooSource, "history", unreachable)
+    monkeypatch.setenv("FOOTNOTE_PRICE_MODE", "auto")
+    get_settings.cache_clear()
+    done = CliRunner().invoke(cli, ["prices", "update", "^RUT", "SPY"], env={"COLUMNS": "80"})
+    out = " ".join(done.output.split())
+    assert not RAW.search(out), out
+    assert out.count("this computer looks offline") == 2 and "footnote prices import PATH" in out
+    assert calls == ["^RUT"]  # the second symbol is not left to wait for the same failure
