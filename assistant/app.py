@@ -52,6 +52,7 @@ class _Parts:
     store: Store | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    changes: int = 0  # ingests and imports made through this object
 
 
 class Footnote:
@@ -84,6 +85,29 @@ class Footnote:
     def key(self) -> str:
         """Tells caches apart: one key per set of parts (shared by `with_settings` copies)."""
         return self._parts.key
+
+    def data_version(self) -> str:
+        """A token that changes whenever the stored documents, fact-checks or prices change,
+        in this process or another (`footnote ingest` beside a running app). Pages key their
+        caches on it, so a change shows on the next rerun; reading it opens nothing."""
+        home = self.settings
+        stamps = [self.key, str(self._parts.changes)]
+        try:
+            stamps.append((home.chroma_dir / "revision").read_text(encoding="utf-8"))
+        except OSError:
+            stamps.append("")
+        files = [
+            *home.price_files(),
+            home.state_db,
+            home.state_db.with_name(home.state_db.name + "-wal"),
+        ]
+        for path in files:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            stamps.append(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}")
+        return "|".join(stamps)
 
     def with_settings(self, settings: Settings) -> Footnote:
         """The same market, library and store, opened or not yet, under other settings (a
@@ -361,6 +385,7 @@ class Footnote:
         if fresh:
             check_ingested(fresh, library, self.market, self.store.factchecks)
             self._write_people(library)
+            self._parts.changes += 1
         return outcomes
 
     def documents(self) -> list[Document]:

@@ -48,10 +48,11 @@ _TEXT: dict[str, dict[str, str]] = {
     "card.trend": {"en": "30 sessions", "zh": "近30个交易日"},
     # news item
     "news.missing": {
-        "en": "This news item was not found. Pick one on the feed.",
-        "zh": "找不到这条新闻，请回到首页选择。",
+        "en": "That news item is no longer stored; here is the latest one.",
+        "zh": "该新闻已不在库中；下面显示最新的一条。",
     },
     "news.back": {"en": "Back to the feed", "zh": "返回首页"},
+    "news.pick": {"en": "News item", "zh": "选择新闻"},
     "news.quotes": {"en": "Quotes", "zh": "行情"},
     "news.stale": {"en": "stale", "zh": "非最新"},
     "news.stale_help": {

@@ -173,11 +173,31 @@ def link_host(url: str | None) -> str:
     return (urlparse(url).hostname or "") if url else ""
 
 
-def disclaimer(lang: str) -> str:
-    """Return the standing disclaimer in `lang`."""
+_IMPORTED = {
+    "en": "An imported document, shown as written: the marked figures are checked against market "
+    "data; for information only, not investment advice.",
+    "zh": "导入的文档，按原文显示：标注的数字已用行情数据核对；仅供参考，不构成投资建议。",
+}
+
+
+def written_by_footnote(doc: Document) -> bool:
+    """True for what Footnote wrote (its demo items); False for a document someone imported."""
+    from pathlib import PurePath
+
+    if not doc.origin:
+        return False
+    folder = PurePath(doc.origin).parent
+    return folder.name == "demo" and folder.parent.name == "knowledge"
+
+
+def disclaimer(lang: str, doc: Document | None = None) -> str:
+    """Return the standing disclaimer in `lang`: "AI-generated" only for what Footnote wrote."""
     from assistant.grounding.answer import footer
 
-    return footer("zh" if lang.startswith("zh") else "en", None, None, False)
+    zh = lang.startswith("zh")
+    if doc is not None and not written_by_footnote(doc):
+        return _IMPORTED["zh" if zh else "en"]
+    return footer("zh" if zh else "en", None, None, False)
 
 
 # ---- signals to monitor -------------------------------------------------------------------

@@ -23,9 +23,9 @@ def _card(svc: Footnote, doc: Document) -> None:
             st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
         if doc.summary:
             st.markdown(safe(doc.summary))
-        checks = data.fact_checks(svc, svc.key, doc.id, check_missing=False)
+        checks = data.fact_checks(svc, data.key(svc), doc.id, check_missing=False)
         factcheck.badge(checks)
-        quotes = data.quotes(svc, svc.key, tuple(doc.tickers[:4]), lang())
+        quotes = data.quotes(svc, data.key(svc), tuple(doc.tickers[:4]), lang())
         priced = [q for q in quotes if q.close is not None and q.change is not None]
         columns = st.columns(max(1, len(priced)))
         for column, q in zip(columns, priced, strict=False):
@@ -67,7 +67,7 @@ def render() -> None:
     # opened after the question box, so the page is usable while the data load
     with st.spinner(t("feed.loading")):
         svc = footnote()
-        items = data.news_items(svc, svc.key, lang())
+        items = data.news_items(svc, data.key(svc), lang())
     if not items:
         st.info(t("feed.empty"))
     for doc in items:

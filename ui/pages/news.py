@@ -47,7 +47,9 @@ def _header(svc: Footnote, doc: Document) -> None:
     st.caption(safe(meta))
     if doc.tags:
         st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
-    quote_strip(data.quotes(svc, svc.key, tuple(doc.tickers[:6]), lang()), analysis_window(doc))
+    quote_strip(
+        data.quotes(svc, data.key(svc), tuple(doc.tickers[:6]), lang()), analysis_window(doc)
+    )
 
 
 def _analysis(doc: Document, checks: FactSummary | None) -> None:
@@ -98,20 +100,22 @@ def _charts(svc: Footnote, doc: Document) -> None:
     symbol = st.selectbox(t("news.price_chart"), doc.tickers, key="chart_symbol")
     window = analysis_window(doc)
     charts: list[tuple[str, Callable[[], go.Figure], Sequence[str]]] = [
-        ("price_chart", lambda: data.price_chart(svc, svc.key, symbol, lang()), [symbol])
+        ("price_chart", lambda: data.price_chart(svc, data.key(svc), symbol, lang()), [symbol])
     ]
     if window is not None and len(doc.tickers) >= 2:
         tickers = tuple(doc.tickers)
         charts.append(
             (
                 "relative_chart",
-                lambda: data.relative_chart(svc, svc.key, tickers, window[0], window[1], lang()),
+                lambda: data.relative_chart(
+                    svc, data.key(svc), tickers, window[0], window[1], lang()
+                ),
                 tickers,
             )
         )
     if window is not None:
         charts.append(
-            ("sector_chart", lambda: data.sector_chart(svc, svc.key, window[1], lang()), [])
+            ("sector_chart", lambda: data.sector_chart(svc, data.key(svc), window[1], lang()), [])
         )
     failed: list[tuple[Exception, Sequence[str]]] = []
     for key, draw, named in charts:
@@ -124,7 +128,7 @@ def _charts(svc: Footnote, doc: Document) -> None:
 
 
 def _signals(svc: Footnote, doc: Document) -> None:
-    for signal in data.signals(svc, svc.key, doc.id, lang()):
+    for signal in data.signals(svc, data.key(svc), doc.id, lang()):
         with st.container(border=True):
             n = signal.sources[0] if signal.sources else "?"
             label = (
@@ -144,7 +148,7 @@ def _signals(svc: Footnote, doc: Document) -> None:
 
 
 def _related(svc: Footnote, doc: Document) -> None:
-    items = data.related(svc, svc.key, doc.id, lang())
+    items = data.related(svc, data.key(svc), doc.id, lang())
     if not items:
         st.caption(t("news.no_related"))
     for item in items:
@@ -157,15 +161,37 @@ def _related(svc: Footnote, doc: Document) -> None:
         )
 
 
+def _pick(svc: Footnote) -> Document | None:
+    items = data.news_items(svc, data.key(svc), lang())
+    if not items:
+        return None
+    by_id = {d.id: d for d in items}
+    picked = st.selectbox(
+        t("news.pick"),
+        list(by_id),
+        format_func=lambda i: " · ".join(
+            x for x in (by_id[i].published and by_id[i].published.isoformat(), by_id[i].title) if x
+        ),
+        key="news_pick",
+    )
+    return by_id.get(picked or "", items[0])
+
+
 def render() -> None:
     """Show the news item named by `?id=`."""
     svc = footnote()
     doc_id = st.query_params.get("id")
-    doc = data.news_item(svc, svc.key, doc_id, lang()) if doc_id else None
+    doc = data.news_item(svc, data.key(svc), doc_id, lang()) if doc_id else None
     if doc is None:
-        st.warning(t("news.missing"))
-        st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
-        return
+        # opened from the sidebar (no id) or with an id no longer stored: the latest item and
+        # a picker for the others
+        if doc_id:
+            st.info(t("news.missing"))
+        doc = _pick(svc)
+        if doc is None:
+            st.info(t("feed.empty"))
+            st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
+            return
     _header(svc, doc)
     links = st.columns(2)
     links[0].page_link(
@@ -180,7 +206,7 @@ def render() -> None:
         icon=":material/science:",
         query_params={"news": doc.id},
     )
-    checks = data.fact_checks(svc, svc.key, doc.id)
+    checks = data.fact_checks(svc, data.key(svc), doc.id)
     tabs = st.tabs(
         [
             t("news.analysis"),
@@ -200,7 +226,7 @@ def render() -> None:
         _sources(doc)
     with tabs[4]:
         _related(svc, doc)
-    st.caption(safe(disclaimer(lang())))
+    st.caption(safe(disclaimer(lang(), doc)))
     question = st.chat_input(t("news.ask"), key="news_question")
     if question:
         routes.ask_in_chat(question, doc.id)

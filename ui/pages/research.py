@@ -166,7 +166,7 @@ def render() -> None:
     st.title(t("research.title"), anchor=False)
     service = svc.research
     news_id = st.query_params.get("news") or None
-    doc = data.news_item(svc, svc.key, news_id, lang()) if news_id else None
+    doc = data.news_item(svc, data.key(svc), news_id, lang()) if news_id else None
     topic = st.text_input(
         t("research.topic"), value=doc.title if doc else "", key=f"topic_{news_id}"
     )
