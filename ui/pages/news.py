@@ -161,6 +161,11 @@ def _related(svc: Footnote, doc: Document) -> None:
         )
 
 
+def _item_label(doc: Document) -> str:
+    day = doc.published.isoformat() if doc.published else ""
+    return f"{day} · {doc.title}" if day else doc.title
+
+
 def _pick(svc: Footnote) -> Document | None:
     items = data.news_items(svc, data.key(svc), lang())
     if not items:
@@ -169,9 +174,7 @@ def _pick(svc: Footnote) -> Document | None:
     picked = st.selectbox(
         t("news.pick"),
         list(by_id),
-        format_func=lambda i: " · ".join(
-            x for x in (by_id[i].published and by_id[i].published.isoformat(), by_id[i].title) if x
-        ),
+        format_func=lambda i: _item_label(by_id[i]),
         key="news_pick",
     )
     return by_id.get(picked or "", items[0])
