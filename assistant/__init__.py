@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         markers,
         safe_link,
         section_marks,
+        written_by_footnote,
     )
     from assistant.views.receipts import Receipt, caveats, figures_csv, input_prices, receipts
     from knowledge.documents import Document, SourceEntry
@@ -96,6 +97,7 @@ _WHERE = {
     "safe_link": "assistant.views.feed",
     "sanitize_output": "assistant.grounding.guard",
     "section_marks": "assistant.views.feed",
+    "written_by_footnote": "assistant.views.feed",
 }
 
 __all__ = [
@@ -146,6 +148,7 @@ __all__ = [
     "safe_link",
     "sanitize_output",
     "section_marks",
+    "written_by_footnote",
 ]
 
 

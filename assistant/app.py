@@ -40,6 +40,17 @@ if TYPE_CHECKING:
 
 Lang = Literal["auto", "zh", "en"]
 PEOPLE_FILE = "people.json"
+UPLOADS = "uploads"
+
+
+def _upload_name(name: str) -> str:
+    """A browser's file name made safe as one file in the uploads folder."""
+    import re
+
+    base = Path(name.replace("\\", "/")).name
+    stem, dot, suffix = base.rpartition(".")
+    stem = re.sub(r"[^\w.-]+", "-", stem if dot else base).strip(".-") or "upload"
+    return f"{stem[:100]}.{suffix.lower()}" if dot and suffix else stem[:100]
 
 
 @dataclass
@@ -386,6 +397,28 @@ class Footnote:
             check_ingested(fresh, library, self.market, self.store.factchecks)
             self._write_people(library)
             self._parts.changes += 1
+        return outcomes
+
+    def ingest_uploads(
+        self,
+        files: Sequence[tuple[str, bytes]],
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> list[IngestOutcome]:
+        """Keep uploaded files in FOOTNOTE_HOME/uploads (the same name replaces the earlier
+        copy, so uploading a file again updates its document) and ingest them; one outcome per
+        file, named by the file's own name."""
+        folder = self.settings.home / UPLOADS
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, data in files:
+            path = folder / _upload_name(name)
+            tmp = path.with_name(path.name + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            paths.append(path)
+        outcomes = self.ingest(paths, on_progress)
+        for outcome, (name, _) in zip(outcomes, files, strict=False):
+            outcome.path = name
         return outcomes
 
     def documents(self) -> list[Document]:

@@ -33,6 +33,18 @@ def news_items(_fn: Footnote, key: str, lang: str) -> list[Document]:
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def documents(_fn: Footnote, key: str) -> list[Document]:
+    """Return every stored document, newest first."""
+    return _fn.documents()
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def search_docs(_fn: Footnote, key: str, query: str, k: int = 20) -> list[str]:
+    """Return the ids of the documents whose text the search finds for `query`, best first."""
+    return list(dict.fromkeys(p.doc_id for p in _fn.search(query, k)))
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def news_item(_fn: Footnote, key: str, doc_id: str, lang: str) -> Document | None:
     """Return one news item in `lang` when translated."""
     return _fn.news_item(doc_id, lang)

@@ -10,20 +10,17 @@ import streamlit as st
 
 from assistant import (
     Document,
-    FactSummary,
     Footnote,
     FootnoteError,
     analysis_window,
     disclaimer,
-    markers,
     market_label,
-    section_marks,
 )
 from ui import data, routes
 from ui.components import factcheck
-from ui.components.markdown import COLORS, safe, with_marks
+from ui.components.markdown import safe, with_marks
 from ui.components.quotes import missing_data, quote_strip
-from ui.components.receipts import source_body, source_row
+from ui.components.receipts import source_body
 from ui.state import footnote
 from ui.text import lang, t
 
@@ -50,42 +47,6 @@ def _header(svc: Footnote, doc: Document) -> None:
     quote_strip(
         data.quotes(svc, data.key(svc), tuple(doc.tickers[:6]), lang()), analysis_window(doc)
     )
-
-
-def _analysis(doc: Document, checks: FactSummary | None) -> None:
-    marks = section_marks(doc, checks) if checks is not None else {}
-    factcheck.badge(checks)
-    if checks is not None and checks.marks:
-        st.caption(
-            " · ".join(
-                f":{color}-background[{t('verdict.' + verdict)}]"
-                for verdict, color in (
-                    ("holds", "green"),
-                    ("holds_with_caveat", "blue"),
-                    ("wrong_date", "orange"),
-                    ("differs", "red"),
-                    ("unverifiable", "gray"),
-                )
-            )
-        )
-    for i, section in enumerate(doc.sections):
-        if section.heading:
-            st.subheader(safe(section.heading), anchor=False)
-        spans = [(m.start, m.end, m.verdict) for m in marks.get(i, [])]
-        st.markdown(with_marks(section.text, spans))
-        cited = [s for n in markers(section.text) if (s := doc.source(n)) is not None]
-        source_row(cited, key=f"sec{i}")
-        notes = [m for m in marks.get(i, []) if m.detail]
-        if notes:
-            with st.expander(t("news.factcheck") + f" ({len(notes)})"):
-                st.markdown(
-                    "\n".join(
-                        f"- :{COLORS.get(m.verdict, 'gray')}-background[{safe(m.claim)}] "
-                        f"{t('verdict.' + m.verdict) if m.verdict in VERDICTS else safe(m.verdict)}: "
-                        f"{safe(m.detail)}"
-                        for m in notes
-                    )
-                )
 
 
 def _sources(doc: Document) -> None:
@@ -220,7 +181,7 @@ def render() -> None:
         ]
     )
     with tabs[0]:
-        _analysis(doc, checks)
+        factcheck.marked_document(doc, checks)
     with tabs[1]:
         _charts(svc, doc)
     with tabs[2]:
