@@ -39,9 +39,12 @@ def documents(_fn: Footnote, key: str) -> list[Document]:
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
-def search_docs(_fn: Footnote, key: str, query: str, k: int = 20) -> list[str]:
-    """Return the ids of the documents whose text the search finds for `query`, best first."""
-    return list(dict.fromkeys(p.doc_id for p in _fn.search(query, k)))
+def search_docs(_fn: Footnote, key: str, query: str, k: int = 30) -> list[str]:
+    """Return the ids of the documents whose text holds every word of `query`, best first
+    (the hybrid search ranks; a passage without the words does not count as found)."""
+    words = query.casefold().split()
+    hits = [p for p in _fn.search(query, k) if all(w in p.text.casefold() for w in words)]
+    return list(dict.fromkeys(p.doc_id for p in hits))
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
