@@ -37,6 +37,7 @@ CONVENTIONS: dict[str, dict[str, str]] = {
     "prev_close": {"en": "from the previous close", "zh": "自前一交易日收盘起算"},
     "open": {"en": "from the open", "zh": "自首日开盘起算"},
     "start_close": {"en": "from the first day's close", "zh": "自首日收盘起算"},
+    "close": {"en": "at the close", "zh": "按收盘价"},
     "ddof=1": {"en": "sample standard deviation", "zh": "样本标准差"},
     "ddof=0": {"en": "population standard deviation", "zh": "总体标准差"},
 }

@@ -100,7 +100,10 @@ def test_news_item_in_chinese_follows_the_switch(make_app: Callable[..., AppTest
 def test_unknown_news_item_says_so(make_app: Callable[..., AppTest]) -> None:
     at = open_news(make_app(), "no-such-item")
     assert not at.exception
-    assert "This news item was not found" in at.warning[0].value
+    assert "no longer stored" in at.info[0].value
+    # the latest item is shown instead, with a picker for the others
+    assert at.title[0].value.startswith("Small caps take the lead")
+    assert at.selectbox(key="news_pick").value
 
 
 def test_missing_market_data_is_explained(
