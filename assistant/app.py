@@ -449,10 +449,20 @@ class Footnote:
             until=until,
         )
 
-    def ensure_demo(self) -> Iterator[str]:
-        """Make the demo content ready on first start; one progress line per thing done."""
+    def needs_setup(self) -> bool:
+        """True on a first start: no prices stored or no knowledge store yet (nothing opened).
+        A Footnote given its market and library (tests, sessions sharing parts) has none."""
+        if not self._demo or (self._parts.market is not None and self._parts.library is not None):
+            return False
+        chroma = self.settings.chroma_dir
+        return not (self.settings.price_files() and chroma.is_dir() and any(chroma.iterdir()))
+
+    def ensure_demo(self, on_step: Callable[[str], None] | None = None) -> Iterator[str]:
+        """Make the demo content ready on first start; one progress line per thing done.
+        `on_step` hears of each long step before it starts (for a spinner's text)."""
         from assistant.data.market import import_demo_prices
 
+        step = on_step or (lambda _: None)
         settings = self.settings
         settings.home.mkdir(parents=True, exist_ok=True)
         yield f"Data folder: {settings.home}"
@@ -460,10 +470,17 @@ class Footnote:
             yield f"Notice: {settings.offline_reason}"
         elif settings.mode == "offline":
             yield "Offline mode: no chat model configured; answers come from the offline composer."
+        step("Importing the demo prices")
         yield from import_demo_prices(settings)
-        yield self.ensure_demo_corpus()
+        yield self.ensure_demo_corpus(step)
 
-    def _demo_corpus(self, library: Library, *, always: bool = False) -> int:
+    def _demo_corpus(
+        self,
+        library: Library,
+        *,
+        always: bool = False,
+        on_step: Callable[[str], None] | None = None,
+    ) -> int:
         """Ingest the demo corpus into an empty store; fact-check the news items never checked
         (once there are prices: without them every check would be stored "unverifiable").
         Unless `always`, the check runs only when the corpus was ingested now (a warm start
@@ -480,17 +497,21 @@ class Footnote:
         from assistant.factcheck.stored import check_unchecked
 
         news = [doc.id for doc in library.documents("news")]
+        if on_step is not None:
+            on_step("Fact-checking the demo news against the prices")
         return check_unchecked(news, library, self.market, self.store.factchecks)
 
-    def ensure_demo_corpus(self) -> str:
+    def ensure_demo_corpus(self, on_step: Callable[[str], None] | None = None) -> str:
         """Ingest the demo corpus when missing and fact-check news never checked; one line."""
         from assistant.data.library import open_library
 
+        if on_step is not None:
+            on_step("Opening the library and reading the demo news (loads the embedding model)")
         with self._lock:
             library = self._parts.library or open_library(self.settings)
             ingested = library.ensure_demo()
             self._parts.library = library
-        checked = self._demo_corpus(library, always=True)
+        checked = self._demo_corpus(library, always=True, on_step=on_step)
         done = f"; {checked} news items fact-checked" if checked else ""
         if ingested:
             docs, chunks = library.count()

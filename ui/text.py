@@ -84,6 +84,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "还没有新闻。可用 `footnote ingest PATH` 导入。",
     },
     "feed.open": {"en": "Open", "zh": "查看"},
+    "feed.first_run": {
+        "en": "First start: preparing the demo prices and news…",
+        "zh": "首次启动：正在准备示例行情与新闻…",
+    },
+    "feed.ready": {"en": "Demo content ready", "zh": "示例内容已就绪"},
     "feed.loading": {
         "en": "Opening the news library and the price store…",
         "zh": "正在打开新闻库和行情数据…",

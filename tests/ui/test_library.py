@@ -118,3 +118,21 @@ def test_sidebar_news_item_opens_the_latest_with_a_picker(svc: Footnote) -> None
     assert at.selectbox(key="news_pick").value
     assert at.title[0].value.startswith("Small caps take the lead")
     assert "This news item was not found" not in texts(at)
+
+
+def test_first_start_names_each_step_in_a_status(shared_prices: Path, tmp_path: Path) -> None:
+    """A fresh data folder: the feed shows the set-up steps in a status element, then the items."""
+    from tests.ui.fakes import FakeLibrary, demo_documents
+
+    fresh = Footnote(
+        get_settings(), library=FakeLibrary(demo_documents()), store=Store(tmp_path / "s.sqlite")
+    )
+    assert fresh.needs_setup()
+    at = app(fresh)
+    assert not at.exception
+    status = at.get("expandable")
+    assert status and "Demo content ready" in str(status[0].proto)
+    written = texts(at)
+    assert "Prices: imported" in written and "Data folder:" in written
+    assert at.subheader and at.metric  # then the feed, with quotes from the imported prices
+    assert not fresh.needs_setup()

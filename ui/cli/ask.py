@@ -11,9 +11,10 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from ui.cli.base import app, console, err_console
+from ui.cli.progress import prepare, working
 
 if TYPE_CHECKING:
-    from assistant import Answer, Figure
+    from assistant import Answer, Figure, Footnote
 
 LANGS = ("auto", "zh", "en")
 NO_NUMBERS = {"en": "no numbers to verify", "zh": "无需核验的数字"}
@@ -30,6 +31,18 @@ def receipt_lines(figure: Figure) -> list[str]:
         lines.append(f"[dim]adjusted: {escape('; '.join(figure.adjustments))}[/dim]")
     lines += [f"[bold yellow]warning:[/bold yellow] {escape(c)}" for c in figure.caveats]
     return lines
+
+
+def known_news(footnote: Footnote, news: str | None) -> None:
+    """Stop with the stored ids when `--news` names no stored item (never ignore it)."""
+    if news is None or footnote.news_item(news, "en") is not None:
+        return
+    ids = sorted({d.id for d in footnote.documents() if d.kind == "news"})
+    known = ", ".join(ids) if ids else "none yet (add some with `footnote ingest PATH`)"
+    err_console.print(
+        f"[red]No news item has the id {escape(news)!r}.[/red] Stored news items: {escape(known)}."
+    )
+    raise typer.Exit(2)
 
 
 def _print_answer(answer: Answer) -> None:
@@ -80,7 +93,10 @@ def ask(
         err_console.print(f"[red]--lang must be one of {', '.join(LANGS)}, not {lang!r}[/red]")
         raise typer.Exit(2)
     assistant = Footnote()
-    answer = assistant.ask(question, thread_id=thread, news_id=news, language=lang)  # type: ignore[arg-type]
+    prepare(assistant)
+    known_news(assistant, news)
+    with working("Answering"):
+        answer = assistant.ask(question, thread_id=thread, news_id=news, language=lang)  # type: ignore[arg-type]
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2, default=str))
         return
@@ -100,6 +116,8 @@ def chat(
     from assistant import Footnote
 
     assistant = Footnote()
+    prepare(assistant)
+    known_news(assistant, news)
     console.print(
         f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves."
     )

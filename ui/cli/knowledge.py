@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from ui.cli.base import app, console, err_console
+from ui.cli.progress import prepare
 
 _STATUS_STYLE = {
     "added": "green",
@@ -30,6 +31,7 @@ def ingest(
     from assistant import Footnote
 
     library = Footnote()  # the demo corpus first, so it is never mistaken for user files
+    prepare(library)
     if as_json:
         outcomes = library.ingest(paths)
         for outcome in outcomes:

@@ -7,29 +7,31 @@ from pathlib import Path
 
 import typer
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from ui.cli.ask import known_news
 from ui.cli.base import app, console, err_console
+from ui.cli.progress import prepare
 
 FORMATS = ("md", "html", "pdf")
 
 
 def _show_plan(plan: object) -> None:
+    """The plan as a list: every question whole and wrapped, at any width, before the prompt."""
     from assistant import Plan
 
     assert isinstance(plan, Plan)
-    table = Table(title=f"Plan: {plan.title}", show_lines=True)
-    table.add_column("#")
-    table.add_column("section")
-    table.add_column("questions")
-    table.add_column("tools")
+    console.print(f"[bold]Plan: {escape(plan.title)}[/bold]")
     for i, s in enumerate(plan.sections, 1):
-        table.add_row(str(i), s.heading, "\n".join(s.questions), ", ".join(s.tools))
-    console.print(table)
+        tools = f"  [dim]({escape(', '.join(s.tools))})[/dim]" if s.tools else ""
+        console.print(f"\n{i}. [bold]{escape(s.heading)}[/bold]{tools}")
+        for question in s.questions:
+            console.print(f"   - {escape(question)}")
     e = plan.estimate
     console.print(
-        f"Estimate: {e.model_calls} model calls, {e.input_tokens + e.output_tokens:,} tokens, "
+        f"\nEstimate: {e.model_calls} model calls, {e.input_tokens + e.output_tokens:,} tokens, "
         f"${e.cost_usd:.4f}, about {e.seconds:.0f} s"
     )
 
@@ -56,7 +58,10 @@ def research(
     if fmt not in FORMATS:
         err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
         raise typer.Exit(2)
-    service = Footnote().research
+    footnote = Footnote()
+    prepare(footnote)
+    known_news(footnote, news)
+    service = footnote.research
     try:
         if plan_file is not None:
             plan = Plan.model_validate_json(plan_file.read_text(encoding="utf-8"))

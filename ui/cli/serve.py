@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ui.cli.base import app, console
+from ui.cli.progress import prepare
 
 APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -31,13 +32,11 @@ def serve(
 
     app_ = Footnote()
     settings = app_.settings
-    chroma = settings.chroma_dir
-    if settings.price_files() and chroma.is_dir() and any(chroma.iterdir()):
+    if not app_.needs_setup():
         # Ready from an earlier start; the app re-checks the demo corpus when it opens the library.
         console.print(f"Data folder: {settings.home} (demo content present)")
     else:
-        for line in app_.ensure_demo():
-            console.print(line)
+        prepare(app_)
     os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     flags: dict[str, object] = {
         "server_headless": not open_browser,

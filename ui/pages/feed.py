@@ -65,8 +65,13 @@ def render() -> None:
         routes.ask_in_chat(question)
     st.header(t("feed.news"), anchor=False)
     # opened after the question box, so the page is usable while the data load
+    svc = footnote()
+    if svc.needs_setup():  # a first start: each step named while it runs
+        with st.status(t("feed.first_run"), expanded=True) as status:
+            for line in svc.ensure_demo(on_step=lambda step: status.update(label=f"{step}…")):
+                status.write(line)
+            status.update(label=t("feed.ready"), state="complete", expanded=False)
     with st.spinner(t("feed.loading")):
-        svc = footnote()
         items = data.news_items(svc, data.key(svc), lang())
     if not items:
         st.info(t("feed.empty"))
