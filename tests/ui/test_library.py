@@ -130,8 +130,8 @@ def test_first_start_names_each_step_in_a_status(shared_prices: Path, tmp_path: 
     assert fresh.needs_setup()
     at = app(fresh)
     assert not at.exception
-    status = at.get("expandable")
-    assert status and "Demo content ready" in str(status[0].proto)
+    status = at.main.status
+    assert status and status[0].label == "Demo content ready" and status[0].state == "complete"
     written = texts(at)
     assert "Prices: imported" in written and "Data folder:" in written
     assert at.subheader and at.metric  # then the feed, with quotes from the imported prices
