@@ -180,8 +180,9 @@ def explain_error(
     if not isinstance(exc, PriceError) or isinstance(exc, BadRequest):
         return str(exc.message if isinstance(exc, FootnoteError | PriceError) else exc)
     cause = cause_of(exc)
-    if cause == "other":
-        return exc.message
+    stored_some = cause == "none_stored" and not exc.symbol and not exc.message.startswith("No ")
+    if cause == "other" or stored_some:
+        return exc.message  # our own words about the data held (it starts late, a gap ...)
     asked = [exc.symbol] if exc.symbol else list(symbols)
     start, end = window or (exc.start, exc.end)
     return no_prices_text(asked, start, end, cause, lang, fix)

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PriceMode = Literal["auto", "live", "local"]
 Language = Literal["auto", "zh", "en"]
+Convention = Literal["prev_close", "open", "start_close"]
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 # The shared reference folder beside the clone; FOOTNOTE_SHARED_DIR points elsewhere (an empty
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
         default=8.0, gt=0, le=120, description="Hard deadline for one live data call, seconds."
     )
     language: Language = Field(default="auto", description="Default answer language.")
+    convention: Convention = Field(
+        default="prev_close",
+        description="Where a return starts when the question does not say: prev_close (the "
+        "close before the window), open (the first day's open), start_close (its close).",
+    )
     max_file_mb: float = Field(default=20.0, gt=0, description="Largest file ingest accepts.")
     demo_prices: Path | None = Field(
         default=None,
@@ -140,6 +146,7 @@ class Settings(BaseSettings):
             "FOOTNOTE_PRICE_MODE": self.price_mode,
             "FOOTNOTE_LIVE_DEADLINE_S": f"{self.live_deadline_s:g}",
             "FOOTNOTE_LANGUAGE": self.language,
+            "FOOTNOTE_CONVENTION": self.convention,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
         }
 

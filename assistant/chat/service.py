@@ -224,9 +224,8 @@ class Assistant:
         if not route.symbols and news is not None and route.intent not in ("sectors", "compound"):
             route.symbols = list(news.tickers[:1])
         yield {"type": "tool_start", "name": f"offline:{route.intent}", "args": route.context()}
-        composed = OfflineComposer(Toolbox(self.market, self.library, news)).compose(
-            route, question, ledger, ref, news
-        )
+        box = Toolbox(self.market, self.library, news, self.settings.convention)
+        composed = OfflineComposer(box).compose(route, question, ledger, ref, news)
         yield {"type": "tool_end", "name": f"offline:{route.intent}", "ok": True}
         for citation in ledger.entries:
             if citation.figure is not None:
@@ -346,7 +345,9 @@ class Assistant:
 
         ref = self.as_of(news, find_symbols(question))
         router_view = self.router.route(question, lang, ref, previous)
-        box = TurnTools(Toolbox(self.market, self.library, news), ledger, lang)
+        box = TurnTools(
+            Toolbox(self.market, self.library, news, self.settings.convention), ledger, lang
+        )
         counter = TurnUsage(model=self.settings.model_name)
         started = time.monotonic()
         context = (

@@ -116,3 +116,55 @@ def test_an_unknown_symbol_is_named_as_such() -> None:
     # a symbol Footnote knows is missing data, not unknown (an empty source says "unknown")
     known = no_prices_text(["^GSPC"], None, None, "unknown_symbol", "en")
     assert known.startswith("No prices are stored for S&P 500 (^GSPC).")
+
+
+@pytest.fixture
+def from_january(tmp_path: Path) -> Market:
+    """Prices that start on the first session of January 2026: no close before the window."""
+    sessions = calendar.sessions_between(dt.date(2026, 1, 2), dt.date(2026, 3, 6))
+    return Market(FakeSource(synthetic_ohlcv(["^RUT", "^GSPC"], sessions)), today=lambda: TODAY)
+
+
+def _footnote(market: Market, tmp_path: Path, **settings: str) -> Footnote:
+    from assistant.settings import get_settings
+
+    return Footnote(
+        get_settings().model_copy(update=settings),
+        market=market,
+        library=FakeLibrary(demo_documents()),
+        store=Store(tmp_path / "state.sqlite"),
+        demo=False,
+    )
+
+
+def test_a_convention_in_the_question_is_used(from_january: Market, tmp_path: Path) -> None:
+    fn = _footnote(from_january, tmp_path)
+    refused = fn.ask("How did the Russell 2000 do in January 2026?")
+    assert not refused.ledger.figures
+    assert "from the open" in refused.text and "prev_close" not in refused.text
+    for question, convention in [
+        ("How did the Russell 2000 do in January 2026 from the open?", "open"),
+        ("罗素2000在2026年1月按开盘价涨了多少？", "open"),
+        ("How did the Russell 2000 do in January 2026 from the first day's close?", "start_close"),
+    ]:
+        answer = fn.ask(question)
+        returns = [f for f in answer.ledger.figures if f.metric == "return"]
+        assert returns and returns[0].convention == convention, (question, answer.text)
+        assert answer.verification.ok
+    # a follow-up keeps the convention the thread chose
+    first = fn.ask("How did the Russell 2000 do in January 2026 from the open?")
+    follow = fn.ask("And the S&P 500?", thread_id=first.thread_id)
+    assert [f.convention for f in follow.ledger.figures if f.metric == "return"] == ["open"]
+
+
+def test_the_convention_setting_is_the_default(from_january: Market, tmp_path: Path) -> None:
+    fn = _footnote(from_january, tmp_path, convention="open")
+    answer = fn.ask("How did the Russell 2000 do in January 2026?")
+    returns = [f for f in answer.ledger.figures if f.metric == "return"]
+    assert returns and returns[0].convention == "open"
+    assert "from the open of the first session" in answer.text
+
+
+def test_data_that_start_late_are_not_called_missing() -> None:
+    late = NoData("Prices for ^RUT begin on 2026-01-05, after the window's first session.")
+    assert explain_error(late, "en", ["^RUT"]) == late.message

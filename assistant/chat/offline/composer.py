@@ -86,6 +86,7 @@ class OfflineComposer:
         self.box = box
         self._latest = False
         self._noted: set[tuple[object, ...]] = set()  # data notes said once per answer
+        self._convention: str = box.convention
 
     # ---- entry point -------------------------------------------------------------------
 
@@ -100,6 +101,8 @@ class OfflineComposer:
         lang = route.language
         # Without a news item, "latest" means the latest session with data (stale if need be).
         self._latest = news is None
+        # where a return starts: the question's words, else the setting
+        self._convention = route.convention or self.box.convention
         try:
             if route.intent == "forecast":
                 out = Composed(text("forecast", lang), system=True, hypothetical=True)
@@ -242,10 +245,11 @@ class OfflineComposer:
         self, symbols: list[str], start: date, end: date, lang: Lang, ledger: Ledger, explicit: bool
     ) -> list[str]:
         lines = []
+        conv = self._convention
         if len(symbols) > 1:
             # Symbols whose data end on different sessions are compared up to the earliest one,
             # and the answer names the symbols that stop short.
-            lasts = {s: self.box.period_return(s, start, end, "prev_close").end for s in symbols}
+            lasts = {s: self.box.period_return(s, start, end, conv).end for s in symbols}
             known = {s: d for s, d in lasts.items() if d is not None}
             if len(set(known.values())) > 1:
                 common, latest = min(known.values()), max(known.values())
@@ -264,13 +268,13 @@ class OfflineComposer:
                     )
                 )
                 end = common
-            figs = _figures(self.box.compare_performance(symbols, start, end, "prev_close"))
+            figs = _figures(self.box.compare_performance(symbols, start, end, conv))
         else:
-            figs = _figures(self.box.period_return(symbols[0], start, end, "prev_close"))
+            figs = _figures(self.box.period_return(symbols[0], start, end, conv))
         returns = [f for f in figs if f.metric == "return"]
         for s in symbols:
             ret = next((f for f in returns if f.symbol == s), None)
-            pts = _figures(self.box.change_points(s, start, end, "prev_close"))[0]
+            pts = _figures(self.box.change_points(s, start, end, conv))[0]
             if ret is None:
                 continue
             lines.append(
@@ -282,18 +286,22 @@ class OfflineComposer:
                     pts=pts.display(lang),
                     start=ret.start,
                     end=ret.end,
-                    convention=CONVENTIONS["prev_close"][lang],
+                    convention=CONVENTIONS[conv][lang],
                     n=ledger.add_figure(ret),
                     m=ledger.add_figure(pts),
                 )
             )
             if explicit:
-                alt = _figures(self.box.period_return(s, start, end, "open"))[0]
+                other = "open" if conv == "prev_close" else "prev_close"
+                try:
+                    alt = _figures(self.box.period_return(s, start, end, other))[0]
+                except (PriceError, ValueError):  # the data start too late for the other one
+                    continue
                 lines.append(
                     text(
                         "return_alt",
                         lang,
-                        convention=CONVENTIONS["open"][lang].removeprefix("口径："),
+                        convention=CONVENTIONS[other][lang].removeprefix("口径："),
                         ret=alt.display(lang),
                         n=ledger.add_figure(alt),
                     )

@@ -63,6 +63,7 @@ class Route:
     periods: int | None = None
     person: str | None = None  # a named expert the question asks about
     sma_windows: list[int] = field(default_factory=list)  # "50-day", "20- and 50-day"; [] = 20
+    convention: str | None = None  # a return's start the question states ("from the open")
 
     def context(self) -> dict[str, Any]:
         """What a follow-up question may reuse."""
@@ -76,6 +77,7 @@ class Route:
             ],
             "day": self.day.isoformat() if self.day else None,
             **({"sma_windows": self.sma_windows} if self.sma_windows else {}),
+            **({"convention": self.convention} if self.convention else {}),
         }
 
 
@@ -197,6 +199,12 @@ def _read(question: str, ref: date) -> Request | None:
         return None
 
 
+def _stated_convention(request: Request | None) -> str | None:
+    """The return convention the question states, if it states one the tools compute."""
+    stated = request.convention if request is not None else None
+    return stated if stated in ("prev_close", "open", "start_close") else None
+
+
 def _named_period(request: Request | None) -> Window | None:
     period = request.period if request is not None else None
     if period is None or period.kind not in _NAMED or period.start is None or period.future:
@@ -279,6 +287,7 @@ class Router:
             language,
             person=person,
             sma_windows=sma_windows,
+            convention=_stated_convention(request),
         )
 
         if intent == "compound" and (m := _COMPOUND.search(question)):
@@ -334,6 +343,8 @@ class Router:
         if route.day is None and previous.get("day") and route.intent == "close_on":
             route = replace(route, day=date.fromisoformat(previous["day"]))
             changed = True
+        if route.convention is None and previous.get("convention"):
+            route = replace(route, convention=str(previous["convention"]))  # "and the S&P?"
         if changed:
             route.followup = True
         return route
