@@ -209,6 +209,11 @@ _TEXT: dict[str, dict[str, str]] = {
     "research.topic": {"en": "Topic", "zh": "研究主题"},
     "research.plan": {"en": "Plan", "zh": "生成研究计划"},
     "research.auto": {"en": "Auto-accept plan", "zh": "自动接受计划"},
+    "research.auto_help": {
+        "en": "Run the research plan as soon as it is made, without stopping for approval; "
+        "remembered for this browser session.",
+        "zh": "生成研究计划后立即执行，不再等待确认；在本次浏览器会话中保持。",
+    },
     "research.accept": {"en": "Accept and run", "zh": "接受并执行"},
     "research.edit": {"en": "Edit plan", "zh": "修改计划"},
     "research.reject": {"en": "Reject", "zh": "放弃"},

@@ -18,6 +18,7 @@ from assistant import (
 )
 from ui import data, routes
 from ui.components import factcheck
+from ui.components.auto_accept import auto_accept
 from ui.components.markdown import safe, with_marks
 from ui.components.quotes import missing_data, quote_strip
 from ui.components.receipts import source_body
@@ -157,7 +158,7 @@ def render() -> None:
             st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
             return
     _header(svc, doc)
-    links = st.columns(2)
+    links = st.columns(3, vertical_alignment="center")
     links[0].page_link(
         routes.CHAT,
         label=t("news.chat_link"),
@@ -170,6 +171,8 @@ def render() -> None:
         icon=":material/science:",
         query_params={"news": doc.id},
     )
+    with links[2]:
+        auto_accept("news_auto")
     checks = data.fact_checks(svc, data.key(svc), doc.id)
     tabs = st.tabs(
         [
