@@ -246,7 +246,7 @@ def test_without_prices_feed_news_and_chat_are_calm(no_prices_url: str, browser:
 
     browser.click_text("a", "Open")
     browser.wait_for(
-        "document.body.innerText.includes('Signals to monitor')", timeout=120, settle=2
+        "document.body.innerText.includes('not investment advice')", timeout=120, settle=2
     )
     text = _calm(browser)
     assert "No prices are stored for Russell 2000 (^RUT)" in text

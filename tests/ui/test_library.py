@@ -110,6 +110,16 @@ def test_feed_shows_an_item_ingested_elsewhere_on_the_next_run(
     at.run()
     after = [s.value for s in at.subheader]
     assert "My own note on small caps" in after and "My own note on small caps" not in before
+    # labelled by who wrote it: "AI-generated" only on Footnote's own items
+    captions = [c.value for c in at.caption if "·" in c.value]
+    assert any(c.endswith("Imported") for c in captions)
+    assert any(c.endswith("AI-generated") for c in captions)
+    doc_id = next(d.id for d in svc.documents() if d.title == "My own note on small caps")
+    at.switch_page("pages/news.py")
+    at.query_params["id"] = doc_id
+    at.run()
+    page = texts(at)
+    assert "An imported document, shown as written" in page and "AI-generated" not in page
 
 
 def test_sidebar_news_item_opens_the_latest_with_a_picker(svc: Footnote) -> None:

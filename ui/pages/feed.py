@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant import Document, Footnote, analysis_window, market_label
+from assistant import Document, Footnote, analysis_window, market_label, written_by_footnote
 from ui import data, routes
 from ui.components import factcheck
 from ui.components.markdown import safe
@@ -17,7 +17,9 @@ def _card(svc: Footnote, doc: Document) -> None:
     with st.container(border=True):
         st.subheader(safe(doc.title), anchor=False)
         market = market_label(doc.market, lang()) if doc.market else ""
-        meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), market) if x)
+        origin = t("origin.footnote") if written_by_footnote(doc) else t("origin.imported")
+        day = doc.published.isoformat() if doc.published else ""
+        meta = " · ".join(x for x in (day, market, origin) if x)
         st.caption(safe(meta))
         if doc.tags:
             st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
