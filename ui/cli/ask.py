@@ -10,11 +10,10 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 
-from ui.cli.base import app, console, err_console
-from ui.cli.progress import prepare, working
+from ui.cli.base import app, console, err_console, known_news, prepare, working
 
 if TYPE_CHECKING:
-    from assistant import Answer, Figure, Footnote
+    from assistant import Answer, Figure
 
 LANGS = ("auto", "zh", "en")
 NO_NUMBERS = {"en": "no numbers to verify", "zh": "无需核验的数字"}
@@ -31,18 +30,6 @@ def receipt_lines(figure: Figure) -> list[str]:
         lines.append(f"[dim]adjusted: {escape('; '.join(figure.adjustments))}[/dim]")
     lines += [f"[bold yellow]warning:[/bold yellow] {escape(c)}" for c in figure.caveats]
     return lines
-
-
-def known_news(footnote: Footnote, news: str | None) -> None:
-    """Stop with the stored ids when `--news` names no stored item (never ignore it)."""
-    if news is None or footnote.news_item(news, "en") is not None:
-        return
-    ids = sorted({d.id for d in footnote.documents() if d.kind == "news"})
-    known = ", ".join(ids) if ids else "none yet (add some with `footnote ingest PATH`)"
-    err_console.print(
-        f"[red]No news item has the id {escape(news)!r}.[/red] Stored news items: {escape(known)}."
-    )
-    raise typer.Exit(2)
 
 
 def _print_answer(answer: Answer) -> None:

@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ui.cli.base import app, console, err_console
-from ui.cli.progress import prepare
+from ui.cli.base import app, console, err_console, prepare
 
 _STATUS_STYLE = {
     "added": "green",

@@ -11,9 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ui.cli.ask import known_news
-from ui.cli.base import app, console, err_console
-from ui.cli.progress import prepare
+from ui.cli.base import app, console, err_console, known_news, prepare
 
 FORMATS = ("md", "html", "pdf")
 

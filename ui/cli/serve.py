@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ui.cli.base import app, console
-from ui.cli.progress import prepare
+from ui.cli.base import app, console, prepare
 
 APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
 
