@@ -213,7 +213,7 @@ def test_questions_in_english_and_chinese_are_answered_with_citations(
     text = browser.text()
     assert "罗素2000" in text and prev_close in text
     cites = browser.eval(_citations())
-    assert cites and any("^RUT return" in c for c in cites)
+    assert cites and any("^RUT 涨跌幅" in c for c in cites)  # the reader's name, in Chinese
     _shot(browser, "chat-zh.png")
 
 
