@@ -455,7 +455,11 @@ class Footnote:
         if not self._demo or (self._parts.market is not None and self._parts.library is not None):
             return False
         chroma = self.settings.chroma_dir
-        return not (self.settings.price_files() and chroma.is_dir() and any(chroma.iterdir()))
+        library_ready = chroma.is_dir() and any(chroma.iterdir())
+        # with no demo CSVs there are no prices to prepare: not a first start on every run
+        demo = self.settings.shared_prices
+        prices_pending = not self.settings.price_files() and bool(demo and any(demo.rglob("*.csv")))
+        return not library_ready or prices_pending
 
     def ensure_demo(self, on_step: Callable[[str], None] | None = None) -> Iterator[str]:
         """Make the demo content ready on first start; one progress line per thing done.
