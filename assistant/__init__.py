@@ -13,10 +13,18 @@ if TYPE_CHECKING:
     from assistant.app import Footnote
     from assistant.chat.coverage import Coverage
     from assistant.chat.events import Event, ResearchEvent
-    from assistant.errors import FootnoteError, KnowledgeError, MarketError, ModelError
+    from assistant.errors import (
+        FootnoteError,
+        KnowledgeError,
+        MarketError,
+        ModelError,
+        explain_error,
+        no_prices_text,
+    )
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
     from assistant.grounding.guard import MAX_QUESTION_CHARS, redact_secrets, sanitize_output
+    from assistant.grounding.labels import convention_label, market_label, metric_label
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
     from assistant.research.schemas import Plan, PlanSection, Report
@@ -39,6 +47,7 @@ if TYPE_CHECKING:
         markers,
         safe_link,
         section_marks,
+        written_by_footnote,
     )
     from assistant.views.receipts import Receipt, caveats, figures_csv, input_prices, receipts
     from knowledge.documents import Document, SourceEntry
@@ -80,8 +89,10 @@ _WHERE = {
     "Coverage": "assistant.chat.coverage",
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
+    "convention_label": "assistant.grounding.labels",
     "disclaimer": "assistant.views.feed",
     "explain_failure": "assistant.views.failure",
+    "explain_error": "assistant.errors",
     "figures_csv": "assistant.views.receipts",
     "figures_to_csv": "tools.figure",
     "get_settings": "assistant.settings",
@@ -89,11 +100,15 @@ _WHERE = {
     "link_host": "assistant.views.feed",
     "redact_secrets": "assistant.grounding.guard",
     "redacted_traceback": "assistant.views.failure",
+    "market_label": "assistant.grounding.labels",
     "markers": "assistant.views.feed",
+    "metric_label": "assistant.grounding.labels",
+    "no_prices_text": "assistant.errors",
     "receipts": "assistant.views.receipts",
     "safe_link": "assistant.views.feed",
     "sanitize_output": "assistant.grounding.guard",
     "section_marks": "assistant.views.feed",
+    "written_by_footnote": "assistant.views.feed",
 }
 
 __all__ = [
@@ -132,7 +147,9 @@ __all__ = [
     "Verification",
     "analysis_window",
     "caveats",
+    "convention_label",
     "disclaimer",
+    "explain_error",
     "explain_failure",
     "figures_csv",
     "figures_to_csv",
@@ -140,12 +157,16 @@ __all__ = [
     "input_prices",
     "link_host",
     "markers",
+    "market_label",
+    "metric_label",
+    "no_prices_text",
     "receipts",
     "redact_secrets",
     "redacted_traceback",
     "safe_link",
     "sanitize_output",
     "section_marks",
+    "written_by_footnote",
 ]
 
 

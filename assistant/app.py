@@ -40,6 +40,17 @@ if TYPE_CHECKING:
 
 Lang = Literal["auto", "zh", "en"]
 PEOPLE_FILE = "people.json"
+UPLOADS = "uploads"
+
+
+def _upload_name(name: str) -> str:
+    """A browser's file name made safe as one file in the uploads folder."""
+    import re
+
+    base = Path(name.replace("\\", "/")).name
+    stem, dot, suffix = base.rpartition(".")
+    stem = re.sub(r"[^\w.-]+", "-", stem if dot else base).strip(".-") or "upload"
+    return f"{stem[:100]}.{suffix.lower()}" if dot and suffix else stem[:100]
 
 
 @dataclass
@@ -52,6 +63,7 @@ class _Parts:
     store: Store | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    changes: int = 0  # ingests and imports made through this object
 
 
 class Footnote:
@@ -87,6 +99,29 @@ class Footnote:
     def key(self) -> str:
         """Tells caches apart: one key per set of parts (shared by `with_settings` copies)."""
         return self._parts.key
+
+    def data_version(self) -> str:
+        """A token that changes whenever the stored documents, fact-checks or prices change,
+        in this process or another (`footnote ingest` beside a running app). Pages key their
+        caches on it, so a change shows on the next rerun; reading it opens nothing."""
+        home = self.settings
+        stamps = [self.key, str(self._parts.changes)]
+        try:
+            stamps.append((home.chroma_dir / "revision").read_text(encoding="utf-8"))
+        except OSError:
+            stamps.append("")
+        files = [
+            *home.price_files(),
+            home.state_db,
+            home.state_db.with_name(home.state_db.name + "-wal"),
+        ]
+        for path in files:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            stamps.append(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}")
+        return "|".join(stamps)
 
     def with_settings(self, settings: Settings) -> Footnote:
         """The same market, library and store, opened or not yet, under other settings (a
@@ -381,6 +416,29 @@ class Footnote:
         if fresh:
             check_ingested(fresh, library, self.market, self.store.factchecks)
             self._write_people(library)
+            self._parts.changes += 1
+        return outcomes
+
+    def ingest_uploads(
+        self,
+        files: Sequence[tuple[str, bytes]],
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> list[IngestOutcome]:
+        """Keep uploaded files in FOOTNOTE_HOME/uploads (the same name replaces the earlier
+        copy, so uploading a file again updates its document) and ingest them; one outcome per
+        file, named by the file's own name."""
+        folder = self.settings.home / UPLOADS
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, data in files:
+            path = folder / _upload_name(name)
+            tmp = path.with_name(path.name + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            paths.append(path)
+        outcomes = self.ingest(paths, on_progress)
+        for outcome, (name, _) in zip(outcomes, files, strict=False):
+            outcome.path = name
         return outcomes
 
     def documents(self) -> list[Document]:
@@ -415,10 +473,24 @@ class Footnote:
         )
         return [shown_passage(h) for h in hits]
 
-    def ensure_demo(self) -> Iterator[str]:
-        """Make the demo content ready on first start; one progress line per thing done."""
+    def needs_setup(self) -> bool:
+        """True on a first start: no prices stored or no knowledge store yet (nothing opened).
+        A Footnote given its market and library (tests, sessions sharing parts) has none."""
+        if not self._demo or (self._parts.market is not None and self._parts.library is not None):
+            return False
+        chroma = self.settings.chroma_dir
+        library_ready = chroma.is_dir() and any(chroma.iterdir())
+        # with no demo CSVs there are no prices to prepare: not a first start on every run
+        demo = self.settings.shared_prices
+        prices_pending = not self.settings.price_files() and bool(demo and any(demo.rglob("*.csv")))
+        return not library_ready or prices_pending
+
+    def ensure_demo(self, on_step: Callable[[str], None] | None = None) -> Iterator[str]:
+        """Make the demo content ready on first start; one progress line per thing done.
+        `on_step` hears of each long step before it starts (for a spinner's text)."""
         from assistant.data.market import import_demo_prices
 
+        step = on_step or (lambda _: None)
         settings = self.settings
         settings.home.mkdir(parents=True, exist_ok=True)
         yield f"Data folder: {settings.home}"
@@ -426,10 +498,17 @@ class Footnote:
             yield f"Notice: {settings.offline_reason}"
         elif settings.mode == "offline":
             yield "Offline mode: no chat model configured; answers come from the offline composer."
+        step("Importing the demo prices")
         yield from import_demo_prices(settings)
-        yield self.ensure_demo_corpus()
+        yield self.ensure_demo_corpus(step)
 
-    def _demo_corpus(self, library: Library, *, always: bool = False) -> int:
+    def _demo_corpus(
+        self,
+        library: Library,
+        *,
+        always: bool = False,
+        on_step: Callable[[str], None] | None = None,
+    ) -> int:
         """Ingest the demo corpus into an empty store; fact-check the news items never checked
         (once there are prices: without them every check would be stored "unverifiable").
         Unless `always`, the check runs only when the corpus was ingested now (a warm start
@@ -446,17 +525,21 @@ class Footnote:
         from assistant.factcheck.stored import check_unchecked
 
         news = [doc.id for doc in library.documents("news")]
+        if on_step is not None:
+            on_step("Fact-checking the demo news against the prices")
         return check_unchecked(news, library, self.market, self.store.factchecks)
 
-    def ensure_demo_corpus(self) -> str:
+    def ensure_demo_corpus(self, on_step: Callable[[str], None] | None = None) -> str:
         """Ingest the demo corpus when missing and fact-check news never checked; one line."""
         from assistant.data.library import open_library
 
+        if on_step is not None:
+            on_step("Opening the library and reading the demo news (loads the embedding model)")
         with self._lock:
             library = self._parts.library or open_library(self.settings)
             ingested = library.ensure_demo()
             self._parts.library = library
-        checked = self._demo_corpus(library, always=True)
+        checked = self._demo_corpus(library, always=True, on_step=on_step)
         done = f"; {checked} news items fact-checked" if checked else ""
         if ingested:
             docs, chunks = library.count()

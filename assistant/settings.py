@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PriceMode = Literal["auto", "live", "local"]
 Language = Literal["auto", "zh", "en"]
+Convention = Literal["prev_close", "open", "start_close"]
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 # The shared reference folder beside the clone; FOOTNOTE_SHARED_DIR points elsewhere (an empty
@@ -65,6 +66,11 @@ class Settings(BaseSettings):
         description="Wall-clock limit for one research step's model call, seconds.",
     )
     language: Language = Field(default="auto", description="Default answer language.")
+    convention: Convention = Field(
+        default="prev_close",
+        description="Where a return starts when the question does not say: prev_close (the "
+        "close before the window), open (the first day's open), start_close (its close).",
+    )
     max_file_mb: float = Field(default=20.0, gt=0, description="Largest file ingest accepts.")
     max_doc_chars: int = Field(
         default=1_000_000, gt=0, description="Most characters one ingested document may hold."
@@ -173,6 +179,7 @@ class Settings(BaseSettings):
             "FOOTNOTE_ANSWER_DEADLINE_S": f"{self.answer_deadline_s:g}",
             "FOOTNOTE_RESEARCH_STEP_DEADLINE_S": f"{self.research_step_deadline_s:g}",
             "FOOTNOTE_LANGUAGE": self.language,
+            "FOOTNOTE_CONVENTION": self.convention,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
             "FOOTNOTE_MAX_DOC_CHARS": f"{self.max_doc_chars:,}",
         }

@@ -118,10 +118,17 @@ class EmptyArgs(BaseModel):
 class Toolbox:
     """Every tool over one market and library; symbols may be names in either language."""
 
-    def __init__(self, market: Market, library: Library, news: Document | None = None) -> None:
+    def __init__(
+        self,
+        market: Market,
+        library: Library,
+        news: Document | None = None,
+        convention: Convention = "prev_close",
+    ) -> None:
         self.market = market
         self.library = library
         self.news = news
+        self.convention: Convention = convention  # where a return starts unless asked otherwise
 
     def period_return(
         self, symbol: str, start: date, end: date, convention: str = "prev_close"

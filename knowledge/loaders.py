@@ -308,8 +308,25 @@ def load_pdf(path: Path, data: bytes, limits: Limits = _LIMITS) -> list[Document
         raise LoadError("unreadable PDF: its objects nest too deeply") from None
     if not sections:
         raise LoadError("no extractable text in the PDF (scanned images need OCR)")
+    if title is None or _PLACEHOLDER_TITLE.match(title.strip()):
+        title = _first_line_title(sections[0].text)
     fields: dict[str, Any] = {"title": title} if title else {}
     return [_with_body(fields, sections, path)]
+
+
+# what PDF writers put in the title when the author set none
+_PLACEHOLDER_TITLE = re.compile(
+    r"(?i)^(?:|untitled(?: document)?|anonymous|document\d*|microsoft word - .*|\(.*\))$"
+)
+
+
+def _first_line_title(text: str) -> str | None:
+    """The first line of a page when it reads as a title (short, not a sentence run-on)."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= 160 else None
+    return None
 
 
 def _record(raw: Any, path: Path, where: str) -> Document:

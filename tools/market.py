@@ -250,6 +250,9 @@ class Market:
                 f"No prices for {data.symbol} from {window.start} to {window.end} "
                 f"(the data ends {last}).",
                 missing_data_hint(data.symbol),
+                symbol=data.symbol,
+                start=window.start,
+                end=window.end,
             )
         return last
 

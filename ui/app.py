@@ -60,6 +60,9 @@ pages = [
         routes.RESEARCH, title=t("nav.research"), icon=":material/science:", url_path="research"
     ),
     st.Page(
+        routes.LIBRARY, title=t("nav.library"), icon=":material/library_books:", url_path="library"
+    ),
+    st.Page(
         routes.SETTINGS, title=t("nav.settings"), icon=":material/settings:", url_path="settings"
     ),
 ]

@@ -12,6 +12,7 @@ NEWS = "pages/news.py"
 CHAT = "pages/chat.py"
 RESEARCH = "pages/research.py"
 SETTINGS = "pages/settings.py"
+LIBRARY = "pages/library.py"
 PENDING_KEY = "pending_question"
 
 

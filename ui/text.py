@@ -19,6 +19,53 @@ _TEXT: dict[str, dict[str, str]] = {
     "nav.chat": {"en": "Chat", "zh": "对话"},
     "nav.research": {"en": "Deep research", "zh": "深度研究"},
     "nav.settings": {"en": "Settings", "zh": "设置"},
+    "nav.library": {"en": "Library", "zh": "文档库"},
+    # library
+    "library.title": {"en": "Library", "zh": "文档库"},
+    "library.upload": {
+        "en": "Add your own documents (Markdown, text, HTML, PDF)",
+        "zh": "添加您自己的文档（Markdown、文本、HTML、PDF）",
+    },
+    "library.upload_help": {
+        "en": "Each file is kept in your data folder and added to the library; uploading a file "
+        "with the same name again updates it.",
+        "zh": "每个文件都会保存在数据文件夹中并加入文档库；再次上传同名文件会更新它。",
+    },
+    "library.ingest": {"en": "Add to the library", "zh": "加入文档库"},
+    "library.ingesting": {"en": "Adding {n} file(s)…", "zh": "正在加入 {n} 个文件…"},
+    "library.progress": {
+        "en": "Read {done} of {total} file(s)…",
+        "zh": "已读取 {done}/{total} 个文件…",
+    },
+    "library.ingested": {
+        "en": "{ok} of {total} file(s) in the library",
+        "zh": "{total} 个文件中 {ok} 个已在文档库中",
+    },
+    "library.failed": {"en": "Could not add the files: {error}", "zh": "无法加入文件：{error}"},
+    "library.search": {"en": "Search titles and text", "zh": "搜索标题与正文"},
+    "library.kind": {"en": "Show", "zh": "显示"},
+    "library.count": {"en": "{n} of {total} documents", "zh": "共 {total} 篇，显示 {n} 篇"},
+    "library.empty": {
+        "en": "No documents are stored yet: add some above or with `footnote ingest PATH`.",
+        "zh": "还没有文档：可在上方添加，或用 `footnote ingest PATH` 导入。",
+    },
+    "library.check": {"en": "Fact-check", "zh": "核查"},
+    "library.checking": {
+        "en": "Checking its market figures against the stored prices…",
+        "zh": "正在用已存价格核对其中的行情数字…",
+    },
+    "library.checked": {"en": "{n} numbers checked", "zh": "已核对 {n} 个数字"},
+    "library.close": {"en": "Close the fact-check", "zh": "关闭核查"},
+    "kind.news": {"en": "News", "zh": "新闻"},
+    "kind.analysis": {"en": "Analysis", "zh": "分析"},
+    "kind.source": {"en": "Source", "zh": "来源"},
+    "origin.footnote": {"en": "AI-generated", "zh": "AI 生成"},
+    "origin.imported": {"en": "Imported", "zh": "导入"},
+    "ingest.added": {"en": "added", "zh": "已加入"},
+    "ingest.updated": {"en": "updated", "zh": "已更新"},
+    "ingest.unchanged": {"en": "already in the library, unchanged", "zh": "已在库中，无变化"},
+    "ingest.skipped": {"en": "skipped", "zh": "已跳过"},
+    "ingest.failed": {"en": "not added", "zh": "未加入"},
     "lang.label": {"en": "Language", "zh": "界面语言"},
     "mode.offline": {
         "en": "Offline mode: answers come from market data and the stored documents, no chat model.",
@@ -37,6 +84,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "还没有新闻。可用 `footnote ingest PATH` 导入。",
     },
     "feed.open": {"en": "Open", "zh": "查看"},
+    "feed.first_run": {
+        "en": "First start: preparing the demo prices and news…",
+        "zh": "首次启动：正在准备示例行情与新闻…",
+    },
+    "feed.ready": {"en": "Demo content ready", "zh": "示例内容已就绪"},
     "feed.loading": {
         "en": "Opening the news library and the price store…",
         "zh": "正在打开新闻库和行情数据…",
@@ -48,10 +100,11 @@ _TEXT: dict[str, dict[str, str]] = {
     "card.trend": {"en": "30 sessions", "zh": "近30个交易日"},
     # news item
     "news.missing": {
-        "en": "This news item was not found. Pick one on the feed.",
-        "zh": "找不到这条新闻，请回到首页选择。",
+        "en": "That news item is no longer stored; here is the latest one.",
+        "zh": "该新闻已不在库中；下面显示最新的一条。",
     },
     "news.back": {"en": "Back to the feed", "zh": "返回首页"},
+    "news.pick": {"en": "News item", "zh": "选择新闻"},
     "news.quotes": {"en": "Quotes", "zh": "行情"},
     "news.stale": {"en": "stale", "zh": "非最新"},
     "news.stale_help": {
@@ -121,10 +174,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "行情数据无法跟踪：请关注来源 [{n}]",
     },
     "signal.no_data": {"en": "no market data", "zh": "缺少行情数据"},
-    "data.missing": {"en": "No market data: {error}", "zh": "缺少行情数据：{error}"},
-    "data.how": {
-        "en": "How to get it: {hint} (or upload a CSV on the Settings page).",
-        "zh": "获取方法：{hint}（也可在“设置”页上传 CSV）。",
+    "data.import": {
+        "en": "Import prices (CSV) on the Settings page",
+        "zh": "在“设置”页导入价格（CSV）",
     },
     # chat
     "chat.title": {"en": "Chat", "zh": "对话"},
@@ -182,6 +234,11 @@ _TEXT: dict[str, dict[str, str]] = {
     "research.topic": {"en": "Topic", "zh": "研究主题"},
     "research.plan": {"en": "Plan", "zh": "生成研究计划"},
     "research.auto": {"en": "Auto-accept plan", "zh": "自动接受计划"},
+    "research.auto_help": {
+        "en": "Run the research plan as soon as it is made, without stopping for approval; "
+        "remembered for this browser session.",
+        "zh": "生成研究计划后立即执行，不再等待确认；在本次浏览器会话中保持。",
+    },
     "research.accept": {"en": "Accept and run", "zh": "接受并执行"},
     "research.edit": {"en": "Edit plan", "zh": "修改计划"},
     "research.window": {

@@ -237,9 +237,8 @@ class Assistant:
             # "what happened next?" covers every ticker of the item; other questions its first
             route.symbols = list(news.tickers[: 4 if since else 1])
         yield {"type": "tool_start", "name": f"offline:{route.intent}", "args": route.context()}
-        composed = OfflineComposer(Toolbox(self.market, self.library, news)).compose(
-            route, question, ledger, ref, news
-        )
+        box = Toolbox(self.market, self.library, news, self.settings.convention)
+        composed = OfflineComposer(box).compose(route, question, ledger, ref, news)
         yield {"type": "tool_end", "name": f"offline:{route.intent}", "ok": True}
         for citation in ledger.entries:
             if citation.figure is not None:
@@ -269,8 +268,30 @@ class Assistant:
             route,
             coverage,
         )
+        answer.suggestions = self._moving_on(answer.suggestions, question, route, ref)
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
+
+    def _moving_on(
+        self, suggestions: list[str], question: str, route: Route, ref: date, limit: int = 3
+    ) -> list[str]:
+        """Suggestions that move the conversation on: none that asks again what was just
+        answered (the same words, or the same intent about the same symbols), refilled from
+        the other groups' suggestions."""
+        lang = route.language
+        pool = [*suggestions, *(s for group in SUGGESTIONS.values() for s in group[lang])]
+        asked = _normal(question)
+        kept: list[str] = []
+        for candidate in dict.fromkeys(pool):
+            if _normal(candidate) == asked:
+                continue
+            again = self.router.route(candidate, lang, ref, route.context())
+            if again.intent == route.intent and set(again.symbols) <= set(route.symbols):
+                continue
+            kept.append(candidate)
+            if len(kept) == limit:
+                break
+        return kept
 
     def _with_notes(
         self, composed: Composed, lang: Lang, news: Document | None, ref: date, ledger: Ledger
@@ -339,7 +360,7 @@ class Assistant:
 
         ref = self.as_of(news, find_symbols(question))
         router_view = self.router.route(question, lang, ref, previous)
-        toolbox = Toolbox(self.market, self.library, news)
+        toolbox = Toolbox(self.market, self.library, news, self.settings.convention)
         context = (
             f"the news item '{news.title}' ({news.published}); use data up to {ref} unless the user asks for later data"
             if news
@@ -490,3 +511,8 @@ def _withheld(orders: Sequence[str], lang: Lang) -> str:
     joiner = "、" if lang == "zh" else ", "
     what = joiner.join(reason(o, lang) for o in orders)
     return reason("withheld", lang, what=what)
+
+
+def _normal(text: str) -> str:
+    """A question without case, spaces or punctuation, to tell a repeat."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())

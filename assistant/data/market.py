@@ -179,8 +179,19 @@ class UpdateOutcome:
     error: str | None
 
 
+# a failed update in the reader's words: the cause and the way on, never the transport's text
+_UPDATE_FAILED = {
+    "offline": "Yahoo Finance cannot be reached (this computer looks offline). Import a CSV "
+    "instead with `footnote prices import PATH`, or run this again when online.",
+    "rate_limited": "Yahoo Finance is refusing requests for the moment; try again in a minute.",
+    "unknown_symbol": "Yahoo Finance does not know this symbol; check the ticker "
+    "(^GSPC is the S&P 500, BRK-B Berkshire Hathaway).",
+}
+
+
 def update_prices(symbols: Sequence[str], settings: Settings) -> Iterator[UpdateOutcome]:
     """Fetch each symbol from Yahoo (from its last stored session on) into the store."""
+    from assistant.errors import cause_of
     from tools import calendar
     from tools.prices.base import PriceError
     from tools.prices.yahoo import YahooSource
@@ -189,7 +200,11 @@ def update_prices(symbols: Sequence[str], settings: Settings) -> Iterator[Update
     store = price_store(settings)
     live = YahooSource(deadline_s=settings.live_deadline_s)
     today = calendar.today()
+    offline: str | None = None
     for text in symbols:
+        if offline is not None:  # the others would only wait for the same failure
+            yield UpdateOutcome(text, 0, None, offline)
+            continue
         try:
             symbol = resolve_symbol(text)
             last = store.last_session(symbol)
@@ -203,8 +218,13 @@ def update_prices(symbols: Sequence[str], settings: Settings) -> Iterator[Update
                 splits=history.splits,
             )
             yield UpdateOutcome(symbol, saved.total, store.last_session(symbol), None)
-        except (SymbolError, PriceError) as exc:
+        except SymbolError as exc:
             yield UpdateOutcome(text, 0, None, str(exc))
+        except PriceError as exc:
+            reason = _UPDATE_FAILED.get(cause_of(exc), exc.message)
+            if cause_of(exc) == "offline":
+                offline = reason
+            yield UpdateOutcome(text, 0, None, reason)
 
 
 def import_demo_prices(settings: Settings) -> Iterator[str]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.factcheck.claims import Claim
+from assistant.grounding.labels import convention_label, metric_label
 from assistant.ports import Market
 from tools import calendar
 from tools.figure import Figure
@@ -178,12 +179,12 @@ def _volatility(claim: Claim, market: Market) -> Computed:
         basis_ok = returns == counted if counted else basis == "closes"
         for figure in (daily, annual):
             same_period = figure.metric == claim.metric or not period_said
-            label = f"ddof={ddof}, {returns} daily returns"
+            label = f"{convention_label(f'ddof={ddof}')} of {returns} daily returns"
             receipt = f"{figure.formula} ({daily.formula})" if figure is annual else figure.formula
             options.append(
                 Option(
                     figure.value,
-                    f"{figure.metric}, {label}",
+                    f"{metric_label(figure.metric)}, {label}",
                     receipt,
                     ddof == stated_ddof and basis_ok and same_period,
                 )

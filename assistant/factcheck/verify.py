@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+from assistant.errors import explain_error
 from assistant.factcheck.claims import CheckedClaim, Claim
 from assistant.factcheck.compute import Computed, Option, compute
+from assistant.grounding.labels import CONVENTIONS, convention_label
 from assistant.ports import Market
 from tools.prices.base import PriceError
 
@@ -16,7 +18,6 @@ _SIGNED = {"return", "change_points", "day_change", "sma_distance", "high_distan
 def _errors() -> tuple[type[Exception], ...]:
     from tools.calendar import CalendarError
     from tools.metrics import MetricError
-    from tools.prices.base import PriceError
     from tools.symbols import SymbolError
 
     return (PriceError, CalendarError, SymbolError, MetricError, ValueError)
@@ -74,14 +75,14 @@ def judge(claim: Claim, computed: Computed) -> CheckedClaim:
         unsigned = "" if claim.sign_known else " The text gives no direction; the size matches."
         if option.consistent:
             return _checked(
-                claim, "holds", option, f"{prefix}Holds under {option.convention}.{unsigned}"
+                claim, "holds", option, f"{prefix}Holds {_measured(option.convention)}.{unsigned}"
             )
         expected = _expected(claim, preferred)
         return _checked(
             claim,
             "holds_with_caveat",
             option,
-            f"{prefix}Holds only under {option.convention}{expected}.{unsigned}",
+            f"{prefix}Holds only {_measured(option.convention)}{expected}.{unsigned}",
         )
     for option in sorted(options, key=lambda o: not o.consistent):
         if _truncates(claim, option.value):
@@ -117,7 +118,8 @@ def judge(claim: Claim, computed: Computed) -> CheckedClaim:
         claim,
         "differs",
         preferred,
-        f"{prefix}The data give {_show(claim, preferred.value)} under {preferred.convention}; "
+        f"{prefix}The data give {_show(claim, preferred.value)} "
+        f"{_measured(preferred.convention)}; "
         f"the text says {_said(claim)}.",
     )
 
@@ -136,8 +138,16 @@ def _said(claim: Claim) -> str:
 def _expected(claim: Claim, preferred: Option | None) -> str:
     if preferred is None:
         return ""
-    said = "the text's" if claim.convention else "the default"
-    return f" ({said} {preferred.convention} gives {_show(claim, preferred.value)})"
+    said = "as the text states" if claim.convention else "the default"
+    how = _measured(preferred.convention)
+    return f" ({how}, {said}, it is {_show(claim, preferred.value)})"
+
+
+def _measured(convention: str) -> str:
+    """ "measured from the previous close": the one name a convention has for readers."""
+    if convention in CONVENTIONS:
+        return f"measured {convention_label(convention)}"
+    return f"as the {convention}"
 
 
 def check_claim(
@@ -151,7 +161,7 @@ def check_claim(
     try:
         computed = compute(claim, market)
     except _errors() as exc:
-        message = exc.message if isinstance(exc, PriceError) else str(exc)
+        message = explain_error(exc, "en", fix=False)  # the window, never the transport's text
         return _checked(claim, "unverifiable", None, f"{NO_DATA}: {message}")
     return judge(claim, computed)
 

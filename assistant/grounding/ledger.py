@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from assistant.grounding.guard import sanitize_output, strip_instructions
+from assistant.grounding.labels import metric_label
 from knowledge.passage import Passage
 from tools.figure import Figure
 
@@ -56,7 +57,7 @@ class FigureCitation(BaseModel):
     def label(self) -> str:
         """A one-line description for receipts and citation lists."""
         f = self.figure
-        return f"{f.symbol} {f.metric}: {f.display()} — {f.formula}"
+        return f"{f.symbol} {metric_label(f.metric)}: {f.display()} — {f.formula}"
 
     def to_json(self) -> dict[str, Any]:
         """The flat JSON shape of `footnote ask --json`'s `citations`."""

@@ -133,7 +133,15 @@ _CONVENTIONS = [
     (
         "open",
         re.compile(
-            r"from the open|opening (?:price|level)|open[- ]to[- ]close|开盘价起|从开盘|以开盘价|开盘起算|\bopen to\b|开盘(?:价)?(?:至|到)",
+            r"from the open|opening (?:price|level)|open[- ]to[- ]close|开盘价起|从开盘|以开盘价|按开盘|开盘起算|\bopen to\b|开盘(?:价)?(?:至|到)",
+            _I,
+        ),
+    ),
+    (
+        "start_close",
+        re.compile(
+            r"(?:first|opening) (?:day|session)'?s close|from the close of the first|"
+            r"首日收盘|起始日收盘|第一个交易日收盘",
             _I,
         ),
     ),

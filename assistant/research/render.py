@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from assistant.grounding.labels import convention_label, metric_label
 from assistant.research.schemas import Report
 from assistant.views.receipts import input_prices
 from knowledge.text import has_cjk
@@ -86,7 +87,7 @@ def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def receipt(entry: dict[str, Any]) -> str:
+def receipt(entry: dict[str, Any], lang: str = "en") -> str:
     """One line per ledger entry: the figure's formula, or the source behind a passage."""
     if entry.get("kind") == "figure":
         window = (
@@ -95,9 +96,12 @@ def receipt(entry: dict[str, Any]) -> str:
             else f"{entry.get('end')}"
         )
         stale = " (stale)" if entry.get("stale") else ""
+        convention = (
+            f"{convention_label(entry['convention'], lang)}; " if entry.get("convention") else ""
+        )
         line = (
-            f"{entry['symbol']} {entry['metric']} = {entry['value']:.4f} {entry['unit']}; {window}; "
-            f"convention {entry.get('convention') or '-'}; `{entry.get('formula', '')}`; "
+            f"{entry['symbol']} {metric_label(entry['metric'], lang)} = {entry['value']:.4f} "
+            f"{entry['unit']}; {window}; {convention}`{entry.get('formula', '')}`; "
             f"{entry.get('provider')}, as of {entry.get('as_of')}{stale}"
         )
         if entry.get("inputs"):
@@ -159,7 +163,7 @@ def to_markdown(report: Report) -> str:
     if report.stopped:
         lines += [f"> {t['stopped']}: {report.stopped}", ""]
     caveats = [
-        f"> - [{c['n']}] {c['symbol']} {c['metric']}: {caveat}"
+        f"> - [{c['n']}] {c['symbol']} {metric_label(c['metric'], report.language)}: {caveat}"
         for c in report.citations
         if c.get("kind") == "figure"
         for caveat in c.get("caveats") or []
@@ -192,7 +196,7 @@ def to_markdown(report: Report) -> str:
     if report.plan is not None:
         lines += _plan_lines(report, t)
     lines += [f"## {t['sources']}", ""]
-    lines += [f"{c['n']}. {receipt(c)}" for c in report.citations]
+    lines += [f"{c['n']}. {receipt(c, report.language)}" for c in report.citations]
     lines += ["", "---", "", f"*{report.disclaimer}*", ""]
     return "\n".join(lines)
 

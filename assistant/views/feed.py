@@ -39,6 +39,7 @@ class Quote:
     spark: list[float] = field(default_factory=list)
     error: str = ""
     hint: str = ""
+    cause: str = ""  # why there is no quote, for the page's own words (`no_prices_text`)
 
     @property
     def as_of(self) -> dt.date | None:
@@ -51,7 +52,7 @@ class Quote:
 
 def quote(market: Market, symbol: str, lang: str = "en", on: dt.date | None = None) -> Quote:
     """Return the quote of one symbol: latest stored session, or the session on or before `on`."""
-    from assistant.errors import market_errors
+    from assistant.errors import cause_of, market_errors
     from tools.symbols import symbol_name
 
     name = symbol_name(symbol, "zh" if lang.startswith("zh") else "en")
@@ -68,7 +69,7 @@ def quote(market: Market, symbol: str, lang: str = "en", on: dt.date | None = No
         return Quote(close.symbol, name, close, change, spark)
     except market_errors() as exc:
         message = exc.message if isinstance(exc, PriceError) else str(exc)
-        return Quote(symbol, name, error=message, hint=_hint(exc))
+        return Quote(symbol, name, error=message, hint=_hint(exc), cause=cause_of(exc))
 
 
 def quotes(
@@ -227,11 +228,31 @@ def link_host(url: str | None) -> str:
     return (urlparse(url).hostname or "") if url else ""
 
 
-def disclaimer(lang: str) -> str:
-    """Return the standing disclaimer in `lang`."""
+_IMPORTED = {
+    "en": "An imported document, shown as written: the marked figures are checked against market "
+    "data; for information only, not investment advice.",
+    "zh": "导入的文档，按原文显示：标注的数字已用行情数据核对；仅供参考，不构成投资建议。",
+}
+
+
+def written_by_footnote(doc: Document) -> bool:
+    """True for what Footnote wrote (its demo items); False for a document someone imported."""
+    from pathlib import PurePath
+
+    if not doc.origin:
+        return False
+    folder = PurePath(doc.origin).parent
+    return folder.name == "demo" and folder.parent.name == "knowledge"
+
+
+def disclaimer(lang: str, doc: Document | None = None) -> str:
+    """Return the standing disclaimer in `lang`: "AI-generated" only for what Footnote wrote."""
     from assistant.grounding.answer import footer
 
-    return footer("zh" if lang.startswith("zh") else "en", None, None, False)
+    zh = lang.startswith("zh")
+    if doc is not None and not written_by_footnote(doc):
+        return _IMPORTED["zh" if zh else "en"]
+    return footer("zh" if zh else "en", None, None, False)
 
 
 # ---- signals to monitor -------------------------------------------------------------------
@@ -254,6 +275,7 @@ class Signal:
     state: SignalState
     figures: list[Figure] = field(default_factory=list)
     error: str = ""
+    cause: str = ""
 
 
 def signal_texts(doc: Document) -> list[str]:
@@ -267,7 +289,7 @@ def signal_texts(doc: Document) -> list[str]:
 
 def signals(doc: Document, market: Market) -> list[Signal]:
     """Return the item's signals, each with its live status where market data can tell."""
-    from assistant.errors import market_errors
+    from assistant.errors import cause_of, market_errors
 
     symbol = doc.tickers[0] if doc.tickers else None
     out: list[Signal] = []
@@ -289,7 +311,7 @@ def signals(doc: Document, market: Market) -> list[Signal]:
             else:
                 out.append(Signal(text, cited, "untracked"))
         except market_errors() as exc:
-            out.append(Signal(text, cited, "no_data", error=str(exc)))
+            out.append(Signal(text, cited, "no_data", error=str(exc), cause=cause_of(exc)))
     return out
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.grounding.guard import host_allowed
+from assistant.grounding.labels import convention_label, metric_label
 
 if TYPE_CHECKING:
     from tools.figure import Figure
@@ -115,10 +116,10 @@ def _figure_receipt(entry: dict[str, Any], lang: str) -> Receipt:
             notes.append(str(figure.params[key]))
     rows: list[tuple[Field, str]] = [
         ("value", shown),
-        ("metric", figure.metric),
+        ("metric", metric_label(figure.metric, lang)),
         ("symbol", figure.symbol),
         ("window", window),
-        ("convention", figure.convention or ""),
+        ("convention", convention_label(figure.convention, lang) if figure.convention else ""),
         ("as_of", figure.as_of.isoformat() if figure.as_of else ""),
         ("provider", figure.provider or ""),
         (
@@ -134,7 +135,7 @@ def _figure_receipt(entry: dict[str, Any], lang: str) -> Receipt:
     return Receipt(
         n=int(entry["n"]),
         kind="figure",
-        label=f"{figure.symbol} {figure.metric} {shown}",
+        label=f"{figure.symbol} {metric_label(figure.metric, lang)} {shown}",
         rows=[(k, v) for k, v in rows if v],
         stale=figure.stale,
         caveats=list(figure.caveats),

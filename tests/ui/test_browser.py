@@ -87,11 +87,27 @@ def data() -> tuple[Path, dict[str, pd.DataFrame] | None]:
 def app_url(data: tuple[Path, dict[str, pd.DataFrame] | None]) -> Iterator[str]:
     """Start `footnote ui` in offline mode and wait until it answers."""
     home, frames = data
-    port = _free_port()
-    log = (ARTIFACTS / "browser-server.log").open("w")
     env = offline_subprocess_env(home)
     if frames is not None:
         env["FOOTNOTE_DEMO_PRICES"] = str(home / "csv")
+    yield from _serve(env, "browser-server.log")
+
+
+@pytest.fixture(scope="module")
+def no_prices_url() -> Iterator[str]:
+    """`footnote ui` on a data folder with no prices at all and no demo CSVs to import."""
+    home = ARTIFACTS / "browser-home-no-prices"
+    empty = home / "no-csv"
+    empty.mkdir(parents=True, exist_ok=True)
+    env = offline_subprocess_env(home)
+    env["FOOTNOTE_DEMO_PRICES"] = str(empty)
+    yield from _serve(env, "browser-server-no-prices.log")
+
+
+def _serve(env: dict[str, str], log_name: str) -> Iterator[str]:
+    port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / log_name).open("w")
     server = subprocess.Popen(
         [sys.executable, "-c", "from ui.cli import main; main()", "ui", "--port", str(port)],
         cwd=REPO,
@@ -197,5 +213,47 @@ def test_questions_in_english_and_chinese_are_answered_with_citations(
     text = browser.text()
     assert "罗素2000" in text and prev_close in text
     cites = browser.eval(_citations())
-    assert cites and any("^RUT return" in c for c in cites)
+    assert cites and any("^RUT 涨跌幅" in c for c in cites)  # the reader's name, in Chinese
     _shot(browser, "chat-zh.png")
+
+
+RAW_ERROR = ("DNSError", "curl", "Could not resolve", "link removed", "Traceback", "Errno")
+# a badge or mark whose background is green (Streamlit draws them as tinted spans)
+GREEN_BADGE = """[...document.querySelectorAll('[data-testid=stMain] span')].some(e => {
+  const c = (getComputedStyle(e).backgroundColor.match(/[\\d.]+/g) || []).map(Number);
+  if (c.length < 3 || (c.length > 3 && c[3] < 0.02) || !e.innerText.trim()) return false;
+  return c[1] > c[0] + 40 && c[1] > c[2] + 20;
+})"""
+
+
+def _calm(browser: Browser) -> str:
+    text = browser.text()
+    assert not [w for w in RAW_ERROR if w in text], text[:2000]
+    assert "0/0" not in text and "market figures hold" not in text
+    assert "numbers verified" not in text
+    return text
+
+
+def test_without_prices_feed_news_and_chat_are_calm(no_prices_url: str, browser: Browser) -> None:
+    """A new user with no prices: one calm note per surface with the fix, no green badge."""
+    browser.goto(no_prices_url)
+    browser.wait_for(f"document.querySelector({CHAT_INPUT!r})", timeout=180)
+    browser.wait_for(
+        "document.body.innerText.includes('No prices are stored for')", timeout=180, settle=2
+    )
+    text = _calm(browser)
+    assert "footnote prices import PATH" in text and "Import prices (CSV)" in text
+
+    browser.click_text("a", "Open")
+    browser.wait_for(
+        "document.body.innerText.includes('not investment advice')", timeout=120, settle=2
+    )
+    text = _calm(browser)
+    assert "No prices are stored for Russell 2000 (^RUT)" in text
+    assert "AI-generated" in text
+
+    browser.type_into(CHAT_INPUT, "How did the Russell 2000 do in January 2026?")
+    browser.wait_for(_answered("No prices are stored for Russell 2000"), timeout=180, settle=1.5)
+    text = _calm(browser)
+    assert "no numbers to verify" in text
+    assert browser.eval(GREEN_BADGE) is False

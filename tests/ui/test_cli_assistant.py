@@ -113,3 +113,25 @@ def test_research_unknown_news_item_is_a_clear_error(home: Path) -> None:
     result = runner.invoke(app, ["research", "--news", "no-such-item", "--plan-only"])
     assert result.exit_code == 2
     assert "no-such-item" in result.output
+
+
+def test_ask_with_an_unknown_news_id_lists_the_known_ones(home: Path) -> None:
+    result = runner.invoke(app, ["ask", "How did it do?", "--news", "no-such-item"])
+    assert result.exit_code == 2
+    assert "no-such-item" in result.output and "russell-2000-rally-2026-01-26-en" in result.output
+
+
+def test_research_plan_questions_are_shown_whole_at_80_columns(home: Path) -> None:
+    planned = runner.invoke(
+        app, ["research", "Small-cap rally durability", "--plan-only", "--json"]
+    )
+    plan = json.loads(planned.stdout)
+    shown = runner.invoke(
+        app, ["research", "Small-cap rally durability"], input="n\n", env={"COLUMNS": "80"}
+    )
+    assert shown.exit_code == 1  # rejected: nothing run
+    before = shown.output.split("Run this plan?")[0]
+    flat = " ".join(before.split())
+    questions = [q for s in plan["sections"] for q in s["questions"]]
+    assert questions and all(" ".join(q.split()) in flat for q in questions)
+    assert "…" not in before and max(len(line) for line in before.splitlines()) <= 80

@@ -57,8 +57,21 @@ def test_check_prints_a_table_with_verdicts_and_receipts(shared_prices: Path) ->
     _import_rut(shared_prices)
     done = runner.invoke(app, ["check", str(DOCUMENTS / "wrong-date-en.md")], env=WIDE)
     assert done.exit_code == 0, done.output
-    assert "wrong_date" in done.stdout and "Close[2026-01-23]" in done.stdout
-    assert "3 wrong_date" in done.stdout
+    assert "wrong date" in done.stdout and "Close[2026-01-23]" in done.stdout
+    assert "3 wrong date" in done.stdout
+    assert "wrong_date" not in done.stdout and "last_close" not in done.stdout
+
+
+def test_check_at_80_columns_prints_one_readable_block_per_claim(shared_prices: Path) -> None:
+    _import_rut(shared_prices)
+    done = runner.invoke(app, ["check", str(DOCUMENTS / "wrong-date-en.md")], env={"COLUMNS": "80"})
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert not any(ch in done.stdout for ch in "┃│┏")  # no table squeezed into 80 columns
+    blocks = [line for line in lines if line[:1].isdigit() and ". " in line[:4]]
+    assert len(blocks) == 3 and all("wrong date" in b for b in blocks)
+    assert "receipt: Close[2026-01-23]" in done.stdout
 
 
 def test_check_explains_an_unreadable_file(tmp_path: Path) -> None:

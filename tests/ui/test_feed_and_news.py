@@ -111,7 +111,10 @@ def test_news_item_in_chinese_follows_the_switch(make_app: Callable[..., AppTest
 def test_unknown_news_item_says_so(make_app: Callable[..., AppTest]) -> None:
     at = open_news(make_app(), "no-such-item")
     assert not at.exception
-    assert "This news item was not found" in at.warning[0].value
+    assert "no longer stored" in at.info[0].value
+    # the latest item is shown instead, with a picker for the others
+    assert at.title[0].value.startswith("Small caps take the lead")
+    assert at.selectbox(key="news_pick").value
 
 
 def test_missing_market_data_is_explained(
@@ -126,11 +129,12 @@ def test_missing_market_data_is_explained(
     )
     at = open_news(make_app(svc=empty))
     assert not at.exception
-    warnings = [w.value for w in at.warning]
-    assert warnings and all("How to get it" in w for w in warnings)
-    assert any("footnote prices import" in w for w in warnings)
+    notes = [i.value for i in at.info]
+    assert notes and not at.warning
+    assert all("No prices are stored for" in n and "To fix it" in n for n in notes)
+    assert any("footnote prices import" in n for n in notes)
     feed = make_app(svc=empty).run()
-    assert not feed.exception and "How to get it" in feed.warning[0].value
+    assert not feed.exception and "To fix it" in feed.info[0].value
 
 
 class StaleSource(FakeSource):

@@ -69,8 +69,9 @@ def period_change(
         before = frame.loc[: pd.Timestamp(start) - pd.Timedelta(days=1)]
         if before.empty:
             raise MetricError(
-                f"The prev_close convention needs the close before {start}, and there is none; "
-                "use the open or start_close convention, or get earlier prices."
+                f"A return from the previous close needs the close before {start}, and the data "
+                'start on that day: ask for it from the open ("from the open", "按开盘价") or '
+                "from the first day's close, or import earlier prices."
             )
         base, field, session = float(before["Close"].iloc[-1]), "Close", day(before.index[-1])
     elif convention == "open":

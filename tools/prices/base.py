@@ -17,9 +17,21 @@ INDEX_NAME = "Date"
 class PriceError(Exception):
     """A price lookup that failed; the message says what happened and what to do."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        hint: str = "",
+        *,
+        symbol: str = "",
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> None:
         self.message = message
         self.hint = hint
+        # what was asked, so a page can word the problem itself instead of showing `message`
+        self.symbol = symbol
+        self.start = start
+        self.end = end
         super().__init__(f"{message} {hint}".strip())
 
 

@@ -29,6 +29,9 @@ from tools.symbols import resolve_symbol
 Mode = Literal["auto", "live", "local"]
 # The NYSE closes at 16:00 New York time; a day's final bar is settled a little later.
 _SETTLED = dt.time(16, 30)
+# After the live source could not be reached, it is not asked again for this long: offline, every
+# lookup would wait for its own failure, and a burst of failures would end on Footnote's request
+# limit, a wrong cause for a network that is down.
 
 
 def _now_in_new_york() -> dt.datetime:
@@ -106,6 +109,9 @@ class CachedSource:
                     f"No prices for {symbol} from {start} to {end}: none stored, and the live "
                     f"source failed: {exc.message}",
                     missing_data_hint(symbol),
+                    symbol=symbol,
+                    start=start,
+                    end=end,
                 ) from None
             return self._from_store(
                 symbol, start, end, behind, f"live source failed: {exc.message}"
@@ -137,7 +143,11 @@ class CachedSource:
             history = self.store.history(symbol, start, end)
         except NoData as exc:
             raise NoData(
-                exc.message.replace("No stored prices", "No prices"), missing_data_hint(symbol)
+                exc.message.replace("No stored prices", "No prices"),
+                missing_data_hint(symbol),
+                symbol=symbol,
+                start=start,
+                end=end,
             ) from None
         if stale:
             note = (

@@ -288,6 +288,9 @@ class PriceStore:
             raise NoData(
                 f"No stored prices for {symbol} from {start} to {end}{held}.",
                 missing_data_hint(symbol),
+                symbol=symbol,
+                start=start,
+                end=end,
             )
         providers = list(dict.fromkeys(rows["provider"].dropna().astype(str)))
         fetched = rows["fetched_at"].dropna()

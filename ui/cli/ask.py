@@ -10,12 +10,13 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 
-from ui.cli.base import app, console, err_console
+from ui.cli.base import app, console, err_console, known_news, prepare, working
 
 if TYPE_CHECKING:
     from assistant import Answer, Figure
 
 LANGS = ("auto", "zh", "en")
+NO_NUMBERS = {"en": "no numbers to verify", "zh": "无需核验的数字"}
 
 
 def receipt_lines(figure: Figure) -> list[str]:
@@ -48,11 +49,14 @@ def _print_answer(answer: Answer) -> None:
                 f"{figure.metric}: {escape(caveat)}"
             )
     v = answer.verification
-    colour = "green" if v.ok and not banner else "yellow"
-    console.print(
-        f"[{colour}]{v.numbers_verified}/{v.numbers_total} numbers verified[/{colour}]"
-        + (f"  unsupported: {escape(', '.join(v.unsupported))}" if v.unsupported else "")
-    )
+    if v.numbers_total and (answer.ledger.entries or not v.ok):
+        colour = "green" if v.ok and not banner else "yellow"
+        console.print(
+            f"[{colour}]{v.numbers_verified}/{v.numbers_total} numbers verified[/{colour}]"
+            + (f"  unsupported: {escape(', '.join(v.unsupported))}" if v.unsupported else "")
+        )
+    else:  # an error, a refusal or help: nothing was verified, so no green count
+        console.print(f"[dim]{NO_NUMBERS.get(answer.language, NO_NUMBERS['en'])}[/dim]")
     _print_coverage(shown.get("coverage"))
     for citation in answer.ledger.entries:
         console.print(f"  [dim][{citation.n}][/dim] {escape(citation.label)}")
@@ -94,7 +98,10 @@ def ask(
         err_console.print(f"[red]--lang must be one of {', '.join(LANGS)}, not {lang!r}[/red]")
         raise typer.Exit(2)
     assistant = Footnote()
-    answer = assistant.ask(question, thread_id=thread, news_id=news, language=lang)  # type: ignore[arg-type]
+    prepare(assistant)
+    known_news(assistant, news)
+    with working("Answering"):
+        answer = assistant.ask(question, thread_id=thread, news_id=news, language=lang)  # type: ignore[arg-type]
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2, default=str))
         return
@@ -114,6 +121,8 @@ def chat(
     from assistant import Footnote
 
     assistant = Footnote()
+    prepare(assistant)
+    known_news(assistant, news)
     console.print(
         f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves."
     )

@@ -6,6 +6,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,6 +19,8 @@ from typer.exceptions import TyperException
 
 if TYPE_CHECKING:
     from typer._click.core import Context
+
+    from assistant import Footnote
 
 
 class FootnoteGroup(TyperGroup):
@@ -93,3 +97,35 @@ def _root(
     ),
 ) -> None:
     """Footnote: every number computed with a receipt or quoted from a cited source."""
+
+
+# ---- shared by the commands: first-start set-up, spinners, news ids ---------------------
+
+
+def prepare(footnote: Footnote) -> None:
+    """On a first start, make the demo content ready while a spinner names the step underway;
+    each finished step stays as one line (on stderr, so `--json` output stays clean)."""
+    if not footnote.needs_setup():
+        return
+    with err_console.status("First start: preparing the demo content…") as status:
+        for line in footnote.ensure_demo(on_step=lambda step: status.update(f"{escape(step)}…")):
+            err_console.print(f"[dim]✓ {escape(line)}[/dim]")
+
+
+@contextmanager
+def working(what: str) -> Iterator[None]:
+    """A spinner on stderr while a step runs (shown only on a terminal)."""
+    with err_console.status(f"{escape(what)}…"):
+        yield
+
+
+def known_news(footnote: Footnote, news: str | None) -> None:
+    """Stop with the stored ids when `--news` names no stored item (never ignore it)."""
+    if news is None or footnote.news_item(news, "en") is not None:
+        return
+    ids = sorted({d.id for d in footnote.documents() if d.kind == "news"})
+    known = ", ".join(ids) if ids else "none yet (add some with `footnote ingest PATH`)"
+    err_console.print(
+        f"[red]No news item has the id {escape(news)!r}.[/red] Stored news items: {escape(known)}."
+    )
+    raise typer.Exit(2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -12,6 +13,16 @@ from rich.table import Table
 
 from ui.cli.base import app, console, report_failure
 
+if TYPE_CHECKING:
+    from assistant import CheckedClaim
+
+VERDICTS = {
+    "holds": "holds",
+    "holds_with_caveat": "holds, with a caveat",
+    "wrong_date": "wrong date",
+    "differs": "differs from the data",
+    "unverifiable": "cannot be checked",
+}
 _COLOURS = {
     "holds": "green",
     "holds_with_caveat": "yellow",
@@ -21,8 +32,63 @@ _COLOURS = {
 }
 
 
+WIDE = 120  # below this many columns, one block per claim instead of a six-column table
+
+
 def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _what(claim: CheckedClaim) -> str:
+    from assistant import metric_label
+
+    c = claim.claim
+    return f"{c.symbol or '-'} {metric_label(c.metric)}"
+
+
+def _how(claim: CheckedClaim) -> str:
+    from assistant import convention_label
+
+    return convention_label(claim.convention) if claim.convention else ""
+
+
+def _table(title: str, results: list[CheckedClaim]) -> None:
+    table = Table(title=f"{escape(title)} ({len(results)} numbers)", show_lines=True)
+    for column in ("sentence", "claim", "verdict", "computed", "measured", "receipt / note"):
+        table.add_column(column, overflow="fold")
+    for c in results:
+        colour = _COLOURS[c.verdict]
+        computed = "" if c.computed is None else f"{c.computed:,.4f}"
+        receipt = escape(c.receipt + ("\n" if c.receipt else "") + c.note)
+        table.add_row(
+            escape(_short(c.claim.sentence)),
+            f"{escape(c.claim.raw)}\n{escape(_what(c))}",
+            f"[{colour}]{VERDICTS[c.verdict]}[/{colour}]",
+            computed,
+            escape(_how(c)),
+            receipt,
+        )
+    console.print(table)
+
+
+def _per_claim(title: str, results: list[CheckedClaim]) -> None:
+    """One block per claim, every line wrapped to the terminal: readable at 80 columns."""
+    console.print(f"[bold]{escape(title)}[/bold] ({len(results)} numbers)")
+    for i, c in enumerate(results, 1):
+        colour = _COLOURS[c.verdict]
+        console.print()
+        console.print(
+            f"{i}. [{colour}]{VERDICTS[c.verdict]}[/{colour}]  [bold]{escape(c.claim.raw)}[/bold]"
+            f"  {escape(_what(c))}"
+        )
+        console.print(f"   [dim]{escape(_short(c.claim.sentence, 200))}[/dim]")
+        if c.computed is not None:
+            how = f" ({escape(_how(c))})" if c.convention else ""
+            console.print(f"   computed {c.computed:,.4f}{how}")
+        if c.receipt:
+            console.print(f"   receipt: {escape(c.receipt)}")
+        if c.note:
+            console.print(f"   {escape(c.note)}")
 
 
 @app.command()
@@ -46,25 +112,13 @@ def check(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     for doc, results in checked:
-        table = Table(title=f"{doc.title} ({len(results)} numbers)", show_lines=True)
-        for column in ("sentence", "claim", "verdict", "computed", "convention", "receipt / note"):
-            table.add_column(column, overflow="fold")
-        for c in results:
-            claim = c.claim
-            what = f"{escape(claim.raw)}\n{claim.symbol or '-'} {claim.metric}"
-            colour = _COLOURS[c.verdict]
-            computed = "" if c.computed is None else f"{c.computed:,.4f}"
-            receipt = escape(c.receipt + ("\n" if c.receipt else "") + c.note)
-            table.add_row(
-                escape(_short(claim.sentence)),
-                what,
-                f"[{colour}]{c.verdict}[/{colour}]",
-                computed,
-                escape(c.convention or ""),
-                receipt,
-            )
-        console.print(table)
+        if console.width >= WIDE:
+            _table(doc.title, results)
+        else:
+            _per_claim(doc.title, results)
     counts: dict[str, int] = {}
     for c in claims:
         counts[c.verdict] = counts.get(c.verdict, 0) + 1
-    console.print(", ".join(f"{n} {verdict}" for verdict, n in counts.items()) or "No numbers.")
+    console.print(
+        ", ".join(f"{n} {VERDICTS[verdict]}" for verdict, n in counts.items()) or "No numbers."
+    )

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ui.cli.base import app, console, err_console
+from ui.cli.base import app, console, err_console, prepare
 
 _STATUS_STYLE = {
     "added": "green",
@@ -32,6 +32,7 @@ def ingest(
     from assistant import Footnote
 
     library = Footnote()  # the demo corpus first, so it is never mistaken for user files
+    prepare(library)
     if as_json:
         outcomes = library.ingest(paths)
         for outcome in outcomes:

@@ -51,7 +51,7 @@ def metrics(
     ),
 ) -> None:
     """Print the standard metric set (return, volatility, SMA, 52-week range, drawdown ...)."""
-    from assistant import Footnote, FootnoteError, input_prices
+    from assistant import Footnote, FootnoteError, convention_label, input_prices, metric_label
 
     files = [s for s in symbols if s.lower().endswith(".csv")]
     symbols = [s for s in symbols if s not in files]
@@ -74,7 +74,9 @@ def metrics(
             json.dumps([f.to_json() for f in figures], ensure_ascii=False, indent=2) + "\n"
         )
         return
-    table = Table(title=f"Metrics {start} → {end} (convention {convention})", show_lines=False)
+    table = Table(
+        title=f"Metrics {start} → {end} (returns {convention_label(convention)})", show_lines=False
+    )
     for column in ("symbol", "metric", "value", "window", "receipt"):
         table.add_column(column, overflow="fold")
     for f in figures:
@@ -97,7 +99,7 @@ def metrics(
         if f.label:
             notes.insert(0, escape(f.label))
         receipt = escape(f.formula) + ("; " + "; ".join(notes) if notes else "")
-        table.add_row(escape(f.symbol), f.metric, f.display(), window, receipt)
+        table.add_row(escape(f.symbol), metric_label(f.metric), f.display(), window, receipt)
     for note in dict.fromkeys(
         str(f.params["calendar_note"]) for f in figures if "calendar_note" in f.params
     ):

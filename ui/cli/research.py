@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ui.cli.base import app, console, err_console, report_failure
+from ui.cli.base import app, console, err_console, known_news, prepare, report_failure
 
 if TYPE_CHECKING:
     from assistant import Report, ResearchService
@@ -20,17 +21,16 @@ FORMATS = ("md", "html", "pdf")
 
 
 def _show_plan(plan: object) -> None:
+    """The plan as a list: every question whole and wrapped, at any width, before the prompt."""
     from assistant import Plan
 
     assert isinstance(plan, Plan)
-    table = Table(title=f"Plan: {plan.title}", show_lines=True)
-    table.add_column("#")
-    table.add_column("section")
-    table.add_column("questions")
-    table.add_column("tools")
+    console.print(f"[bold]Plan: {escape(plan.title)}[/bold]")
     for i, s in enumerate(plan.sections, 1):
-        table.add_row(str(i), s.heading, "\n".join(s.questions), ", ".join(s.tools))
-    console.print(table)
+        tools = f"  [dim]({escape(', '.join(s.tools))})[/dim]" if s.tools else ""
+        console.print(f"\n{i}. [bold]{escape(s.heading)}[/bold]{tools}")
+        for question in s.questions:
+            console.print(f"   - {escape(question)}")
     label = f" ({plan.window_label})" if plan.window_label else ""
     console.print(
         f"Window: {plan.start} – {plan.end}{label} (every question runs over it) · "
@@ -41,7 +41,7 @@ def _show_plan(plan: object) -> None:
         console.print(f"Note: {note}", markup=False)
     e = plan.estimate
     console.print(
-        f"Estimate: {e.model_calls} model calls, {e.input_tokens + e.output_tokens:,} tokens, "
+        f"\nEstimate: {e.model_calls} model calls, {e.input_tokens + e.output_tokens:,} tokens, "
         f"${e.cost_usd:.4f}, about {e.seconds:.0f} s"
     )
 
@@ -71,7 +71,10 @@ def research(
     if fmt not in FORMATS:
         err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
         raise typer.Exit(2)
-    service = Footnote().research
+    footnote = Footnote()
+    prepare(footnote)
+    known_news(footnote, news)
+    service = footnote.research
     if resume is not None:
         _finish(service, service.resume(resume), fmt, out, as_json, resume)
         return

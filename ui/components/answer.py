@@ -12,14 +12,19 @@ from ui.components.receipts import citation_row
 from ui.text import t
 
 
-def verification_badge(verification: dict[str, Any], warned: bool = False) -> None:
+def verification_badge(
+    verification: dict[str, Any], cited: bool = True, warned: bool = False
+) -> None:
     """Show "12/12 numbers verified" (green when every number is traced and no banner warns
-    about the answer, orange otherwise)."""
+    about the answer, orange otherwise).
+
+    A message that cites nothing (an error, a refusal, help) has nothing verified: it gets a
+    neutral badge, never a green one."""
     total = int(verification.get("numbers_total") or 0)
     ok = int(verification.get("numbers_verified") or 0)
     clean = not verification.get("findings") and ok == total and not warned
-    if total == 0:
-        st.badge(t("badge.none"), icon=":material/check:", color="gray")
+    if total == 0 or (not cited and clean):
+        st.badge(t("badge.none"), icon=":material/info:", color="gray")
     else:
         st.badge(
             t("badge.verified", ok=ok, total=total),
@@ -56,7 +61,11 @@ def render_answer(answer: dict[str, Any], key: str, lang: str) -> None:
     # A figure computed across an unresolved step says so beside the answer, not only in its receipt.
     for n, caveat in dict.fromkeys(caveats(answer)):
         st.warning(t("answer.caveat", n=n, text=safe(caveat)), icon=":material/warning:")
-    verification_badge(answer.get("verification") or {}, warned=bool(banner))
+    verification_badge(
+        answer.get("verification") or {},
+        cited=bool(answer.get("citations")),
+        warned=bool(banner),
+    )
     coverage_badge(answer.get("coverage"))
     citation_row(receipts(answer, lang), key)
     if answer.get("figures"):

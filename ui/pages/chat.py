@@ -79,7 +79,7 @@ def render() -> None:
         thread_id = None
     elif not news_id:
         news_id = thread.news_id
-    doc = data.news_item(svc, svc.key, news_id, lang()) if news_id else None
+    doc = data.news_item(svc, data.key(svc), news_id, lang()) if news_id else None
     st.title(t("chat.title"), anchor=False)
     if doc is not None:
         st.page_link(

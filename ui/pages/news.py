@@ -3,26 +3,31 @@ signals, related items and the disclaimer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from assistant import (
     Document,
-    FactSummary,
     Footnote,
     FootnoteError,
     analysis_window,
     disclaimer,
-    markers,
+    market_label,
     receipts,
-    section_marks,
 )
 from ui import data, routes
 from ui.components import factcheck
-from ui.components.markdown import COLORS, safe, with_marks
+from ui.components.auto_accept import auto_accept
+from ui.components.markdown import safe, with_marks
 from ui.components.quotes import missing_data, quote_strip
-from ui.components.receipts import citation_row, source_body, source_row
+from ui.components.receipts import citation_row, source_body
 from ui.state import footnote
 from ui.text import lang, t
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 VERDICTS = ("holds", "holds_with_caveat", "wrong_date", "differs", "unverifiable")
 _SIGNAL_COLORS = {
@@ -36,16 +41,19 @@ _SIGNAL_COLORS = {
 def _header(svc: Footnote, doc: Document) -> None:
     st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
     st.title(safe(doc.title), anchor=False)
-    meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), doc.market) if x)
+    market = market_label(doc.market, lang()) if doc.market else ""
+    meta = " · ".join(x for x in (doc.published and doc.published.isoformat(), market) if x)
     st.caption(safe(meta))
     if doc.tags:
         st.markdown(" ".join(f":gray-badge[{safe(tag)}]" for tag in doc.tags))
-    quote_strip(data.quotes(svc, svc.key, tuple(doc.tickers[:6]), lang()))
+    quote_strip(
+        data.quotes(svc, data.key(svc), tuple(doc.tickers[:6]), lang()), analysis_window(doc)
+    )
 
 
 def _next(svc: Footnote, doc: Document) -> None:
     """What happened next: each ticker from the publication date to the latest session."""
-    moves = data.moves_since(svc, svc.key, doc.id, lang())
+    moves = data.moves_since(svc, data.key(svc), doc.id, lang())
     if not moves:
         return
     st.subheader(t("news.next"), anchor=False)
@@ -75,42 +83,6 @@ def _next(svc: Footnote, doc: Document) -> None:
     citation_row(receipts({"citations": entries}, lang()), key=f"next-{doc.id}")
 
 
-def _analysis(doc: Document, checks: FactSummary | None) -> None:
-    marks = section_marks(doc, checks) if checks is not None else {}
-    factcheck.badge(checks)
-    if checks is not None and checks.marks:
-        st.caption(
-            " · ".join(
-                f":{color}-background[{t('verdict.' + verdict)}]"
-                for verdict, color in (
-                    ("holds", "green"),
-                    ("holds_with_caveat", "blue"),
-                    ("wrong_date", "orange"),
-                    ("differs", "red"),
-                    ("unverifiable", "gray"),
-                )
-            )
-        )
-    for i, section in enumerate(doc.sections):
-        if section.heading:
-            st.subheader(safe(section.heading), anchor=False)
-        spans = [(m.start, m.end, m.verdict) for m in marks.get(i, [])]
-        st.markdown(with_marks(section.text, spans))
-        cited = [s for n in markers(section.text) if (s := doc.source(n)) is not None]
-        source_row(cited, key=f"sec{i}")
-        notes = [m for m in marks.get(i, []) if m.detail]
-        if notes:
-            with st.expander(t("news.factcheck") + f" ({len(notes)})"):
-                st.markdown(
-                    "\n".join(
-                        f"- :{COLORS.get(m.verdict, 'gray')}-background[{safe(m.claim)}] "
-                        f"{t('verdict.' + m.verdict) if m.verdict in VERDICTS else safe(m.verdict)}: "
-                        f"{safe(m.detail)}"
-                        for m in notes
-                    )
-                )
-
-
 def _sources(doc: Document) -> None:
     for source in doc.sources:
         with st.container(border=True):
@@ -121,29 +93,37 @@ def _charts(svc: Footnote, doc: Document) -> None:
     if not doc.tickers:
         return
     symbol = st.selectbox(t("news.price_chart"), doc.tickers, key="chart_symbol")
-    try:
-        st.plotly_chart(data.price_chart(svc, svc.key, symbol, lang()), key="price_chart")
-    except FootnoteError as exc:
-        missing_data(exc.message, exc.hint)
     window = analysis_window(doc)
-    if window is None:
-        return
-    if len(doc.tickers) >= 2:
-        try:
-            fig = data.relative_chart(
-                svc, svc.key, tuple(doc.tickers), window[0], window[1], lang()
+    charts: list[tuple[str, Callable[[], go.Figure], Sequence[str]]] = [
+        ("price_chart", lambda: data.price_chart(svc, data.key(svc), symbol, lang()), [symbol])
+    ]
+    if window is not None and len(doc.tickers) >= 2:
+        tickers = tuple(doc.tickers)
+        charts.append(
+            (
+                "relative_chart",
+                lambda: data.relative_chart(
+                    svc, data.key(svc), tickers, window[0], window[1], lang()
+                ),
+                tickers,
             )
-            st.plotly_chart(fig, key="relative_chart")
+        )
+    if window is not None:
+        charts.append(
+            ("sector_chart", lambda: data.sector_chart(svc, data.key(svc), window[1], lang()), [])
+        )
+    failed: list[tuple[Exception, Sequence[str]]] = []
+    for key, draw, named in charts:
+        try:
+            st.plotly_chart(draw(), key=key)
         except FootnoteError as exc:
-            missing_data(exc.message, exc.hint)
-    try:
-        st.plotly_chart(data.sector_chart(svc, svc.key, window[1], lang()), key="sector_chart")
-    except FootnoteError as exc:
-        missing_data(exc.message, exc.hint)
+            failed.append((exc, named))
+    if failed:  # one note for the charts that could not be drawn: the first one says why
+        missing_data(*failed[0], window=window)
 
 
 def _signals(svc: Footnote, doc: Document) -> None:
-    for signal in data.signals(svc, svc.key, doc.id, lang()):
+    for signal in data.signals(svc, data.key(svc), doc.id, lang()):
         with st.container(border=True):
             n = signal.sources[0] if signal.sources else "?"
             label = (
@@ -160,12 +140,10 @@ def _signals(svc: Footnote, doc: Document) -> None:
                     for f in signal.figures
                 )
                 st.markdown(safe(shown))
-            if signal.error:
-                missing_data(signal.error, "")
 
 
 def _experts(svc: Footnote, doc: Document) -> None:
-    rows = data.expert_views(svc, svc.key, doc.id, lang())
+    rows = data.expert_views(svc, data.key(svc), doc.id, lang())
     if not rows:
         return
     st.markdown(f"**{t('news.experts')}**")
@@ -195,7 +173,7 @@ def _experts(svc: Footnote, doc: Document) -> None:
 
 
 def _related(svc: Footnote, doc: Document) -> None:
-    items = data.related(svc, svc.key, doc.id, lang())
+    items = data.related(svc, data.key(svc), doc.id, lang())
     if not items:
         st.caption(t("news.no_related"))
     for item in items:
@@ -208,17 +186,42 @@ def _related(svc: Footnote, doc: Document) -> None:
         )
 
 
+def _item_label(doc: Document) -> str:
+    day = doc.published.isoformat() if doc.published else ""
+    return f"{day} · {doc.title}" if day else doc.title
+
+
+def _pick(svc: Footnote) -> Document | None:
+    items = data.news_items(svc, data.key(svc), lang())
+    if not items:
+        return None
+    by_id = {d.id: d for d in items}
+    picked = st.selectbox(
+        t("news.pick"),
+        list(by_id),
+        format_func=lambda i: _item_label(by_id[i]),
+        key="news_pick",
+    )
+    return by_id.get(picked or "", items[0])
+
+
 def render() -> None:
     """Show the news item named by `?id=`."""
     svc = footnote()
     doc_id = st.query_params.get("id")
-    doc = data.news_item(svc, svc.key, doc_id, lang()) if doc_id else None
+    doc = data.news_item(svc, data.key(svc), doc_id, lang()) if doc_id else None
     if doc is None:
-        st.warning(t("news.missing"))
-        st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
-        return
+        # opened from the sidebar (no id) or with an id no longer stored: the latest item and
+        # a picker for the others
+        if doc_id:
+            st.info(t("news.missing"))
+        doc = _pick(svc)
+        if doc is None:
+            st.info(t("feed.empty"))
+            st.page_link(routes.FEED, label=t("news.back"), icon=":material/arrow_back:")
+            return
     _header(svc, doc)
-    links = st.columns(2)
+    links = st.columns(3, vertical_alignment="center")
     links[0].page_link(
         routes.CHAT,
         label=t("news.chat_link"),
@@ -231,7 +234,9 @@ def render() -> None:
         icon=":material/science:",
         query_params={"news": doc.id},
     )
-    checks = data.fact_checks(svc, svc.key, doc.id)
+    with links[2]:
+        auto_accept("news_auto")
+    checks = data.fact_checks(svc, data.key(svc), doc.id)
     tabs = st.tabs(
         [
             t("news.analysis"),
@@ -243,7 +248,7 @@ def render() -> None:
     )
     with tabs[0]:
         _next(svc, doc)
-        _analysis(doc, checks)
+        factcheck.marked_document(doc, checks)
     with tabs[1]:
         _charts(svc, doc)
     with tabs[2]:
@@ -253,7 +258,7 @@ def render() -> None:
         _sources(doc)
     with tabs[4]:
         _related(svc, doc)
-    st.caption(safe(disclaimer(lang())))
+    st.caption(safe(disclaimer(lang(), doc)))
     question = st.chat_input(t("news.ask"), key="news_question")
     if question:
         routes.ask_in_chat(question, doc.id)

@@ -21,11 +21,13 @@ from assistant import (
 )
 from ui import data
 from ui.components.answer import verification_badge
+from ui.components.auto_accept import auto_accept
 from ui.components.markdown import safe, with_markers
 from ui.state import footnote
 from ui.text import lang, t
 
 PLAN_KEY = "research_plan"
+STARTED_KEY = "research_auto_started"  # the news item auto-accept last planned for
 REPORT_KEY = "research_report"
 EDIT_KEY = "research_editing"
 FORMATS: dict[Format, str] = {
@@ -194,11 +196,19 @@ def render() -> None:
     st.title(t("research.title"), anchor=False)
     service = svc.research
     news_id = st.query_params.get("news") or None
-    doc = data.news_item(svc, svc.key, news_id, lang()) if news_id else None
+    doc = data.news_item(svc, data.key(svc), news_id, lang()) if news_id else None
     topic = st.text_input(
         t("research.topic"), value=doc.title if doc else "", key=f"topic_{news_id}"
     )
-    auto = st.toggle(t("research.auto"), key="research_auto")
+    auto = auto_accept("research_auto")
+    if auto and doc is not None and st.session_state.get(STARTED_KEY) != doc.id:
+        # opened from a news item's deep-research button with auto-accept on: plan and run
+        st.session_state[STARTED_KEY] = doc.id
+        if st.session_state.get(PLAN_KEY) is None and topic.strip():
+            try:
+                st.session_state[PLAN_KEY] = service.plan(topic, news_id=doc.id, language="auto")
+            except FootnoteError as exc:
+                st.error(safe(str(exc)))
     if st.button(
         t("research.plan"), type="primary", key="research_make_plan", disabled=not topic.strip()
     ):

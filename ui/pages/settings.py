@@ -153,7 +153,7 @@ def _stored() -> None:
 
 def _health() -> None:
     svc = footnote()
-    health = data.price_health(svc, svc.key)
+    health = data.price_health(svc, data.key(svc))
     with st.expander(t("health.title"), expanded=any(not h.clean for h in health)):
         if not health:
             st.caption(t("health.none"))

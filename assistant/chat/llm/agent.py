@@ -28,6 +28,7 @@ from assistant.chat.events import ToolEnd, ToolEvent, ToolStart
 from assistant.chat.llm.deadline import DeadlineReached
 from assistant.chat.llm.models import TurnBudgetReached
 from assistant.chat.llm.prompts import LANGUAGE_NAMES, SYSTEM
+from assistant.errors import explain_error
 from assistant.grounding.guard import clean_label, strip_instructions
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
@@ -137,7 +138,7 @@ class TurnTools:
         try:
             return str(call())
         except (PriceError, SymbolError) as exc:
-            return f"error: {exc}"
+            return f"error: {explain_error(exc, 'en')}"
         except ValueError as exc:
             return f"error: {exc}"
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from assistant.chat.offline import pieces
 from assistant.chat.offline.router import KNOWLEDGE_INTENTS, METRIC_INTENTS, Route
 from assistant.chat.offline.templates import CONVENTIONS, SUGGESTIONS, UNSUPPORTED_NAMES, text
+from assistant.errors import explain_error
 from assistant.grounding.dates import Window
 from assistant.grounding.guard import strip_instructions
 from assistant.grounding.language import Lang
@@ -88,6 +89,8 @@ class OfflineComposer:
     def __init__(self, box: Toolbox) -> None:
         self.box = box
         self._latest = False
+        self._noted: set[tuple[object, ...]] = set()  # data notes said once per answer
+        self._convention: str = box.convention
 
     # ---- entry point -------------------------------------------------------------------
 
@@ -102,6 +105,8 @@ class OfflineComposer:
         lang = route.language
         # Without a news item, "latest" means the latest session with data (stale if need be).
         self._latest = news is None
+        # where a return starts: the question's words, else the setting
+        self._convention = route.convention or self.box.convention
         try:
             if route.intent == "forecast":
                 out = Composed(text("forecast", lang), system=True, hypothetical=True)
@@ -118,7 +123,9 @@ class OfflineComposer:
             else:
                 out = Composed(text("unknown", lang), system=True)
         except (PriceError, ValueError) as exc:  # ValueError: symbol, calendar and metric errors
-            out = Composed(text("data_error", lang, message=str(exc)), system=True)
+            # the reader's words for it: the window asked and the fix, never the transport's text
+            message = explain_error(exc, lang, route.symbols)
+            out = Composed(text("data_error", lang, message=message), system=True)
         group = (
             "metric"
             if route.intent in METRIC_INTENTS
@@ -483,10 +490,11 @@ class OfflineComposer:
         points_first: bool = False,
     ) -> list[str]:
         lines = []
+        conv = self._convention
         if len(symbols) > 1:
             # Symbols whose data end on different sessions are compared up to the earliest one,
             # and the answer names the symbols that stop short.
-            lasts = {s: self.box.period_return(s, start, end, "prev_close").end for s in symbols}
+            lasts = {s: self.box.period_return(s, start, end, conv).end for s in symbols}
             known = {s: d for s, d in lasts.items() if d is not None}
             if len(set(known.values())) > 1:
                 common, latest = min(known.values()), max(known.values())
@@ -505,13 +513,13 @@ class OfflineComposer:
                     )
                 )
                 end = common
-            figs = _figures(self.box.compare_performance(symbols, start, end, "prev_close"))
+            figs = _figures(self.box.compare_performance(symbols, start, end, conv))
         else:
-            figs = _figures(self.box.period_return(symbols[0], start, end, "prev_close"))
+            figs = _figures(self.box.period_return(symbols[0], start, end, conv))
         returns = [f for f in figs if f.metric == "return"]
         for s in symbols:
             ret = next((f for f in returns if f.symbol == s), None)
-            pts = _figures(self.box.change_points(s, start, end, "prev_close"))[0]
+            pts = _figures(self.box.change_points(s, start, end, conv))[0]
             if ret is None:
                 continue
             first, second = (pts, ret) if points_first else (ret, pts)
@@ -524,18 +532,22 @@ class OfflineComposer:
                     pts=pts.display(lang),
                     start=ret.start,
                     end=ret.end,
-                    convention=CONVENTIONS["prev_close"][lang],
+                    convention=CONVENTIONS[conv][lang],
                     n=ledger.add_figure(first),
                     m=ledger.add_figure(second),
                 )
             )
             if explicit:
-                alt = _figures(self.box.period_return(s, start, end, "open"))[0]
+                other = "open" if conv == "prev_close" else "prev_close"
+                try:
+                    alt = _figures(self.box.period_return(s, start, end, other))[0]
+                except (PriceError, ValueError):  # the data start too late for the other one
+                    continue
                 lines.append(
                     text(
                         "return_alt",
                         lang,
-                        convention=CONVENTIONS["open"][lang].removeprefix("口径："),
+                        convention=CONVENTIONS[other][lang].removeprefix("口径："),
                         ret=alt.display(lang),
                         n=ledger.add_figure(alt),
                     )
@@ -936,7 +948,8 @@ class OfflineComposer:
     def _data_notes(self, figures: Sequence[Figure], lang: Lang, ledger: Ledger) -> list[str]:
         notes = []
         for f in figures:
-            if f.stale and f.as_of:
+            if f.stale and f.as_of and ("stale", f.as_of) not in self._noted:
+                self._noted.add(("stale", f.as_of))
                 notes.append(text("stale", lang, as_of=f.as_of))
             if f.caveats:
                 # an unadjusted step (a split the data do not adjust for) inside the window
@@ -944,8 +957,14 @@ class OfflineComposer:
                     text("caveat", lang, name=symbol_name(f.symbol, lang), n=ledger.add_figure(f))
                 )
             completeness = f.params.get("completeness")
-            if isinstance(completeness, (int, float)) and completeness < 0.999:
-                have, want = f.params.get("rows"), f.params.get("sessions")
+            have, want = f.params.get("rows"), f.params.get("sessions")
+            key = ("partial", f.symbol, have, want)
+            if (
+                isinstance(completeness, (int, float))
+                and completeness < 0.999
+                and key not in self._noted
+            ):
+                self._noted.add(key)
                 notes.append(
                     text(
                         "partial",

@@ -67,6 +67,7 @@ class Route:
     sma_windows: list[int] = field(default_factory=list)  # "50-day", "20- and 50-day"; [] = 20
     request: Request | None = None  # the reader's reading: metrics with parameters, period
     unsupported: str | None = None  # a metric asked that no tool computes (EMA, RSI ...)
+    convention: str | None = None  # a return's start the question states ("from the open")
 
     def context(self) -> dict[str, Any]:
         """What a follow-up question may reuse."""
@@ -81,6 +82,7 @@ class Route:
             "day": self.day.isoformat() if self.day else None,
             **({"sma_windows": self.sma_windows} if self.sma_windows else {}),
             **({"request": self.request.model_dump(mode="json")} if self.request else {}),
+            **({"convention": self.convention} if self.convention else {}),
         }
 
 
@@ -136,6 +138,12 @@ def _read(
         return read_request(question, ref, news_date=news_date, context=context)
     except (ValueError, OverflowError):
         return None
+
+
+def _stated_convention(request: Request | None) -> str | None:
+    """The return convention the question states, if it states one the tools compute."""
+    stated = request.convention if request is not None else None
+    return stated if stated in ("prev_close", "open", "start_close") else None
 
 
 def _context_request(previous: Mapping[str, Any] | None) -> Request | None:
@@ -337,6 +345,7 @@ class Router:
             sma_windows=_sma_windows(request) if intent == "sma" else [],
             request=request,
             unsupported=unsupported,
+            convention=_stated_convention(request),
         )
         rate_period: tuple[str, str] | None = None
         if m := _COMPOUND.search(question):
@@ -402,6 +411,8 @@ class Router:
         if route.day is None and previous.get("day") and route.intent == "close_on":
             route = replace(route, day=date.fromisoformat(previous["day"]))
             changed = True
+        if route.convention is None and previous.get("convention"):
+            route = replace(route, convention=str(previous["convention"]))  # "and the S&P?"
         if changed:
             route.followup = True
         return route

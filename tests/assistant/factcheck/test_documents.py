@@ -49,7 +49,9 @@ def test_a_weekend_close_is_the_previous_sessions(market: Market) -> None:
 def test_a_caveat_names_the_convention_that_matches_and_the_default(market: Market) -> None:
     rose = check_document(load(DOCUMENTS / "convention-en.md"), market)[0]
     assert rose.convention == "open"
-    assert "prev_close gives +6.75%" in rose.note
+    assert "measured from the previous close, the default, it is +6.75%" in rose.note
+    assert "Holds only measured from the open" in rose.note
+    assert "prev_close" not in rose.note and "start_close" not in rose.note  # readers' names
     assert rose.receipt == "Close[2026-01-23] / Open[2025-12-01] - 1"
 
 
