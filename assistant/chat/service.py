@@ -252,7 +252,13 @@ class Assistant:
         verification = _verify(body, ledger, question, ref, trusted=own)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
-        coverage = read_coverage(_read_request(question, ref, news), ledger, verification)
+        # a fixed message (missing data, a declined forecast, help) says itself what it cannot
+        # answer: no coverage badge and no banner over it
+        coverage = (
+            None
+            if composed.system
+            else read_coverage(_read_request(question, ref, news), ledger, verification)
+        )
         yield {"type": "text_delta", "text": body}
         yield {"type": "verification", "verification": verification}
         yield {"type": "coverage", "coverage": coverage, "banner": banner(coverage, lang)}

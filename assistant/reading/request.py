@@ -260,6 +260,15 @@ def read_request(
         if ahead is not None and ahead.end is not None and ahead.end >= ref:
             reading.period = ahead
     _benchmarks(reading)
+    convention = stated_convention(t)
+    if (
+        convention in ("start_close", "open", "prev_close")
+        and [a.name for a in reading.asks] == ["last_close"]
+        and reading.period is not None
+        and reading.period.kind != "day"
+    ):
+        # "in January from the first day's close": the close names where a return starts
+        reading.asks = [MetricAsk(name="return")]
     request = Request(
         text=text,
         kind=reading.kind,
@@ -267,7 +276,7 @@ def read_request(
         symbols=reading.symbols,
         metrics=reading.asks,
         period=reading.period,
-        convention=stated_convention(t),
+        convention=convention,
         ranking=reading.ranking,
         topic=reading.topic,
     )

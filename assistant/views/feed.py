@@ -134,8 +134,10 @@ def moves_since(market: Market, doc: Document, lang: str = "en", limit: int = 6)
             points = market.change_points(symbol, start, last, "prev_close")
             out.append(Move(change.symbol, name, change, points))
         except market_errors() as exc:
-            message = exc.message if isinstance(exc, PriceError) else str(exc)
-            out.append(Move(symbol, name, error=message, hint=_hint(exc)))
+            from assistant.errors import explain_error
+
+            # the reader's paragraph (no transport text), with the command that fixes it
+            out.append(Move(symbol, name, error=explain_error(exc, zh, [symbol]), hint=""))
     return out
 
 

@@ -85,7 +85,7 @@ def test_conventions_pick_their_base(convention: str, base: float, session: dt.d
 
 
 def test_prev_close_without_an_earlier_row_is_a_clear_error() -> None:
-    with pytest.raises(MetricError, match="prev_close"):
+    with pytest.raises(MetricError, match="previous close"):
         metrics.period_change(_frame(), dt.date(2026, 1, 2), dt.date(2026, 1, 7), "prev_close")
     with pytest.raises(MetricError, match="convention"):
         metrics.period_change(_frame(), dt.date(2026, 1, 2), dt.date(2026, 1, 7), "close_to_close")

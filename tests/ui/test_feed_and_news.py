@@ -214,7 +214,7 @@ def test_news_item_page_says_what_happened_next(make_app: Callable[..., AppTest]
     assert "from 2026-01-26 to 2026-03-06" in body
     labels = popover_labels(at)
     assert any(label.startswith("[1] ^RUT return") for label in labels), labels
-    assert any(label.startswith("[2] ^RUT change_points") for label in labels), labels
+    assert any(label.startswith("[2] ^RUT change in points") for label in labels), labels
     zh = open_news(make_app("zh"), ZH_ID)
     assert "此后走势" in [s.value for s in zh.subheader]
     assert "2026-01-26至2026-03-06涨跌幅" in texts(zh)

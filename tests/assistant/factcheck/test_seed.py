@@ -50,7 +50,7 @@ def test_points_volatility_and_distance_are_checked(
             assert (vol.claim.symbol, vol.claim.metric) == (symbol, "volatility_daily")
             daily, _ = market.volatility(symbol, *WINDOW, 0)
             assert vol.computed == pytest.approx(daily.value)
-            assert vol.verdict == "holds_with_caveat" and "ddof=0" in (vol.convention or "")
+            assert vol.verdict == "holds_with_caveat" and "ddof=0" in vol.receipt
     distance = _by_raw(checked, "2.6%")[0]
     assert distance.claim.metric == "sma_distance" and distance.verdict == "holds"
 
