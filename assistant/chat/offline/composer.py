@@ -794,34 +794,7 @@ class OfflineComposer:
         short = [f for f in figs if f.end != last]
         head = "sector_vol_head" if volatility else "sector_dd_head"
         lines = [text(head, lang, start=figs[0].start, end=last)]
-        for f in ranked:
-            lines.append(
-                text(
-                    "sector_line",
-                    lang,
-                    name=symbol_name(f.symbol, lang),
-                    symbol=f.symbol,
-                    chg=f.display(lang),
-                    n=ledger.add_figure(f),
-                )
-            )
-        if short:
-            lines.append(text("sector_short_head", lang, end=last))
-            for f in short:
-                lines.append(
-                    text(
-                        "sector_short_line",
-                        lang,
-                        name=symbol_name(f.symbol, lang),
-                        last=f.end,
-                        chg=f.display(lang),
-                        n=ledger.add_figure(f),
-                    )
-                )
-        lines += list(dict.fromkeys(self._data_notes(figs, lang, ledger)))
-        if absent:
-            items = [text("no_recent", lang, name=symbol_name(s, lang)) for s in absent]
-            lines.append(text("sector_absent", lang, items=text("list_sep", lang).join(items)))
+        lines += self._ranking_lines(ranked, short, figs, absent, last, lang, ledger)
         return Composed("\n".join(lines))
 
     def _sector_window(self, route: Route, window: Window, ledger: Ledger, ref: date) -> Composed:
@@ -846,36 +819,51 @@ class OfflineComposer:
                 convention=CONVENTIONS["prev_close"][lang],
             )
         ]
-        for f in ranked:
-            lines.append(
+        missing = (figs[0].params.get("missing_sectors") or {}) if figs else {}
+        lines += self._ranking_lines(ranked, short, figs, list(missing), last, lang, ledger)
+        return Composed("\n".join(lines))
+
+    def _ranking_lines(
+        self,
+        ranked: Sequence[Figure],
+        short: Sequence[Figure],
+        figs: Sequence[Figure],
+        absent: Sequence[str],
+        last: date | None,
+        lang: Lang,
+        ledger: Ledger,
+    ) -> list[str]:
+        """A sector ranking's lines: the ranked funds, those whose data end earlier (apart, with
+        their own last session), the data notes once, and the funds with no recent data."""
+        lines = [
+            text(
+                "sector_line",
+                lang,
+                name=symbol_name(f.symbol, lang),
+                symbol=f.symbol,
+                chg=f.display(lang),
+                n=ledger.add_figure(f),
+            )
+            for f in ranked
+        ]
+        if short:
+            lines.append(text("sector_short_head", lang, end=last))
+            lines += [
                 text(
-                    "sector_line",
+                    "sector_short_line",
                     lang,
                     name=symbol_name(f.symbol, lang),
-                    symbol=f.symbol,
+                    last=f.end,
                     chg=f.display(lang),
                     n=ledger.add_figure(f),
                 )
-            )
-        if short:
-            lines.append(text("sector_short_head", lang, end=last))
-            for f in short:
-                lines.append(
-                    text(
-                        "sector_short_line",
-                        lang,
-                        name=symbol_name(f.symbol, lang),
-                        last=f.end,
-                        chg=f.display(lang),
-                        n=ledger.add_figure(f),
-                    )
-                )
+                for f in short
+            ]
         lines += list(dict.fromkeys(self._data_notes(figs, lang, ledger)))
-        missing = (figs[0].params.get("missing_sectors") or {}) if figs else {}
-        if missing:
-            items = [text("no_recent", lang, name=symbol_name(s, lang)) for s in missing]
+        if absent:
+            items = [text("no_recent", lang, name=symbol_name(s, lang)) for s in absent]
             lines.append(text("sector_absent", lang, items=text("list_sep", lang).join(items)))
-        return Composed("\n".join(lines))
+        return lines
 
     def _premise(self, route: Route, ledger: Ledger, ref: date) -> Composed:
         lang = route.language
