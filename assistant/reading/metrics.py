@@ -18,8 +18,10 @@ SMA = re.compile(
 _SMA_INLINE = re.compile(
     r"(?<![A-Za-z])s?ma\s*\(?(\d+)\)?|\b(\d+)\s*-?\s*d?dma\b|\b(\d+)[- ](?:day|session)", _I
 )
+# The number runs are possessive: a run split in two ("50" as "5" + "0") never reads differently,
+# and trying every split made this search exponential in the digits of the 60 characters before.
 _WINDOW_LIST = re.compile(
-    rf"(?P<list>(?:(?:\d+|{CN_NUMBER})\s*(?:-\s*|\s*(?:trading[- ]days?|days?|sessions?|日|天|个交易日)\s*)?"
+    r"(?P<list>(?:(?:\d++|[零〇一二两三四五六七八九十百千]++)\s*(?:-\s*|\s*(?:trading[- ]days?|days?|sessions?|日|天|个交易日)\s*)?"
     r"(?:(?:,|、|/|and|和|与|及|or|或|&)\s*)?)+)\s*(?:-?\s*(?:trading[- ]days?|days?|sessions?|日|天|个交易日))?"
     r"\s*(?:simple\s+|exponential\s+|的|简单|指数)?$",
     _I,
