@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.grounding.gates import compile as gate
 from assistant.grounding.numbers import Mention, extract_numbers
 from assistant.reading import metrics as m
 from assistant.reading.periods import find_period
@@ -23,7 +24,7 @@ from knowledge.text import sentence_spans
 
 _I = re.IGNORECASE
 # Numbers next to these are not market data: forecasts, targets, valuations, rates, macro.
-NOT_MARKET = re.compile(
+NOT_MARKET = gate(
     r"target|forecast\w*|expect\w*|estimat\w*|predict\w*|outlook|projection|P/E|price[- ]to[- ]earnings"
     r"|earnings|\bEPS\b|\bGDP\b|funds rate|interest rates?|rate cuts?|inflation|valuation|multiple"
     r"|目标|预测|预计|预期|市盈率|盈利|利率|降息|加息|估值|通胀|增速|经济",
@@ -31,19 +32,19 @@ NOT_MARKET = re.compile(
 )
 # A forecast: a forecasting word before the number and the future tense in the same sentence
 # ("Jefferies forecast the index will reach 2,825 by end-2026, about 14% above today").
-FORECAST = re.compile(
+FORECAST = gate(
     r"\b(?:forecast\w*|predict\w*|project(?:s|ed|ion)|targets?|expect\w*|sees|estimat\w*|outlook)\b"
     r"|预测|预计|预期|目标|展望|看到|认为",
     _I,
 )
-FUTURE = re.compile(
+FUTURE = gate(
     r"\b(?:will|would|could|might|by (?:the )?(?:end|close) of|by year[- ]end|next year|in \d{4} and)\b"
     r"|将|会|有望|到\s*\d{4}\s*年(?:底|末)|明年|年底前",
     _I,
 )
-_TARGET = re.compile(r"\b(?:price )?targets?\b|price objective|目标(?:价|位|点位)?", _I)
-_CLAUSE = re.compile(r"[;，；:：(（)）]|,(?!\d{3})")
-_FOR_SYMBOL = re.compile(r"\s*(?:for|of|in|at|by|on)\s+(?:the\s+)?$", _I)
+_TARGET = gate(r"\b(?:price )?targets?\b|price objective|目标(?:价|位|点位)?", _I)
+_CLAUSE = gate(r"[;，；:：(（)）]|,(?!\d{3})")
+_FOR_SYMBOL = gate(r"\s*(?:for|of|in|at|by|on)\s+(?:the\s+)?$", _I)
 _CHANGES = frozenset({"return", "change_points", "day_change", "relative", "sma_distance"})
 _UNITS = {"%": "%", "pp": "pp", "points": "points", "usd": "usd", "cny": "cny", "x": "x"}
 
@@ -51,18 +52,18 @@ _UNITS = {"%": "%", "pp": "pp", "points": "points", "usd": "usd", "cny": "cny", 
 # Assets priced outside the stored set: a number about them is theirs, never the context's symbol.
 # Each maps to its Yahoo symbol, so a market without those prices says "no data" for it.
 _OTHER_ASSETS = [
-    (re.compile(r"\bbitcoin\b|\bBTC\b|比特币", _I), "BTC-USD"),
-    (re.compile(r"\bether(?:eum)?\b|\bETH\b|以太坊", _I), "ETH-USD"),
+    (gate(r"\bbitcoin\b|\bBTC\b|比特币", _I), "BTC-USD"),
+    (gate(r"\bether(?:eum)?\b|\bETH\b|以太坊", _I), "ETH-USD"),
     (
-        re.compile(
+        gate(
             r"\bgold (?:price|futures|bullion)s?\b|\bgold\b(?! ?(?:en|man|stocks?|miners?))|金价|黄金(?!交叉|分割|周)",
             _I,
         ),
         "GC=F",
     ),
-    (re.compile(r"\bsilver\b|白银", _I), "SI=F"),
-    (re.compile(r"\bcrude(?: oil)?\b|\bWTI\b|\boil prices?\b|原油|油价", _I), "CL=F"),
-    (re.compile(r"\bBrent\b|布伦特", _I), "BZ=F"),
+    (gate(r"\bsilver\b|白银", _I), "SI=F"),
+    (gate(r"\bcrude(?: oil)?\b|\bWTI\b|\boil prices?\b|原油|油价", _I), "CL=F"),
+    (gate(r"\bBrent\b|布伦特", _I), "BZ=F"),
 ]
 
 
@@ -81,7 +82,7 @@ def _claim_symbols(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(sorted(spans))
 
 
-_SUBJECT = re.compile(
+_SUBJECT = gate(
     r"\bthe (?:index|benchmark|gauge)\b|该指数|这一指数|指数", _I
 )  # "it"/"its": the last named
 
@@ -120,8 +121,8 @@ def _clause_start(text: str, index: int) -> int:
     return last
 
 
-_IT_BEFORE = re.compile(r"\b(?:it|its|the index|the benchmark)\b|该指数|这一指数|其|它", _I)
-_COMPARISON = re.compile(
+_IT_BEFORE = gate(r"\b(?:it|its|the index|the benchmark)\b|该指数|这一指数|其|它", _I)
+_COMPARISON = gate(
     r"\bthan\b|\bbeat\w*|\boutperform\w*|\blagg?\w*|\bvs\.?(?!\w)|\bversus\b|\bagainst\b|\bwhile\b"
     r"|\bwhereas\b|跑赢|跑输|相比|超过|落后|强于|弱于|高于|低于|而",
     _I,
@@ -161,8 +162,8 @@ def _sign(mention: Mention) -> int | None:
     return None
 
 
-_RANGE_DASH = re.compile(r"\s*(?:-|–|—|~|至|到|to)\s*")
-_IT = re.compile(r"\s*(?:above|below|under|over)\s+(?:it|that level|this level|that|this)\b", _I)
+_RANGE_DASH = gate(r"\s*(?:-|–|—|~|至|到|to)\s*")
+_IT = gate(r"\s*(?:above|below|under|over)\s+(?:it|that level|this level|that|this)\b", _I)
 
 
 def _named(found: m.Found) -> bool:
@@ -306,8 +307,8 @@ def _sentence_claims(
     return claims
 
 
-_BELOW = re.compile(r"^\s*(?:below|under|beneath)\b|低于|跌破|之下|下方", _I)
-_ABOVE = re.compile(r"^\s*(?:above|over)\b|高于|高出|之上|上方|站上", _I)
+_BELOW = gate(r"^\s*(?:below|under|beneath)\b|低于|跌破|之下|下方", _I)
+_ABOVE = gate(r"^\s*(?:above|over)\b|高于|高出|之上|上方|站上", _I)
 
 
 def _side(text: str, mention: Mention) -> int | None:
@@ -324,8 +325,8 @@ def _side(text: str, mention: Mention) -> int | None:
     return max(sides)[1] if sides else None
 
 
-_BELOW_ZH = re.compile(r"\bbelow\b|低于|跌破|之下|下方|低出|还差|仅差|差", _I)
-_ABOVE_ZH = re.compile(r"\babove\b|高于|高出|之上|上方|站上", _I)
+_BELOW_ZH = gate(r"\bbelow\b|低于|跌破|之下|下方|低出|还差|仅差|差", _I)
+_ABOVE_ZH = gate(r"\babove\b|高于|高出|之上|上方|站上", _I)
 
 
 def is_forecast(text: str, mention: Mention, period: Period | None = None) -> bool:

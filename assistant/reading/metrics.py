@@ -5,98 +5,100 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.grounding.gates import Gated
+from assistant.grounding.gates import compile as gate
 from assistant.reading.numerals import CN_NUMBER, EN_NUMBER, count
 from assistant.reading.shapes import Basis, MetricAsk, MetricName
 
 _I = re.IGNORECASE
 
-SMA = re.compile(
+SMA = gate(
     r"moving[- ]averages?|\b(?:simple|exponential)[- ]moving|(?<![A-Za-z])s?ma\s*\(?\d+\)?|(?<![A-Za-z])smas?(?![A-Za-z])"
     r"|(?<![A-Za-z])emas?(?![A-Za-z])|\b\d+\s*-?\s*d?dma\b|均线|移动平均线?|平均线|support level|支撑位|\b\d+[- ](?:day|session)(?: lines?| averages?)\b",
     _I,
 )
-_SMA_INLINE = re.compile(
+_SMA_INLINE = gate(
     r"(?<![A-Za-z])s?ma\s*\(?(\d+)\)?|\b(\d+)\s*-?\s*d?dma\b|\b(\d+)[- ](?:day|session)", _I
 )
 # The number runs are possessive: a run split in two ("50" as "5" + "0") never reads differently,
 # and trying every split made this search exponential in the digits of the 60 characters before.
-_WINDOW_LIST = re.compile(
+_WINDOW_LIST = gate(
     r"(?P<list>(?:(?:\d++|[零〇一二两三四五六七八九十百千]++)\s*(?:-\s*|\s*(?:trading[- ]days?|days?|sessions?|日|天|个交易日)\s*)?"
     r"(?:(?:,|、|/|and|和|与|及|or|或|&)\s*)?)+)\s*(?:-?\s*(?:trading[- ]days?|days?|sessions?|日|天|个交易日))?"
     r"\s*(?:simple\s+|exponential\s+|的|简单|指数)?$",
     _I,
 )
-_WINDOW_AFTER = re.compile(
+_WINDOW_AFTER = gate(
     rf"^\s*(?:\(|（)?\s*(?:of\s+)?(?P<n>\d+|{CN_NUMBER})\s*(?:-?\s*(?:days?|sessions?|日|天|个交易日))?",
     _I,
 )
-_WINDOW_LATER = re.compile(
+_WINDOW_LATER = gate(
     rf"^[^,.;?，。；？]{{0,30}}?\b(?:over|across|of)\s+(?:the\s+)?(?:last\s+|past\s+)?(?P<n>\d+|{EN_NUMBER})\s*"
     r"(?:trading days|days|sessions)\b",
     _I,
 )
-_DISTANCE = re.compile(
+_DISTANCE = gate(
     r"\babove\b|\bbelow\b|\bdistance\b|how far|away from|\bgap\b|\bunder\b|\bover its\b|relative to (?:its|the)"
     r"|premium|discount|\bspread\b|stretched|\bvs\.? (?:its|the)\b|距离|高于|低于|高出|低出|偏离|离|距|差距|之上|之下|上方|下方|相差|跌破|突破|站上|比|\bhold(?:s|ing)?\b|\breclaim\w*|\bbreak\w*|守住|站稳|失守|收复",
     _I,
 )
-WEEK52 = re.compile(
+WEEK52 = gate(
     r"52[- ]?weeks?|52\s?周|fifty[- ]two[- ]week|12[- ]month (?:high|low|range)|一年(?:来|内)?(?:的)?(?:最)?(?:高|低)点"
     r"|\b(?:annual|yearly|year) (?:high|low)s?\b|年内(?:最)?(?:高|低)点",
     _I,
 )
-_HIGH = re.compile(r"\bhighs?\b|highest|\bpeak\b|高点|最高|新高|峰值", _I)
-_LOW = re.compile(r"\blows?\b|lowest|\btrough\b|低点|最低|新低|谷底", _I)
-_RANGE = re.compile(r"\brange\b|区间|高低点|high and low|high/low|高点和低点", _I)
-_INTRADAY = re.compile(r"intraday|盘中|日内", _I)
-_CLOSING = re.compile(r"(?<!how )\bclos(?:e|ing|es)\b(?!\s+(?:to|is|are)\b)|收盘", _I)
-DRAWDOWN = re.compile(
+_HIGH = gate(r"\bhighs?\b|highest|\bpeak\b|高点|最高|新高|峰值", _I)
+_LOW = gate(r"\blows?\b|lowest|\btrough\b|低点|最低|新低|谷底", _I)
+_RANGE = gate(r"\brange\b|区间|高低点|high and low|high/low|高点和低点", _I)
+_INTRADAY = gate(r"intraday|盘中|日内", _I)
+_CLOSING = gate(r"(?<!how )\bclos(?:e|ing|es)\b(?!\s+(?:to|is|are)\b)|收盘", _I)
+DRAWDOWN = gate(
     r"draw[- ]?downs?|peak[- ]to[- ]trough|最大回撤|回撤|最大跌幅|从高点.*跌了?多少", _I
 )
-BETA = re.compile(r"(?<![A-Za-z])betas?(?![A-Za-z])|贝塔|β", _I)
-CORRELATION = re.compile(r"correlat\w*|相关性|相关系数|相关度|联动性?", _I)
-VOLATILITY = re.compile(
+BETA = gate(r"(?<![A-Za-z])betas?(?![A-Za-z])|贝塔|β", _I)
+CORRELATION = gate(r"correlat\w*|相关性|相关系数|相关度|联动性?", _I)
+VOLATILITY = gate(
     r"volatil\w*|standard deviation|\bstd\b|std\.? ?dev|波动率|波动性|波动幅度|波动程度|标准差|波动",
     _I,
 )
-_ANNUAL = re.compile(r"annuali[sz]ed|annual|\byearly\b|年化", _I)
-_DAILY = re.compile(
+_ANNUAL = gate(r"annuali[sz]ed|annual|\byearly\b|年化", _I)
+_DAILY = gate(
     r"\bdaily\b|\bper day\b|每日|日度|单日|日收盘收益率|(?<![\d一二三四五六七八九十百个交易])日(?:波动|收益率)",
     _I,
 )
-DAY_CHANGE = re.compile(
+DAY_CHANGE = gate(
     r"day(?:'s)? change|daily (?:change|move)|one[- ]day (?:move|change|return)|single[- ]day|intraday move|"
     r"当日涨跌|单日涨跌|当天涨跌|日涨跌幅|单日涨幅|单日跌幅|当日涨幅|当日跌幅|当天涨了|当天跌了|当天的涨跌",
     _I,
 )
-POINTS = re.compile(
+POINTS = gate(
     r"how many points|\bin points\b|points? (?:gain|loss|change|move)|(?:gain|lose|lost|add|shed|drop|fall|fell|rise|rose|move|moved|change)\w*\s+(?:by\s+)?(?:how many|many)\s+points"
     r"|多少点|几个点|多少个点|点数|涨跌点数",
     _I,
 )
-CLOSE = re.compile(r"\bclos(?:e|ed|ing)\b|收盘价?|收于|收报|收在|收盘点位", _I)
-QUOTE = re.compile(
+CLOSE = gate(r"\bclos(?:e|ed|ing)\b|收盘价?|收于|收报|收在|收盘点位", _I)
+QUOTE = gate(
     r"\bprice\b|\bquote\b|\blevel\b|where (?:is|are|did|was)\b|trading at|\bat what level|现价|点位|报价|最新|现在(?:多少|在)|多少点|什么位置|什么水平",
     _I,
 )
-RETURN = re.compile(
+RETURN = gate(
     r"\breturns?\b|\bperform\w*|how did .* do\b|how (?:is|are|has|have) .* (?:doing|done)|\bfared?\b|\bgains?\b|\bgained\b|\brise\b|\brose\b|\brisen\b"
     r"|\bfell\b|\bfall(?:en)?\b|\bdrop\w*|declin\w*|\bmove[ds]?\b|\bchange[ds]?\b|\bup\b|\bdown\b|\brall\w*|\bclimb\w*|\bslid\b|\bslump\w*"
     r"|\bsurg\w*|\btumbl\w*|\badvanc\w*|how much|percent|\b% |涨|跌|表现|收益|回报|涨幅|跌幅|涨跌幅|走势|变化|变动|升|降|回落|反弹|走强|走弱",
     _I,
 )
-RELATIVE = re.compile(
+RELATIVE = gate(
     r"\bvs\.?\b|\bversus\b|\bcompare[ds]?\b|comparison|relative (?:to|performance)|\bagainst\b|outperform\w*|underperform\w*"
     r"|\bbeat\b|\blag\w*|\bthan\b|\bor\b|对比|相比|比较|跑赢|跑输|相对|强于|弱于|差距|谁更|哪个更|哪个涨得|相较|\bspread\b",
     _I,
 )
-BENCH_CUE = re.compile(
+BENCH_CUE = gate(
     r"(?:\bvs\.?|\bversus|\bagainst|relative to|\bto|\bwith|\bon|compared (?:to|with)|\band|对|相对于?|与|和|跟|同|较)\s*(?:the\s+)?$",
     _I,
 )
 
 
-_ALSO_RETURN = re.compile(
+_ALSO_RETURN = gate(
     r"(?:\band\b|,|以及|和|及)\s*(?:its|the|their)?\s*(?:\d+[- ]?(?:day|session|日|天)\s*)?"
     r"(?:returns?|performance|gain|涨幅|收益率|回报|表现)(?!\w)",
     _I,
@@ -225,20 +227,18 @@ def find_metrics(text: str, *, has_period: bool = False, period_is_day: bool = F
 
 
 # Indicators no tool computes: read so that an answer can say so, not swap in another metric.
-_UNSUPPORTED: list[tuple[str, re.Pattern[str]]] = [
+_UNSUPPORTED: list[tuple[str, Gated]] = [
     (
         "ema",
-        re.compile(
-            r"exponential[- ]moving|(?<![A-Za-z])emas?(?![A-Za-z])|指数移动平均|指数均线", _I
-        ),
+        gate(r"exponential[- ]moving|(?<![A-Za-z])emas?(?![A-Za-z])|指数移动平均|指数均线", _I),
     ),
-    ("rsi", re.compile(r"(?<![A-Za-z])rsi(?![A-Za-z])|relative strength index|相对强弱", _I)),
-    ("macd", re.compile(r"(?<![A-Za-z])macd(?![A-Za-z])|异同移动平均", _I)),
-    ("bollinger", re.compile(r"bollinger|布林", _I)),
-    ("sharpe", re.compile(r"sharpe|夏普", _I)),
-    ("atr", re.compile(r"(?<![A-Za-z])atr(?![A-Za-z])|average true range|真实波幅", _I)),
-    ("volume", re.compile(r"\bvolumes?\b|成交量|成交额", _I)),
-    ("dividend_yield", re.compile(r"dividend yield|股息率", _I)),
+    ("rsi", gate(r"(?<![A-Za-z])rsi(?![A-Za-z])|relative strength index|相对强弱", _I)),
+    ("macd", gate(r"(?<![A-Za-z])macd(?![A-Za-z])|异同移动平均", _I)),
+    ("bollinger", gate(r"bollinger|布林", _I)),
+    ("sharpe", gate(r"sharpe|夏普", _I)),
+    ("atr", gate(r"(?<![A-Za-z])atr(?![A-Za-z])|average true range|真实波幅", _I)),
+    ("volume", gate(r"\bvolumes?\b|成交量|成交额", _I)),
+    ("dividend_yield", gate(r"dividend yield|股息率", _I)),
 ]
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from assistant.grounding.gates import compile as gate
 from knowledge.documents import SourceEntry
 
-_LATIN_NAME = re.compile(r"^\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)+)")
-_CJK_NAME = re.compile(r"[（(]([\u4e00-\u9fff·]{2,})[）)]")
-_CJK_FIRM = re.compile(r"([\u4e00-\u9fff]{2,})[（(]([A-Z][\w.&' -]+)[）)]")
-_LAST_PART = re.compile(r",\s*([^,]+)$")
+_LATIN_NAME = gate(r"^\s*([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)+)")
+_CJK_NAME = gate(r"[（(]([\u4e00-\u9fff·]{2,})[）)]")
+_CJK_FIRM = gate(r"([\u4e00-\u9fff]{2,})[（(]([A-Z][\w.&' -]+)[）)]")
+_LAST_PART = gate(r",\s*([^,]+)$")
 # Words that follow a firm's own name ("Lazard Asset Management"); a last part made of other
 # words ("Stock Trader's Almanac") is a title, not a firm to match on.
 _FIRM_WORDS = frozenset(
@@ -58,8 +59,8 @@ def _firm(text: str) -> str | None:
 _MIN_KEY = 3
 
 
-_CJK_SUFFIX = re.compile(r"(?:研究部|研究所|研究|资产管理|公司|集团|银行)+$")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_CJK_SUFFIX = gate(r"(?:研究部|研究所|研究|资产管理|公司|集团|银行)+$")
+_CJK_RUN = gate(r"[\u4e00-\u9fff]{2,}")
 
 
 def _publisher_keys(publisher: str) -> set[str]:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from assistant.grounding.gates import Gated
+from assistant.grounding.gates import compile as gate
 from assistant.reading.numerals import CN_NUMBER, EN_NUMBER, count
 from assistant.reading.shapes import Period, PeriodKind, Unit
 from tools import calendar as nyse
@@ -109,44 +111,44 @@ def _label(kind: PeriodKind, lo: dt.date, index: int) -> str:
 # --- atoms -------------------------------------------------------------------------------------
 
 _DAY_PATTERNS = [
-    re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
-    re.compile(r"(?<!\d)(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)"),
-    re.compile(
+    gate(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+    gate(r"(?<!\d)(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?!\d)"),
+    gate(
         rf"(?:(?P<y>\d{{4}})\s*年\s*|(?P<ry>今年|去年|明年)\s*)?(?P<m>{_CN_SMALL})\s*月\s*(?P<d>{_CN_DAY})\s*[日号]"
     ),
-    re.compile(
+    gate(
         rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>(?:19|20)\d{{2}})\b)?", _I
     ),
-    re.compile(
+    gate(
         rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<y>(?:19|20)\d{{2}})\b)?",
         _I,
     ),
 ]
 _EN_QUARTER = [
-    re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})\s*(?:年\s*)?q(?P<q>[1-4])\b", _I),
-    re.compile(
+    gate(r"(?<![\d])(?P<y>(?:19|20)\d{2})\s*(?:年\s*)?q(?P<q>[1-4])\b", _I),
+    gate(
         r"(?<![A-Za-z])q(?P<q>[1-4])(?:\s*(?:of\s+)?(?:'|’)?(?P<y>(?:19|20)\d{2}|\d{2}(?!\d)))?\b",
         _I,
     ),
-    re.compile(r"(?P<ry>今年|去年|明年|前年)\s*q(?P<q>[1-4])\b", _I),
-    re.compile(
+    gate(r"(?P<ry>今年|去年|明年|前年)\s*q(?P<q>[1-4])\b", _I),
+    gate(
         r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter"
         + _EN_YEAR_TAIL
         + "?",
         _I,
     ),
 ]
-_ZH_QUARTER = re.compile(_ZH_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*(?:个)?季度")
+_ZH_QUARTER = gate(_ZH_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*(?:个)?季度")
 _EN_HALF = [
-    re.compile(
+    gate(
         r"\b(?:the\s+)?(?P<which>first|second|front|back)[- ]half" + _EN_YEAR_TAIL + "?",
         _I,
     ),
-    re.compile(r"\bh(?P<h>[12])(?:\s*(?P<y>(?:19|20)\d{2}))?\b", _I),
-    re.compile(r"\b(?P<y>(?:19|20)\d{2})\s*h(?P<h>[12])\b", _I),
+    gate(r"\bh(?P<h>[12])(?:\s*(?P<y>(?:19|20)\d{2}))?\b", _I),
+    gate(r"\b(?P<y>(?:19|20)\d{2})\s*h(?P<h>[12])\b", _I),
 ]
-_ZH_HALF = re.compile(_ZH_YEAR + r"?(?P<which>上|下)半年")
-_ZH_MONTH = re.compile(
+_ZH_HALF = gate(_ZH_YEAR + r"?(?P<which>上|下)半年")
+_ZH_MONTH = gate(
     _ZH_YEAR
     + r"?(?<![个近去前每第])(?P<m>"
     + _CN_SMALL
@@ -154,39 +156,39 @@ _ZH_MONTH = re.compile(
     + _CN_DAY
     + r"\s*[日号])"
 )
-_EN_MONTH = re.compile(
+_EN_MONTH = gate(
     r"(?:(?P<rel>last|this|next)\s+)?\b"
     + _MON
     + r"(?:,?\s+(?:of\s+)?(?:(?P<y>(?:19|20)\d{2})\b|(?P<ry>last year|this year|next year)))?",
     _I,
 )
-_ZH_YEAR_ATOM = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年(?:度)?|(?P<ry>去年|前年|明年))(?:全年)?")
-_EN_YEAR_ATOM = re.compile(
+_ZH_YEAR_ATOM = gate(r"(?:(?P<y>(?:19|20)\d{2})\s*年(?:度)?|(?P<ry>去年|前年|明年))(?:全年)?")
+_EN_YEAR_ATOM = gate(
     r"(?:\b(?:full[- ]year|calendar(?: year)?|fy)\s*)?(?<![\d$.,])\b(?P<y>(?:19|20)\d{2})\b(?![\d,.]|\s*(?:points?|pts|%|点|年))",
     _I,
 )
 _REL_ATOMS = [
-    (re.compile(r"(?<!the )\b(?:last|previous|prior) year\b|(?<!过)去年|上一年", _I), "year", -1),
-    (re.compile(r"\bnext year\b|明年", _I), "year", 1),
-    (re.compile(r"\b(?:last|previous|prior) quarter\b|上(?:个|一)?季度", _I), "quarter", -1),
-    (re.compile(r"\bnext quarter\b|下(?:个|一)?季度", _I), "quarter", 1),
+    (gate(r"(?<!the )\b(?:last|previous|prior) year\b|(?<!过)去年|上一年", _I), "year", -1),
+    (gate(r"\bnext year\b|明年", _I), "year", 1),
+    (gate(r"\b(?:last|previous|prior) quarter\b|上(?:个|一)?季度", _I), "quarter", -1),
+    (gate(r"\bnext quarter\b|下(?:个|一)?季度", _I), "quarter", 1),
     (
-        re.compile(r"(?<!the )\b(?:last|previous|prior) month\b|上(?:个|一)?月(?!\d)", _I),
+        gate(r"(?<!the )\b(?:last|previous|prior) month\b|上(?:个|一)?月(?!\d)", _I),
         "month",
         -1,
     ),
-    (re.compile(r"\bnext month\b|下(?:个|一)?月(?![\d份])", _I), "month", 1),
+    (gate(r"\bnext month\b|下(?:个|一)?月(?![\d份])", _I), "month", 1),
     (
-        re.compile(r"(?<!the )\b(?:last|previous|prior) week\b|上(?:个|一)?(?:周|星期|礼拜)", _I),
+        gate(r"(?<!the )\b(?:last|previous|prior) week\b|上(?:个|一)?(?:周|星期|礼拜)", _I),
         "week",
         -1,
     ),
-    (re.compile(r"\bnext week\b|下(?:个|一)?(?:周|星期)", _I), "week", 1),
-    (re.compile(r"\bthis week\b|本周|这周|这个星期|本星期", _I), "week", 0),
-    (re.compile(r"\byesterday\b|昨天|昨日", _I), "day", -1),
-    (re.compile(r"\btoday\b|今天|今日", _I), "day", 0),
+    (gate(r"\bnext week\b|下(?:个|一)?(?:周|星期)", _I), "week", 1),
+    (gate(r"\bthis week\b|本周|这周|这个星期|本星期", _I), "week", 0),
+    (gate(r"\byesterday\b|昨天|昨日", _I), "day", -1),
+    (gate(r"\btoday\b|今天|今日", _I), "day", 0),
     (
-        re.compile(
+        gate(
             r"\b(?:the\s+)?(?:last|previous|prior) (?:session|trading day)\b|上(?:一|个)交易日|前一(?:个)?交易日",
             _I,
         ),
@@ -194,7 +196,7 @@ _REL_ATOMS = [
         -2,
     ),
 ]
-_ZH_FULL_YEAR = re.compile(r"全年")
+_ZH_FULL_YEAR = gate(r"全年")
 
 
 def _year_of(match: re.Match[str], ref: dt.date) -> tuple[int | None, bool]:
@@ -375,29 +377,29 @@ _UNIT_WORDS: dict[str, Unit] = {
 _EN_UNIT = r"(?P<u>trading days?|trading sessions?|sessions?|days?|weeks?|months?|quarters?|years?)"
 _ZH_UNIT = r"(?P<u>个交易日|交易日|个星期|星期|个礼拜|周|个季度|季度|个月|月|天|日|年)"
 
-_TRAILING_EN = re.compile(
+_TRAILING_EN = gate(
     r"(?P<the>\bthe\s+|\b(?:over|in|during|for|across|within)\s+(?:the\s+)?)?"
     r"\b(?P<w>past|last|previous|prior|trailing|recent|latest)\s+"
     rf"(?:(?P<n>{EN_NUMBER})\s+)?{_EN_UNIT}\b",
     _I,
 )
-_ADJ_EN = re.compile(
+_ADJ_EN = gate(
     rf"(?<![\w.])(?!(?:19|20)\d\d\b)(?P<n>\d+|{EN_NUMBER})[- ](?P<u>trading[- ]day|session|day|week|month|year)\b"
     r"(?![- ](?:moving|average|avg|simple|exponential|sma|ema|ma\b|dma|line|high|low|range))",
     _I,
 )
-_TRAILING_ZH = re.compile(
+_TRAILING_ZH = gate(
     rf"(?:近|过去|最近|前|过往|之前)\s*(?:的)?\s*(?:(?P<half>半)|(?P<n>{CN_NUMBER}))\s*{_ZH_UNIT}"
     r"(?!\s*(?:均线|移动平均|平均线|线))"
 )
-_ADJ_ZH = re.compile(
+_ADJ_ZH = gate(
     rf"(?<![近去前个\d月年])(?P<n>{CN_NUMBER})\s*(?P<u>个交易日|交易日|日|天|周|个月|年)期?(?:的)?"
     r"(?=\s*(?:年化|日)?(?:波动率|波动|收益率?|回报|涨幅|跌幅|涨跌幅|表现|相关性?|相关系数|贝塔|β|beta|最大回撤|回撤))",
     _I,
 )
-_TODATE: list[tuple[re.Pattern[str], PeriodKind]] = [
+_TODATE: list[tuple[Gated, PeriodKind]] = [
     (
-        re.compile(
+        gate(
             r"\bytd\b|\byear[- ]to[- ]date\b|so far this year|this year|since the (?:start|beginning|turn) of (?:the|this) year"
             r"|今年以来|年初至今|年初以来|今年迄今|今年(?!\s*(?:\d|[一二三四五六七八九十上下第全]|q))|本年度|年初到现在|自年初",
             _I,
@@ -405,7 +407,7 @@ _TODATE: list[tuple[re.Pattern[str], PeriodKind]] = [
         "ytd",
     ),
     (
-        re.compile(
+        gate(
             r"\bmtd\b|\bmonth[- ]to[- ]date\b|so far this month|this month|since the (?:start|beginning) of (?:the|this) month"
             r"|本月以来|(?<![\d一二三四五六七八九十])月初至今|(?<![\d一二三四五六七八九十])月初以来|本月|这个月",
             _I,
@@ -413,7 +415,7 @@ _TODATE: list[tuple[re.Pattern[str], PeriodKind]] = [
         "mtd",
     ),
     (
-        re.compile(
+        gate(
             r"\bqtd\b|\bquarter[- ]to[- ]date\b|so far this quarter|this quarter|current quarter"
             r"|since the (?:start|beginning) of (?:the|this) quarter|本季度以来|季初至今|季初以来|本季度|这个季度|本季",
             _I,
@@ -426,38 +428,38 @@ _PUB_EN = (
     r"(?:was\s+|were\s+|first\s+|got\s+)?(?:published|came out|ran|was released|released|broke|went (?:out|live)|appeared|hit)"
     r"|publication|(?:it|this)\s+(?:was\s+)?(?:published|came out|ran|appeared)|the (?:news|story) broke|the (?:article|story|report|piece|news|item|post))"
 )
-_SINCE_PUB = re.compile(rf"\b(?:since|after)\s+{_PUB_EN}", _I)
+_SINCE_PUB = gate(rf"\b(?:since|after)\s+{_PUB_EN}", _I)
 _ZH_PUB = r"(?:该|这篇|本|这条|此|那篇)?(?:文章|新闻|报道|消息|稿件|资讯|文)?\s*(?:发布|发表|发稿|刊发|刊出|公布|见报|出炉|发出)"
-_SINCE_PUB_ZH = re.compile(rf"(?:自|从)?{_ZH_PUB}(?:以来|之后|后|至今|到现在)|发稿以来|发文以来")
+_SINCE_PUB_ZH = gate(rf"(?:自|从)?{_ZH_PUB}(?:以来|之后|后|至今|到现在)|发稿以来|发文以来")
 # "What happened next?" about a news item: since its publication (read only when one is bound).
-_NEXT = re.compile(
+_NEXT = gate(
     r"\bwhat happened (?:next|after(?:wards)?|since)\b|\bwhat (?:came|happened) after\b"
     r"|\bsince then\b|\bafter that\b|\bsince the news\b|\bin the (?:days|weeks) (?:since|after)\b"
     r"|^\s*(?:此后|随后|后来|之后)|后续(?:走势|表现|怎么样|如何)|之后(?:的)?(?:走势|表现|怎么样|如何|怎么走)"
     r"|此后(?:的)?(?:走势|表现)|后来怎么样|后来(?:的)?(?:走势|表现)",
     _I,
 )
-_BEFORE_PUB = re.compile(
+_BEFORE_PUB = gate(
     rf"(?:\b(?:in|over|during)\s+)?(?:the\s+)?(?:(?P<n>{EN_NUMBER})\s+)?{_EN_UNIT}\s+"
     rf"(?:before|prior to|ahead of|leading up to|preceding|leading into)\s+{_PUB_EN}",
     _I,
 )
-_BEFORE_PUB_ZH = re.compile(
+_BEFORE_PUB_ZH = gate(
     rf"{_ZH_PUB}\s*(?:之)?前\s*(?:的)?\s*(?:(?P<half>半)|(?P<n>{CN_NUMBER}))?\s*{_ZH_UNIT}"
 )
-_PUB_DAY = re.compile(
+_PUB_DAY = gate(
     r"on the day (?:of (?:the )?publication|(?:it|the article|the story) (?:was published|came out|ran))"
     r"|(?:发布|发表|发稿|刊发)当(?:天|日)",
     _I,
 )
-_SAME = re.compile(
+_SAME = gate(
     r"\b(?:the\s+)?same (?:period|window|time(?: frame| span| period)?|stretch|span|interval|dates|months?|weeks?)\b"
     r"|\b(?:over|during|in|for|across)\s+(?:that|this|the same)\s+(?:period|time|window|stretch|span|time frame|interval)\b"
     r"|\bmeanwhile\b|同期|在此期间|此期间|同一时期|同一期间|这段时间|这段期间|该期间|同一区间|这期间|那段时间|期间内|同一时间段|同一段时间",
     _I,
 )
 # "over the month", "当月": the month just named, when a sentence before named one.
-_SAME_UNIT = re.compile(
+_SAME_UNIT = gate(
     r"\b(?:over|during|in|for|across|within)\s+the\s+(?P<u>month|quarter|week|year|half)\b"
     r"|\bthat\s+(?P<u2>month|quarter|week|year)\b"
     r"|(?:当|该|同|那个)(?P<zh>月|季度?|周|年)(?:内|里|中)?",
@@ -468,34 +470,34 @@ _SAME_UNIT_KINDS = {
     "月": "month", "季": "quarter", "季度": "quarter", "周": "week", "年": "year",
 }  # fmt: skip
 
-_SINCE_BEFORE_EN = re.compile(
+_SINCE_BEFORE_EN = gate(
     r"\b(?:since|from|starting(?: from| on| in)?|beginning(?: on| in)?|after)\s+"
     r"(?:(?:the\s+)?(?P<mod>start|beginning|end|close|middle|turn)\s+of\s+|(?P<mod2>early|mid|late)[- ]?)?"
     r"(?:the\s+)?$",
     _I,
 )
-_SINCE_BEFORE_ZH = re.compile(r"(?:自从|自|从|由)\s*$")
-_SINCE_AFTER_ZH = re.compile(
+_SINCE_BEFORE_ZH = gate(r"(?:自从|自|从|由)\s*$")
+_SINCE_AFTER_ZH = gate(
     r"^\s*(?P<mod>初|上旬|中旬|中|下旬|底|末|末尾)?\s*(?:以来|至今|到现在|起|开始|迄今|到今天|至今天)"
 )
-_LINK = re.compile(
+_LINK = gate(
     r"^\s*(?:'s\s+)?(?:(?:open(?:ing)?|clos(?:e|ing))(?: level| price)?|开盘价?|收盘价?)?\s*"
     r"(?:[(（][^()（）]{0,24}[)）]\s*)?"
     r"(?:(?:-|–|—|~|～|to|through|thru|until|till|through to|至|到|and|和|与|及)\s*)"
     r"(?:the\s+)?(?:end of\s+)?(?:(?:clos(?:e|ing)|open(?:ing)?)(?: level| price)?\s+(?:on|of)\s+)?$",
     _I,
 )
-_AND = re.compile(r"and|和|与|及", _I)
-_BETWEEN_BEFORE = re.compile(r"(?:\bbetween|\bfrom|从|自|由|在)\s*(?:the\s+)?(?:start of\s+)?$", _I)
-_ASOF_BEFORE = re.compile(
+_AND = gate(r"and|和|与|及", _I)
+_BETWEEN_BEFORE = gate(r"(?:\bbetween|\bfrom|从|自|由|在)\s*(?:the\s+)?(?:start of\s+)?$", _I)
+_ASOF_BEFORE = gate(
     r"(?:\bas (?:of|at)|\bthrough|\bthru|\buntil|\btill|\bup to|\bending|\bended|截至|截止到?|截止至|到)\s*"
     r"(?:the\s+)?(?:(?P<mod>end|close) of\s+)?$",
     _I,
 )
-_END_AFTER_ZH = re.compile(r"^\s*(?P<mod>底|末)")
+_END_AFTER_ZH = gate(r"^\s*(?P<mod>底|末)")
 
 
-_NAMES_WITH_DIGITS = re.compile(
+_NAMES_WITH_DIGITS = gate(
     r"russell\s?[123]000|s\s?&\s?p\s?(?:500|400|600|100)|nasdaq[\s-]?100|罗素\s?[123]000"
     r"|标普\s?(?:500|400|600|100)|纳斯达克\s?100|道琼斯\s?30|sp\s?500",
     _I,
@@ -874,7 +876,7 @@ def find_period(
     return _PeriodReader(t, ref, news_date, context, list(exclude or []), forward).read()
 
 
-_NEGATED = re.compile(
+_NEGATED = gate(
     r"(?:\bnot|rather than|instead of|不是|而非|并非|而不是)\s*(?:the\s+|over the\s+)?$", _I
 )
 

@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.grounding.gates import Gated
+from assistant.grounding.gates import compile as gate
 from assistant.grounding.language import detect_language
 from assistant.reading import metrics as m
 from assistant.reading.periods import find_period
@@ -56,7 +58,7 @@ _NOT_TICKERS = frozenset(
     ]
 )
 
-_OPINION_STRONG = re.compile(
+_OPINION_STRONG = gate(
     r"\bshould (?:i|we|you|investors)\b|\bworth (?:buying|it|owning|selling|holding|adding)|good (?:time|idea|entry|moment) to"
     r"|\bis (?:it|now|this) a (?:good|bad)|\bbuy or sell\b|\ba (?:buy|sell)\b|recommend|would you (?:buy|sell|hold|own)"
     r"|\boverweight\b|\bunderweight\b|\ballocate\b|\bbuy the dip\b|\bload up\b|\bget in\b"
@@ -64,12 +66,12 @@ _OPINION_STRONG = re.compile(
     r"|能不能买|可以买|可不可以买|建议|推荐|加仓|减仓|抄底|上车|买入还是|是否(?:应该|该)|适合(?:买|入场|配置)",
     _I,
 )
-_OPINION_SOFT = re.compile(
+_OPINION_SOFT = gate(
     r"\bdo you (?:think|like|prefer|believe)|your (?:view|opinion|take|pick|call)|what do you think|in your opinion"
     r"|你(?:觉得|认为|怎么看|看好|的看法|的观点)|您(?:觉得|认为|怎么看)",
     _I,
 )
-_FORECAST = re.compile(
+_FORECAST = gate(
     r"\bwill\b|\bgoing to\b|\bforecast\w*|\bpredict\w*|\boutlook\b|\bprojection|\bexpect\w*|price target|\btarget\b"
     r"|by (?:the )?(?:year[- ]end|end of (?:the )?year)|\bnext (?:year|month|quarter|week|session)\b|in the coming"
     r"|coming (?:days|weeks|months|year)|\blikely to\b|\bheaded\b|\bheading\b|\bwhere .* be (?:by|in|at)\b"
@@ -77,7 +79,7 @@ _FORECAST = re.compile(
     r"|预计|预测|预期|展望|未来|能涨到|能跌到|还能涨|还会|后市|接下来(?:会|将|能)|明年|下个?月|下季度|下一季度|下周|目标价|目标位|有望|能否(?:突破|站上|守住|涨|跌)",
     _I,
 )
-_RANKING = re.compile(
+_RANKING = gate(
     r"\b(?:which|what)\s+(?:\w+\s+){0,2}sectors?\b|\bsectors?\b.{0,40}\b(?:best|worst|led|lagged|leading|lagging|strongest|weakest|rank\w*|leaders?|laggards?|top|bottom)\b"
     r"|\b(?:best|worst|top|bottom|strongest|weakest|leading|lagging)[- ](?:\w+[- ]){0,2}sectors?\b|\brank\w* (?:the )?(?:[\w&]+ )?sectors\b"
     r"|\bsector (?:ranking|rankings|leaderboard|scoreboard|leaders|laggards|rotation)\b"
@@ -85,71 +87,69 @@ _RANKING = re.compile(
     r"|(?:最好|最差|最强|最弱|领涨|领跌|垫底|靠前|靠后)的?(?:板块|行业)|(?:板块|行业).{0,8}(?:排名|排行|垫底|领涨|领跌)|各(?:个)?(?:板块|行业)",
     _I,
 )
-_BOTTOM = re.compile(
+_BOTTOM = gate(
     r"worst|lagg|weakest|bottom|underperform|领跌|最差|最弱|垫底|跌得最多|跌幅最大|靠后|最惨|跑输",
     _I,
 )
-_KNOWLEDGE: list[tuple[str, re.Pattern[str]]] = [
+_KNOWLEDGE: list[tuple[str, Gated]] = [
     (
         "signals",
-        re.compile(
-            r"signal|monitor|watch for|warning sign|关注.*信号|监测|预警|需要关注|观察指标", _I
-        ),
+        gate(r"signal|monitor|watch for|warning sign|关注.*信号|监测|预警|需要关注|观察指标", _I),
     ),
-    ("risks", re.compile(r"\brisks?\b|downside|what could go wrong|风险|隐患", _I)),
-    ("opportunities", re.compile(r"opportunit|upside case|机会|机遇", _I)),
+    ("risks", gate(r"\brisks?\b|downside|what could go wrong|风险|隐患", _I)),
+    ("opportunities", gate(r"opportunit|upside case|机会|机遇", _I)),
     (
         "sustainability",
-        re.compile(r"sustainab|keep going|durable|\blast\b\?|持续|能走多远|可持续", _I),
+        gate(r"sustainab|keep going|durable|\blast\b\?|持续|能走多远|可持续", _I),
     ),
     (
         "views",
-        re.compile(
+        gate(
             r"\bbull|\bbear|for and against|experts? (?:say|think)|analysts?|strategists?|view|看多|看空|多空|观点|分析师|策略师",
             _I,
         ),
     ),
-    ("valuation", re.compile(r"valuation|p/?e\b|cheap|expensive|估值|市盈率|便宜|贵不贵", _I)),
+    ("valuation", gate(r"valuation|p/?e\b|cheap|expensive|估值|市盈率|便宜|贵不贵", _I)),
     (
         "drivers",
-        re.compile(
+        gate(
             r"\bwhy\b|\bdriv|\bdrove\b|fuel|reason|behind|cause|catalyst|what (?:pushed|sent|made)|为什么|为何|原因|驱动|推动|催化|什么导致|背后|逻辑",
             _I,
         ),
     ),
     (
         "summary",
-        re.compile(r"summar|tl;?dr|key points|overview|gist|总结|概括|摘要|要点|讲了什么", _I),
+        gate(r"summar|tl;?dr|key points|overview|gist|总结|概括|摘要|要点|讲了什么", _I),
     ),
 ]
 _CONVENTIONS = [
     (
         "prev_close",
-        re.compile(
+        gate(
             r"close[- ]to[- ]close|previous close|prior close|前收|收盘价对收盘价|前一交易日收盘",
             _I,
         ),
     ),
     (
         "open",
-        re.compile(
+        gate(
             r"from the open|opening (?:price|level)|open[- ]to[- ]close|开盘价起|从开盘|以开盘价|按开盘|开盘起算|\bopen to\b|开盘(?:价)?(?:至|到)",
             _I,
         ),
     ),
     (
         "start_close",
-        re.compile(
+        gate(
             r"(?:first|opening) (?:day|session)'?s close|from the close of the first|"
             r"首日收盘|起始日收盘|第一个交易日收盘",
             _I,
         ),
     ),
-    ("ddof=0", re.compile(r"ddof\s*=\s*0|population|总体标准差", _I)),
-    ("ddof=1", re.compile(r"ddof\s*=\s*1|\bsample\b|样本标准差", _I)),
-    ("total_return", re.compile(r"total return|含股息|全收益|dividends? reinvested", _I)),
+    ("ddof=0", gate(r"ddof\s*=\s*0|population|总体标准差", _I)),
+    ("ddof=1", gate(r"ddof\s*=\s*1|\bsample\b|样本标准差", _I)),
+    ("total_return", gate(r"total return|含股息|全收益|dividends? reinvested", _I)),
 ]
-_FOLLOWUP = re.compile(
+_FOLLOWUP = gate(
     r"^\s*(?:and|what about|how about|same for|now|then|also|那|那么|再看看?|换成|还有|再)\b|(?:呢|怎么样|如何)\s*[?？]?\s*$",
     _I,
 )
@@ -157,10 +157,10 @@ _POINT_IN_TIME = frozenset({"sma", "sma_distance", "high_52w", "low_52w", "last_
 
 
 _EXTRA_ALIASES = [
-    (re.compile(r"\bsmall[- ]cap(?:s|italisation|italization)?\b|小型股", _I), "^RUT"),
-    (re.compile(r"\blarge[- ]caps?\b|大型股|大盘股", _I), "^GSPC"),
+    (gate(r"\bsmall[- ]cap(?:s|italisation|italization)?\b|小型股", _I), "^RUT"),
+    (gate(r"\blarge[- ]caps?\b|大型股|大盘股", _I), "^GSPC"),
 ]
-_BARE_WINDOW = re.compile(r"(?<![\w.])(\d{1,3})\s*-?\s*(?:day|session|日|天)(?![A-Za-z])", _I)
+_BARE_WINDOW = gate(r"(?<![\w.])(\d{1,3})\s*-?\s*(?:day|session|日|天)(?![A-Za-z])", _I)
 
 
 def symbol_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -313,7 +313,7 @@ def _classify(r: _Reading) -> None:
         r.asks = []  # nothing to compute: the answer says what the data cannot tell
 
 
-_COMPARE = re.compile(r"\bcompar\w*|\bversus\b|\bvs\.?(?!\w)|对比|比较|相比", re.IGNORECASE)
+_COMPARE = gate(r"\bcompar\w*|\bversus\b|\bvs\.?(?!\w)|对比|比较|相比", re.IGNORECASE)
 
 
 def _benchmarks(r: _Reading) -> None:

@@ -1,0 +1,138 @@
+"""Patterns that skip texts they cannot match, with the same results as the pattern itself.
+
+The readers try dozens of case-insensitive patterns on every sentence and clause, and most of
+them match nothing there. `gated(pattern)` reads the pattern once for words every match must
+contain ("volatil" or "standard deviation" or "std" or "波动" ...), and a text holding none of
+them (compared case-folded) is answered "no match" by one fast literal search, without running
+the pattern. Where a word cannot be read off a pattern, the pattern always runs.
+
+Sound by construction: a needle is a run of literal characters that every match contains, made
+of ASCII and of characters without case; such characters match under IGNORECASE only what
+`fold` turns into the same lowercase character, one for one.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from re import _constants as c  # type: ignore[attr-defined]
+from re import _parser as parser  # type: ignore[attr-defined]
+from typing import Any
+
+# The only characters outside ASCII that IGNORECASE matches with an ASCII one (checked against
+# every code point in tests/assistant/test_gates.py), mapped to it.
+_EXOTIC = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
+_last: tuple[str, str] = ("", "")
+
+
+def fold(text: str) -> str:
+    """`text` lowercased, with the four exotic letters IGNORECASE reads as ASCII made ASCII."""
+    global _last
+    if _last[0] is text:
+        return _last[1]
+    folded = text.lower() if text.isascii() else text.translate(_EXOTIC).lower()
+    _last = (text, folded)
+    return folded
+
+
+def _usable(ch: str) -> bool:
+    """A character a needle may hold: ASCII, or one with no case at all."""
+    return ch.isascii() or (ch.lower() == ch == ch.upper() and ch.casefold() == ch)
+
+
+_Needles = frozenset[str]
+
+
+def _better(a: _Needles | None, b: _Needles | None) -> _Needles | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b, key=lambda s: (min(map(len, s)), -len(s)))
+
+
+def _needles(items: list[tuple[object, object]]) -> _Needles | None:
+    """Strings one of which every match of the sequence `items` contains, or None."""
+    best: _Needles | None = None
+    run: list[str] = []
+    for op, av in items:
+        if op is c.LITERAL and _usable(ch := chr(av)):  # type: ignore[arg-type]
+            run.append(ch.lower())
+            continue
+        if run:
+            best = _better(best, frozenset({"".join(run)}))
+            run = []
+        if op is c.SUBPATTERN:
+            best = _better(best, _needles(av[3].data))  # type: ignore[index]
+        elif op is c.ATOMIC_GROUP:
+            best = _better(best, _needles(av.data))  # type: ignore[attr-defined]
+        elif op is c.BRANCH:
+            alternatives = [_needles(p.data) for p in av[1]]  # type: ignore[index]
+            if all(a is not None for a in alternatives):
+                best = _better(best, frozenset().union(*alternatives))  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:  # type: ignore[index]
+            best = _better(best, _needles(av[2].data))  # type: ignore[index]
+    if run:
+        best = _better(best, frozenset({"".join(run)}))
+    return best
+
+
+def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lowercase strings one of which every match of `pattern` holds (after `fold`), or None."""
+    return _needles(parser.parse(pattern.pattern, pattern.flags).data)
+
+
+class Gated:
+    """A compiled pattern that first rules out texts holding none of its needles."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.compiled = pattern
+        self.pattern: str = pattern.pattern
+        found = needles(pattern)
+        self._test: Callable[[str], bool] | None = None
+        if found is not None:
+            # a needle holding a shorter one adds nothing: the shorter is in every text it is in
+            found = frozenset(n for n in found if not any(o != n and o in n for o in found))
+            test = re.compile("|".join(re.escape(n) for n in sorted(found, key=len, reverse=True)))
+            self._test = lambda folded: test.search(folded) is not None
+            if len(found) == 1:
+                (needle,) = found
+                self._test = lambda folded: needle in folded
+
+    def possible(self, text: str) -> bool:
+        """False only when `text` cannot match."""
+        return self._test is None or self._test(fold(text))
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(text, pos, endpos) if self.possible(text) else None
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(text, pos, endpos) if self.possible(text) else None
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text, pos, endpos) if self.possible(text) else None
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos, endpos) if self.possible(text) else iter(())
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, text, count) if self.possible(text) else text
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str | Any]:
+        return self.compiled.split(text, maxsplit) if self.possible(text) else [text]
+
+    def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled.findall(text, pos, endpos) if self.possible(text) else []
+
+
+def gated(pattern: re.Pattern[str]) -> Gated:
+    """`pattern`, skipping texts it cannot match."""
+    return Gated(pattern)
+
+
+def compile(pattern: str, flags: int | re.RegexFlag = 0) -> Gated:
+    """`re.compile`, gated: the same matches, found sooner where there are none."""
+    return Gated(re.compile(pattern, flags))
