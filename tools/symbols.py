@@ -206,13 +206,19 @@ def symbol_name(symbol: str, lang: str = "en") -> str:
 
 
 def _alias_pattern() -> re.Pattern[str]:
-    parts = []
+    # Longest first. Aliases that begin with a letter or digit share one "not inside a word"
+    # test, made once per position instead of once per alias; the others (Chinese names) begin
+    # with characters that cannot start those, so the two groups never compete for a position.
+    words, others = [], []
     for alias in sorted(_ALIAS_TO_SYMBOL, key=len, reverse=True):
         body = re.escape(alias).replace(r"\ ", r"\s+")
-        left = r"(?<![A-Za-z0-9])" if alias[0].isascii() and alias[0].isalnum() else ""
         right = r"(?![A-Za-z0-9])" if alias[-1].isascii() and alias[-1].isalnum() else ""
-        parts.append(f"{left}{body}{right}")
-    aliases = "|".join(parts)
+        if alias[0].isascii() and alias[0].isalnum():
+            words.append(f"{body}{right}")
+        else:
+            assert not re.match(r"[a-z0-9]", alias[0], re.IGNORECASE), alias
+            others.append(f"{body}{right}")
+    aliases = "|".join([rf"(?<![A-Za-z0-9])(?:{'|'.join(words)})", *others])
     tickers = r"\^[A-Za-z]{2,6}|\$[A-Za-z][A-Za-z0-9.\-]{0,9}|(?<![A-Za-z0-9])[A-Z]{2,5}(?:\.[A-Z])?(?![A-Za-z0-9])"
     return re.compile(f"(?P<alias>(?i:{aliases}))|(?P<ticker>{tickers})")
 
