@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.grounding.dates import DateHit, date_hits
+from assistant.grounding.gates import compile as gate
 from assistant.grounding.numbers import Mention
 from tools.figure import Figure
 
@@ -148,9 +149,9 @@ _ON_A_DAY = frozenset(
 _BOUNDED = frozenset({"between", "month", "quarter", "half", "year", "week"})
 _FROM_A_START = frozenset({"since", "ytd", "mtd", "qtd"})
 
-_TARGET = re.compile(r"target|forecast|目标|预测|预期", re.IGNORECASE)
-_ANNUAL = re.compile(r"annuali[sz]ed|annual|per year|年化", re.IGNORECASE)
-_DAILY = re.compile(r"\bdaily\b|日波动|日收益率?标准差|每日", re.IGNORECASE)
+_TARGET = gate(r"target|forecast|目标|预测|预期", re.IGNORECASE)
+_ANNUAL = gate(r"annuali[sz]ed|annual|per year|年化", re.IGNORECASE)
+_DAILY = gate(r"\bdaily\b|日波动|日收益率?标准差|每日", re.IGNORECASE)
 
 
 _LEVELS = frozenset({"last_close", "high_52w", "low_52w", "period_high", "period_low", "sma"})
@@ -229,10 +230,8 @@ def receipt_conflict(
     return None
 
 
-_SMA = re.compile(
-    r"average|\bSMA\b|\babove\b|\bbelow\b|均线|移动平均|上方|下方|高于|低于", re.IGNORECASE
-)
-_CLAUSE = re.compile(r"[,;:](?!\d{3})|[，；：]")
+_SMA = gate(r"average|\bSMA\b|\babove\b|\bbelow\b|均线|移动平均|上方|下方|高于|低于", re.IGNORECASE)
+_CLAUSE = gate(r"[,;:](?!\d{3})|[，；：]")
 
 
 @lru_cache(maxsize=2048)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from assistant.grounding.gates import compile as gate
 from assistant.grounding.numbers import normalize
 
 _MONTHS = {
@@ -33,13 +34,13 @@ _MONTHS = {
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _DATE_PATTERNS = [
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
-    re.compile(r"(?:(?P<y>\d{4})\s?年\s?)?(?P<m>\d{1,2})\s?月\s?(?P<d>\d{1,2})\s?[日号]"),
-    re.compile(
+    gate(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
+    gate(r"(?:(?P<y>\d{4})\s?年\s?)?(?P<m>\d{1,2})\s?月\s?(?P<d>\d{1,2})\s?[日号]"),
+    gate(
         rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?",
         re.IGNORECASE,
     ),
-    re.compile(
+    gate(
         rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_RE})\b\.?(?:,?\s+(?P<y>\d{{4}}))?",
         re.IGNORECASE,
     ),
@@ -209,19 +210,19 @@ _UNITS = {
     "个交易日": "session", "交易日": "session", "天": "day", "日": "session", "周": "week",
     "个星期": "week", "星期": "week", "个月": "month", "月": "month", "年": "year",
 }  # fmt: skip
-_EN_TRAILING = re.compile(
+_EN_TRAILING = gate(
     r"\b(?:past|last|previous|trailing)\s+(?:(?P<n>\d+|"
     + "|".join(_EN_NUMBERS)
     + r")[\s-]+)?(?P<unit>trading days?|sessions?|days?|weeks?|months?|years?)\b"
 )
 # The calendar year before: "last year", "去年", but not "over the last year" (a trailing year),
 # "去年12月" (a month), "去年底" or "过去年化" (other words), or anything "since" it.
-_LAST_YEAR = re.compile(
+_LAST_YEAR = gate(
     r"(?<!the )\b(?:last|previous) year\b"
     r"|(?<!过)去年(?![底末初]|同期|\s?(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s?月)|上一年"
 )
-_SINCE = re.compile(r"\bsince\b|以来|至今|到现在|同期")
-_CN_TRAILING = re.compile(
+_SINCE = gate(r"\bsince\b|以来|至今|到现在|同期")
+_CN_TRAILING = gate(
     r"(?:近|过去|最近)\s?(?:(?P<half>半)|(?P<n>\d+|[零一二两三四五六七八九十]{1,3}))\s?"
     r"(?P<unit>个交易日|交易日|个星期|星期|个月|天|日|周|月|年)"
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
+from re import _compiler as compiler  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
 from typing import Any
@@ -83,11 +84,94 @@ def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return _needles(parser.parse(pattern.pattern, pattern.flags).data)
 
 
+_CATEGORIES = {
+    c.CATEGORY_DIGIT: r"\d",
+    c.CATEGORY_NOT_DIGIT: r"\D",
+    c.CATEGORY_SPACE: r"\s",
+    c.CATEGORY_NOT_SPACE: r"\S",
+    c.CATEGORY_WORD: r"\w",
+    c.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+class _Unknown(Exception):
+    """A construct whose first character is not read here: no guard."""
+
+
+def _first(items: list[tuple[object, object]], flags: int) -> tuple[set[str], bool]:
+    """The class items (regex source) one of which begins every match, and whether the
+    sequence can match the empty string."""
+    found: set[str] = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width: the next one consumes the first character
+        if op is c.LITERAL:
+            found.add(re.escape(chr(av)))  # type: ignore[arg-type]
+            return found, False
+        if op is c.IN:
+            for kind, value in av:  # type: ignore[attr-defined]
+                if kind is c.LITERAL:
+                    found.add(re.escape(chr(value)))
+                elif kind is c.RANGE:
+                    found.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+                elif kind is c.CATEGORY and value in _CATEGORIES:
+                    found.add(_CATEGORIES[value])
+                else:
+                    raise _Unknown
+            return found, False
+        if op is c.SUBPATTERN:
+            add: int = av[1]  # type: ignore[index]
+            sub = av[3]  # type: ignore[index]
+            if add & re.IGNORECASE and not flags & re.IGNORECASE:
+                raise _Unknown
+            inner, empty = _first(sub.data, flags)
+        elif op is c.ATOMIC_GROUP:
+            inner, empty = _first(av.data, flags)  # type: ignore[attr-defined]
+        elif op is c.BRANCH:
+            inner, empty = set(), False
+            for alternative in av[1]:  # type: ignore[index]
+                more, blank = _first(alternative.data, flags)
+                inner |= more
+                empty = empty or blank
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            inner, empty = _first(av[2].data, flags)  # type: ignore[index]
+            empty = empty or av[0] == 0  # type: ignore[index]
+        else:
+            raise _Unknown
+        found |= inner
+        if not empty:
+            return found, False
+    return found, True
+
+
+def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` behind a look-ahead for the characters its matches can begin with, so a
+    position no alternative can start at is passed over in one test (the same matches)."""
+    parsed = parser.parse(pattern.pattern, pattern.flags)
+    if parsed.data and parsed.data[0] == (c.AT, c.AT_BEGINNING):
+        return pattern  # anchored: tried at one position anyway
+    info = compiler._code(parsed, pattern.flags)
+    if info[2] & (c.SRE_INFO_PREFIX | c.SRE_INFO_CHARSET):
+        return pattern  # the engine already passes over positions by a literal prefix
+    try:
+        first, empty = _first(parsed.data, pattern.flags)
+    except _Unknown:
+        return pattern
+    if empty or not first:
+        return pattern
+    lead = _GLOBAL_FLAGS.match(pattern.pattern)
+    head, body = (lead.group(0), pattern.pattern[lead.end() :]) if lead else ("", pattern.pattern)
+    return re.compile(f"{head}(?=[{''.join(sorted(first))}])(?:{body})", pattern.flags)
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
 class Gated:
     """A compiled pattern that first rules out texts holding none of its needles."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.compiled = pattern
+        self.compiled = guarded(pattern)
         self.pattern: str = pattern.pattern
         found = needles(pattern)
         self._test: Callable[[str], bool] | None = None

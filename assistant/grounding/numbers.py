@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from assistant.grounding.gates import compile as gate
 from assistant.grounding.lexicon import DOWN_EN, DOWN_ZH, UP_EN, UP_ZH
 from knowledge.text import CITATION_MARKER
 
@@ -45,7 +46,17 @@ _MASKS = [
     r"\d+(?:\.\d+)?\s?-?\s?(?:day|days|week|weeks|month|months|year|years|yr|session|sessions|trading days|minute|minutes|hour|hours)\b",
     r"\d+\s?(?:个交易日|个月|日均线|日移动均线|日线|周线|日|天|周|年|季度|小时|分钟)",
 ]
-_MASK_RE = re.compile("|".join(f"(?:{m})" for m in _MASKS), re.IGNORECASE)
+# The masks that begin with a digit (after a zero-width test) are tried only where a digit
+# stands, behind one look-ahead; no other mask can begin with a digit, so the order in which
+# the two groups are tried never changes which one matches at a position.
+_FROM_DIGIT = gate(r"(?:\(\?<!\\d\)|\\b)?\\d")
+_MASK_RE = gate(
+    "|".join(
+        [f"(?:{m})" for m in _MASKS if not _FROM_DIGIT.match(m)]
+        + ["(?=\\d)(?:" + "|".join(f"(?:{m})" for m in _MASKS if _FROM_DIGIT.match(m)) + ")"]
+    ),
+    re.IGNORECASE,
+)
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = {
@@ -63,7 +74,7 @@ _SCALE = {
     "m": 1e6,
     "k": 1e3,
 }
-_TOKEN = re.compile(
+_TOKEN = gate(
     r"(?:(?P<sign>[+\-−])\s?)?"
     r"(?:(?P<cur>US\$|\$|¥|￥|人民币|RMB|CNY)\s?)?"
     rf"(?P<num>{_NUMBER})"
@@ -74,8 +85,8 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 _BY = r"\s*(?:by|of|about|around|roughly|约|了)?\s*$"
-_DOWN = re.compile(rf"({DOWN_EN}|negative|{DOWN_ZH}|落后){_BY}", re.IGNORECASE)
-_UP = re.compile(rf"({UP_EN}|positive|{UP_ZH}|领先|高出){_BY}", re.IGNORECASE)
+_DOWN = gate(rf"({DOWN_EN}|negative|{DOWN_ZH}|落后){_BY}", re.IGNORECASE)
+_UP = gate(rf"({UP_EN}|positive|{UP_ZH}|领先|高出){_BY}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,12 +127,12 @@ def _is_bp(raw: str) -> bool:
     return bool(_BP_RAW.search(raw))
 
 
-_DIGIT = re.compile(r"\d")
-_BP_RAW = re.compile(r"(?i)基点|basis point|\bbps?\b")
-_BP_UNIT = re.compile(r"(?i)基点|basis point|^\s*bps?$")
-_NAME_AFTER = re.compile(r"-[A-Za-z]")
-_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|~|～|to|至|到)\s*")
-_DURATION_HINT = re.compile(r"(?i)days|sessions|weeks|months|交易日|个月|天|周")
+_DIGIT = gate(r"\d")
+_BP_RAW = gate(r"(?i)基点|basis point|\bbps?\b")
+_BP_UNIT = gate(r"(?i)基点|basis point|^\s*bps?$")
+_NAME_AFTER = gate(r"-[A-Za-z]")
+_RANGE_JOIN = gate(r"\s*(?:-|–|—|~|～|to|至|到)\s*")
+_DURATION_HINT = gate(r"(?i)days|sessions|weeks|months|交易日|个月|天|周")
 
 
 def _family(unit: str, currency: str) -> UnitFamily:
@@ -257,7 +268,7 @@ def _propagate_range_units(found: list[Mention], text: str) -> list[Mention]:
 
 # A bare small number or a year-like number is a market level when it is stated as one:
 # "targets 2050", "closed at 5", "支撑位2000点" (a unit already makes it one).
-_LEVEL_CUE = re.compile(
+_LEVEL_CUE = gate(
     r"(?:\btargets?|\btargeted|\btarget of|\blevel of|\blevels? at|\bclos(?:ed|es|ing) at|\bclose of"
     r"|\btrad(?:es|ed|ing) at|\bstands? at|\bstood at|\bsits? at|\bhit|\bhits|\breach(?:ed|es)?"
     r"|\btouch(?:ed|es)?|\bsupport (?:at|near|of)|\bresistance (?:at|near|of)"
@@ -267,11 +278,11 @@ _LEVEL_CUE = re.compile(
     r"\s*(?:of|at|to|near|around|about|roughly|is|was|为|是|在|了|约|至)?\s*$",
     re.IGNORECASE,
 )
-_NOT_A_LEVEL_AFTER = re.compile(r"\s*(?:highs?|lows?|peaks?|elections?|年|年度)\b", re.IGNORECASE)
+_NOT_A_LEVEL_AFTER = gate(r"\s*(?:highs?|lows?|peaks?|elections?|年|年度)\b", re.IGNORECASE)
 
 
 # "beta to the S&P 500 over the window was 2": a ratio metric's value, however small
-_RATIO_CUE = re.compile(
+_RATIO_CUE = gate(
     r"(?:\bbeta\b|贝塔|β|\bcorrelation\b|相关系数)[^.。;；!?！？\n]{0,70}?"
     r"(?:\bwas|\bis|\bof|\bat|\bstood at|为|是|=|:|：)\s*(?:about|around|roughly|约)?\s*$",
     re.IGNORECASE,
@@ -301,7 +312,7 @@ _EN_WORD = (
     r"(?:(?:a|one)\s+hundred|(?:" + "|".join(_EN_TENS) + rf")(?:[- ](?:{_EN_DIGIT}))?"
     r"|" + "|".join(sorted(_EN_SMALL, key=len, reverse=True)) + ")"
 )
-_EN_WORD_NUMBER = re.compile(
+_EN_WORD_NUMBER = gate(
     rf"\b(?P<num>{_EN_WORD})"
     r"(?P<frac>\s+and\s+(?:a\s+half|a\s+quarter|three[- ]quarters)"
     rf"|\s+point\s+(?:(?:zero|{_EN_DIGIT})(?:\s+|$|(?=\s)))+)?"
@@ -314,7 +325,7 @@ _CN_DIGIT = {
     "八": 8, "九": 9,
 }  # fmt: skip
 _CN_NUM = r"[零〇一二两三四五六七八九十百]+"
-_CN_WORD_NUMBER = re.compile(
+_CN_WORD_NUMBER = gate(
     rf"百分之(?P<pct>{_CN_NUM}|\d+(?:\.\d+)?)(?:点(?P<pctfrac>[零〇一二三四五六七八九]+))?"
     rf"|(?<![零〇一二两三四五六七八九十百千万亿])(?P<cheng>[一二两三四五六七八九十])成(?P<half>半)?"
     r"(?![交为功本长员分立绩份熟就果型效不])"
@@ -422,7 +433,7 @@ def _word_numbers(text: str, masked: str, found: list[Mention]) -> list[Mention]
 
 # A length of time stated as a fact ("the slide lasted 48 days", "连续5个交易日"), not the window
 # a figure is computed over ("20-day", "over the past 30 days"): those stay parameters.
-_DURATION = re.compile(
+_DURATION = gate(
     r"(?P<cue>\b(?:lasted|lasting|took|taking|for|after|spanning|spanned|streak of|run of)"
     # "over the 37 sessions from the Dec 1 open": a window's length stated as a fact
     r"|\bover the(?=\s+\d+\s+(?:trading\s+)?(?:sessions|days)\s+(?:from|between|since)\b)"

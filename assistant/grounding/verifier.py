@@ -24,6 +24,7 @@ from assistant.grounding.claims import (
     stated,
     stated_metric,
 )
+from assistant.grounding.gates import compile as gate
 from assistant.grounding.language import detect_language
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.lexicon import CLOSE_EN, CLOSE_ZH, words
@@ -32,11 +33,11 @@ from knowledge.text import CITATION_MARKER, marker_numbers, sentence_spans
 from tools.figure import Figure
 from tools.symbols import symbol_spans
 
-CLOSE_WORDS = re.compile(words(CLOSE_EN, CLOSE_ZH), re.IGNORECASE)
+CLOSE_WORDS = gate(words(CLOSE_EN, CLOSE_ZH), re.IGNORECASE)
 
 _PRICE_LIKE = {"points", "usd", "plain"}
 _UNSIGNED_FALLS = {"max_drawdown"}
-_CLOSE_CLAIM = re.compile(
+_CLOSE_CLAIM = gate(
     r"(?:\bclos(?:e|ed|ing)\b(?:\s+(?:at|of|on\s+\S+\s+at))?|收于|收报|收在|收盘(?:价|点位)?(?:为|是|报)?)\s*(?:US)?\$?\s*$",
     re.IGNORECASE,
 )
@@ -154,7 +155,7 @@ def _matches_figure(mention: Mention, figure: Figure, sign: int | None = None) -
     return same_side and 0 <= abs(value) - abs(claimed) < _step(mention) - 1e-9
 
 
-_INPUT_DAY = re.compile(r"\[(\d{4}-\d{2}-\d{2})\]")
+_INPUT_DAY = gate(r"\[(\d{4}-\d{2}-\d{2})\]")
 
 
 def _matches_params(
@@ -318,8 +319,8 @@ def _nearest_symbol(sentence: str, start: int, end: int) -> str | None:
     return before[-1] if before else (after[0] if after else None)
 
 
-_PASSAGE_CLAUSE = re.compile(r"[;；，]|,(?!\d{3})")
-_REJECTED = re.compile(
+_PASSAGE_CLAUSE = gate(r"[;；，]|,(?!\d{3})")
+_REJECTED = gate(
     r"(?:\bnot\b|\bnor\b|\brather than\b|\binstead of\b|n't\b|\bneither\b"
     r"|而非|而不是|并非|不是|并未|没有|未)[^.;,。；，!?！？\d]{0,24}$",
     re.IGNORECASE,
