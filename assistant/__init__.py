@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.app import Footnote
-    from assistant.chat.coverage import Coverage
     from assistant.chat.events import Event, ResearchEvent
     from assistant.errors import (
         FootnoteError,
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     )
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
+    from assistant.grounding.coverage import Coverage
     from assistant.grounding.guard import MAX_QUESTION_CHARS, redact_secrets, sanitize_output
     from assistant.grounding.labels import convention_label, market_label, metric_label
     from assistant.grounding.ledger import Ledger
@@ -86,7 +86,7 @@ _WHERE = {
     "SourceEntry": "knowledge.documents",
     "Thread": "assistant.store",
     "Verification": "assistant.grounding.verifier",
-    "Coverage": "assistant.chat.coverage",
+    "Coverage": "assistant.grounding.coverage",
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
     "convention_label": "assistant.grounding.labels",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 if TYPE_CHECKING:
-    from assistant.chat.coverage import Coverage
     from assistant.grounding.answer import Answer
+    from assistant.grounding.coverage import Coverage
     from assistant.grounding.verifier import Verification
     from knowledge.passage import Passage
     from tools.figure import Figure

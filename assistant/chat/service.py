@@ -8,13 +8,14 @@ from datetime import date
 from typing import Any, Literal
 
 from assistant.budget import Budget, Usage
-from assistant.chat.coverage import ChatAnswer, Coverage, banner, read_coverage
+from assistant.chat.coverage import ChatAnswer, read_coverage
 from assistant.chat.events import Event, FigureAdded, PassageAdded
 from assistant.chat.offline.composer import Composed, OfflineComposer
 from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
 from assistant.data.market import as_of_session
 from assistant.grounding.answer import Answer, footer
+from assistant.grounding.coverage import Coverage, banner
 from assistant.grounding.guard import (
     MAX_QUESTION_CHARS,
     refusal_kind,

@@ -1,219 +1,312 @@
-"""Request coverage: did the answer give every item the question asked for?
+"""Request coverage: how much of the question an answer answers, and the banner shown when it
+misses the main item.
 
-Separate from the numbers check (`verify`): an answer can be all true and still answer less than
-was asked ("the 50-day average" answered with the 20-day one, one of three symbols missing).
+A question read into a request asks for items: each symbol with each metric (with its
+parameters) over the asked period. An item is answered when the answer states, verified, a
+ledger figure of that symbol, metric, parameters and window. The numbers badge ("12/12 numbers
+verified") and the coverage badge ("answers 2 of 3 asked items") are separate: every number can
+be right while the thing asked is missing, or the other way round.
 
+Pure: the request is any object shaped like `assistant.reading.Request` (see
+`grounding.claims.RequestLike`), and where the question names each metric is told by the caller
+(`named_at`, the reader's `assistant.reading.metrics.named_at`), so the first item is the main one.
+
+    from assistant.grounding.coverage import banner, read_coverage
     from assistant.reading import read_request
-    from assistant.grounding.coverage import coverage
+    from assistant.reading.metrics import named_at
 
-    result = coverage(read_request(question, ref), answer.ledger, answer.text)
-    result.asked, result.answered       # 3, 2
-    result.summary("en")                # "answers 2 of 3 asked items"
-    result.missing("zh")                # ["^GSPC 的 volatility annualised=true（2025-12-01 至 2026-03-06）"]
-    result.to_json()                    # {"asked": 3, "answered": 2, "items": [...]}
-
-An item is answered by a ledger figure of the asked symbol, metric and parameters over the asked
-window that the text cites (when a text is given). Questions that ask for no figure (knowledge,
-opinion, forecast, other) have nothing to cover: `asked == 0` and `summary` is empty.
+    found = read_coverage(read_request(question, ref), ledger, verification, named_at=named_at)
+    found.label("en")            # "answers 2 of 3 asked items"
+    found.to_json("zh")["missing"]  # ["标普500指数年化波动率（2025-12-01 至 2026-03-06）"]
+    banner(found, "en")          # "" when the main item is answered, else a warning
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.grounding.claims import MetricLike, PeriodLike, RequestLike
+from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
-from assistant.grounding.numbers import fold
-from knowledge.text import CITATION_MARKER, marker_numbers
+from assistant.grounding.numbers import extract_numbers
+from assistant.grounding.verifier import Verification, cited_numbers
 from tools.figure import Figure
+from tools.symbols import symbol_name
 
-# The figures that answer a metric as asked (narrower than what a claim may be read as).
-_ANSWERS: dict[str, frozenset[str]] = {
+NamedAt = Callable[[Any, str], int]  # (the reader's metric ask, the question) -> offset
+"""Where a question's text first names an asked metric (its length when it never does)."""
+
+# Which computed metrics answer an asked metric (before parameters are compared).
+_ANSWERED_BY: dict[str, frozenset[str]] = {
     "return": frozenset({"return"}),
     "change_points": frozenset({"change_points"}),
-    "day_change": frozenset({"day_change", "sector_change"}),
-    "relative": frozenset({"spread"}),
     "last_close": frozenset({"last_close"}),
-    "volatility": frozenset({"volatility_daily", "volatility_annual"}),
+    "day_change": frozenset({"day_change"}),
+    "volatility": frozenset({"volatility_annual", "volatility_daily"}),
     "sma": frozenset({"sma"}),
     "sma_distance": frozenset({"sma_distance"}),
     "high_52w": frozenset({"high_52w"}),
     "low_52w": frozenset({"low_52w"}),
-    "period_high": frozenset({"high_52w"}),
-    "period_low": frozenset({"low_52w"}),
     "max_drawdown": frozenset({"max_drawdown"}),
     "beta": frozenset({"beta"}),
     "correlation": frozenset({"correlation"}),
+    "relative": frozenset({"spread"}),
+    "sector_change": frozenset({"sector_change"}),
+    # period_high / period_low: no tool computes them, so no figure answers them
 }
-_BOUNDED = frozenset({"between", "month", "quarter", "half", "year", "week", "since", "ytd"})
-_BOUNDED |= {"mtd", "qtd"}
+# A move on one session may be stated as the day's change.
+_ON_A_DAY: dict[str, frozenset[str]] = {
+    "return": frozenset({"return", "day_change", "sector_change"}),
+    "change_points": frozenset({"change_points", "day_change"}),
+}
+# Metrics measured at one session: only the end of the asked period must agree.
+_AT_A_SESSION = frozenset(
+    {"last_close", "sma", "sma_distance", "high_52w", "low_52w", "day_change", "sector_change"}
+)
+
+_METRIC_WORDS: dict[str, tuple[str, str]] = {
+    "return": ("return", "涨跌幅"),
+    "change_points": ("change in points", "点数变化"),
+    "last_close": ("close", "收盘价"),
+    "day_change": ("day's change", "当日涨跌幅"),
+    "volatility": ("volatility", "波动率"),
+    "sma": ("moving average", "移动均线"),
+    "sma_distance": ("distance from its moving average", "与均线的距离"),
+    "high_52w": ("52-week high", "52周高点"),
+    "low_52w": ("52-week low", "52周低点"),
+    "period_high": ("high over the period", "区间最高"),
+    "period_low": ("low over the period", "区间最低"),
+    "max_drawdown": ("maximum drawdown", "最大回撤"),
+    "beta": ("beta", "贝塔"),
+    "correlation": ("correlation", "相关系数"),
+    "relative": ("relative performance", "相对表现"),
+    "sector_change": ("sector ranking", "板块排名"),
+}
 
 
 @dataclass(frozen=True)
 class AskedItem:
-    """One thing the question asked for, and the citation that answers it (None: unanswered)."""
+    """One thing the question asked for, and the ledger entry that answers it (None: nothing)."""
 
     symbol: str | None
-    metric: str  # the metric key as asked: "sma window=50", "volatility annualised=true"
-    window: str  # "2025-12-01..2026-03-06", a day, or "" when the question named none
+    ask: MetricLike | None  # None for a sector ranking
+    period: PeriodLike | None
     answered_by: int | None = None
-    why: str = ""  # what the ledger lacks when unanswered
-
-    def describe(self, lang: str) -> str:
-        who = self.symbol or ("所问标的" if lang == "zh" else "the asked symbol")
-        if lang == "zh":
-            where = f"（{self.window.replace('..', ' 至 ')}）" if self.window else ""
-            return f"{who} 的 {self.metric}{where}"
-        where = f" ({self.window.replace('..', ' to ')})" if self.window else ""
-        return f"{self.metric} of {who}{where}"
-
-
-@dataclass
-class Coverage:
-    """Which asked items the answer covers; `summary` is the badge's text."""
-
-    items: list[AskedItem] = field(default_factory=list)
-    kind: str = ""
 
     @property
-    def asked(self) -> int:
+    def metric(self) -> str:
+        return self.ask.name if self.ask is not None else "sector_change"
+
+    def label(self, lang: Lang) -> str:
+        """A short readable name: "S&P 500 return, 2025-12-01 to 2026-01-23"."""
+        zh = lang == "zh"
+        words = _METRIC_WORDS.get(self.metric, (self.metric, self.metric))[1 if zh else 0]
+        ask = self.ask
+        if ask is not None and ask.window and self.metric in ("sma", "sma_distance"):
+            size = f"{ask.window}日均线" if zh else f"{ask.window}-day moving average"
+            words = (
+                (f"与{size}的距离" if zh else f"distance from its {size}")
+                if (self.metric == "sma_distance")
+                else size
+            )
+        if ask is not None and ask.annualised is not None and self.metric == "volatility":
+            words = (
+                ("年化" if ask.annualised else "日") + words
+                if zh
+                else (f"{'annualised' if ask.annualised else 'daily'} {words}")
+            )
+        who = symbol_name(self.symbol, lang) if self.symbol else ""
+        text = f"{who}{words}" if zh else f"{who} {words}".strip()
+        period = self.period
+        if period is not None and period.start and period.end:
+            if period.start == period.end or self.metric in _AT_A_SESSION:
+                when = period.end.isoformat()
+            else:
+                sep = " 至 " if zh else " to "
+                when = f"{period.start.isoformat()}{sep}{period.end.isoformat()}"
+            text += f"（{when}）" if zh else f", {when}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "symbol": self.symbol,
+            "metric": _key(self.ask) if self.ask is not None else "sector_change",
+            "start": self.period.start.isoformat() if self.period and self.period.start else None,
+            "end": self.period.end.isoformat() if self.period and self.period.end else None,
+            "answered_by": self.answered_by,
+        }
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The items a question asked for, in the order asked; the first is the main one."""
+
+    items: list[AskedItem] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
         return len(self.items)
 
     @property
     def answered(self) -> int:
-        return sum(1 for i in self.items if i.answered_by is not None)
+        return sum(1 for item in self.items if item.answered_by is not None)
 
     @property
     def complete(self) -> bool:
-        return self.answered == self.asked
+        return self.answered == self.total
 
     @property
     def main_answered(self) -> bool:
-        """The first asked item (the question's main ask) is answered, or nothing was asked."""
         return not self.items or self.items[0].answered_by is not None
 
-    def missing(self, lang: str = "en") -> list[str]:
-        return [i.describe(lang) for i in self.items if i.answered_by is None]
+    def missing(self) -> list[AskedItem]:
+        return [item for item in self.items if item.answered_by is None]
 
-    def summary(self, lang: str = "en") -> str:
-        if not self.items:
-            return ""
+    def label(self, lang: Lang) -> str:
+        """ "answers 2 of 3 asked items" / "回答了所问 3 项中的 2 项"."""
         if lang == "zh":
-            return f"回答了所问 {self.asked} 项中的 {self.answered} 项"
-        noun = "item" if self.asked == 1 else "items"
-        return f"answers {self.answered} of {self.asked} asked {noun}"
+            return f"回答了所问 {self.total} 项中的 {self.answered} 项"
+        noun = "item" if self.total == 1 else "items"
+        return f"answers {self.answered} of {self.total} asked {noun}"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: Lang = "en") -> dict[str, Any]:
         return {
-            "kind": self.kind,
-            "asked": self.asked,
+            "asked": self.total,
             "answered": self.answered,
-            "items": [
-                {
-                    "symbol": i.symbol,
-                    "metric": i.metric,
-                    "window": i.window,
-                    "answered_by": i.answered_by,
-                    "why": i.why,
-                }
-                for i in self.items
-            ],
+            "label": self.label(lang),
+            "missing": [item.label(lang) for item in self.missing()],
+            "items": [item.to_json() for item in self.items],
         }
 
 
-def coverage(request: RequestLike | None, ledger: Ledger, text: str | None = None) -> Coverage:
-    """Check that every item `request` asks for is answered by a cited figure of `ledger`."""
-    if request is None or request.kind not in ("metric", "ranking"):
-        return Coverage(kind=request.kind if request is not None else "")
-    cited = _cited(text) if text is not None else None
-    usable = [
-        (c.n, c.figure)
-        for c in ledger.entries
-        if c.figure is not None and (cited is None or c.n in cited)
-    ]
-    window = _window_label(request.period)
+def asked_items(request: RequestLike, named_at: NamedAt | None = None) -> list[AskedItem]:
+    """Every item `request` asks for: each symbol with each metric, over its period; metrics in
+    the order the question names them (`named_at`), so the first item is the main one."""
+    period = request.period if request.period is not None and not request.period.future else None
     if request.kind == "ranking":
-        hits = [n for n, f in usable if f.metric == "sector_change" and _in(request.period, f)]
-        item = AskedItem(None, "sector ranking", window, hits[0] if hits else None)
-        if not hits:
-            item = AskedItem(None, "sector ranking", window, None, "no sector move was cited")
-        return Coverage([item], request.kind)
-    items: list[AskedItem] = []
+        return [AskedItem(None, None, period)]
+    if request.kind != "metric" or not request.metrics:
+        return []
     symbols: list[str | None] = list(request.symbols) or [None]
-    for metric in request.metrics:
-        for symbol in symbols:
-            if metric.name == "relative" and symbol != symbols[0]:
-                continue  # one comparison answers "A vs B", not one per symbol
-            n, why = _answer(symbol, metric, request.period, usable)
-            items.append(AskedItem(symbol, _key(metric), window, n, why))
-    return Coverage(items, request.kind)
+    asks = list(request.metrics)
+    if named_at is not None:
+        asks.sort(key=lambda ask: named_at(ask, request.text))
+    if period is not None and period.start != period.end:
+        # "rise from the Dec 1 open to the Jan 23 close" reads today as a close; over a
+        # window of sessions it asks for the window's move
+        asks = [type(a)(name="return") if a.name == "last_close" else a for a in asks]  # type: ignore[call-arg]
+        asks = list(dict.fromkeys(asks))
+    return [AskedItem(symbol, ask, period) for symbol in symbols for ask in asks]
 
 
-def _key(metric: MetricLike) -> str:
-    key = getattr(metric, "key", None)
-    return str(key()) if callable(key) else metric.name
+def _key(ask: MetricLike) -> str:
+    """The metric with its parameters: "sma window=50" (the ask's own `key()` when it has one)."""
+    key = getattr(ask, "key", None)
+    return str(key()) if callable(key) else ask.name
 
 
-def _cited(text: str) -> set[int]:
-    folded = fold(text).folded
-    return {n for m in CITATION_MARKER.finditer(folded) for n in marker_numbers(m.group(1))}
+def _metric_fits(item: AskedItem, figure: Figure) -> bool:
+    metric = item.metric
+    on_a_day = item.period is not None and item.period.start == item.period.end
+    allowed = (_ON_A_DAY.get(metric) if on_a_day else None) or _ANSWERED_BY.get(metric, frozenset())
+    if figure.metric not in allowed:
+        return False
+    ask = item.ask
+    if ask is None:
+        return True
+    params = figure.params
+    stated = {
+        "window": ask.window if figure.metric in ("sma", "sma_distance") else None,
+        "basis": ask.basis,
+        "benchmark": ask.benchmark if figure.metric in ("beta", "correlation") else None,
+    }
+    if any(
+        want is not None and key in params and params[key] != want for key, want in stated.items()
+    ):
+        return False
+    if figure.metric == "sma" and ask.window is not None and params.get("window") != ask.window:
+        return False
+    if ask.annualised is True and figure.metric == "volatility_daily":
+        return False
+    return not (ask.annualised is False and figure.metric == "volatility_annual")
 
 
-def _window_label(period: PeriodLike | None) -> str:
-    if period is None or period.start is None or period.end is None:
+def _symbol_fits(item: AskedItem, figure: Figure) -> bool:
+    if item.symbol is None:
+        return True
+    if figure.metric == "spread":
+        return item.symbol in (figure.params.get("symbols") or [])
+    return figure.symbol == item.symbol
+
+
+def _window_fits(item: AskedItem, figure: Figure) -> bool:
+    period = item.period
+    if period is None or period.end is None:
+        return True
+    if figure.end != period.end:
+        return False
+    if figure.metric in _AT_A_SESSION or period.start is None or period.start == period.end:
+        return True
+    return figure.start == period.start
+
+
+def _stated(n: int, figure: Figure, verification: Verification) -> bool:
+    """The answer states figure `n` and the verifier traced it there (a number that repeats the
+    question counts when its sentence cites `n` and its value is the figure's)."""
+    for check in verification.checks:
+        if check.supported_by == n:
+            return True
+        if check.supported_by == 0 and n in cited_numbers(check.sentence):
+            said = extract_numbers(check.raw)
+            if said and abs(abs(said[0].value) - abs(figure.value)) <= said[0].tolerance + 1e-9:
+                return True
+    return False
+
+
+def read_coverage(
+    request: RequestLike | None,
+    ledger: Ledger,
+    verification: Verification,
+    *,
+    named_at: NamedAt | None = None,
+) -> Coverage | None:
+    """Which asked items the answer answers; None when the question asks for no market figure
+    (knowledge, opinion, forecast, small talk) or could not be read."""
+    if request is None:
+        return None
+    items = asked_items(request, named_at)
+    if not items:
+        return None
+    out: list[AskedItem] = []
+    for item in items:
+        found = None
+        for entry in ledger.entries:
+            figure = entry.figure
+            if figure is None:
+                continue
+            if (
+                _metric_fits(item, figure)
+                and _symbol_fits(item, figure)
+                and _window_fits(item, figure)
+                and _stated(entry.n, figure, verification)
+            ):
+                found = entry.n
+                break
+        out.append(AskedItem(item.symbol, item.ask, item.period, found))
+    return Coverage(out)
+
+
+def banner(coverage: Coverage | None, lang: Lang) -> str:
+    """The warning shown above an answer that does not answer the main asked item ("" if it
+    does): in the asker's language, naming the item, in place of a green badge."""
+    if coverage is None or coverage.main_answered:
         return ""
-    if period.start == period.end:
-        return period.end.isoformat()
-    return f"{period.start.isoformat()}..{period.end.isoformat()}"
-
-
-def _answer(
-    symbol: str | None,
-    metric: MetricLike,
-    period: PeriodLike | None,
-    figures: list[tuple[int, Figure]],
-) -> tuple[int | None, str]:
-    kinds = _ANSWERS.get(metric.name, frozenset({metric.name}))
-    if symbol is None and metric.name == "return":  # a rate asked about with no symbol
-        kinds |= {"compound_growth", "simple_growth"}
-    of_kind = [(n, f) for n, f in figures if f.metric in kinds and _about(symbol, f)]
-    if not of_kind:
-        return None, f"no cited {metric.name} figure" + (f" for {symbol}" if symbol else "")
-    fitting = [(n, f) for n, f in of_kind if _params(metric, f)]
-    if not fitting:
-        return None, "a figure of that metric, but not with the asked parameters"
-    timed = [n for n, f in fitting if _in(period, f)]
-    if not timed:
-        return None, "a figure of that metric, but not over the asked window"
-    return timed[0], ""
-
-
-def _about(symbol: str | None, figure: Figure) -> bool:
-    if symbol is None:
-        return True
-    return symbol == figure.symbol or symbol in {p.strip() for p in figure.symbol.split(" - ")}
-
-
-def _params(metric: MetricLike, figure: Figure) -> bool:
-    if metric.window is not None and figure.metric == "sma":
-        return figure.params.get("window") == metric.window
-    if metric.annualised is not None and figure.metric.startswith("volatility"):
-        return (figure.metric == "volatility_annual") == metric.annualised
-    if metric.benchmark and figure.metric in ("beta", "correlation"):
-        return figure.params.get("benchmark") in (metric.benchmark, None)
-    if metric.basis and figure.metric in ("high_52w", "low_52w"):
-        return figure.params.get("basis") in (metric.basis, None)
-    return True
-
-
-def _in(period: PeriodLike | None, figure: Figure) -> bool:
-    """The figure covers the asked window (a level: is dated its last day)."""
-    if period is None or period.future or period.end is None or figure.end is None:
-        return True
-    if period.kind == "day" or figure.metric in ("last_close", "sma", "sma_distance"):
-        return figure.end == period.end
-    if period.kind in _BOUNDED:
-        starts = period.start is None or figure.start == period.start
-        return starts and figure.end == period.end
-    return figure.end == period.end
+    main = coverage.items[0].label(lang)
+    if lang == "zh":
+        return f"注意：这个回答没有给出所问的{main}的核实数字。请把其中标注的数字视为未经核实。"
+    return (
+        f"Warning: this answer does not give a verified figure for what was asked ({main}). "
+        "Treat any marked number in it as unchecked."
+    )

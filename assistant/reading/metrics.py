@@ -253,3 +253,29 @@ def unsupported_metric(text: str) -> str | None:
 def with_benchmark(ask: MetricAsk, benchmark: str | None) -> MetricAsk:
     """Return `ask` with its benchmark set."""
     return ask.model_copy(update={"benchmark": benchmark}) if benchmark else ask
+
+
+def named_at(ask: MetricAsk, text: str) -> int:
+    """Where `text` first names the metric `ask` (its length when it never does): the reader
+    lists metrics by kind, and a question's main item is the one asked first ("how much did it
+    rise, and how volatile was it?")."""
+    pattern = _NAMED_BY.get(ask.name)
+    hit = pattern.search(text) if pattern is not None else None
+    return hit.start() if hit else len(text)
+
+
+_NAMED_BY: dict[str, Gated] = {
+    "sma": SMA,
+    "sma_distance": SMA,
+    "high_52w": WEEK52,
+    "low_52w": WEEK52,
+    "max_drawdown": DRAWDOWN,
+    "beta": BETA,
+    "correlation": CORRELATION,
+    "volatility": VOLATILITY,
+    "day_change": DAY_CHANGE,
+    "change_points": POINTS,
+    "last_close": CLOSE,
+    "return": RETURN,
+    "relative": RELATIVE,
+}

@@ -1,5 +1,6 @@
-"""Coverage of the asked items: symbol, metric, parameters and window must all agree, and the
-answer must state the figure verified; the banner names the main item in the asker's language."""
+"""Coverage of the asked items (`assistant.grounding.coverage`, wired by `assistant.chat.coverage`):
+symbol, metric, parameters and window must all agree, and the answer must state the figure
+verified; the banner names the main item in the asker's language."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from datetime import date
 
 import pytest
 
-from assistant.chat.coverage import ChatAnswer, banner, read_coverage
+from assistant.chat.coverage import ChatAnswer, read_coverage
 from assistant.chat.service import Assistant
+from assistant.grounding import coverage as pure
+from assistant.grounding.coverage import banner
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import verify
-from assistant.reading import read_request
+from assistant.reading import read_claims, read_request
+from assistant.reading.metrics import named_at
 from tools.figure import Figure
 
 REF = date(2026, 3, 6)
@@ -145,3 +149,42 @@ def test_offline_answers_carry_coverage_too(make_assistant: Callable[..., Assist
     assert answer.to_json()["coverage"]["label"] == "回答了所问 1 项中的 1 项"
     covered = [e for e in events if e["type"] == "coverage"]
     assert len(covered) == 1 and covered[0]["coverage"] is answer.coverage
+
+
+def test_the_pure_reading_names_each_missing_item_in_both_languages() -> None:
+    ledger = _ledger(
+        _figure("volatility_annual", 18.16, end=REF),
+        _figure("volatility_annual", 12.3, symbol="^GSPC", end=REF),
+    )
+    q = (
+        "What was the annualised volatility of the Russell 2000, the S&P 500 and the Nasdaq "
+        "since December?"
+    )
+    request = read_request(q, REF)
+    text = "Annualised volatility: Russell 2000 18.16% [1], S&P 500 12.30% [2]."
+    verification = verify(text, ledger, given=[q], reader=read_claims)
+    found = pure.read_coverage(request, ledger, verification, named_at=named_at)
+    assert found is not None and (found.total, found.answered) == (3, 2)
+    assert found.label("en") == "answers 2 of 3 asked items"
+    assert found.label("zh") == "回答了所问 3 项中的 2 项"
+    assert [i.symbol for i in found.missing()] == ["^IXIC"]
+    assert "Nasdaq" in found.to_json("en")["missing"][0]
+    assert "纳斯达克" in found.to_json("zh")["missing"][0]
+    assert found.main_answered and banner(found, "en") == ""
+    # a figure the answer does not state does not answer
+    one = verify(
+        "The Russell 2000's annualised volatility was 18.16% [1].",
+        ledger,
+        given=[q],
+        reader=read_claims,
+    )
+    assert pure.read_coverage(request, ledger, one, named_at=named_at).answered == 1  # type: ignore[union-attr]
+
+
+def test_without_the_readers_order_the_main_item_is_the_first_listed() -> None:
+    q = "罗素2000从12月1日到1月23日的年化波动率和最大回撤是多少？"
+    request = read_request(q, REF)
+    ordered = [i.metric for i in pure.asked_items(request, named_at)]
+    assert ordered[0] == "volatility"  # asked first
+    listed = [i.metric for i in pure.asked_items(request)]
+    assert sorted(listed) == sorted(ordered)

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from assistant.grounding.coverage import coverage
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.numbers import extract_numbers, fold
 from assistant.grounding.verifier import Verification, mark_unsupported, verify
-from assistant.reading import read_claims, read_request
+from assistant.reading import read_claims
 from knowledge.passage import Passage
 from tools.figure import Figure
 
@@ -293,42 +292,6 @@ def test_every_span_finding_points_into_the_visible_text(ledger: Ledger) -> None
     assert visible.folded.count("9.99%") == 1
     spans = [(f.start, f.end) for f in result.findings if f.start is not None]
     assert spans and all(0 <= a < b <= len(text) for a, b in spans)
-
-
-# ---- coverage -------------------------------------------------------------------------------
-
-
-def test_coverage_says_which_asked_item_is_missing() -> None:
-    ledger = Ledger()
-    ledger.add_figure(_figure("volatility_annual", 18.16, end=date(2026, 3, 6)))  # [1]
-    ledger.add_figure(_figure("volatility_annual", 12.3, "^GSPC", end=date(2026, 3, 6)))  # [2]
-    request = read_request(
-        "What was the annualised volatility of the Russell 2000, the S&P 500 and the Nasdaq "
-        "since December?",
-        date(2026, 3, 6),
-    )
-    text = "Russell 2000 18.16% [1], S&P 500 12.30% [2]."
-    result = coverage(request, ledger, text)
-    assert (result.asked, result.answered) == (3, 2)
-    assert result.summary("en") == "answers 2 of 3 asked items"
-    assert result.summary("zh") == "回答了所问 3 项中的 2 项"
-    assert result.missing("en") and "^IXIC" in result.missing("en")[0]
-    assert result.main_answered
-    # a figure the answer does not cite does not answer
-    assert coverage(request, ledger, "Russell 2000 18.16% [1].").answered == 1
-
-
-def test_coverage_wants_the_asked_parameters_and_window() -> None:
-    ledger = Ledger()
-    ledger.add_figure(
-        _figure("sma", 2601.58, unit="points", start=date(2025, 12, 24), window=20)
-    )  # [1]
-    request = read_request("Where is the Russell 2000's 50-day moving average?", AS_OF)
-    result = coverage(request, ledger, "The 20-day average is 2,601.58 [1].")
-    assert (result.asked, result.answered) == (1, 0)
-    assert "parameters" in result.items[0].why
-    assert not result.main_answered
-    assert coverage(read_request("What drove the rally?", AS_OF), ledger).summary() == ""
 
 
 def test_a_premise_is_rejected_only_by_a_negation_next_to_it(ledger: Ledger) -> None:

@@ -9,7 +9,8 @@ from datetime import date
 from streamlit.testing.v1 import AppTest
 
 from assistant.app import Footnote
-from assistant.chat.coverage import ChatAnswer, banner, read_coverage
+from assistant.chat.coverage import ChatAnswer, read_coverage
+from assistant.grounding.coverage import banner
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import verify
 from assistant.reading import read_request
