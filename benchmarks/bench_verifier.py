@@ -66,14 +66,19 @@ def _items(lang: str) -> list[dict[str, Any]]:
 
 
 def _forget() -> None:
-    """Drop what earlier runs kept (numbers, readings, symbols per sentence): a fresh text."""
-    from assistant.grounding import claims, numbers, verifier
+    """Drop everything earlier runs kept about texts (numbers, readings, symbols, dates per
+    sentence: every cache in the readers and the verifier): a fresh text. What stays warm is
+    what any text needs: imports, compiled patterns, the calendar."""
+    import sys
 
-    claims.dates_in.cache_clear()
-    numbers._step_of.cache_clear()
-    numbers._extract.cache_clear()
-    verifier._read_one.cache_clear()
-    verifier._symbols_in.cache_clear()
+    from assistant.grounding import gates
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith(("assistant.reading", "assistant.grounding")) and module is not None:
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+    gates.forget()
 
 
 def _time(

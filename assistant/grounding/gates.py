@@ -37,6 +37,12 @@ def fold(text: str) -> str:
     return folded
 
 
+def forget() -> None:
+    """Drop the one text `fold` keeps (for a benchmark that wants every text new)."""
+    global _last
+    _last = ("", "")
+
+
 def _usable(ch: str) -> bool:
     """A character a needle may hold: ASCII, or one with no case at all."""
     return ch.isascii() or (ch.lower() == ch == ch.upper() and ch.casefold() == ch)
