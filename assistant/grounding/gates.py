@@ -24,6 +24,7 @@ from typing import Any
 # The only characters outside ASCII that IGNORECASE matches with an ASCII one (checked against
 # every code point in tests/assistant/test_gates.py), mapped to it.
 _EXOTIC = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
+_EXOTIC_CHARS = "İıſK"
 _last: tuple[str, str] = ("", "")
 
 
@@ -32,7 +33,9 @@ def fold(text: str) -> str:
     global _last
     if _last[0] is text:
         return _last[1]
-    folded = text.lower() if text.isascii() else text.translate(_EXOTIC).lower()
+    folded = text.lower()
+    if not text.isascii() and any(ch in text for ch in _EXOTIC_CHARS):
+        folded = text.translate(_EXOTIC).lower()  # rare, and slow on a long text
     _last = (text, folded)
     return folded
 
@@ -180,33 +183,39 @@ class Gated:
         self.compiled = guarded(pattern)
         self.pattern: str = pattern.pattern
         found = needles(pattern)
-        self._test: Callable[[str], bool] | None = None
+        # the needle search: None when the text (folded) holds none, so the pattern cannot match
+        self._needle: Callable[[str], object] | None = None
         if found is not None:
             # a needle holding a shorter one adds nothing: the shorter is in every text it is in
             found = frozenset(n for n in found if not any(o != n and o in n for o in found))
-            test = re.compile("|".join(re.escape(n) for n in sorted(found, key=len, reverse=True)))
-            self._test = lambda folded: test.search(folded) is not None
-            if len(found) == 1:
-                (needle,) = found
-                self._test = lambda folded: needle in folded
+            ordered = sorted(found, key=len, reverse=True)
+            self._needle = re.compile("|".join(re.escape(n) for n in ordered)).search
 
     def possible(self, text: str) -> bool:
         """False only when `text` cannot match."""
-        return self._test is None or self._test(fold(text))
+        return self._needle is None or self._needle(fold(text)) is not None
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.search(text, pos, endpos) if self.possible(text) else None
+        if self._needle is not None and self._needle(fold(text)) is None:
+            return None
+        return self.compiled.search(text, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.match(text, pos, endpos) if self.possible(text) else None
+        if self._needle is not None and self._needle(fold(text)) is None:
+            return None
+        return self.compiled.match(text, pos, endpos)
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.fullmatch(text, pos, endpos) if self.possible(text) else None
+        if self._needle is not None and self._needle(fold(text)) is None:
+            return None
+        return self.compiled.fullmatch(text, pos, endpos)
 
     def finditer(
         self, text: str, pos: int = 0, endpos: int = sys.maxsize
     ) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text, pos, endpos) if self.possible(text) else iter(())
+        if self._needle is not None and self._needle(fold(text)) is None:
+            return iter(())
+        return self.compiled.finditer(text, pos, endpos)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
         return self.compiled.sub(repl, text, count) if self.possible(text) else text
