@@ -31,8 +31,9 @@ _last: tuple[str, str] = ("", "")
 def fold(text: str) -> str:
     """`text` lowercased, with the four exotic letters IGNORECASE reads as ASCII made ASCII."""
     global _last
-    if _last[0] is text:
-        return _last[1]
+    last = _last  # one read: another thread may replace it meanwhile
+    if last[0] is text:
+        return last[1]
     folded = text.lower()
     if not text.isascii() and any(ch in text for ch in _EXOTIC_CHARS):
         folded = text.translate(_EXOTIC).lower()  # rare, and slow on a long text
