@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from assistant.factcheck.claims import CheckedClaim
     from assistant.grounding.answer import Answer
     from assistant.grounding.guard import MAX_QUESTION_CHARS, redact_secrets, sanitize_output
-    from assistant.grounding.labels import convention_label, market_label, metric_label
+    from assistant.grounding.labels import (
+        VERDICTS,
+        WORDS,
+        convention_label,
+        formula_label,
+        market_label,
+        metric_label,
+        verdict_label,
+        word,
+    )
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
     from assistant.research.schemas import Plan, PlanSection, Report
@@ -90,6 +99,11 @@ _WHERE = {
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
     "convention_label": "assistant.grounding.labels",
+    "formula_label": "assistant.grounding.labels",
+    "verdict_label": "assistant.grounding.labels",
+    "word": "assistant.grounding.labels",
+    "VERDICTS": "assistant.grounding.labels",
+    "WORDS": "assistant.grounding.labels",
     "disclaimer": "assistant.views.feed",
     "explain_failure": "assistant.views.failure",
     "explain_error": "assistant.errors",
@@ -144,7 +158,9 @@ __all__ = [
     "Signal",
     "SourceEntry",
     "Thread",
+    "VERDICTS",
     "Verification",
+    "WORDS",
     "analysis_window",
     "caveats",
     "convention_label",
@@ -153,6 +169,7 @@ __all__ = [
     "explain_failure",
     "figures_csv",
     "figures_to_csv",
+    "formula_label",
     "get_settings",
     "input_prices",
     "link_host",
@@ -166,6 +183,8 @@ __all__ = [
     "safe_link",
     "sanitize_output",
     "section_marks",
+    "verdict_label",
+    "word",
     "written_by_footnote",
 ]
 

@@ -102,13 +102,35 @@ def _root(
 # ---- shared by the commands: first-start set-up, spinners, news ids ---------------------
 
 
-def prepare(footnote: Footnote) -> None:
+def reader_lang(text: str = "", chosen: str = "auto") -> Literal["zh", "en"]:
+    """The language a command speaks: `--lang` or FOOTNOTE_LANGUAGE when set, else the
+    language of the question or topic (English when there is none)."""
+    from assistant import get_settings
+
+    if chosen in ("zh", "en"):
+        return chosen  # type: ignore[return-value]
+    try:
+        setting = get_settings().language
+    except Exception:  # settings that do not load are reported by the command itself
+        setting = "auto"
+    if setting in ("zh", "en"):
+        return setting  # type: ignore[return-value]
+    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
+
+
+def prepare(footnote: Footnote, lang: str = "en") -> None:
     """On a first start, make the demo content ready while a spinner names the step underway;
-    each finished step stays as one line (on stderr, so `--json` output stays clean)."""
+    each finished step stays as one line (on stderr, so `--json` output stays clean), in
+    `lang`."""
+    from assistant import word
+
     if not footnote.needs_setup():
         return
-    with err_console.status("First start: preparing the demo content…") as status:
-        for line in footnote.ensure_demo(on_step=lambda step: status.update(f"{escape(step)}…")):
+    with err_console.status(word("setup.title", lang) + "…") as status:
+        steps = footnote.ensure_demo(
+            on_step=lambda step: status.update(f"{escape(step)}…"), lang=lang
+        )
+        for line in steps:
             err_console.print(f"[dim]✓ {escape(line)}[/dim]")
 
 
