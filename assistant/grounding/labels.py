@@ -190,6 +190,23 @@ def word(key: str, lang: str = "en", **values: object) -> str:
     return text.format(**values) if values else text
 
 
+# What a price provider's name says about the data, in the reader's language.
+_PROVIDER_ZH = {"third-party snapshot": "第三方快照", "local store": "本地价格库"}
+
+
+def provider_label(provider: str, lang: str = "en") -> str:
+    """A provider as a reader of `lang` reads it: "Yahoo Finance (third-party snapshot)" is
+    "Yahoo Finance（第三方快照）" in Chinese; the provider's own name stays as it is."""
+    if lang_of(lang) == "en":
+        return provider
+    if provider in _PROVIDER_ZH:
+        return _PROVIDER_ZH[provider]
+    found = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", provider)
+    if found and found.group(2) in _PROVIDER_ZH:
+        return f"{found.group(1)}（{_PROVIDER_ZH[found.group(2)]}）"
+    return provider
+
+
 # A formula's field names as a Chinese reader says them; the math (mean, max, stdev, sqrt, cov,
 # corr, ddof) stays notation. English formulas are shown as computed.
 _FORMULA_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
