@@ -127,6 +127,8 @@ _WHERE = {
 
 __all__ = [
     "MAX_QUESTION_CHARS",
+    "VERDICTS",
+    "WORDS",
     "Answer",
     "CheckedClaim",
     "Coverage",
@@ -158,9 +160,7 @@ __all__ = [
     "Signal",
     "SourceEntry",
     "Thread",
-    "VERDICTS",
     "Verification",
-    "WORDS",
     "analysis_window",
     "caveats",
     "convention_label",

@@ -35,13 +35,19 @@ NOTES: dict[str, dict[str, str]] = {
         "zh": "仅在截断后成立：{exact}四舍五入应为{rounded}，而非{raw}。",
     },
     # the value belongs elsewhere, or differs
-    "elsewhere": {"en": "{raw} is the {label}, not of {day}{where}.", "zh": "{raw}是{label}，而非{day}的数值{where}。"},
+    "elsewhere": {
+        "en": "{raw} is the {label}, not of {day}{where}.",
+        "zh": "{raw}是{label}，而非{day}的数值{where}。",
+    },
     "where": {"en": " ({note})", "zh": "；{note}"},
     "nearest": {
         "en": "The {label}, the last session before, is {value}; the text says {said}.",
         "zh": "此前最后一个交易日{label}为{value}；原文为{said}。",
     },
-    "differs": {"en": "The data give {value} {how}; the text says {said}.", "zh": "数据为{value}（{how}）；原文为{said}。"},
+    "differs": {
+        "en": "The data give {value} {how}; the text says {said}.",
+        "zh": "数据为{value}（{how}）；原文为{said}。",
+    },
     "nothing": {"en": "Nothing to compute on that day.", "zh": "当日没有可计算的数据。"},
     "prefix": {"en": "{note}. ", "zh": "{note}。"},
     "signed": {"en": "{shown} ({raw})", "zh": "{shown}（{raw}）"},
@@ -49,7 +55,10 @@ NOTES: dict[str, dict[str, str]] = {
     "no_symbol": {"en": "No symbol is named for this figure.", "zh": "这个数字未指明代码。"},
     "no_data": {"en": "No data to check it: {message}", "zh": "没有可供核对的数据：{message}"},
     "no_source": {"en": "{reason}; no source is cited.", "zh": "{reason}；未引用来源。"},
-    "see_source": {"en": "{reason}; see the cited source {labels}.", "zh": "{reason}；见所引来源 {labels}。"},
+    "see_source": {
+        "en": "{reason}; see the cited source {labels}.",
+        "zh": "{reason}；见所引来源 {labels}。",
+    },
     # how a value was measured
     "measured": {"en": "measured {convention}", "zh": "{convention}"},
     "as": {"en": "as the {what}", "zh": "按{what}"},
@@ -76,9 +85,15 @@ _WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五",
 
 # Why a number is not market data (`Claim.reason`, written in English by the reader) in Chinese.
 _REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^a maximum drawdown, which the checker does not compute$"), "最大回撤，核查不计算此项"),
+    (
+        re.compile(r"^a maximum drawdown, which the checker does not compute$"),
+        "最大回撤，核查不计算此项",
+    ),
     (re.compile(r"^a beta, which the checker does not compute$"), "贝塔，核查不计算此项"),
-    (re.compile(r"^a correlation, which the checker does not compute$"), "相关系数，核查不计算此项"),
+    (
+        re.compile(r"^a correlation, which the checker does not compute$"),
+        "相关系数，核查不计算此项",
+    ),
     (
         re.compile(r"^a relative performance, which the checker does not compute$"),
         "相对表现，核查不计算此项",
@@ -95,8 +110,14 @@ _REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^not a market-data figure \(reads as '(.*)'\)$"), r"并非行情数字（读作“\1”）"),
     (re.compile(r"^not a market-data figure$"), "并非行情数字"),
     (re.compile(r"^no symbol is named for this figure$"), "这个数字未指明代码"),
-    (re.compile(r"^no day or window could be read for this figure$"), "无法读出这个数字所指的日期或区间"),
-    (re.compile(r"^no market metric recognised next to this number$"), "这个数字旁没有可识别的行情指标"),
+    (
+        re.compile(r"^no day or window could be read for this figure$"),
+        "无法读出这个数字所指的日期或区间",
+    ),
+    (
+        re.compile(r"^no market metric recognised next to this number$"),
+        "这个数字旁没有可识别的行情指标",
+    ),
     (re.compile(r"^proposed by the chat model$"), "由大模型提出"),
 )
 
@@ -119,8 +140,5 @@ def reason(text: str, lang: str) -> str:
 def closed_day(day: dt.date, lang: str) -> str:
     """ "2026-01-25 (Sunday, weekend)" / "2026-01-25（星期日，周末）"."""
     why = note("weekend" if day.weekday() >= 5 else "holiday", lang)
-    if lang_of(lang) == "zh":
-        weekday = _WEEKDAYS_ZH[day.weekday()]
-    else:
-        weekday = day.strftime("%A")
+    weekday = _WEEKDAYS_ZH[day.weekday()] if lang_of(lang) == "zh" else day.strftime("%A")
     return note("closed_day", lang, day=day.isoformat(), weekday=weekday, why=why)

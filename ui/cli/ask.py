@@ -140,7 +140,9 @@ def ask(
     _print_answer(answer)
     said = "zh" if answer.language == "zh" else "en"
     mode = word(f"mode.name.{answer.mode}", said)
-    console.print(f"[dim]{escape(word('answer.thread', said, id=answer.thread_id, mode=mode))}[/dim]")
+    console.print(
+        f"[dim]{escape(word('answer.thread', said, id=answer.thread_id, mode=mode))}[/dim]"
+    )
 
 
 @app.command()

@@ -107,15 +107,14 @@ def reader_lang(text: str = "", chosen: str = "auto") -> Literal["zh", "en"]:
     language of the question or topic (English when there is none)."""
     from assistant import get_settings
 
-    if chosen in ("zh", "en"):
-        return chosen  # type: ignore[return-value]
-    try:
-        setting = get_settings().language
-    except Exception:  # settings that do not load are reported by the command itself
-        setting = "auto"
-    if setting in ("zh", "en"):
-        return setting  # type: ignore[return-value]
-    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
+    if chosen == "auto":
+        try:
+            chosen = get_settings().language
+        except Exception:  # settings that do not load are reported by the command itself
+            chosen = "auto"
+    if chosen == "zh" or (chosen == "auto" and re.search(r"[\u4e00-\u9fff]", text)):
+        return "zh"
+    return "en"
 
 
 def prepare(footnote: Footnote, lang: str = "en") -> None:
