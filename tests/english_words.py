@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-# URLs, paths and the file names of a data folder are not words a reader reads
-_SKIP = re.compile(r"https?://\S+|(?:[\w.-]*/)+[\w.^-]*|`[^`]*`")
+# URLs, paths, commands and ids (a thread's hex id) are not words a reader reads
+_SKIP = re.compile(r"https?://\S+|(?:[\w.-]*/)+[\w.^-]*|`[^`]*`|\b[0-9a-f]{8,}\b")
 _WORD = re.compile(r"(?<![\w^])[A-Za-z][A-Za-z_']*(?:-[A-Za-z]+)*")
 # notation and names that stay as they are in Chinese text: tickers are caught by shape
 NOTATION = frozenset(
