@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         formula_label,
         market_label,
         metric_label,
+        tool_label,
         verdict_label,
         word,
     )
@@ -101,6 +102,7 @@ _WHERE = {
     "convention_label": "assistant.grounding.labels",
     "formula_label": "assistant.grounding.labels",
     "verdict_label": "assistant.grounding.labels",
+    "tool_label": "assistant.grounding.labels",
     "word": "assistant.grounding.labels",
     "VERDICTS": "assistant.grounding.labels",
     "WORDS": "assistant.grounding.labels",
@@ -183,6 +185,7 @@ __all__ = [
     "safe_link",
     "sanitize_output",
     "section_marks",
+    "tool_label",
     "verdict_label",
     "word",
     "written_by_footnote",

@@ -87,6 +87,33 @@ def lang_of(lang: str) -> str:
     return "zh" if lang.startswith("zh") else "en"
 
 
+# What each tool does, as a reader of a research plan or a chat's progress reads it.
+TOOLS: dict[str, dict[str, str]] = {
+    "period_return": {"en": "period return", "zh": "区间涨跌幅"},
+    "compare_performance": {"en": "performance comparison", "zh": "表现对比"},
+    "volatility": {"en": "volatility", "zh": "波动率"},
+    "moving_average": {"en": "moving average", "zh": "移动均线"},
+    "range_52w": {"en": "52-week range", "zh": "52周区间"},
+    "period_range": {"en": "high and low of the period", "zh": "区间高低点"},
+    "sector_returns": {"en": "sector returns", "zh": "板块涨跌幅"},
+    "max_drawdown": {"en": "maximum drawdown", "zh": "最大回撤"},
+    "beta": {"en": "beta", "zh": "贝塔"},
+    "sector_performance": {"en": "sector day changes", "zh": "板块日涨跌"},
+    "quote": {"en": "latest quote", "zh": "最新行情"},
+    "close_on": {"en": "close on a day", "zh": "某日收盘价"},
+    "compound_growth": {"en": "compound growth", "zh": "复合增长"},
+    "search_knowledge": {"en": "document search", "zh": "检索资料"},
+    "news_item": {"en": "the news item", "zh": "新闻原文"},
+    "resolve_symbol": {"en": "symbol lookup", "zh": "代码查询"},
+    "trading_calendar": {"en": "trading calendar", "zh": "交易日历"},
+}
+
+
+def tool_label(tool: str, lang: str = "en") -> str:
+    """The reader's name of a tool ("period return", "区间涨跌幅")."""
+    return _pick(TOOLS, tool, lang)
+
+
 # A fact-check's verdict as readers see it (the app's marks, `footnote check`, reports).
 VERDICTS: dict[str, dict[str, str]] = {
     "holds": {"en": "holds", "zh": "成立"},
@@ -170,6 +197,34 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Demo news corpus: already present{checked}.",
         "zh": "示例新闻：已在库中{checked}。",
     },
+    # `footnote research`
+    "plan.title": {"en": "Plan: {title}", "zh": "研究计划：{title}"},
+    "plan.window": {
+        "en": "Window: {start} – {end}{label} (every question runs over it) · symbols: {symbols}",
+        "zh": "区间：{start} – {end}{label}（每个问题都按此区间计算）· 代码：{symbols}",
+    },
+    "plan.note": {"en": "Note: {text}", "zh": "说明：{text}"},
+    "plan.estimate": {
+        "en": "Estimate: {calls} model calls, {tokens:,} tokens, ${cost:.4f}, about {seconds:.0f} s",
+        "zh": "预估：{calls} 次模型调用，{tokens:,} 个 token，${cost:.4f}，约 {seconds:.0f} 秒",
+    },
+    "plan.confirm": {"en": "Run this plan?", "zh": "执行此计划？"},
+    "plan.rejected": {
+        "en": "Plan rejected; nothing was run. Edit it with --plan-only --json and --plan FILE.",
+        "zh": "已放弃该计划，未执行任何步骤。可用 --plan-only --json 导出、修改后用 --plan FILE 执行。",
+    },
+    "plan.resume": {
+        "en": "Finished sections are kept. Resume with: footnote research --resume {run}",
+        "zh": "已完成的部分已保存。继续执行：footnote research --resume {run}",
+    },
+    "research.phase.start": {"en": "start", "zh": "正在研究"},
+    "research.phase.done": {"en": "done", "zh": "已完成"},
+    "research.phase.skipped": {"en": "skipped", "zh": "已跳过"},
+    "research.verified": {
+        "en": "{ok}/{total} numbers verified; files: {files}",
+        "zh": "{ok}/{total} 个数字已核验；文件：{files}",
+    },
+    "research.stopped": {"en": "Stopped early: {why}", "zh": "提前停止：{why}"},
     # `footnote check`
     "check.numbers": {"en": "{n} numbers", "zh": "{n} 个数字"},
     "check.none": {"en": "No numbers.", "zh": "没有数字。"},
