@@ -235,7 +235,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "research.questions": {"en": "Questions (one a line)", "zh": "问题（每行一个）"},
     "research.estimate": {
         "en": "Estimate: {calls} model calls, about {tokens:,} tokens, ${cost:.2f}, about {seconds:.0f} s",
-        "zh": "预估：{calls} 次模型调用，约 {tokens:,} 个 token，${cost:.2f}，约 {seconds:.0f} 秒",
+        "zh": "预估：{calls} 次模型调用，约 {tokens:,} 个令牌，${cost:.2f}，约 {seconds:.0f} 秒",
     },
     "research.running": {"en": "Researching…", "zh": "研究进行中…"},
     "research.done": {"en": "Report ready", "zh": "报告已完成"},

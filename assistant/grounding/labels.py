@@ -206,7 +206,7 @@ WORDS: dict[str, dict[str, str]] = {
     "plan.note": {"en": "Note: {text}", "zh": "说明：{text}"},
     "plan.estimate": {
         "en": "Estimate: {calls} model calls, {tokens:,} tokens, ${cost:.4f}, about {seconds:.0f} s",
-        "zh": "预估：{calls} 次模型调用，{tokens:,} 个 token，${cost:.4f}，约 {seconds:.0f} 秒",
+        "zh": "预估：{calls} 次模型调用，{tokens:,} 个令牌，${cost:.4f}，约 {seconds:.0f} 秒",
     },
     "plan.confirm": {"en": "Run this plan?", "zh": "执行此计划？"},
     "plan.rejected": {

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from assistant.app import Footnote
+from assistant.research.schemas import Plan, PlanSection
 from assistant.settings import get_settings
 from assistant.store import Store
 from knowledge.loaders import load_markdown
@@ -124,3 +125,72 @@ def test_ask_speaks_the_questions_language_from_the_first_step_to_the_citations(
     assert all("Close[" not in line for line in citations)  # "收盘[...]": the fields in Chinese
     assert "个数字已核验" in out and "对话：" in out and "模式：离线" in out
     assert english_words(out) == [], out
+
+
+def _plan(lang: str) -> Plan:
+    zh = lang == "zh"
+    return Plan(
+        title="罗素2000：深度研究" if zh else "Russell 2000: deep research",
+        topic="罗素2000一月表现" if zh else "Russell 2000 in January",
+        language=lang,  # type: ignore[arg-type]
+        symbols=["^RUT", "^GSPC"],
+        start=dt.date(2026, 1, 2),
+        end=dt.date(2026, 1, 30),
+        window_label="2026年1月" if zh else "January 2026",
+        notes=["预测不会被当作事实。" if zh else "Forecasts are not facts."],
+        sections=[
+            PlanSection(
+                heading="市场表现" if zh else "Market performance",
+                questions=["罗素2000涨跌多少？" if zh else "How much did it move?"],
+                tools=["period_return", "compare_performance", "search_knowledge"],
+            )
+        ],
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_research_plan_is_shown_in_its_language(lang: str) -> None:
+    """`footnote research` shows the plan before its prompt: labels and tool names translated."""
+    from ui.cli.base import console
+    from ui.cli.research import _show_plan
+
+    with console.capture() as captured:
+        _show_plan(_plan(lang))
+    shown = captured.get()
+    if lang == "zh":
+        assert "研究计划：" in shown and "区间涨跌幅、表现对比、检索资料" in shown
+        assert "每个问题都按此区间计算" in shown and "预估：" in shown
+        assert english_words(shown) == [], shown
+    else:
+        assert "Plan: " in shown and "period return, performance comparison" in shown
+        assert "period_return" not in shown and not CJK.search(shown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_reports_receipts_read_in_the_reports_language(lang: str) -> None:
+    from assistant.research.render import receipt
+    from tools.figure import Figure
+
+    figure = Figure(
+        metric="return",
+        symbol="^RUT",
+        value=5.31,
+        unit="%",
+        start=dt.date(2026, 1, 2),
+        end=dt.date(2026, 1, 30),
+        convention="prev_close",
+        as_of=dt.date(2026, 1, 30),
+        provider="Yahoo Finance (third-party snapshot)",
+        formula="Close[2026-01-30] / Close[2025-12-31] - 1",
+        inputs={"Close[2025-12-31]": 2481.91, "Close[2026-01-30]": 2613.74},
+        caveats=["一处未解决的断点" if lang == "zh" else "an unresolved step"],
+        stale=True,
+    )
+    line = receipt({"n": 1, "kind": "figure", **figure.to_json()}, lang)
+    if lang == "zh":
+        assert "涨跌幅" in line and "收盘[2026-01-30]" in line and "截至 2026-01-30" in line
+        assert "第三方快照" in line and "输入价格" in line and "警示" in line
+        assert english_words(line) == [], line
+    else:
+        assert "^RUT return = 5.3100 %" in line and "as of 2026-01-30 (stale)" in line
+        assert "inputs Close[2025-12-31] = 2,481.91" in line and not CJK.search(line)

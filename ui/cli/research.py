@@ -39,7 +39,8 @@ def _show_plan(plan: object) -> None:
     sep = "、" if lang == "zh" else ", "
     for i, s in enumerate(plan.sections, 1):
         named = sep.join(tool_label(tool, lang) for tool in s.tools)
-        tools = f"  [dim]({escape(named)})[/dim]" if s.tools else ""
+        named = f"（{named}）" if lang == "zh" else f"({named})"
+        tools = f"  [dim]{escape(named)}[/dim]" if s.tools else ""
         console.print(f"\n{i}. [bold]{escape(s.heading)}[/bold]{tools}")
         for question in s.questions:
             console.print(f"   - {escape(question)}")
