@@ -21,7 +21,7 @@ def english_words(text: str, allowed: frozenset[str] = frozenset()) -> list[str]
     """The English words of `text`: not tickers (^RUT, SPY), notation or `allowed`."""
     text = _SKIP.sub(" ", text)
     found = []
-    for word in _WORD.findall(text):
+    for word in (w.strip("'") for w in _WORD.findall(text)):
         if word in NOTATION or word in allowed:
             continue
         if word.isupper() and len(word) <= 5:  # a ticker or an abbreviation: SPY, XLU, QQQ

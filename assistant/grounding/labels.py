@@ -197,6 +197,12 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Demo news corpus: already present{checked}.",
         "zh": "示例新闻：已在库中{checked}。",
     },
+    "news.unknown": {"en": "No news item has the id {id}.", "zh": "没有编号为 {id} 的新闻。"},
+    "news.known": {"en": "Stored news items: {ids}.", "zh": "已存新闻：{ids}。"},
+    "news.none_stored": {
+        "en": "none yet (add some with `footnote ingest PATH`)",
+        "zh": "暂无（可用 `footnote ingest PATH` 添加）",
+    },
     # `footnote research`
     "plan.title": {"en": "Plan: {title}", "zh": "研究计划：{title}"},
     "plan.window": {

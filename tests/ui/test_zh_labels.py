@@ -194,3 +194,16 @@ def test_a_reports_receipts_read_in_the_reports_language(lang: str) -> None:
     else:
         assert "^RUT return = 5.3100 %" in line and "as of 2026-01-30 (stale)" in line
         assert "inputs Close[2025-12-31] = 2,481.91" in line and not CJK.search(line)
+
+
+def test_an_unknown_news_id_is_refused_in_the_questions_language(
+    demo_prices: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.app
+
+    monkeypatch.setattr(assistant.app, "Footnote", lambda *_, **__: _fresh(tmp_path))
+    done = CliRunner().invoke(app, ["ask", "罗素2000怎么样？", "--news", "nope"])
+    assert done.exit_code == 2
+    refusal = done.output.splitlines()[-1]
+    assert "没有编号为 'nope' 的新闻" in done.output and "已存新闻：small-caps-zh" in done.output
+    assert english_words(refusal, frozenset({"nope", "small-caps-zh"})) == [], refusal

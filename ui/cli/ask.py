@@ -131,7 +131,7 @@ def ask(
     assistant = Footnote()
     speaks = reader_lang(question, lang)
     prepare(assistant, speaks)
-    known_news(assistant, news)
+    known_news(assistant, news, speaks)
     with working(word("work.answering", speaks)):
         answer = assistant.ask(question, thread_id=thread, news_id=news, language=lang)  # type: ignore[arg-type]
     if as_json:

@@ -140,13 +140,17 @@ def working(what: str) -> Iterator[None]:
         yield
 
 
-def known_news(footnote: Footnote, news: str | None) -> None:
-    """Stop with the stored ids when `--news` names no stored item (never ignore it)."""
+def known_news(footnote: Footnote, news: str | None, lang: str = "en") -> None:
+    """Stop with the stored ids when `--news` names no stored item (never ignore it); said in
+    `lang`."""
+    from assistant import word
+
     if news is None or footnote.news_item(news, "en") is not None:
         return
     ids = sorted({d.id for d in footnote.documents() if d.kind == "news"})
-    known = ", ".join(ids) if ids else "none yet (add some with `footnote ingest PATH`)"
+    known = ", ".join(ids) if ids else word("news.none_stored", lang)
     err_console.print(
-        f"[red]No news item has the id {escape(news)!r}.[/red] Stored news items: {escape(known)}."
+        f"[red]{escape(word('news.unknown', lang, id=repr(news)))}[/red] "
+        f"{escape(word('news.known', lang, ids=known))}"
     )
     raise typer.Exit(2)

@@ -96,8 +96,9 @@ def research(
         err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
         raise typer.Exit(2)
     footnote = Footnote()
-    prepare(footnote, reader_lang(topic, lang))
-    known_news(footnote, news)
+    speaks = reader_lang(topic, lang)
+    prepare(footnote, speaks)
+    known_news(footnote, news, speaks)
     service = footnote.research
     if resume is not None:
         _finish(service, service.resume(resume), fmt, out, as_json, resume)
