@@ -24,7 +24,17 @@ if TYPE_CHECKING:
     from assistant.grounding.answer import Answer
     from assistant.grounding.coverage import Coverage
     from assistant.grounding.guard import MAX_QUESTION_CHARS, redact_secrets, sanitize_output
-    from assistant.grounding.labels import convention_label, market_label, metric_label
+    from assistant.grounding.labels import (
+        VERDICTS,
+        WORDS,
+        convention_label,
+        formula_label,
+        market_label,
+        metric_label,
+        tool_label,
+        verdict_label,
+        word,
+    )
     from assistant.grounding.ledger import Ledger
     from assistant.grounding.verifier import Verification
     from assistant.research.schemas import Plan, PlanSection, Report
@@ -90,6 +100,12 @@ _WHERE = {
     "analysis_window": "assistant.views.feed",
     "caveats": "assistant.views.receipts",
     "convention_label": "assistant.grounding.labels",
+    "formula_label": "assistant.grounding.labels",
+    "verdict_label": "assistant.grounding.labels",
+    "tool_label": "assistant.grounding.labels",
+    "word": "assistant.grounding.labels",
+    "VERDICTS": "assistant.grounding.labels",
+    "WORDS": "assistant.grounding.labels",
     "disclaimer": "assistant.views.feed",
     "explain_failure": "assistant.views.failure",
     "explain_error": "assistant.errors",
@@ -113,6 +129,8 @@ _WHERE = {
 
 __all__ = [
     "MAX_QUESTION_CHARS",
+    "VERDICTS",
+    "WORDS",
     "Answer",
     "CheckedClaim",
     "Coverage",
@@ -153,6 +171,7 @@ __all__ = [
     "explain_failure",
     "figures_csv",
     "figures_to_csv",
+    "formula_label",
     "get_settings",
     "input_prices",
     "link_host",
@@ -166,6 +185,9 @@ __all__ = [
     "safe_link",
     "sanitize_output",
     "section_marks",
+    "tool_label",
+    "verdict_label",
+    "word",
     "written_by_footnote",
 ]
 

@@ -485,22 +485,31 @@ class Footnote:
         prices_pending = not self.settings.price_files() and bool(demo and any(demo.rglob("*.csv")))
         return not library_ready or prices_pending
 
-    def ensure_demo(self, on_step: Callable[[str], None] | None = None) -> Iterator[str]:
+    def ensure_demo(
+        self, on_step: Callable[[str], None] | None = None, lang: str = "en"
+    ) -> Iterator[str]:
         """Make the demo content ready on first start; one progress line per thing done.
-        `on_step` hears of each long step before it starts (for a spinner's text)."""
+        `on_step` hears of each long step before it starts (for a spinner's text); every step
+        and line is in `lang`."""
         from assistant.data.market import import_demo_prices
+        from assistant.grounding.labels import word
 
         step = on_step or (lambda _: None)
         settings = self.settings
         settings.home.mkdir(parents=True, exist_ok=True)
-        yield f"Data folder: {settings.home}"
+        yield word("setup.folder", lang, path=settings.home)
         if settings.offline_reason and settings.chat_model:
-            yield f"Notice: {settings.offline_reason}"
+            reason = (
+                word("setup.no_key", lang, model=repr(settings.chat_model))
+                if lang.startswith("zh")
+                else settings.offline_reason
+            )
+            yield word("setup.notice", lang, text=reason)
         elif settings.mode == "offline":
-            yield "Offline mode: no chat model configured; answers come from the offline composer."
-        step("Importing the demo prices")
-        yield from import_demo_prices(settings)
-        yield self.ensure_demo_corpus(step)
+            yield word("setup.offline", lang)
+        step(word("setup.prices", lang))
+        yield from import_demo_prices(settings, lang)
+        yield self.ensure_demo_corpus(step, lang)
 
     def _demo_corpus(
         self,
@@ -508,6 +517,7 @@ class Footnote:
         *,
         always: bool = False,
         on_step: Callable[[str], None] | None = None,
+        lang: str = "en",
     ) -> int:
         """Ingest the demo corpus into an empty store; fact-check the news items never checked
         (once there are prices: without them every check would be stored "unverifiable").
@@ -523,28 +533,33 @@ class Footnote:
         if not self.settings.price_files():
             return 0
         from assistant.factcheck.stored import check_unchecked
+        from assistant.grounding.labels import word
 
         news = [doc.id for doc in library.documents("news")]
         if on_step is not None:
-            on_step("Fact-checking the demo news against the prices")
+            on_step(word("setup.factcheck", lang))
         return check_unchecked(news, library, self.market, self.store.factchecks)
 
-    def ensure_demo_corpus(self, on_step: Callable[[str], None] | None = None) -> str:
-        """Ingest the demo corpus when missing and fact-check news never checked; one line."""
+    def ensure_demo_corpus(
+        self, on_step: Callable[[str], None] | None = None, lang: str = "en"
+    ) -> str:
+        """Ingest the demo corpus when missing and fact-check news never checked; one line
+        in `lang`."""
         from assistant.data.library import open_library
+        from assistant.grounding.labels import word
 
         if on_step is not None:
-            on_step("Opening the library and reading the demo news (loads the embedding model)")
+            on_step(word("setup.library", lang))
         with self._lock:
             library = self._parts.library or open_library(self.settings)
             ingested = library.ensure_demo()
             self._parts.library = library
-        checked = self._demo_corpus(library, always=True, on_step=on_step)
-        done = f"; {checked} news items fact-checked" if checked else ""
+        checked = self._demo_corpus(library, always=True, on_step=on_step, lang=lang)
+        done = word("setup.checked", lang, n=checked) if checked else ""
         if ingested:
             docs, chunks = library.count()
-            return f"Demo news corpus ingested: {docs} documents, {chunks} records{done}."
-        return f"Demo news corpus: already present{done}."
+            return word("setup.ingested", lang, docs=docs, chunks=chunks, checked=done)
+        return word("setup.present", lang, checked=done)
 
     # ---- prices --------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import streamlit as st
 
+from assistant import VERDICTS, WORDS
+
 LANG_KEY = "ui_lang"
 LANGS = {"zh": "中文", "en": "English"}
 
@@ -84,11 +86,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "还没有新闻。可用 `footnote ingest PATH` 导入。",
     },
     "feed.open": {"en": "Open", "zh": "查看"},
-    "feed.first_run": {
-        "en": "First start: preparing the demo prices and news…",
-        "zh": "首次启动：正在准备示例行情与新闻…",
-    },
-    "feed.ready": {"en": "Demo content ready", "zh": "示例内容已就绪"},
     "feed.loading": {
         "en": "Opening the news library and the price store…",
         "zh": "正在打开新闻库和行情数据…",
@@ -162,11 +159,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "Fact-check results are not available for this item yet.",
         "zh": "本条内容暂无核查结果。",
     },
-    "verdict.holds": {"en": "holds", "zh": "成立"},
-    "verdict.holds_with_caveat": {"en": "holds, with a caveat", "zh": "基本成立（有附注）"},
-    "verdict.wrong_date": {"en": "wrong date", "zh": "日期有误"},
-    "verdict.differs": {"en": "differs from the data", "zh": "与数据不符"},
-    "verdict.unverifiable": {"en": "cannot be checked", "zh": "无法核实"},
     "signal.triggered": {"en": "triggered", "zh": "已触发"},
     "signal.not_triggered": {"en": "not triggered", "zh": "未触发"},
     "signal.untracked": {
@@ -201,17 +193,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "未能完成回答：{error}",
     },
     "chat.follow_ups": {"en": "Follow-up questions", "zh": "可继续追问"},
-    "badge.verified": {
-        "en": "{ok}/{total} numbers verified",
-        "zh": "{ok}/{total} 个数字已核验",
-    },
-    "badge.none": {"en": "no numbers to verify", "zh": "无需核验的数字"},
     "badge.coverage": {
         "en": "answers {ok} of {total} asked {noun}",
         "zh": "回答了所问 {total} 项中的 {ok} 项",
     },
-    "badge.missing": {"en": "Not answered: {items}", "zh": "未回答：{items}"},
-    "badge.unsupported": {"en": "Unsupported: {items}", "zh": "无依据：{items}"},
     "citations": {"en": "Citations", "zh": "引用"},
     "receipt.value": {"en": "Value", "zh": "数值"},
     "receipt.metric": {"en": "Metric", "zh": "指标"},
@@ -250,7 +235,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "research.questions": {"en": "Questions (one a line)", "zh": "问题（每行一个）"},
     "research.estimate": {
         "en": "Estimate: {calls} model calls, about {tokens:,} tokens, ${cost:.2f}, about {seconds:.0f} s",
-        "zh": "预估：{calls} 次模型调用，约 {tokens:,} 个 token，${cost:.2f}，约 {seconds:.0f} 秒",
+        "zh": "预估：{calls} 次模型调用，约 {tokens:,} 个令牌，${cost:.2f}，约 {seconds:.0f} 秒",
     },
     "research.running": {"en": "Researching…", "zh": "研究进行中…"},
     "research.done": {"en": "Report ready", "zh": "报告已完成"},
@@ -344,13 +329,16 @@ _TEXT: dict[str, dict[str, str]] = {
     "health.kind.stale_end": {"en": "stale end", "zh": "数据未更新"},
     "health.kind.intraday_row": {"en": "intraday rows", "zh": "盘中快照行"},
     "health.kind.ohlc": {"en": "OHLC inconsistency", "zh": "开高低收不一致"},
-    "receipt.inputs": {"en": "Inputs", "zh": "输入价格"},
-    "receipt.adjustments": {"en": "Adjustments", "zh": "调整"},
     "receipt.label": {"en": "Basis", "zh": "口径说明"},
-    "receipt.caveat": {"en": "Caveat: {text}", "zh": "警示：{text}"},
-    "answer.caveat": {"en": "[{n}] caveat: {text}", "zh": "[{n}] 警示：{text}"},
     "answer.csv": {"en": "Download figures (CSV)", "zh": "下载数字（CSV）"},
 }
+
+
+# the words the app shares with the CLI, reports and fact-check live in one table
+# (`assistant.grounding.labels`): the numbers badge, receipts' rows, verdicts, first-start steps
+_SHARED = {**WORDS, **{f"verdict.{key}": names for key, names in VERDICTS.items()}}
+assert not _SHARED.keys() & _TEXT.keys(), "a key is in both tables"
+_TEXT.update(_SHARED)
 
 
 def lang() -> str:

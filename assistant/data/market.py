@@ -227,15 +227,18 @@ def update_prices(symbols: Sequence[str], settings: Settings) -> Iterator[Update
             yield UpdateOutcome(text, 0, None, reason)
 
 
-def import_demo_prices(settings: Settings) -> Iterator[str]:
-    """Fill an empty price store from the shared demo CSVs; do nothing when it holds data."""
+def import_demo_prices(settings: Settings, lang: str = "en") -> Iterator[str]:
+    """Fill an empty price store from the shared demo CSVs; do nothing when it holds data.
+    Each line in `lang`."""
+    from assistant.grounding.labels import word
+
     store = price_store(settings)
     if not store.is_empty():
-        yield f"Prices: {len(store.symbols())} symbols already stored."
+        yield word("setup.stored", lang, n=len(store.symbols()))
         return
     shared = settings.shared_prices
     if shared is None:
-        yield "Prices: store empty and no demo CSVs found; import some with `footnote prices import`."
+        yield word("setup.no_demo", lang)
         return
     folders = [shared / name for name in DEMO_FOLDERS if (shared / name).is_dir()]
     folders += sorted(p for p in shared.iterdir() if p.is_dir() and p not in folders)
@@ -244,8 +247,5 @@ def import_demo_prices(settings: Settings) -> Iterator[str]:
         for outcome in import_price_files(settings, [folder], provider=DEMO_PROVIDER):
             imported += outcome.result is not None
             failed += outcome.error is not None
-    yield (
-        f"Prices: imported {imported} demo CSV files from {shared}"
-        + (f" ({failed} could not be read)" if failed else "")
-        + "."
-    )
+    unread = word("setup.unread", lang, n=failed) if failed else ""
+    yield word("setup.imported", lang, n=imported, path=shared, unread=unread)

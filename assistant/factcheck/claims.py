@@ -106,6 +106,12 @@ class CheckedClaim(BaseModel):
     )
     note: str = ""
     receipt: str = Field(default="", description="The formula of the computation shown.")
+    language: Literal["en", "zh"] = Field(
+        default="en", description="The language of the note (the checked document's)."
+    )
+    no_data: bool = Field(
+        default=False, description="True when the market data could not reach the claim."
+    )
 
     @property
     def span(self) -> tuple[int, int]:
@@ -118,10 +124,13 @@ class CheckedClaim(BaseModel):
         The keys are exactly `JSON_KEYS`, plus `model_disagreed` on a claim where a chat
         model's proposal contradicted the text and the text's reading was kept.
         """
+        from assistant.grounding.labels import word
+
         c = self.claim
         note = self.note
         if self.receipt and self.receipt not in note:
-            note = f"{note} Receipt: {self.receipt}".strip()
+            receipt = word("check.note_receipt", self.language, text=self.receipt)
+            note = f"{note}{'' if self.language == 'zh' else ' '}{receipt}".strip()
         record: dict[str, Any] = {
             "sentence": c.sentence,
             "symbol": c.symbol,

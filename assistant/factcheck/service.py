@@ -50,13 +50,17 @@ def check_text(
     default_symbol: str | None = None,
     model: ChatModel | None = None,
     sources: dict[int, str] | None = None,
+    lang: str | None = None,
 ) -> list[CheckedClaim]:
-    """Return every number of `text` with its verdict from the market data."""
+    """Return every number of `text` with its verdict from the market data; the notes in
+    `lang`, the text's own language when not given."""
     from assistant.factcheck.memo import memoised
+    from knowledge.text import detect_language
 
     claims = find_claims(text, published, default_symbol, model)
     market = memoised(market)
-    return [check_claim(claim, market, sources) for claim in claims]
+    said = lang or detect_language(text[:4000])  # as the loaders read a document's language
+    return [check_claim(claim, market, sources, said) for claim in claims]
 
 
 def check_document(
@@ -69,7 +73,7 @@ def check_document(
     default = doc.tickers[0] if doc.tickers else None
     text = doc.text()
     published = doc.published or dateline(text)
-    return check_text(text, market, published, default, model, sources)
+    return check_text(text, market, published, default, model, sources, doc.language)
 
 
 class UnreadableFile(KnowledgeError):

@@ -19,11 +19,19 @@ log = logging.getLogger(__name__)
 
 PriceFiles = Callable[[], list[Path]]
 
+# Bumped when the notes change shape (2: written in the document's language): results stored
+# under another stamp are checked again when their document is opened.
+NOTES_VERSION = 2
+
+
+def _stamp(doc: Document) -> str:
+    return f"{doc.content_hash()}|notes-{NOTES_VERSION}"
+
 
 def check_and_store(doc: Document, market: Market, checks: FactcheckStore) -> list[CheckedClaim]:
     """Check a document's claims against the market data and store the results."""
     results = check_document(doc, market)
-    checks.save(doc.id, doc.content_hash(), [r.model_dump(mode="json") for r in results])
+    checks.save(doc.id, _stamp(doc), [r.model_dump(mode="json") for r in results])
     return results
 
 
@@ -83,7 +91,7 @@ def results_for(
         return stored[1] if stored else []
     if (
         stored
-        and stored[0] == doc.content_hash()
+        and stored[0] == _stamp(doc)
         and not _data_arrived(doc_id, stored[1], checks, price_files)
     ):
         return stored[1]
@@ -96,7 +104,7 @@ def _data_arrived(
     """True when some claims had no data and the price store changed after they were checked."""
     from assistant.factcheck.verify import NO_DATA
 
-    if not any(r.note.startswith(NO_DATA) for r in results):
+    if not any(r.no_data or r.note.startswith(NO_DATA) for r in results):
         return False
     checked_at = checks.checked_at(doc_id)
     files = price_files()

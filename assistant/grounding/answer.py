@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from assistant.budget import Usage
+from assistant.grounding.labels import provider_label
 from assistant.grounding.language import Lang
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.verifier import Verification
@@ -17,7 +18,7 @@ def footer(language: Lang, provider: str | None, as_of: date | None, hypothetica
     data = ""
     if provider and as_of:
         data = (
-            f"数据：{provider}，截至 {as_of.isoformat()} 交易日。"
+            f"数据：{provider_label(provider, 'zh')}，截至 {as_of.isoformat()} 交易日。"
             if language == "zh"
             else f"Data: {provider}, as of the {as_of.isoformat()} session."
         )

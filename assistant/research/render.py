@@ -10,10 +10,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from assistant.grounding.labels import convention_label, metric_label
+from assistant.grounding.labels import (
+    convention_label,
+    formula_label,
+    metric_label,
+    provider_label,
+)
 from assistant.research.schemas import Report
 from assistant.views.receipts import input_prices
-from knowledge.text import has_cjk
 
 _LABELS = {
     "en": {
@@ -95,21 +99,26 @@ def receipt(entry: dict[str, Any], lang: str = "en") -> str:
             if entry.get("start")
             else f"{entry.get('end')}"
         )
-        stale = " (stale)" if entry.get("stale") else ""
+        zh = lang.startswith("zh")
+        stale = ("（非最新）" if zh else " (stale)") if entry.get("stale") else ""
         convention = (
             f"{convention_label(entry['convention'], lang)}; " if entry.get("convention") else ""
         )
+        unit = _UNITS["zh" if zh else "en"].get(entry["unit"], entry["unit"])
+        formula = formula_label(str(entry.get("formula", "")), lang)
+        provider = provider_label(str(entry.get("provider")), lang)
+        as_of = f"截至 {entry.get('as_of')}" if zh else f"as of {entry.get('as_of')}"
         line = (
-            f"{entry['symbol']} {metric_label(entry['metric'], lang)} = {entry['value']:.4f} "
-            f"{entry['unit']}; {window}; {convention}`{entry.get('formula', '')}`; "
-            f"{entry.get('provider')}, as of {entry.get('as_of')}{stale}"
+            f"{entry['symbol']} {metric_label(entry['metric'], lang)} = {entry['value']:.4f}"
+            f"{unit}; {window}; {convention}`{formula}`; {provider}, {as_of}{stale}"
         )
         if entry.get("inputs"):
-            line += f"; inputs {input_prices(entry['inputs'], limit=3)}"
+            inputs = formula_label(input_prices(entry["inputs"], limit=3), lang)
+            line += f"; 输入价格 {inputs}" if zh else f"; inputs {inputs}"
         if entry.get("adjustments"):
             line += f"; {'; '.join(entry['adjustments'])}"
         for caveat in entry.get("caveats") or []:
-            line += f"; **⚠ caveat: {caveat}**"
+            line += f"; **⚠ 警示：{caveat}**" if zh else f"; **⚠ caveat: {caveat}**"
         return line
     source = entry.get("source") or {}
     url = source.get("url")
@@ -126,17 +135,19 @@ def receipt(entry: dict[str, Any], lang: str = "en") -> str:
         ]
         line = "; ".join(str(p) for p in parts if p)
         via = entry.get("title")
-        return f"{line} ({_VIA[_lang_of(entry)]} {via})" if via and via != title else line
+        if not via or via == title:
+            return line
+        return f"{line}（转引自 {via}）" if lang.startswith("zh") else f"{line} (via {via})"
     # a passage of an analysis that names no source: the analysis itself is the source
     parts = [entry.get("title"), entry.get("section"), entry.get("published")]
     return "; ".join(str(p) for p in parts if p)
 
 
-_VIA = {"en": "via", "zh": "转引自"}
-
-
-def _lang_of(entry: dict[str, Any]) -> str:
-    return "zh" if has_cjk(str(entry.get("title") or "")) else "en"
+# a figure's unit after its value, as the report's language writes it
+_UNITS = {
+    "en": {"%": " %", "pp": " pp", "points": " points", "ratio": " ratio"},
+    "zh": {"%": "%", "pp": " 个百分点", "points": " 点", "ratio": ""},
+}
 
 
 def _paragraphs(text: str) -> str:

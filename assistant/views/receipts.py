@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.grounding.guard import host_allowed
-from assistant.grounding.labels import convention_label, metric_label
+from assistant.grounding.labels import (
+    convention_label,
+    formula_label,
+    metric_label,
+    provider_label,
+)
 
 if TYPE_CHECKING:
     from tools.figure import Figure
@@ -121,14 +126,14 @@ def _figure_receipt(entry: dict[str, Any], lang: str) -> Receipt:
         ("window", window),
         ("convention", convention_label(figure.convention, lang) if figure.convention else ""),
         ("as_of", figure.as_of.isoformat() if figure.as_of else ""),
-        ("provider", figure.provider or ""),
+        ("provider", provider_label(figure.provider, lang) if figure.provider else ""),
         (
             "fetched_at",
             figure.fetched_at.isoformat(timespec="minutes") if figure.fetched_at else "",
         ),
-        ("formula", figure.formula),
+        ("formula", formula_label(figure.formula, lang)),
         ("label", figure.label or ""),
-        ("inputs", input_prices(figure.inputs)),
+        ("inputs", formula_label(input_prices(figure.inputs), lang)),
         ("adjustments", "; ".join(figure.adjustments)),
         ("notes", "; ".join(notes)),
     ]

@@ -50,7 +50,7 @@ def test_check_json_has_exactly_the_documented_keys(shared_prices: Path) -> None
         2669.16,
         "close",
     )
-    assert "Close[2026-01-23]" in first["note"]
+    assert "凭据：收盘[2026-01-23]" in first["note"]  # a Chinese document: a Chinese note
 
 
 def test_check_prints_a_table_with_verdicts_and_receipts(shared_prices: Path) -> None:

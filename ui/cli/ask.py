@@ -10,29 +10,49 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 
-from ui.cli.base import app, console, err_console, known_news, prepare, working
+from ui.cli.base import app, console, err_console, known_news, prepare, reader_lang, working
 
 if TYPE_CHECKING:
     from assistant import Answer, Figure
 
 LANGS = ("auto", "zh", "en")
-NO_NUMBERS = {"en": "no numbers to verify", "zh": "无需核验的数字"}
 
 
-def receipt_lines(figure: Figure) -> list[str]:
-    """A figure's input prices and adjustments (dim) and its caveats (a warning line each)."""
-    from assistant import input_prices
+def receipt_lines(figure: Figure, lang: str = "en") -> list[str]:
+    """A figure's input prices and adjustments (dim) and its caveats (a warning line each),
+    labelled in `lang`."""
+    from assistant import formula_label, input_prices, word
 
+    colon = "：" if lang == "zh" else ": "
     lines = []
     if figure.inputs:
-        lines.append(f"[dim]inputs: {escape(input_prices(figure.inputs, limit=3))}[/dim]")
+        shown = formula_label(input_prices(figure.inputs, limit=3), lang)
+        lines.append(f"[dim]{word('cli.inputs', lang)}{colon}{escape(shown)}[/dim]")
     if figure.adjustments:
-        lines.append(f"[dim]adjusted: {escape('; '.join(figure.adjustments))}[/dim]")
-    lines += [f"[bold yellow]warning:[/bold yellow] {escape(c)}" for c in figure.caveats]
+        adjusted = "; ".join(figure.adjustments)
+        lines.append(f"[dim]{word('cli.adjusted', lang)}{colon}{escape(adjusted)}[/dim]")
+    warning = f"[bold yellow]{word('cli.warning', lang)}{colon.rstrip()}[/bold yellow]"
+    lines += [f"{warning} {escape(c)}" for c in figure.caveats]
     return lines
 
 
+def citation_label(citation: object, lang: str) -> str:
+    """One citation's line in the reader's language: "^RUT 涨跌幅：+5.31% — 收盘[d] / ..."."""
+    from assistant import formula_label, metric_label
+
+    figure = getattr(citation, "figure", None)
+    if figure is None:
+        return str(getattr(citation, "label", ""))
+    colon = "：" if lang == "zh" else ": "
+    what = f"{figure.symbol} {metric_label(figure.metric, lang)}"
+    return f"{what}{colon}{figure.display(lang)} — {formula_label(figure.formula, lang)}"
+
+
 def _print_answer(answer: Answer) -> None:
+    from assistant import metric_label, word
+
+    lang = "zh" if answer.language == "zh" else "en"
+    colon = "：" if lang == "zh" else ": "
     shown = answer.to_json()
     banner = shown.get("banner")
     if banner:  # the main thing asked has no verified figure: said before the answer, in red
@@ -44,42 +64,51 @@ def _print_answer(answer: Answer) -> None:
             continue
         for caveat in figure.caveats:
             # up front, not only in the receipts below, which may scroll away
+            what = f"{figure.symbol} {metric_label(figure.metric, lang)}"
             console.print(
-                f"[bold yellow]warning:[/bold yellow] \\[{entry.n}] {escape(figure.symbol)} "
-                f"{figure.metric}: {escape(caveat)}"
+                f"[bold yellow]{word('cli.warning', lang)}{colon.rstrip()}[/bold yellow] "
+                f"\\[{entry.n}] {escape(what)}{colon}{escape(caveat)}"
             )
     v = answer.verification
     if v.numbers_total and (answer.ledger.entries or not v.ok):
         colour = "green" if v.ok and not banner else "yellow"
+        counted = word("badge.verified", lang, ok=v.numbers_verified, total=v.numbers_total)
+        unsupported = f"{word('cli.unsupported', lang)}{colon}{', '.join(v.unsupported)}"
         console.print(
-            f"[{colour}]{v.numbers_verified}/{v.numbers_total} numbers verified[/{colour}]"
-            + (f"  unsupported: {escape(', '.join(v.unsupported))}" if v.unsupported else "")
+            f"[{colour}]{counted}[/{colour}]"
+            + (f"  {escape(unsupported)}" if v.unsupported else "")
         )
     else:  # an error, a refusal or help: nothing was verified, so no green count
-        console.print(f"[dim]{NO_NUMBERS.get(answer.language, NO_NUMBERS['en'])}[/dim]")
-    _print_coverage(shown.get("coverage"))
+        console.print(f"[dim]{word('badge.none', lang)}[/dim]")
+    _print_coverage(shown.get("coverage"), lang)
     for citation in answer.ledger.entries:
-        console.print(f"  [dim][{citation.n}][/dim] {escape(citation.label)}")
+        console.print(f"  [dim][{citation.n}][/dim] {escape(citation_label(citation, lang))}")
         cited = citation.figure
         if cited is None:
             continue
-        for line in receipt_lines(cited):
+        for line in receipt_lines(cited, lang):
             console.print(f"      {line}")
     if answer.suggestions:
-        console.print("[dim]Try: " + " | ".join(answer.suggestions) + "[/dim]")
+        joined = " | ".join(answer.suggestions)
+        console.print(f"[dim]{escape(word('answer.try', lang, items=joined))}[/dim]")
     console.print(Panel(answer.footer, style="dim"))
 
 
-def _print_coverage(coverage: dict[str, Any] | None) -> None:
+def _print_coverage(coverage: dict[str, Any] | None, lang: str = "en") -> None:
     """The coverage badge ("answers 2 of 3 asked items"), apart from the numbers badge, with
     the items left unanswered."""
     if not coverage:
         return
     colour = "green" if coverage.get("answered") == coverage.get("asked") else "yellow"
+    from assistant import word
+
     missing = [str(m) for m in coverage.get("missing") or []]
+    zh = lang == "zh"
+    items = ("；" if zh else "; ").join(missing)
+    unanswered = f"{word('cli.not_answered', lang)}{'：' if zh else ': '}{items}"
     console.print(
         f"[{colour}]{escape(str(coverage.get('label')))}[/{colour}]"
-        + (f"  not answered: {escape('; '.join(missing))}" if missing else "")
+        + (f"  {escape(unanswered)}" if missing else "")
     )
 
 
@@ -97,16 +126,23 @@ def ask(
     if lang not in LANGS:
         err_console.print(f"[red]--lang must be one of {', '.join(LANGS)}, not {lang!r}[/red]")
         raise typer.Exit(2)
+    from assistant import word
+
     assistant = Footnote()
-    prepare(assistant)
-    known_news(assistant, news)
-    with working("Answering"):
+    speaks = reader_lang(question, lang)
+    prepare(assistant, speaks)
+    known_news(assistant, news, speaks)
+    with working(word("work.answering", speaks)):
         answer = assistant.ask(question, thread_id=thread, news_id=news, language=lang)  # type: ignore[arg-type]
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2, default=str))
         return
     _print_answer(answer)
-    console.print(f"[dim]thread: {answer.thread_id}  mode: {answer.mode}[/dim]")
+    said = "zh" if answer.language == "zh" else "en"
+    mode = word(f"mode.name.{answer.mode}", said)
+    console.print(
+        f"[dim]{escape(word('answer.thread', said, id=answer.thread_id, mode=mode))}[/dim]"
+    )
 
 
 @app.command()
@@ -121,7 +157,7 @@ def chat(
     from assistant import Footnote
 
     assistant = Footnote()
-    prepare(assistant)
+    prepare(assistant, reader_lang("", lang))
     known_news(assistant, news)
     console.print(
         f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves."

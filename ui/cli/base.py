@@ -102,13 +102,34 @@ def _root(
 # ---- shared by the commands: first-start set-up, spinners, news ids ---------------------
 
 
-def prepare(footnote: Footnote) -> None:
+def reader_lang(text: str = "", chosen: str = "auto") -> Literal["zh", "en"]:
+    """The language a command speaks: `--lang` or FOOTNOTE_LANGUAGE when set, else the
+    language of the question or topic (English when there is none)."""
+    from assistant import get_settings
+
+    if chosen == "auto":
+        try:
+            chosen = get_settings().language
+        except Exception:  # settings that do not load are reported by the command itself
+            chosen = "auto"
+    if chosen == "zh" or (chosen == "auto" and re.search(r"[\u4e00-\u9fff]", text)):
+        return "zh"
+    return "en"
+
+
+def prepare(footnote: Footnote, lang: str = "en") -> None:
     """On a first start, make the demo content ready while a spinner names the step underway;
-    each finished step stays as one line (on stderr, so `--json` output stays clean)."""
+    each finished step stays as one line (on stderr, so `--json` output stays clean), in
+    `lang`."""
+    from assistant import word
+
     if not footnote.needs_setup():
         return
-    with err_console.status("First start: preparing the demo content…") as status:
-        for line in footnote.ensure_demo(on_step=lambda step: status.update(f"{escape(step)}…")):
+    with err_console.status(word("setup.title", lang) + "…") as status:
+        steps = footnote.ensure_demo(
+            on_step=lambda step: status.update(f"{escape(step)}…"), lang=lang
+        )
+        for line in steps:
             err_console.print(f"[dim]✓ {escape(line)}[/dim]")
 
 
@@ -119,13 +140,17 @@ def working(what: str) -> Iterator[None]:
         yield
 
 
-def known_news(footnote: Footnote, news: str | None) -> None:
-    """Stop with the stored ids when `--news` names no stored item (never ignore it)."""
+def known_news(footnote: Footnote, news: str | None, lang: str = "en") -> None:
+    """Stop with the stored ids when `--news` names no stored item (never ignore it); said in
+    `lang`."""
+    from assistant import word
+
     if news is None or footnote.news_item(news, "en") is not None:
         return
     ids = sorted({d.id for d in footnote.documents() if d.kind == "news"})
-    known = ", ".join(ids) if ids else "none yet (add some with `footnote ingest PATH`)"
+    known = ", ".join(ids) if ids else word("news.none_stored", lang)
     err_console.print(
-        f"[red]No news item has the id {escape(news)!r}.[/red] Stored news items: {escape(known)}."
+        f"[red]{escape(word('news.unknown', lang, id=repr(news)))}[/red] "
+        f"{escape(word('news.known', lang, ids=known))}"
     )
     raise typer.Exit(2)

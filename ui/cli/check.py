@@ -16,13 +16,6 @@ from ui.cli.base import app, console, report_failure
 if TYPE_CHECKING:
     from assistant import CheckedClaim
 
-VERDICTS = {
-    "holds": "holds",
-    "holds_with_caveat": "holds, with a caveat",
-    "wrong_date": "wrong date",
-    "differs": "differs from the data",
-    "unverifiable": "cannot be checked",
-}
 _COLOURS = {
     "holds": "green",
     "holds_with_caveat": "yellow",
@@ -39,22 +32,31 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _what(claim: CheckedClaim) -> str:
+def _what(claim: CheckedClaim, lang: str) -> str:
     from assistant import metric_label
 
     c = claim.claim
-    return f"{c.symbol or '-'} {metric_label(c.metric)}"
+    return f"{c.symbol or '-'} {metric_label(c.metric, lang)}"
 
 
-def _how(claim: CheckedClaim) -> str:
+def _how(claim: CheckedClaim, lang: str) -> str:
     from assistant import convention_label
 
-    return convention_label(claim.convention) if claim.convention else ""
+    return convention_label(claim.convention, lang) if claim.convention else ""
 
 
-def _table(title: str, results: list[CheckedClaim]) -> None:
-    table = Table(title=f"{escape(title)} ({len(results)} numbers)", show_lines=True)
-    for column in ("sentence", "claim", "verdict", "computed", "measured", "receipt / note"):
+def _title(title: str, results: list[CheckedClaim], lang: str) -> str:
+    from assistant import word
+
+    count = word("check.numbers", lang, n=len(results))
+    return f"{escape(title)}（{count}）" if lang == "zh" else f"{escape(title)} ({count})"
+
+
+def _table(title: str, results: list[CheckedClaim], lang: str) -> None:
+    from assistant import verdict_label, word
+
+    table = Table(title=_title(title, results, lang), show_lines=True)
+    for column in word("check.columns", lang).split("|"):
         table.add_column(column, overflow="fold")
     for c in results:
         colour = _COLOURS[c.verdict]
@@ -62,31 +64,36 @@ def _table(title: str, results: list[CheckedClaim]) -> None:
         receipt = escape(c.receipt + ("\n" if c.receipt else "") + c.note)
         table.add_row(
             escape(_short(c.claim.sentence)),
-            f"{escape(c.claim.raw)}\n{escape(_what(c))}",
-            f"[{colour}]{VERDICTS[c.verdict]}[/{colour}]",
+            f"{escape(c.claim.raw)}\n{escape(_what(c, lang))}",
+            f"[{colour}]{verdict_label(c.verdict, lang)}[/{colour}]",
             computed,
-            escape(_how(c)),
+            escape(_how(c, lang)),
             receipt,
         )
     console.print(table)
 
 
-def _per_claim(title: str, results: list[CheckedClaim]) -> None:
+def _per_claim(title: str, results: list[CheckedClaim], lang: str) -> None:
     """One block per claim, every line wrapped to the terminal: readable at 80 columns."""
-    console.print(f"[bold]{escape(title)}[/bold] ({len(results)} numbers)")
+    from assistant import verdict_label, word
+
+    console.print(f"[bold]{_title(title, results, lang)}[/bold]")
     for i, c in enumerate(results, 1):
         colour = _COLOURS[c.verdict]
         console.print()
         console.print(
-            f"{i}. [{colour}]{VERDICTS[c.verdict]}[/{colour}]  [bold]{escape(c.claim.raw)}[/bold]"
-            f"  {escape(_what(c))}"
+            f"{i}. [{colour}]{verdict_label(c.verdict, lang)}[/{colour}]  "
+            f"[bold]{escape(c.claim.raw)}[/bold]  {escape(_what(c, lang))}"
         )
         console.print(f"   [dim]{escape(_short(c.claim.sentence, 200))}[/dim]")
         if c.computed is not None:
-            how = f" ({escape(_how(c))})" if c.convention else ""
-            console.print(f"   computed {c.computed:,.4f}{how}")
+            how = _how(c, lang)
+            shown = f"{c.computed:,.4f}" + (
+                (f"（{how}）" if lang == "zh" else f" ({how})") if how else ""
+            )
+            console.print(f"   {escape(word('check.computed', lang, value=shown))}")
         if c.receipt:
-            console.print(f"   receipt: {escape(c.receipt)}")
+            console.print(f"   {escape(word('check.receipt', lang, text=c.receipt))}")
         if c.note:
             console.print(f"   {escape(c.note)}")
 
@@ -100,7 +107,7 @@ def check(
     ),
 ) -> None:
     """Check every market-data claim of a document against the price data."""
-    from assistant import Footnote, FootnoteError
+    from assistant import Footnote, FootnoteError, verdict_label, word
 
     try:
         checked = Footnote(demo=False).check_file(file, use_model=not rules_only)
@@ -112,13 +119,21 @@ def check(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     for doc, results in checked:
+        lang = results[0].language if results else doc.language
         if console.width >= WIDE:
-            _table(doc.title, results)
+            _table(doc.title, results, lang)
         else:
-            _per_claim(doc.title, results)
+            _per_claim(doc.title, results, lang)
     counts: dict[str, int] = {}
     for c in claims:
         counts[c.verdict] = counts.get(c.verdict, 0) + 1
+    lang = claims[0].language if claims else (checked[0][0].language if checked else "en")
     console.print(
-        ", ".join(f"{n} {VERDICTS[verdict]}" for verdict, n in counts.items()) or "No numbers."
+        word("check.join", lang).join(
+            f"{verdict_label(verdict, lang)}：{n}"
+            if lang == "zh"
+            else f"{n} {verdict_label(verdict)}"
+            for verdict, n in counts.items()
+        )
+        or word("check.none", lang)
     )

@@ -12,7 +12,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ui.cli.base import app, console, err_console, known_news, prepare, report_failure
+from ui.cli.base import (
+    app,
+    console,
+    err_console,
+    known_news,
+    prepare,
+    reader_lang,
+    report_failure,
+)
 
 if TYPE_CHECKING:
     from assistant import Report, ResearchService
@@ -21,29 +29,45 @@ FORMATS = ("md", "html", "pdf")
 
 
 def _show_plan(plan: object) -> None:
-    """The plan as a list: every question whole and wrapped, at any width, before the prompt."""
-    from assistant import Plan
+    """The plan as a list: every question whole and wrapped, at any width, before the prompt;
+    in the plan's language."""
+    from assistant import Plan, tool_label, word
 
     assert isinstance(plan, Plan)
-    console.print(f"[bold]Plan: {escape(plan.title)}[/bold]")
+    lang = plan.language
+    console.print(f"[bold]{escape(word('plan.title', lang, title=plan.title))}[/bold]")
+    sep = "、" if lang == "zh" else ", "
     for i, s in enumerate(plan.sections, 1):
-        tools = f"  [dim]({escape(', '.join(s.tools))})[/dim]" if s.tools else ""
+        named = sep.join(tool_label(tool, lang) for tool in s.tools)
+        named = f"（{named}）" if lang == "zh" else f"({named})"
+        tools = f"  [dim]{escape(named)}[/dim]" if s.tools else ""
         console.print(f"\n{i}. [bold]{escape(s.heading)}[/bold]{tools}")
         for question in s.questions:
             console.print(f"   - {escape(question)}")
-    label = f" ({plan.window_label})" if plan.window_label else ""
-    console.print(
-        f"Window: {plan.start} – {plan.end}{label} (every question runs over it) · "
-        f"symbols: {', '.join(plan.symbols)}",
-        markup=False,
+    label = ""
+    if plan.window_label:
+        label = f"（{plan.window_label}）" if lang == "zh" else f" ({plan.window_label})"
+    window = word(
+        "plan.window",
+        lang,
+        start=plan.start,
+        end=plan.end,
+        label=label,
+        symbols=", ".join(plan.symbols),
     )
+    console.print(window, markup=False)
     for note in plan.notes:
-        console.print(f"Note: {note}", markup=False)
+        console.print(word("plan.note", lang, text=note), markup=False)
     e = plan.estimate
-    console.print(
-        f"\nEstimate: {e.model_calls} model calls, {e.input_tokens + e.output_tokens:,} tokens, "
-        f"${e.cost_usd:.4f}, about {e.seconds:.0f} s"
+    estimate = word(
+        "plan.estimate",
+        lang,
+        calls=e.model_calls,
+        tokens=e.input_tokens + e.output_tokens,
+        cost=e.cost_usd,
+        seconds=e.seconds,
     )
+    console.print(f"\n{estimate}", markup=False)
 
 
 @app.command()
@@ -66,14 +90,15 @@ def research(
     """Plan and write a sourced research report whose every number is verified."""
     from pydantic import ValidationError
 
-    from assistant import Footnote, FootnoteError, Plan, ResearchEvent
+    from assistant import Footnote, FootnoteError, Plan, ResearchEvent, word
 
     if fmt not in FORMATS:
         err_console.print(f"[red]--format must be one of {', '.join(FORMATS)}, not {fmt!r}[/red]")
         raise typer.Exit(2)
     footnote = Footnote()
-    prepare(footnote)
-    known_news(footnote, news)
+    speaks = reader_lang(topic, lang)
+    prepare(footnote, speaks)
+    known_news(footnote, news, speaks)
     service = footnote.research
     if resume is not None:
         _finish(service, service.resume(resume), fmt, out, as_json, resume)
@@ -95,10 +120,10 @@ def research(
         return
     if not as_json:
         _show_plan(plan)
-    if not auto_accept and plan_file is None and not typer.confirm("Run this plan?", default=True):
-        console.print(
-            "Plan rejected; nothing was run. Edit it with --plan-only --json and --plan FILE."
-        )
+    said = plan.language
+    confirm = word("plan.confirm", said)
+    if not auto_accept and plan_file is None and not typer.confirm(confirm, default=True):
+        console.print(word("plan.rejected", said))
         raise typer.Exit(1)
 
     with Progress(
@@ -112,7 +137,9 @@ def research(
 
         def on_event(event: ResearchEvent) -> None:
             if event["type"] == "progress":
-                progress.update(task, description=f"{event['phase']}: {event['step']}")
+                phase = word(f"research.phase.{event['phase']}", said)
+                colon = "：" if said == "zh" else ": "
+                progress.update(task, description=escape(f"{phase}{colon}{event['step']}"))
                 if event["phase"] in ("done", "skipped"):
                     progress.advance(task)
 
@@ -122,10 +149,7 @@ def research(
             # the sections that finished are checkpointed: say so, and how to go on
             code = report_failure(exc, as_json=as_json)
             if service.last_run_id:
-                err_console.print(
-                    f"Finished sections are kept. Resume with: footnote research --resume "
-                    f"{service.last_run_id}"
-                )
+                err_console.print(word("plan.resume", said, run=service.last_run_id))
             raise typer.Exit(code) from None
     _finish(service, report, fmt, out, as_json, None)
 
@@ -152,11 +176,20 @@ def _finish(
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str))
         return
+    from assistant import word
+
     console.print(Markdown(report.markdown))
     v = report.verification
-    console.print(f"{v.numbers_verified}/{v.numbers_total} numbers verified; files: {report.files}")
+    lang = report.language
+    files = ", ".join(report.files.values())
+    done = word(
+        "research.verified", lang, ok=v.numbers_verified, total=v.numbers_total, files=files
+    )
+    console.print(done, markup=False)
     if report.stopped:
-        console.print(f"[yellow]Stopped early: {report.stopped}[/yellow]")
+        console.print(
+            f"[yellow]{escape(word('research.stopped', lang, why=report.stopped))}[/yellow]"
+        )
 
 
 @app.command("reports")

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from assistant import Answer, Footnote
+from assistant import Answer, Footnote, tool_label
 from ui.components.markdown import safe
-from ui.text import t
+from ui.text import lang, t
 
 
 def stream_answer(
@@ -25,7 +25,7 @@ def stream_answer(
             if event["type"] == "text_delta":
                 yield event["text"].replace("$", "\\$")
             elif event["type"] == "tool_start":
-                status.write(t("chat.tool", name=event["name"]))
+                status.write(t("chat.tool", name=tool_label(event["name"], lang())))
             elif event["type"] == "coverage" and event["banner"]:
                 holder_banner.append(event["banner"])
             elif event["type"] == "final":

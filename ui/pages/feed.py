@@ -69,10 +69,13 @@ def render() -> None:
     # opened after the question box, so the page is usable while the data load
     svc = footnote()
     if svc.needs_setup():  # a first start: each step named while it runs
-        with st.status(t("feed.first_run"), expanded=True) as status:
-            for line in svc.ensure_demo(on_step=lambda step: status.update(label=f"{step}…")):
+        with st.status(t("setup.title") + "…", expanded=True) as status:
+            steps = svc.ensure_demo(
+                on_step=lambda step: status.update(label=f"{step}…"), lang=lang()
+            )
+            for line in steps:
                 status.write(line)
-            status.update(label=t("feed.ready"), state="complete", expanded=False)
+            status.update(label=t("setup.ready"), state="complete", expanded=False)
     with st.spinner(t("feed.loading")):
         items = data.news_items(svc, data.key(svc), lang())
     if not items:

@@ -58,7 +58,7 @@ def test_a_caveat_names_the_convention_that_matches_and_the_default(market: Mark
 def test_truncation_is_told_apart_from_rounding(market: Market) -> None:
     close = check_document(load(DOCUMENTS / "convention-zh.md"), market)[-1]
     assert close.verdict == "holds_with_caveat"
-    assert "truncation" in close.note and "6,915.61" in close.note
+    assert "截断" in close.note and "6,915.61" in close.note  # a Chinese document's note
 
 
 def test_wrong_numbers_carry_the_computed_value(market: Market) -> None:
@@ -81,9 +81,8 @@ def test_the_demo_item_checks_clean(demo: Document, market: Market) -> None:
     assert len(market_claims) == 41
     assert {c.verdict for c in market_claims} == {"holds"}
     others = [c for c in results if c.claim.metric == "other"]
-    assert others and all(
-        c.verdict == "unverifiable" and "cited source [" in c.note for c in others
-    )
+    cited = "所引来源 [" if demo.language == "zh" else "cited source ["
+    assert others and all(c.verdict == "unverifiable" and cited in c.note for c in others)
     closes = [c for c in market_claims if c.claim.metric == "last_close"]
     assert {c.claim.date.isoformat() for c in closes if c.claim.date} == {
         "2026-01-23",

@@ -36,7 +36,7 @@ def test_window_moves_are_read_over_the_window_not_as_one_day(
         expected = market.period_return(symbol, *WINDOW, "open").value
         assert first.computed == pytest.approx(expected)
         assert abs(expected - first.claim.claimed) <= first.claim.tolerance
-        assert first.verdict == "holds_with_caveat" and "open" in first.note
+        assert first.verdict == "holds_with_caveat" and "自首日开盘起算" in first.note
 
 
 def test_points_volatility_and_distance_are_checked(
@@ -63,7 +63,7 @@ def test_no_index_claim_is_accused_and_every_accusation_is_a_real_difference(
     for c in accused:  # the sector moves the seed put on a Sunday match no session's data
         assert c.computed is not None
         assert abs(c.computed - c.claim.claimed) > c.claim.tolerance
-        assert "2026-01-23" in c.note and "Sunday" in c.note
+        assert "2026-01-23" in c.note and "星期日" in c.note
 
 
 def test_forecasts_and_rates_are_unverifiable_and_point_to_their_source(
@@ -72,7 +72,7 @@ def test_forecasts_and_rates_are_unverifiable_and_point_to_their_source(
     for raw in ("2825点", "14%", "3.5%", "3.75%"):
         for c in _by_raw(checked, raw):
             assert c.verdict == "unverifiable" and c.computed is None
-            assert "cited source [" in c.note
+            assert "所引来源 [" in c.note
 
 
 def test_the_sunday_close_stays_a_wrong_date(checked: list[CheckedClaim]) -> None:
@@ -80,4 +80,4 @@ def test_the_sunday_close_stays_a_wrong_date(checked: list[CheckedClaim]) -> Non
     assert close.verdict == "wrong_date"
     assert close.claim.date == dt.date(2026, 1, 25)
     assert close.computed == pytest.approx(2669.16, abs=0.005)
-    assert close.receipt == "Close[2026-01-23]"
+    assert close.receipt == "收盘[2026-01-23]"  # the formula's field named in Chinese
