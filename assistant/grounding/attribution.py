@@ -148,7 +148,7 @@ def check_attributions(
             cited = [
                 n for m in CITATION_MARKER.finditer(sentence) for n in marker_numbers(m.group(1))
             ]
-            for person, (key, end) in named.items():
+            for person, (_, end) in named.items():
                 where = offset + a + end
                 if not cited:
                     why = f"names {person} but cites no source"
