@@ -71,8 +71,9 @@ def name_keys(stances: Mapping[str, str]) -> dict[str, str]:
 
 
 def cited_names(ledger: Ledger) -> dict[int, str]:
-    """What each of the ledger's entries names, lower-cased: a passage's person, publisher,
-    title and text (a figure names nobody)."""
+    """What each of the ledger's entries names, lower-cased: a source entry's person, publisher,
+    title and summary (not the other sentences of the document that cite it, which may name
+    anyone); a passage of an analysis with no source entry, its text; a figure, nobody."""
     out: dict[int, str] = {}
     for entry in ledger.entries:
         passage = entry.passage
@@ -80,10 +81,40 @@ def cited_names(ledger: Ledger) -> dict[int, str]:
             out[entry.n] = ""
             continue
         source = passage.source
-        parts = [passage.title, passage.text]
         if source is not None:
-            parts += [source.person or "", source.publisher, source.title or "", source.summary]
+            parts = [source.person or "", source.publisher, source.title or "", source.summary]
+        else:
+            parts = [passage.title, passage.text]
         out[entry.n] = " ".join(parts).lower()
+    return out
+
+
+def _passage_texts(ledger: Ledger) -> dict[int, str]:
+    return {e.n: _plain(e.passage.text) for e in ledger.entries if e.passage is not None}
+
+
+def _plain(text: str) -> str:
+    return " ".join(CITATION_MARKER.sub("", text).lower().split())
+
+
+def _quotes(sentence: str, passage: str) -> bool:
+    """The sentence is the cited passage's own words (the passage names whom it names)."""
+    body = _plain(_LIST_ITEM.sub("", sentence)).rstrip(".。;； ")
+    return len(body) > 20 and body in _plain(passage)
+
+
+def _own_markers(sentence: str, markers: Sequence[re.Match[str]], end: int) -> list[int]:
+    """The citation numbers of the run of markers that first follows position `end` ("Hirsch
+    [1], Lysik [2]": Lysik's is [2]; "... Shiran [4][5][6]": all three)."""
+    out: list[int] = []
+    last: int | None = None
+    for m in markers:
+        if m.start() < end:
+            continue
+        if last is not None and sentence[last : m.start()].strip():
+            break
+        out += marker_numbers(m.group(1))
+        last = m.end()
     return out
 
 
@@ -129,6 +160,7 @@ def check_attributions(
     languages) to the person (by default their names and surnames). Sentences of `trusted`
     (this product's fixed texts) are not checked."""
     cited_text = cited_names(ledger) if isinstance(ledger, Ledger) else ledger
+    quoted = _passage_texts(ledger) if isinstance(ledger, Ledger) else ledger
     index = dict(names) if names is not None else name_keys(stances)
     for person in stances:  # a person the index does not know is still read by name
         for key in _names(person):
@@ -145,15 +177,21 @@ def check_attributions(
             if any(sentence in t for t in trusted):
                 continue
             named = _named(sentence, index)
-            cited = [
-                n for m in CITATION_MARKER.finditer(sentence) for n in marker_numbers(m.group(1))
-            ]
+            markers = list(CITATION_MARKER.finditer(sentence))
+            cited = [n for m in markers for n in marker_numbers(m.group(1))]
             for person, (_, end) in named.items():
                 where = offset + a + end
+                # a name answers to the marker that closes its part of the sentence ("Hirsch
+                # [1], Lysik [2]"); after the last marker, to all of them
+                backing = _own_markers(sentence, markers, end) or cited
                 if not cited:
                     why = f"names {person} but cites no source"
                     findings.append(AttributionFinding(sentence, why, where, where))
-                elif not any(_mentions(cited_text.get(n, ""), person, index) for n in cited):
+                elif not any(
+                    _mentions(cited_text.get(n, ""), person, index)
+                    or _quotes(sentence, quoted.get(n, ""))
+                    for n in backing
+                ):
                     why = f"no cited source names {person}"
                     findings.append(AttributionFinding(sentence, why, where, where))
             at = 0
