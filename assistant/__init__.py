@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from assistant.views.failure import Failure, explain_failure, redacted_traceback
     from assistant.views.feed import (
         ExpertRow,
+        attribution_marks,
         FactMark,
         FactSummary,
         Move,
@@ -60,6 +61,7 @@ _WHERE = {
     "Event": "assistant.chat.events",
     "ExpertRow": "assistant.views.feed",
     "FactMark": "assistant.views.feed",
+    "attribution_marks": "assistant.views.feed",
     "FactSummary": "assistant.views.feed",
     "Failure": "assistant.views.failure",
     "Figure": "tools.figure",
@@ -120,6 +122,7 @@ __all__ = [
     "Event",
     "ExpertRow",
     "FactMark",
+    "attribution_marks",
     "FactSummary",
     "Failure",
     "Figure",

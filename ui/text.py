@@ -167,6 +167,14 @@ _TEXT: dict[str, dict[str, str]] = {
     "verdict.wrong_date": {"en": "wrong date", "zh": "日期有误"},
     "verdict.differs": {"en": "differs from the data", "zh": "与数据不符"},
     "verdict.unverifiable": {"en": "cannot be checked", "zh": "无法核实"},
+    "verdict.attribution": {
+        "en": "attribution not supported by the cited source",
+        "zh": "出处与所引来源不符",
+    },
+    "news.attribution_badge": {
+        "en": "{n} attribution(s) not supported by the cited sources",
+        "zh": "{n} 处出处与所引来源不符",
+    },
     "signal.triggered": {"en": "triggered", "zh": "已触发"},
     "signal.not_triggered": {"en": "not triggered", "zh": "未触发"},
     "signal.untracked": {

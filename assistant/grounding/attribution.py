@@ -75,6 +75,8 @@ def cited_names(ledger: Ledger) -> dict[int, str]:
     title and summary (not the other sentences of the document that cite it, which may name
     anyone); a passage of an analysis with no source entry, its text; a figure, nobody."""
     out: dict[int, str] = {}
+    article: dict[int, str] = {}
+    said: dict[str, list[str]] = {}  # one article quoted as several entries names them all
     for entry in ledger.entries:
         passage = entry.passage
         if passage is None:
@@ -83,9 +85,13 @@ def cited_names(ledger: Ledger) -> dict[int, str]:
         source = passage.source
         if source is not None:
             parts = [source.person or "", source.publisher, source.title or "", source.summary]
+            key = source.url or source.title or f"#{entry.n}"
+            article[entry.n] = key
+            said.setdefault(key, []).append(" ".join(parts).lower())
         else:
-            parts = [passage.title, passage.text]
-        out[entry.n] = " ".join(parts).lower()
+            out[entry.n] = " ".join([passage.title, passage.text]).lower()
+    for n, key in article.items():
+        out[n] = " ".join(said[key])
     return out
 
 
@@ -126,9 +132,9 @@ def _find(key: str, text: str) -> list[re.Match[str]]:
     return list(re.finditer(escaped, text, re.IGNORECASE))
 
 
-def _named(sentence: str, names: Mapping[str, str]) -> dict[str, tuple[str, int]]:
-    """The people a sentence names -> (the key it names them by, where that name ends)."""
-    found: dict[str, tuple[str, int]] = {}
+def _named(sentence: str, names: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """The people a sentence names -> where it first names them (start, end)."""
+    found: dict[str, tuple[int, int]] = {}
     taken: list[tuple[int, int]] = []
     for key in sorted(names, key=len, reverse=True):
         for m in _find(key, sentence):
@@ -137,7 +143,7 @@ def _named(sentence: str, names: Mapping[str, str]) -> dict[str, tuple[str, int]
             taken.append((m.start(), m.end()))
             person = names[key]
             if person not in found or m.end() < found[person][1]:
-                found[person] = (key, m.end())
+                found[person] = (m.start(), m.end())
     return found
 
 
@@ -179,21 +185,21 @@ def check_attributions(
             named = _named(sentence, index)
             markers = list(CITATION_MARKER.finditer(sentence))
             cited = [n for m in markers for n in marker_numbers(m.group(1))]
-            for person, (_, end) in named.items():
-                where = offset + a + end
+            for person, (begin, end) in named.items():
+                span = (offset + a + begin, offset + a + end)
                 # a name answers to the marker that closes its part of the sentence ("Hirsch
                 # [1], Lysik [2]"); after the last marker, to all of them
                 backing = _own_markers(sentence, markers, end) or cited
                 if not cited:
                     why = f"names {person} but cites no source"
-                    findings.append(AttributionFinding(sentence, why, where, where))
+                    findings.append(AttributionFinding(sentence, why, *span))
                 elif not any(
                     _mentions(cited_text.get(n, ""), person, index)
                     or _quotes(sentence, quoted.get(n, ""))
                     for n in backing
                 ):
                     why = f"no cited source names {person}"
-                    findings.append(AttributionFinding(sentence, why, where, where))
+                    findings.append(AttributionFinding(sentence, why, *span))
             at = 0
             for clause in _CLAUSE.split(sentence):
                 start = sentence.find(clause, at)
@@ -221,21 +227,21 @@ def _block(line: str, current: str | None) -> str | None:
 def _listed(
     sentence: str,
     block: str,
-    named: Mapping[str, tuple[str, int]],
+    named: Mapping[str, tuple[int, int]],
     stances: Mapping[str, str],
     offset: int,
 ) -> list[AttributionFinding]:
     """A finding when an item of a risks (opportunities) list is a bullish (bearish) view: it
     names a person the documents put on that side, or it carries that side's label."""
     side = _SIDE[block]
-    for person, (_, end) in named.items():
+    for person, (begin, end) in named.items():
         if stances.get(person) == side:
             why = _WHY_LISTED[block].format(person=person)
-            return [AttributionFinding(sentence, why, offset + end, offset + end)]
+            return [AttributionFinding(sentence, why, offset + begin, offset + end)]
     label = _STANCE_LABEL[side].search(sentence)
     if label is not None:
         why = _WHY_LISTED[block].format(person="the view")
-        return [AttributionFinding(sentence, why, offset + label.end(), offset + label.end())]
+        return [AttributionFinding(sentence, why, offset + label.start(), offset + label.end())]
     return []
 
 
@@ -252,9 +258,9 @@ def _stances(
     if len(said) != 1:
         return []
     out = []
-    for person, (_, end) in _named(clause, index).items():
+    for person, (begin, end) in _named(clause, index).items():
         given = stances.get(person)
         if given in _STANCE_WORDS and given != said[0]:
             why = f"{person} is {given} in the source, not {said[0]}"
-            out.append(AttributionFinding(sentence, why, offset + end, offset + end))
+            out.append(AttributionFinding(sentence, why, offset + begin, offset + end))
     return out
