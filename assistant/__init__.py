@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from assistant.views.failure import Failure, explain_failure, redacted_traceback
     from assistant.views.feed import (
         ExpertRow,
-        attribution_marks,
         FactMark,
         FactSummary,
         Move,
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
         Related,
         Signal,
         analysis_window,
+        attribution_marks,
         disclaimer,
         link_host,
         markers,
@@ -122,7 +122,6 @@ __all__ = [
     "Event",
     "ExpertRow",
     "FactMark",
-    "attribution_marks",
     "FactSummary",
     "Failure",
     "Figure",
@@ -149,6 +148,7 @@ __all__ = [
     "Thread",
     "Verification",
     "analysis_window",
+    "attribution_marks",
     "caveats",
     "convention_label",
     "disclaimer",

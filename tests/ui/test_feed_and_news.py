@@ -240,5 +240,8 @@ def test_a_misattributed_sentence_is_marked_on_the_news_page(
     st.cache_data.clear()  # the page keeps the item it read first
     body = texts(open_news(make_app()))
     assert ":violet-background[Michael Feroli]" in body
-    assert ":orange-badge[:material/warning: 1 attribution(s) not supported by the cited sources]" in body
+    assert (
+        ":orange-badge[:material/warning: 1 attribution(s) not supported by the cited sources]"
+        in body
+    )
     assert "no cited source names Michael Feroli" in body
