@@ -159,6 +159,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "Fact-check results are not available for this item yet.",
         "zh": "本条内容暂无核查结果。",
     },
+    "verdict.attribution": {
+        "en": "attribution not supported by the cited source",
+        "zh": "出处与所引来源不符",
+    },
+    "news.attribution_badge": {
+        "en": "{n} attribution(s) not supported by the cited sources",
+        "zh": "{n} 处出处与所引来源不符",
+    },
     "signal.triggered": {"en": "triggered", "zh": "已触发"},
     "signal.not_triggered": {"en": "not triggered", "zh": "未触发"},
     "signal.untracked": {

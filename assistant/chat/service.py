@@ -15,6 +15,7 @@ from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
 from assistant.data.market import as_of_session
 from assistant.grounding.answer import Answer, footer
+from assistant.grounding.attribution import check_attributions
 from assistant.grounding.coverage import Coverage, banner
 from assistant.grounding.guard import (
     MAX_QUESTION_CHARS,
@@ -25,7 +26,8 @@ from assistant.grounding.guard import (
 )
 from assistant.grounding.language import Lang, detect_language
 from assistant.grounding.ledger import Ledger
-from assistant.grounding.verifier import Verification, mark_unsupported, verify
+from assistant.grounding.links import inert_links
+from assistant.grounding.verifier import Finding, Verification, mark_unsupported, verify
 from assistant.ports import ChatModel, Library, Market
 from assistant.reading.people import people_index
 from assistant.reading.shapes import Request
@@ -70,6 +72,7 @@ class Assistant:
         self.budget = budget or Budget(max_seconds=settings.answer_deadline_s)
         self._router: Router | None = None
         self._people = people  # the experts' index; read from the library when not given
+        self._who: tuple[dict[str, str], dict[str, str]] | None = None
 
     # ---- wiring ------------------------------------------------------------------------
 
@@ -250,7 +253,7 @@ class Assistant:
         if notice:
             body = f"{notice}\n\n{body}"
         own = [composed.text, notice] if composed.system else [notice]
-        verification = _verify(body, ledger, question, ref, trusted=own)
+        verification = self._checked(body, ledger, question, ref, trusted=own)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
         # a fixed message (missing data, a declined forecast, help) says itself what it cannot
@@ -347,6 +350,38 @@ class Assistant:
             context=route.context() if route else {},
         )
 
+    def _checked(
+        self,
+        body: str,
+        ledger: Ledger,
+        question: str,
+        ref: date,
+        trusted: Sequence[str] = (),
+    ) -> Verification:
+        """The answer's verification: its numbers, then who it says said what (attribution)
+        and the addresses it shows as text rather than links, each a finding like a number's."""
+        verification = _verify(body, ledger, question, ref, trusted)
+        names, stances = self._people_and_stances()
+        for found in check_attributions(body, ledger, stances, names, trusted=trusted):
+            verification.findings.append(
+                Finding("attribution", found.text, found.detail, found.start, found.end)
+            )
+        for start, end, url in inert_links(body):
+            verification.findings.append(
+                Finding("stray_link", url, "not one of the sources: shown as text", start, end)
+            )
+        return verification
+
+    def _people_and_stances(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The documents' people (names, surnames and firms in both languages -> the person)
+        and the stance each one's view takes, read once."""
+        if self._who is None:
+            docs = list(self.library.documents())
+            names = people_index(s for doc in docs for s in doc.sources)
+            stances = {v.person: v.stance for doc in docs for v in doc.views if v.person}
+            self._who = (names, stances)
+        return self._who
+
     def _llm_turn(
         self,
         question: str,
@@ -426,8 +461,8 @@ class Assistant:
                     writing = True
                     yield {"type": "status", "text": "writing"}
             assert run is not None
-            body = sanitize_output(run.text)
-            verification = _verify(body, ledger, question, ref)
+            body = sanitize_output(run.text, _source_urls(ledger))
+            verification = self._checked(body, ledger, question, ref)
             if not verification.ok:
                 from assistant.chat.llm.prompts import REGENERATE
 
@@ -440,8 +475,8 @@ class Assistant:
                 for event in within_deadline(retry):
                     if event["type"] == "run":
                         run = event["run"]
-                body = sanitize_output(run.text)
-                verification = _verify(body, ledger, question, ref)
+                body = sanitize_output(run.text, _source_urls(ledger))
+                verification = self._checked(body, ledger, question, ref)
                 if not body.strip():
                     run, body, verification = first  # nothing written again: keep the first
         except Exception as exc:
@@ -457,7 +492,7 @@ class Assistant:
             yield extra
         from assistant.chat.llm.models import estimate_cost
 
-        if orders := unasked_orders(run.text, question, _source_urls(ledger)):
+        if orders := unasked_orders(run.text, question):
             raise TurnStopped(_withheld(orders, lang), counter.usage)
         if body.strip() and detect_language(body, default=lang) != lang:
             raise TurnStopped(text("wrong_language", lang), counter.usage)

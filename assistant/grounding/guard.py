@@ -8,22 +8,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlparse
 
+from assistant.grounding.links import ALLOWED_HOSTS as ALLOWED_HOSTS
+from assistant.grounding.links import Delinked, delink, link_allowed
 from knowledge.instructions import is_instruction
 
 MAX_QUESTION_CHARS = 4_000
-ALLOWED_HOSTS = frozenset(
-    {
-        "finance.yahoo.com",
-        "www.jpmorgan.com",
-        "www.lazardassetmanagement.com",
-        "www.jefferies.com",
-        "www.stocktradersalmanac.com",
-        "www.federalreserve.gov",
-    }
-)
-
 # Zero-width, bidi controls and Unicode tag characters: invisible text that can smuggle orders.
 _INVISIBLE = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
@@ -33,12 +23,9 @@ _KEYLIKE = re.compile(
     r"\b(?:sk-[A-Za-z0-9_\-]{12,}|sk-proj-[A-Za-z0-9_\-]{8,}|(?:ghp|gho|xox[abp])_[A-Za-z0-9]{12,}"
     r"|AKIA[0-9A-Z]{16})\b"
 )
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _HTML_TAG = re.compile(
     r"<\s*/?\s*(?:img|script|iframe|object|embed|style|link|meta|a|svg)\b[^>]*>", re.I
 )
-_BARE_URL = re.compile(r"(?:https?:)?//[^\s)\]>\"']+")
 _REF_IMAGE = re.compile(r"!\[([^\]]*)\]\[[^\]]*\]")
 _REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
 _DATA_DELIMITERS = re.compile(r"<<<\s*DATA|DATA\s*>>>", re.IGNORECASE)
@@ -73,9 +60,8 @@ def clean_untrusted(text: str) -> str:
 
 
 def host_allowed(url: str) -> bool:
-    """True for https links to the hosts we trust to render."""
-    parsed = urlparse(url)
-    return parsed.scheme == "https" and (parsed.hostname or "") in ALLOWED_HOSTS
+    """True for links the one rule (`assistant.grounding.links.link_allowed`) lets through."""
+    return link_allowed(url)
 
 
 def secret_values() -> list[str]:
@@ -118,9 +104,15 @@ def _environment_values() -> list[str]:
     return [v for k, v in os.environ.items() if _SECRET_NAME.search(k) and len(v) >= 6]
 
 
-def sanitize_output(text: str) -> str:
-    """Drop images and links to outside hosts, raw HTML, environment dumps and anything that
-    looks like a key."""
+def sanitize_output(text: str, sources: Iterable[str] | None = None) -> str:
+    """Drop images, raw HTML, environment dumps and anything that looks like a key; show every
+    link the one rule does not allow (outside hosts, and with `sources`, any address that is not
+    one of them) as text."""
+    return sanitize_answer(text, sources).text
+
+
+def sanitize_answer(text: str, sources: Iterable[str] | None = None) -> Delinked:
+    """`sanitize_output`, with the addresses it kept as text (for a finding)."""
     if len(_ENV_ASSIGNMENT.findall(text)) >= 3:
         text = _ENV_ASSIGNMENT.sub("[environment data removed]", text)
         text = re.sub(
@@ -128,15 +120,12 @@ def sanitize_output(text: str) -> str:
         )
     text = _REF_DEFINITION.sub("", text)
     text = _REF_IMAGE.sub(lambda m: f"[image removed: {m.group(1) or 'untrusted'}]", text)
-    text = _MD_IMAGE.sub(lambda m: f"[image removed: {m.group(1) or 'untrusted'}]", text)
-    text = _MD_LINK.sub(lambda m: m.group(0) if host_allowed(m.group(2)) else m.group(1), text)
     text = _HTML_TAG.sub("", text)
-    text = _BARE_URL.sub(
-        lambda m: m.group(0) if host_allowed(m.group(0)) else "[link removed]", text
-    )
+    done = delink(text, sources)
+    text = done.text
     for secret in {*secret_values(), *_environment_values()}:
         text = text.replace(secret, "[redacted]")
-    return _KEYLIKE.sub("[redacted]", text)
+    return Delinked(_KEYLIKE.sub("[redacted]", text), done.strays)
 
 
 Refusal = Literal["manipulation", "allocation", "system_prompt", "secrets", "no_such_tool"]
@@ -233,7 +222,7 @@ def clean_label(text: str | None) -> str:
 
 # ---- orders in an answer that nobody asked for ------------------------------------------
 
-Order = Literal["trade_call", "canary", "foreign_link"]
+Order = Literal["trade_call", "canary"]
 
 _TRADE_CALL = re.compile(
     r"\b(?:STRONG\s+)?(?:BUY|SELL|SHORT)\s+(?:\^?[A-Z]{1,5}\b|NOW\b|IMMEDIATELY\b)"
@@ -248,20 +237,17 @@ _TRADE_CALL = re.compile(
 _CANARY = re.compile(
     r"\bCANARY\b|(?i:\bcanary[-_ ]?(?:token|code|string)\b)|\b[A-Z]{4,}-[0-9A-F]{4,}\b"
 )
-_ANY_URL = re.compile(r"https?://[^\s)\]>\"'，。]+")
 _ASKED_TRADE = re.compile(r"\b(?:buy|sell|short)\b|买|卖|做空", re.IGNORECASE)
 
 
-def unasked_orders(answer: str, question: str, known_urls: Iterable[str] = ()) -> list[Order]:
+def unasked_orders(answer: str, question: str) -> list[Order]:
     """What in a model's `answer` looks like orders planted by a document rather than an answer
-    to `question`: a buy/sell call, a canary-like token, a link that is not one of the sources.
-    A trade call is not flagged when the question itself is about buying or selling."""
+    to `question`: a buy/sell call or a canary-like token (such an answer is withheld). A trade
+    call is not flagged when the question itself is about buying or selling. A link that is not
+    one of the sources is no order: it is shown as text, with a finding (`sanitize_answer`)."""
     found: list[Order] = []
     if _TRADE_CALL.search(answer) and not _ASKED_TRADE.search(question):
         found.append("trade_call")
     if any(m.group(0) not in question for m in _CANARY.finditer(answer)):
         found.append("canary")
-    known = {u.rstrip("/.") for u in known_urls}
-    if any(u.rstrip("/.") not in known for u in _ANY_URL.findall(answer)):
-        found.append("foreign_link")
     return found

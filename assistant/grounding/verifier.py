@@ -57,6 +57,8 @@ FindingKind = Literal[
     "non_session_close",
     "claim_mismatch",
     "premise_repeated",
+    "attribution",
+    "stray_link",
 ]
 
 
@@ -612,8 +614,16 @@ _TAGS = {
         "number": " (unverified)",
         "source": " (no such source)",
         "closed": " (market closed that day)",
+        "attribution": " (attribution not supported by the sources)",
+        "link": " (not a source link)",
     },
-    "zh": {"number": "（未核实）", "source": "（无此来源）", "closed": "（当日休市）"},
+    "zh": {
+        "number": "（未核实）",
+        "source": "（无此来源）",
+        "closed": "（当日休市）",
+        "attribution": "（出处与来源不符）",
+        "link": "（非来源链接）",
+    },
 }
 
 
@@ -639,6 +649,10 @@ def mark_unsupported(text: str, verification: Verification, language: str | None
             put(f.end, tags["source"])
         elif f.kind == "non_session_close":
             put(f.end, tags["closed"])
+        elif f.kind == "attribution":
+            put(f.end, tags["attribution"])
+        elif f.kind == "stray_link":
+            put(f.end, tags["link"])
     out = text
     for position in sorted(inserts, reverse=True):
         out = out[:position] + inserts[position] + out[position:]

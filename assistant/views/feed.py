@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from assistant.factcheck.claims import CheckedClaim
     from assistant.ports import Library, Market
     from knowledge import Document
+    from knowledge.documents import SourceEntry
     from tools.figure import Figure
 
 SPARK_SESSIONS = 30
@@ -458,3 +459,33 @@ def section_marks(doc: Document, summary: FactSummary) -> dict[int, list[FactMar
                 out.setdefault(i, []).append(moved)
                 break
     return out
+
+
+def attribution_marks(doc: Document) -> list[FactMark]:
+    """The attribution check on an item's analysis, as marks like a fact-check's (verdict
+    "attribution", offsets in the section's text): a sentence naming a person or firm must cite
+    a source entry that names them; a stance must be the one the item's views give; a risks
+    section lists no bullish view and an opportunities section no bearish one."""
+    from assistant.grounding.attribution import check_attributions
+    from assistant.reading.people import people_index
+
+    def says(s: SourceEntry) -> str:
+        return " ".join([s.person or "", s.publisher, s.title or "", s.summary]).lower()
+
+    # one article quoted as several entries ("quoted in the same report as Hirsch"): each entry
+    # names whom the article names
+    article: dict[str, list[str]] = {}
+    for s in doc.sources:
+        article.setdefault(s.url or s.title or f"#{s.n}", []).append(says(s))
+    named = {s.n: " ".join(article[s.url or s.title or f"#{s.n}"]) for s in doc.sources}
+    stances = {v.person: v.stance for v in doc.views if v.person}
+    names = people_index(doc.sources)
+    marks: list[FactMark] = []
+    for i, section in enumerate(doc.sections):
+        head = f"{section.heading}\n" if section.heading else ""  # the heading names the list
+        for found in check_attributions(head + section.text, named, stances, names):
+            if found.start is None or found.end is None or found.start < len(head):
+                continue
+            start, end = found.start - len(head), found.end - len(head)
+            marks.append(FactMark(start, end, "attribution", found.text, found.detail, i))
+    return marks

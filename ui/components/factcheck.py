@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant import Document, FactSummary, markers, section_marks
+from assistant import Document, FactSummary, attribution_marks, markers, section_marks
 from ui.components.markdown import COLORS, safe, with_marks
 from ui.components.receipts import source_row
 from ui.text import t
 
 VERDICTS = ("holds", "holds_with_caveat", "wrong_date", "differs", "unverifiable")
+SHOWN = (*VERDICTS, "attribution")
 
 
 def badge(checks: FactSummary | None) -> None:
@@ -36,6 +37,17 @@ def marked_document(doc: Document, checks: FactSummary | None, key: str = "sec")
     request, and the sources each section cites (the news page and the library alike)."""
     marks = section_marks(doc, checks) if checks is not None else {}
     badge(checks)
+    # who said it: a sentence naming someone its cited source does not name is marked the
+    # same way as a number the data contradict, and counted beside the fact-check badge
+    attributions = attribution_marks(doc)
+    for mark in attributions:
+        marks.setdefault(int(mark.section or 0), []).append(mark)
+    if attributions:
+        st.badge(
+            t("news.attribution_badge", n=len(attributions)),
+            icon=":material/warning:",
+            color="orange",
+        )
     if checks is not None and checks.marks:
         st.caption(
             " · ".join(
@@ -62,7 +74,7 @@ def marked_document(doc: Document, checks: FactSummary | None, key: str = "sec")
                 st.markdown(
                     "\n".join(
                         f"- :{COLORS.get(m.verdict, 'gray')}-background[{safe(m.claim)}] "
-                        f"{t('verdict.' + m.verdict) if m.verdict in VERDICTS else safe(m.verdict)}: "
+                        f"{t('verdict.' + m.verdict) if m.verdict in SHOWN else safe(m.verdict)}: "
                         f"{safe(m.detail)}"
                         for m in notes
                     )

@@ -15,6 +15,7 @@ COLORS = {
     "wrong_date": "orange",
     "differs": "red",
     "unverifiable": "gray",
+    "attribution": "violet",
 }
 
 
