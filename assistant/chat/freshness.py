@@ -106,6 +106,10 @@ def stale_data(reference: Figure | None, figures: Iterable[Figure], lang: Lang) 
     if not days:
         return None
     why, values = _why(fell)
+    if why == "behind" and len(fell) == int(ref_stale):
+        # only the reference is old and no live source was asked: a symbol whose data end
+        # earlier than the others', which the answer names itself, not a fallback
+        return None
     day = max(days)
     notice = _TEXT[why][lang].format(day=day.isoformat(), **values)
     if ref_stale:
