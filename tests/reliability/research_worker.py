@@ -1,5 +1,5 @@
 """A research run in its own process, for the kill -9 cases: `python -m
-tests.reliability.research_worker HOME SEED`. Prices are the shared CSVs (a few
+tests.reliability.research_worker HOME SEED [check RUN_ID]`. Prices are the shared CSVs (a few
 symbols), the library is empty with hashed embeddings; each section waits a seeded moment so a
 kill lands anywhere in the run. Prints `run <id>` when the run has started, `report <id>` at the
 end."""
@@ -78,6 +78,11 @@ def after_kill(home: Path, run_id: str) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     home, seed = Path(argv[0]), int(argv[1])
+    if argv[2:3] == ["check"]:  # after a kill, in a fresh process
+        import json
+
+        print(json.dumps(after_kill(home, argv[3])))
+        return 0
     research = service(home)
     rng = random.Random(seed)
     research.fault = lambda index: time.sleep(rng.uniform(0.0, 0.4))
