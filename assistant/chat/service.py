@@ -10,10 +10,10 @@ from typing import Any, Literal
 from assistant.budget import Budget, Usage
 from assistant.chat.coverage import ChatAnswer, Coverage, banner, read_coverage
 from assistant.chat.events import Event, FigureAdded, PassageAdded
+from assistant.chat.freshness import stale_data
 from assistant.chat.offline.composer import Composed, OfflineComposer
 from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
-from assistant.chat.freshness import stale_data
 from assistant.data.market import reference_session
 from assistant.grounding.answer import Answer, footer
 from assistant.grounding.guard import (

@@ -90,7 +90,8 @@ def assistant_on_dead_network(
     def make(**kwargs: object) -> Assistant:
         return Assistant(
             get_settings(),
-            market=kwargs.pop("market", None) or failing_market(tmp_path, shared_frames, DeadSource()),  # type: ignore[arg-type]
+            market=kwargs.pop("market", None)
+            or failing_market(tmp_path, shared_frames, DeadSource()),  # type: ignore[arg-type]
             library=Library(tmp_path / "library"),
             threads=ThreadStore(tmp_path / "threads.sqlite"),
             **kwargs,  # type: ignore[arg-type]
@@ -144,7 +145,9 @@ def test_llm_mode_says_it_whatever_the_model_wrote(
 ) -> None:
     def reply(messages: list[BaseMessage]) -> AIMessage:
         tools = "\n".join(str(m.content) for m in messages if isinstance(m, ToolMessage))
-        marker = next(line.split("]")[0] + "]" for line in tools.splitlines() if " return = " in line)
+        marker = next(
+            line.split("]")[0] + "]" for line in tools.splitlines() if " return = " in line
+        )
         assert "STALE" in tools or "2026-02-2" in tools
         return AIMessage(f"SPY returned +1.13% from 2026-02-17 to 2026-02-20 {marker}.")
 

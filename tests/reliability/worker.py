@@ -121,7 +121,9 @@ def check_after_kill(library: object, folder: Path) -> dict[str, object]:
     for doc_id in listed:
         dense = library.search(marker(doc_id), 3, doc_id=doc_id, method="rrf")
         lexical = library.search(marker(doc_id), 3, method="rrf")
-        if not (any(p.doc_id == doc_id for p in dense) and any(p.doc_id == doc_id for p in lexical)):
+        if not (
+            any(p.doc_id == doc_id for p in dense) and any(p.doc_id == doc_id for p in lexical)
+        ):
             lost.append(doc_id)
     statuses = sorted({o.status for o in library.ingest([folder])})
     return {
