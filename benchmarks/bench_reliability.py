@@ -318,7 +318,11 @@ def _kill_research(folder: Path, seed: int) -> dict[str, Any]:
         return {"held": False, "detail": checked.stderr.strip()[-200:], "wait_s": round(wait, 2)}
     found = json.loads(checked.stdout.strip().splitlines()[-1])
     if found["resumed"]:
-        held = found["whole"] == found["listed"] and found["whole_after"] == found["listed_after"]
+        added = 0 if found["stored_before"] else 1
+        held = (
+            found["whole"] == found["listed"]
+            and found["whole_after"] == found["listed_after"] == found["listed"] + added
+        )
     else:
         held = found["whole"] == found["listed"] and bool(found["refused"])
     return {"held": held, "wait_s": round(wait, 2), "finished_before_kill": finished, **found}

@@ -20,11 +20,15 @@ TOPIC = "SPY versus the S&P 500 and the Russell 2000 from 2025-12-01 to 2026-02-
 SYMBOLS = ("SPY", "^GSPC", "^RUT", "IWM")
 
 
-def service(home: Path) -> ResearchService:
-    """The research service over `home`, in this process (the test's checks use it too)."""
-    from tests.reliability.worker import use_hashed_embeddings
+def service(home: Path, *, hash_embeddings: bool = True) -> ResearchService:
+    """The research service over `home`. A test calls it with `hash_embeddings=False` under
+    the `hashed_embeddings` fixture, which undoes itself; a worker process swaps them for good."""
+    if hash_embeddings:
+        from tests.reliability.worker import use_hashed_embeddings
 
-    use_hashed_embeddings()
+        use_hashed_embeddings()
+    import pandas as pd
+
     from assistant.research import ResearchService
     from assistant.settings import SHARED_DIR, Settings
     from assistant.store import Store
@@ -33,12 +37,16 @@ def service(home: Path) -> ResearchService:
     from tools.prices.csv_import import read_price_csv
     from tools.prices.fake import FakeSource
 
-    frames = {}
-    folder = SHARED_DIR / "data" / "prices" / "yahoo-2024_2026-02"
-    for path in sorted(folder.glob("*.csv")):
-        parsed = read_price_csv(path)
-        if parsed.symbol in SYMBOLS:
-            frames[parsed.symbol] = parsed.frame
+    frames: dict[str, pd.DataFrame] = {}
+    for name in ("yahoo-2024_2026-02", "yahoo-2025-09_2026-03"):  # the newer rows win
+        for path in sorted((SHARED_DIR / "data" / "prices" / name).glob("*.csv")):
+            if path.stem not in SYMBOLS:
+                continue
+            frame = read_price_csv(path).frame
+            old = frames.get(path.stem)
+            if old is not None:
+                frame = pd.concat([old[~old.index.isin(frame.index)], frame]).sort_index()
+            frames[path.stem] = frame
     market = Market(FakeSource(frames), today=lambda: dt.date(2026, 2, 23))
     settings = Settings(home=home, price_mode="local")
     return ResearchService(
@@ -49,19 +57,23 @@ def service(home: Path) -> ResearchService:
     )
 
 
-def after_kill(home: Path, run_id: str) -> dict[str, Any]:
+def after_kill(home: Path, run_id: str, *, hash_embeddings: bool = True) -> dict[str, Any]:
     """What a store holds after a run was killed: every listed report whole, and the run either
     resumed to one report more or refused in words (never a half-written report shown as done)."""
     from assistant.errors import FootnoteError
 
-    research = service(home)
+    research = service(home, hash_embeddings=hash_embeddings)
     listed = research.reports()
     whole = [
         r.id
         for r in listed
         if (got := research.get(r.id)) is not None and got.sections and got.markdown.strip()
     ]
-    outcome: dict[str, Any] = {"listed": len(listed), "whole": len(whole)}
+    outcome: dict[str, Any] = {
+        "listed": len(listed),
+        "whole": len(whole),
+        "stored_before": run_id in {r.id for r in listed},  # killed after its report was saved
+    }
     try:
         report = research.resume(run_id)
     except FootnoteError as exc:

@@ -34,14 +34,31 @@ def kill_research_at(home: Path, seed: int, wait_s: float) -> str:
 
 @pytest.mark.parametrize("seed", [3])
 def test_kill_9_during_research_leaves_no_half_report(
-    tmp_path: Path, shared_prices: Path, seed: int
+    tmp_path: Path, shared_prices: Path, hashed_embeddings: None, seed: int
 ) -> None:
     home = tmp_path / "home"
     run_id = kill_research_at(home, seed, random.Random(seed).uniform(0.3, 2.5))
-    found = after_kill(home, run_id)
+    found = after_kill(home, run_id, hash_embeddings=False)
     record(f"kill -9 during research (seed {seed})", **found)
     assert found["whole"] == found["listed"]  # nothing half-written listed
     if found["resumed"]:
-        assert found["whole_after"] == found["listed_after"] == found["listed"] + 1
+        # the run's report once: added now, or already there and not listed twice
+        added = 0 if found["stored_before"] else 1
+        assert found["whole_after"] == found["listed_after"] == found["listed"] + added
     else:
         assert found["refused"] and "Traceback" not in found["refused"]
+
+
+def test_a_finished_run_resumed_keeps_one_report(
+    tmp_path: Path, shared_prices: Path, hashed_embeddings: None
+) -> None:
+    """A process killed after saving its report but before exiting: resuming that run again
+    replaces the report rather than listing a second copy."""
+    from tests.reliability.research_worker import TOPIC, service
+
+    research = service(tmp_path / "home", hash_embeddings=False)
+    run_id, report = research.start(research.plan(TOPIC, language="en"), auto_accept=True)
+    assert report is not None and report.id == run_id
+    again = research.resume(run_id)
+    assert again is not None and again.id == run_id
+    assert [r.id for r in research.reports()] == [run_id]
