@@ -78,6 +78,19 @@ class Settings(BaseSettings):
     max_yaml_aliases: int = Field(
         default=50, ge=0, description="Most YAML aliases front matter may use (billion laughs)."
     )
+    max_symbols: int = Field(
+        default=12, gt=0, le=200, description="Most symbols one question may name."
+    )
+    max_live_calls: int = Field(
+        default=8, ge=0, le=500, description="Most live price calls one answer may make."
+    )
+    live_answer_deadline_s: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="One deadline for all of an answer's live price calls, seconds (then "
+        "stored data, labelled).",
+    )
     max_json_depth: int = Field(default=64, gt=0, description="Deepest JSON nesting ingest reads.")
     max_pdf_pages: int = Field(default=1_000, gt=0, description="Most pages a PDF may have.")
     max_pdf_mb: float = Field(
@@ -178,6 +191,9 @@ class Settings(BaseSettings):
             "FOOTNOTE_LIVE_DEADLINE_S": f"{self.live_deadline_s:g}",
             "FOOTNOTE_ANSWER_DEADLINE_S": f"{self.answer_deadline_s:g}",
             "FOOTNOTE_RESEARCH_STEP_DEADLINE_S": f"{self.research_step_deadline_s:g}",
+            "FOOTNOTE_MAX_SYMBOLS": str(self.max_symbols),
+            "FOOTNOTE_MAX_LIVE_CALLS": str(self.max_live_calls),
+            "FOOTNOTE_LIVE_ANSWER_DEADLINE_S": f"{self.live_answer_deadline_s:g}",
             "FOOTNOTE_LANGUAGE": self.language,
             "FOOTNOTE_CONVENTION": self.convention,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",

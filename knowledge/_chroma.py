@@ -54,34 +54,66 @@ class _Handle:
             path=str(self.folder),
             settings=Settings(anonymized_telemetry=False, allow_reset=False),
         )
-        function: Any = E5EmbeddingFunction()  # chroma's generic parameter is a union
-        self.chunks = self.client.get_or_create_collection(
-            CHUNKS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
-        )
-        self.documents = self.client.get_or_create_collection(
-            DOCUMENTS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
-        )
-        self.batch = max(1, min(self.client.get_max_batch_size(), 1000))
+        try:
+            function: Any = E5EmbeddingFunction()  # chroma's generic parameter is a union
+            self.chunks = self.client.get_or_create_collection(
+                CHUNKS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
+            )
+            self.documents = self.client.get_or_create_collection(
+                DOCUMENTS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
+            )
+            self.batch = max(1, min(self.client.get_max_batch_size(), 1000))
+        except Exception:
+            _close(self.client)  # a half-open client must not keep its system cached
+            raise
 
     def close(self) -> None:
-        with self.lock, contextlib.suppress(Exception):
-            self.client.close()
+        with self.lock:
+            _close(self.client)
 
     def reopen(self) -> None:
         with self.lock:
-            with contextlib.suppress(Exception):
-                self.client.close()
+            _close(self.client)
             _drop_system(self.folder)
             self._open()
 
 
+def _close(client: Any) -> None:
+    """Close a client through Chroma's public `Client.close()`: it releases the client's hold on
+    the folder's shared system and stops and uncaches that system when no client is left, so the
+    next `PersistentClient` on the folder loads it again from disk."""
+    with contextlib.suppress(Exception):
+        client.close()
+
+
 def _drop_system(folder: Path) -> None:
-    """Forget Chroma's cached system for `folder`: another client on the path (or a failed
-    open) would otherwise keep a stale or broken one alive for this process."""
+    """Make sure no cached system for `folder` outlives its closed client.
+
+    After `_close` nothing is left in the usual case and this does nothing. A system can remain
+    when the client could not be closed (a Chroma without `close()`, a close that failed) or
+    another client in this process opened the folder; only then is the folder's entry dropped
+    from Chroma's cache: the one Chroma internal Footnote touches,
+    `SharedSystemClient._identifier_to_system` (`tests/knowledge/test_chroma_internals.py`
+    fails when a Chroma release moves it). The public `clear_system_cache()` is not used: it
+    forgets every folder's system, and each open client looks its system up there on every
+    call, so the other stores this process holds would break."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    SharedSystemClient._identifier_to_system.pop(str(folder), None)
-    SharedSystemClient._identifier_to_refcount.pop(str(folder), None)
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    if not isinstance(systems, dict) or str(folder) not in systems:
+        return
+    systems.pop(str(folder), None)
+    counts = getattr(SharedSystemClient, "_identifier_to_refcount", None)
+    if isinstance(counts, dict):
+        counts.pop(str(folder), None)
+
+
+def cached_system(folder: Path) -> bool:
+    """Whether Chroma still caches a system for `folder` in this process (for tests, doctor)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
+    return str(folder.resolve()) in systems
 
 
 def forget(folder: Path) -> None:

@@ -166,12 +166,17 @@ class Market:
                 # the data end before the session asked: count the lead back from their end
                 data = self._load(symbol, calendar.sessions_back(last, lead)[0].date(), last, note)
             return data, last
-        except (NoData, RateLimited, SourceUnavailable):  # nothing recent: fall back to the store
+        except (NoData, RateLimited, SourceUnavailable) as exc:  # nothing recent: the store
             found = self.last_session(symbol) if latest else None
             if found is None:
                 raise
+            # why, for the answer's notice: the live failure, or a source that never asks
+            why = "price mode is local" if getattr(self.source, "mode", "") == "local" else ""
+            why = why or exc.message.rstrip(".")
         data = self._load(symbol, calendar.sessions_back(found, lead)[0].date(), found, note)
-        stale_note = f"no prices after {found} could be had; showing the latest stored session"
+        stale_note = (
+            f"no prices after {found} could be had ({why}); showing the latest stored session"
+        )
         history = PriceHistory(
             symbol=data.history.symbol,
             frame=data.frame,

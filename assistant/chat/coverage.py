@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.chat.freshness import Stale
 from assistant.grounding import coverage as pure
 from assistant.grounding.answer import Answer
 from assistant.grounding.coverage import Coverage
@@ -28,9 +29,12 @@ class ChatAnswer(Answer):
 
     coverage: Coverage | None = None
     banner: str = ""
+    # stored data stood in for live data: the session they end on, why, and the notice
+    stale: Stale | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = super().to_json()
         data["coverage"] = self.coverage.to_json(self.language) if self.coverage else None
         data["banner"] = self.banner or None
+        data["stale"] = self.stale.to_json() if self.stale else None
         return data

@@ -10,10 +10,11 @@ from typing import Any, Literal
 from assistant.budget import Budget, Usage
 from assistant.chat.coverage import ChatAnswer, read_coverage
 from assistant.chat.events import Event, FigureAdded, PassageAdded
+from assistant.chat.freshness import stale_data
 from assistant.chat.offline.composer import Composed, OfflineComposer
 from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
-from assistant.data.market import as_of_session
+from assistant.data.market import reference_session
 from assistant.grounding.answer import Answer, footer
 from assistant.grounding.attribution import check_attributions
 from assistant.grounding.coverage import Coverage, banner
@@ -35,6 +36,7 @@ from assistant.settings import Settings
 from assistant.store import ThreadStore
 from assistant.toolbox import Toolbox
 from knowledge.documents import Document
+from tools.figure import Figure
 
 _FUTURE_WORDS = (
     "will ",
@@ -102,7 +104,11 @@ class Assistant:
 
     def as_of(self, news: Document | None, symbols: list[str]) -> date:
         """The last session before the news date, or else the latest session with data."""
-        return as_of_session(self.market, news, symbols)
+        return self.reference(news, symbols)[0]
+
+    def reference(self, news: Document | None, symbols: list[str]) -> tuple[date, Figure | None]:
+        """`as_of` with the quote it was read from: a stale one is the latest stored session."""
+        return reference_session(self.market, news, symbols)
 
     # ---- public API --------------------------------------------------------------------
 
@@ -153,10 +159,20 @@ class Assistant:
             yield from self._finish_simple(text(kind, lang), lang, thread.id, screened.text)
             return
 
-        if self.mode == "llm":
-            yield from self._llm_or_offline(screened.text, lang, thread.id, news, previous)
-        else:
-            yield from self._offline_turn(screened.text, lang, thread.id, news, previous)
+        from tools.prices.budget import live_budget
+        from tools.symbols import find_symbols
+
+        named = find_symbols(screened.text)
+        if len(named) > self.settings.max_symbols:
+            body = text("too_many_symbols", lang, n=len(named), limit=self.settings.max_symbols)
+            yield from self._finish_simple(body, lang, thread.id, screened.text)
+            return
+        # one allowance of live calls and one deadline for all of them, per answer
+        with live_budget(self.settings.max_live_calls, self.settings.live_answer_deadline_s):
+            if self.mode == "llm":
+                yield from self._llm_or_offline(screened.text, lang, thread.id, news, previous)
+            else:
+                yield from self._offline_turn(screened.text, lang, thread.id, news, previous)
 
     def _llm_or_offline(
         self,
@@ -226,7 +242,7 @@ class Assistant:
 
         ledger = Ledger()
         symbols = find_symbols(question) or list(previous.get("symbols") or [])
-        ref = self.as_of(news, symbols or (news.tickers[:1] if news else []))
+        ref, quoted = self.reference(news, symbols or (news.tickers[:1] if news else []))
         route = self.router.route(
             question,
             lang,
@@ -250,9 +266,13 @@ class Assistant:
             elif citation.passage is not None:
                 yield PassageAdded(type="passage", n=citation.n, passage=citation.passage)
         body = self._with_notes(composed, lang, news, ref, ledger)
+        stale = stale_data(quoted, ledger.figures, lang)
+        if stale:  # stored data stood in for live data: said first, with their date
+            body = f"{stale.notice}\n\n{body}"
         if notice:
             body = f"{notice}\n\n{body}"
         own = [composed.text, notice] if composed.system else [notice]
+        own += [stale.notice] if stale else []
         verification = self._checked(body, ledger, question, ref, trusted=own)
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
@@ -278,6 +298,7 @@ class Assistant:
             route,
             coverage,
         )
+        answer.stale = stale
         answer.suggestions = self._moving_on(answer.suggestions, question, route, ref)
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
@@ -400,7 +421,7 @@ class Assistant:
         ledger = Ledger()
         from tools.symbols import find_symbols
 
-        ref = self.as_of(news, find_symbols(question))
+        ref, quoted = self.reference(news, find_symbols(question))
         router_view = self.router.route(question, lang, ref, previous)
         toolbox = Toolbox(self.market, self.library, news, self.settings.convention)
         context = (
@@ -496,6 +517,10 @@ class Assistant:
             raise TurnStopped(_withheld(orders, lang), counter.usage)
         if body.strip() and detect_language(body, default=lang) != lang:
             raise TurnStopped(text("wrong_language", lang), counter.usage)
+        stale = stale_data(quoted, ledger.figures, lang)
+        if stale:  # said first, whatever the model wrote about it
+            body = f"{stale.notice}\n\n{body}"
+            verification = _verify(body, ledger, question, ref, trusted=[stale.notice])
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
         coverage = read_coverage(_read_request(question, ref, news), ledger, verification)
@@ -510,6 +535,7 @@ class Assistant:
         answer = self._answer(
             body, ledger, verification, lang, "llm", None, usage, thread_id, router_view, coverage
         )
+        answer.stale = stale
         self.threads.append(thread_id, "assistant", answer.text, answer.to_json(), answer.context)
         yield {"type": "final", "answer": answer}
 

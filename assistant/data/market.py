@@ -13,6 +13,7 @@ from assistant.settings import Settings
 if TYPE_CHECKING:
     from assistant.ports import Market as MarketPort
     from knowledge.documents import Document
+    from tools.figure import Figure
     from tools.market import Market
     from tools.prices.cached import CachedSource
     from tools.prices.csv_import import ImportResult
@@ -55,19 +56,27 @@ def open_market(settings: Settings) -> Market:
 
 def as_of_session(market: MarketPort, news: Document | None, symbols: Sequence[str]) -> dt.date:
     """The last session before the news date, or else the latest session with data."""
+    return reference_session(market, news, symbols)[0]
+
+
+def reference_session(
+    market: MarketPort, news: Document | None, symbols: Sequence[str]
+) -> tuple[dt.date, Figure | None]:
+    """`as_of_session` with the quote it was read from (None for a news date or no data): a
+    stale quote means the answer's "today" is the latest stored session, not the live one."""
     from tools import calendar as nyse
     from tools.prices.base import PriceError
 
     if news is not None and news.published:
-        return nyse.previous_session(news.published)
+        return nyse.previous_session(news.published), None
     for symbol in dict.fromkeys([*symbols, "^GSPC", "^RUT"]):
         try:
             figures = market.quote(symbol)
         except (PriceError, ValueError):
             continue
         if figures and figures[0].as_of:
-            return figures[0].as_of
-    return nyse.session_on_or_before(market.today() - dt.timedelta(days=1))
+            return figures[0].as_of, figures[0]
+    return nyse.session_on_or_before(market.today() - dt.timedelta(days=1)), None
 
 
 @dataclass(frozen=True)

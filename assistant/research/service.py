@@ -234,6 +234,9 @@ class ResearchService:
             summary=state.get("summary"),
             stopped=state.get("stopped"),
         )
+        # one run, one report: a run resumed after it was stored (a process killed between the
+        # save and its exit) replaces its report instead of listing a second copy
+        report.id = run_id
         report.approval = str(state.get("approval") or "")
         report.markdown = to_markdown(report)
         self._save(report)

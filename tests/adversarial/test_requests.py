@@ -190,7 +190,7 @@ def test_rate_limited_source_serves_stale_data_labelled(
     market = _stored_market(tmp_path, old, FailingSource(RateLimited("Yahoo is rate limiting us.")))
     answer = make_assistant(market=market).ask("What's the latest close of the Russell 2000?")
     assert answer.ledger.figures and all(f.stale for f in answer.ledger.figures)
-    assert "stored data as of the 2026-01-30 session" in answer.text
+    assert answer.text.startswith("Live data unavailable; latest stored session 2026-01-30.")
     assert answer.verification.ok
 
 

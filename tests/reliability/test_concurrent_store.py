@@ -28,6 +28,8 @@ def test_two_ingests_and_an_asker_lose_nothing(tmp_path: Path, store: Library) -
     ids = write_corpus(tmp_path / "a", "a", 30) + write_corpus(tmp_path / "b", "b", 30)
     started = time.monotonic()
     asker = spawn("-m", "tests.reliability.worker", "ask", str(store_dir), "25")
+    # the app's Library page (Streamlit AppTest) searching the same store meanwhile
+    app = spawn("-m", "tests.reliability.worker", "app", str(store_dir), "25")
     writers = [
         spawn("-m", "tests.reliability.worker", "ingest", str(store_dir), str(tmp_path / name))
         for name in ("a", "b")
@@ -41,6 +43,11 @@ def test_two_ingests_and_an_asker_lose_nothing(tmp_path: Path, store: Library) -
     asks = json.loads(out)
     assert asks["failed"] == 0, asks["errors"]
     assert asks["asked"] > 0
+    out, err = app.communicate(timeout=240)
+    assert app.returncode == 0, err[-2000:]
+    app_asks = json.loads(out.strip().splitlines()[-1])
+    assert app_asks["failed"] == 0, app_asks["errors"]
+    assert app_asks["asked"] > 0
 
     # A fresh process and this one (opened before the writers) agree: every document is whole.
     after = python("-m", "tests.reliability.worker", "ask", str(store_dir), "0.1")
@@ -55,6 +62,8 @@ def test_two_ingests_and_an_asker_lose_nothing(tmp_path: Path, store: Library) -
         lost=len(lost),
         asks=asks["asked"],
         ask_failures=asks["failed"],
+        app_searches=app_asks["asked"],
+        app_failures=app_asks["failed"],
         seconds=round(time.monotonic() - started, 1),
     )
     assert lost == []

@@ -1,5 +1,5 @@
 """A process that works on a shared store, for the fault suite: `python -m tests.reliability.worker
-<ingest|ask> STORE [FOLDER|SECONDS]`. Embeddings come from a hash, so that a run measures the
+<ingest|ask|check> STORE [FOLDER|SECONDS]`. Embeddings come from a hash, so that a run measures the
 store, not the model (the real model costs ~0.5 s a document on two shared cores)."""
 
 from __future__ import annotations
@@ -52,6 +52,89 @@ def marker(doc_id: str) -> str:
     return "qz" + hashlib.sha1(doc_id.encode()).hexdigest()[:10]
 
 
+def app_reader(library: object, seconds: float) -> dict[str, object]:
+    """Drive the app (Streamlit AppTest, the page code `footnote ui` serves) on the same store:
+    search the Library page for each listed document's marker until `seconds` pass; a search
+    that raises or does not show the document counts as failed."""
+    import datetime as dt
+    import tempfile
+
+    from streamlit.testing.v1 import AppTest
+
+    from assistant.app import Footnote
+    from assistant.settings import Settings
+    from assistant.store import Store
+    from knowledge import Library
+    from tools.market import Market
+    from tools.prices.fake import FakeSource
+    from ui.state import FOOTNOTE_KEY
+
+    assert isinstance(library, Library)
+    home = Path(tempfile.mkdtemp(prefix="footnote-app-"))
+    # the app notices other processes' writes by the store's revision file under its home
+    (home / "chroma").symlink_to(library.folder.resolve(), target_is_directory=True)
+    settings = Settings(home=home, price_mode="local")
+    services = Footnote(
+        settings,
+        market=Market(FakeSource({}), today=lambda: dt.date(2026, 3, 9)),  # type: ignore[arg-type]
+        library=library,  # type: ignore[arg-type]
+        store=Store(home / "state.sqlite"),
+        demo=False,
+    )
+    app = Path(__file__).resolve().parents[2] / "ui" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=120)
+    at.session_state[FOOTNOTE_KEY] = services
+    at.run()
+    at.switch_page("pages/library.py")
+    at.run()
+    deadline = time.monotonic() + seconds
+    asked = failed = 0
+    errors: list[str] = []
+    while time.monotonic() < deadline:
+        for doc in library.documents():
+            at.text_input(key="library_query").set_value(marker(doc.id))
+            try:
+                at.run()
+                shown = [m.value for m in at.markdown]
+                asked += 1
+                if at.exception or f"**Note {doc.id}**" not in shown:
+                    failed += 1
+                    errors.append(f"{doc.id}: {[e.value for e in at.exception] or 'not shown'}")
+            except Exception as exc:
+                failed += 1
+                errors.append(f"{doc.id}: {type(exc).__name__}: {exc}"[:200])
+            if time.monotonic() >= deadline:
+                break
+    return {"asked": asked, "failed": failed, "errors": errors[:5]}
+
+
+def check_after_kill(library: object, folder: Path) -> dict[str, object]:
+    """The store after a writer was killed: what the next writer's sweep leaves, whether every
+    listed document is found by its marker (dense and BM25), and a re-ingest of the folder."""
+    from knowledge import Library
+
+    assert isinstance(library, Library)
+    library.sweep()
+    found = library.check()
+    listed = [d.id for d in library.documents()]
+    lost = []
+    for doc_id in listed:
+        dense = library.search(marker(doc_id), 3, doc_id=doc_id, method="rrf")
+        lexical = library.search(marker(doc_id), 3, method="rrf")
+        if not (
+            any(p.doc_id == doc_id for p in dense) and any(p.doc_id == doc_id for p in lexical)
+        ):
+            lost.append(doc_id)
+    statuses = sorted({o.status for o in library.ingest([folder])})
+    return {
+        "listed": len(listed),
+        "lost": len(lost),
+        "check_ok": found.ok,
+        "reingest": statuses,
+        "after": len(library.documents()),
+    }
+
+
 def main(argv: list[str]) -> int:
     use_hashed_embeddings()
     from knowledge import Library
@@ -61,6 +144,12 @@ def main(argv: list[str]) -> int:
     if command == "ingest":
         outcomes = library.ingest([Path(argv[2])])
         print(json.dumps({o.path: o.status for o in outcomes}))
+        return 0
+    if command == "app":  # the Streamlit app's Library page searching, for a bounded time
+        print(json.dumps(app_reader(library, float(argv[2]))))
+        return 0
+    if command == "check":  # after a kill: sweep, check, search every document, ingest again
+        print(json.dumps(check_after_kill(library, Path(argv[2]))))
         return 0
     # ask: search for every stored document by its marker, over and over, counting failures
     deadline = time.monotonic() + float(argv[2])

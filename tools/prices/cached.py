@@ -22,6 +22,7 @@ from tools.prices.base import (
     missing_data_hint,
     window,
 )
+from tools.prices.budget import current_budget
 from tools.prices.deadline import call_with_deadline
 from tools.prices.store import PriceStore
 from tools.symbols import resolve_symbol
@@ -92,9 +93,19 @@ class CachedSource:
                 reason = self._down_reason
             if down:
                 raise SourceUnavailable(f"live data unavailable ({reason})")
+            deadline_s = self.deadline_s
+            budget = current_budget()
+            if budget is not None:
+                left, spent = budget.take()
+                if spent:
+                    down = True  # the answer's allowance, not the network: no pause follows
+                    raise SourceUnavailable(f"live data not asked: {spent}")
+                deadline_s = min(deadline_s, left)
+                # cut short by the answer's deadline: a timeout then says nothing of the network
+                down = deadline_s < self.deadline_s
             live = call_with_deadline(
                 lambda: live_source.history(symbol, start, end),
-                self.deadline_s,
+                deadline_s,
                 f"The live price source ({symbol})",
             )
         except PriceError as exc:

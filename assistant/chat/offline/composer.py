@@ -936,9 +936,7 @@ class OfflineComposer:
     def _data_notes(self, figures: Sequence[Figure], lang: Lang, ledger: Ledger) -> list[str]:
         notes = []
         for f in figures:
-            if f.stale and f.as_of and ("stale", f.as_of) not in self._noted:
-                self._noted.add(("stale", f.as_of))
-                notes.append(text("stale", lang, as_of=f.as_of))
+            # stale data are said once, first, by the chat service (assistant.chat.freshness)
             if f.caveats:
                 # an unadjusted step (a split the data do not adjust for) inside the window
                 notes.append(

@@ -188,10 +188,6 @@ T: dict[str, dict[Lang, str]] = {
         "en": "{name} closed at {close} on {day} [{n}].",
         "zh": "{name}在{day}收于{close}[{n}]。",
     },
-    "stale": {
-        "en": "Note: live data could not be fetched; these figures come from stored data as of the {as_of} session.",
-        "zh": "注意：未能获取实时数据，以上数字来自截至{as_of}交易日的本地存储数据。",
-    },
     "caveat": {
         "en": "Caution: {name}'s prices jump inside this window in a way the data do not adjust for (likely a split), so its figure [{n}] is likely wrong; its receipt says where.",
         "zh": "注意：{name}的价格在该区间内出现数据未调整的跳变（可能是拆股），其数字[{n}]很可能有误；详见该数字的出处说明。",
@@ -287,6 +283,10 @@ T: dict[str, dict[Lang, str]] = {
     "data_error": {
         "en": "I could not get the market data for this: {message}",
         "zh": "无法获取这项行情数据：{message}",
+    },
+    "too_many_symbols": {
+        "en": "That question names {n} symbols; one question may name at most {limit} (setting FOOTNOTE_MAX_SYMBOLS). Please ask about fewer at a time.",
+        "zh": "该问题提到了{n}个标的，每个问题最多{limit}个（设置项 FOOTNOTE_MAX_SYMBOLS）。请分几次提问。",
     },
     "too_long": {
         "en": "That message is too long ({size:,} characters; the limit is {limit:,}). Please shorten it or ask one question at a time.",
