@@ -27,7 +27,7 @@ from assistant.chat.service import Assistant
 from assistant.settings import get_settings
 from tests.assistant.openai_stub import openai_stub
 from tests.assistant.test_openai_stub import _decide
-from tests.ui.conftest import texts
+from tests.ui.conftest import docs, make_app, services, texts, ui_market  # noqa: F401
 from tests.ui.test_chat import ask, open_chat
 from tests.ui.test_cli_assistant import demo_home, home  # noqa: F401
 from ui.cli import app
@@ -83,8 +83,8 @@ LOOP = {"en": "made 6 calls without a final answer", "zh": "调用了6次仍未�
 
 FAULTS: dict[str, Fault] = {
     "rate_limit_429": Fault(
-        lambda m: {"status": 429, "retry_after": 2},
-        {"en": "HTTP 429, it asks to retry after 2 s", "zh": "HTTP 429，建议2秒后重试"},
+        lambda m: {"status": 429, "retry_after": 1},
+        {"en": "HTTP 429, it asks to retry after 1 s", "zh": "HTTP 429，建议1秒后重试"},
     ),
     "server_error_500": Fault(
         lambda m: {"status": 500},
