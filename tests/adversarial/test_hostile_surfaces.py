@@ -100,9 +100,7 @@ FAULTS: dict[str, Fault] = {
         {"en": "time limit of 1 s for one answer", "zh": "单次回答的时间上限1秒"},
         deadline=1,
     ),
-    "malformed_tool_call": Fault(
-        _loop({"name": "period_return", "arguments": "{not json"}), LOOP
-    ),
+    "malformed_tool_call": Fault(_loop({"name": "period_return", "arguments": "{not json"}), LOOP),
     "unknown_tool": Fault(_loop({"name": "place_order", "arguments": {"symbol": "IWM"}}), LOOP),
     "tool_loop": Fault(_loop({"name": "search_documents", "arguments": {"query": "x"}}), LOOP),
     # llama.cpp: tools only with tool_choice, the name in every streamed chunk, max_tokens only
@@ -185,8 +183,8 @@ def test_cli_text_and_json_hold(monkeypatch: pytest.MonkeyPatch, name: str, lang
 @pytest.mark.parametrize(("name", "lang"), CELLS)
 def test_the_chat_page_holds(
     monkeypatch: pytest.MonkeyPatch,
-    make_app: Callable[..., AppTest],
-    services: Footnote,
+    make_app: Callable[..., AppTest],  # noqa: F811 (the fixture, by name)
+    services: Footnote,  # noqa: F811
     name: str,
     lang: str,
 ) -> None:
@@ -224,7 +222,9 @@ CLAIM = {
 @pytest.mark.parametrize(
     ("server", "quirks"),
     [
-        pytest.param(lambda m: {"content": '{"claims": []}'}, {"reject_json_schema"}, id="no-schema"),
+        pytest.param(
+            lambda m: {"content": '{"claims": []}'}, {"reject_json_schema"}, id="no-schema"
+        ),
         pytest.param(lambda m: {"drip": 0.25, "drips": 200}, set(), id="drip"),
     ],
 )
