@@ -11,6 +11,7 @@ and no key. The matrix of cells and tests is in the module docstring of `FAULTS`
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from assistant.app import Footnote
 from assistant.budget import Budget
 from assistant.chat.service import Assistant
 from assistant.settings import get_settings
+from tests.adversarial.test_injection import planted_library  # noqa: F401
 from tests.assistant.openai_stub import openai_stub
 from tests.assistant.test_openai_stub import _decide
 from tests.ui.conftest import docs, make_app, services, texts, ui_market  # noqa: F401
@@ -102,7 +104,9 @@ FAULTS: dict[str, Fault] = {
     ),
     "malformed_tool_call": Fault(_loop({"name": "period_return", "arguments": "{not json"}), LOOP),
     "unknown_tool": Fault(_loop({"name": "place_order", "arguments": {"symbol": "IWM"}}), LOOP),
-    "tool_loop": Fault(_loop({"name": "search_documents", "arguments": {"query": "x"}}), LOOP),
+    "tool_loop": Fault(
+        _loop({"name": "search_knowledge", "arguments": {"query": "small-cap breadth"}}), LOOP
+    ),
     # llama.cpp: tools only with tool_choice, the name in every streamed chunk, max_tokens only
     "llama_cpp_quirks": Fault(
         _answer(RUT_EN, RUT_ZH),
@@ -252,3 +256,97 @@ def test_footnote_check_with_a_model_falls_back_to_the_rules(
     assert [c["verdict"] for c in claims] == ["holds"], claims  # the rules' check stands
     assert "2,669.16" in shown.output
     assert took < 2 * (1 + 1) + 10, f"two checks took {took:.1f} s with a 1 s deadline"
+
+
+# ---- injected orders: never shown by `footnote search`, `footnote ask`, their JSON or the page --
+
+INJECTION_QUERY = {"en": "small-cap breadth fund flows notes", "zh": "小盘股 市场宽度 资金流向"}
+INJECTION_QUESTION = {
+    "en": "What do the breadth notes say about small caps?",
+    "zh": "关于小盘股的市场宽度，这些笔记怎么说？",
+}
+
+
+def _parrot(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """A model that searches, then repeats everything it read: any order that reached it would
+    reach the reader."""
+    tools = [str(m.get("content") or "") for m in messages if m.get("role") == "tool"]
+    if not tools:
+        query = "small-cap breadth flows notes " + str(messages[-1].get("content"))
+        return {"tool_calls": [{"name": "search_knowledge", "arguments": {"query": query, "k": 8}}]}
+    return {"content": "\n".join(tools)}
+
+
+@pytest.fixture(scope="module")
+def planted_home(demo_home: Path) -> Path:  # noqa: F811 (the fixture, by name)
+    """The demo home with the document carrying every instruction variant in every field."""
+    from tests.adversarial.test_injection import _planted_document
+
+    old = os.environ.get("FOOTNOTE_HOME")
+    os.environ["FOOTNOTE_HOME"] = str(demo_home)
+    get_settings.cache_clear()
+    try:
+        outcome = Footnote(get_settings()).library.ingest_document(_planted_document())  # type: ignore[arg-type]
+        assert outcome.ok, outcome.message
+    finally:
+        if old is None:
+            os.environ.pop("FOOTNOTE_HOME")
+        else:
+            os.environ["FOOTNOTE_HOME"] = old
+        get_settings.cache_clear()
+    return demo_home
+
+
+@loopback
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_injected_orders_reach_no_cli_output(
+    monkeypatch: pytest.MonkeyPatch, planted_home: Path, lang: str
+) -> None:
+    from tests.adversarial.test_injection import _marks
+
+    monkeypatch.setenv("FOOTNOTE_HOME", str(planted_home))
+    get_settings.cache_clear()
+    search = runner.invoke(app, ["search", INJECTION_QUERY[lang], "-k", "8"])
+    search_json = runner.invoke(app, ["search", INJECTION_QUERY[lang], "-k", "8", "--json"])
+    assert search.exit_code == 0 and search_json.exit_code == 0, search.output
+    hits = json.loads(search_json.stdout)
+    assert any(h.get("doc_id") == "planted-orders" for h in hits), hits  # it was found
+    with openai_stub(_parrot) as (url, state):
+        _configure(monkeypatch, url, deadline=20)
+        shown = runner.invoke(app, ["ask", INJECTION_QUESTION[lang]])
+        as_json = runner.invoke(app, ["ask", INJECTION_QUESTION[lang], "--json"])
+    seen = json.dumps(state.requests, ensure_ascii=False)
+    assert "Breadth notes" in seen  # the planted document reached the model, scrubbed
+    assert _marks(seen) == [], "an order reached the model"
+    for out in (search.output, search_json.stdout, shown.output, as_json.stdout):
+        assert _marks(out) == [], out
+    assert shown.exit_code == 0 and json.loads(as_json.stdout)["language"] == lang
+
+
+@loopback
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_injected_orders_reach_neither_the_answer_nor_the_citations_on_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+    make_app: Callable[..., AppTest],  # noqa: F811 (the fixture, by name)
+    services: Footnote,  # noqa: F811
+    planted_library: Any,  # noqa: F811
+    lang: str,
+) -> None:
+    from assistant.chat.llm.models import build_chat_model
+    from tests.adversarial.test_injection import _marks
+
+    with openai_stub(_parrot) as (url, state):
+        _configure(monkeypatch, url, deadline=20)
+        settings = get_settings()
+        services._chat = Assistant(
+            settings,
+            market=services.market,
+            library=planted_library,
+            threads=services.threads,
+            chat_model=build_chat_model(settings),
+        )
+        at = ask(open_chat(make_app(lang)), INJECTION_QUESTION[lang])
+    assert not at.exception
+    assert "Breadth notes" in json.dumps(state.requests)  # the planted document was retrieved
+    shown = texts(at) + "\n" + " ".join(str(e.value) for e in at.error)
+    assert _marks(shown) == [], shown
