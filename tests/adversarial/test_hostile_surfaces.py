@@ -350,3 +350,38 @@ def test_injected_orders_reach_neither_the_answer_nor_the_citations_on_the_page(
     assert "Breadth notes" in json.dumps(state.requests)  # the planted document was retrieved
     shown = texts(at) + "\n" + " ".join(str(e.value) for e in at.error)
     assert _marks(shown) == [], shown
+
+
+# ---- research from the CLI against a dripping server: the step deadline, the work kept --------
+
+STEP = {"en": "time limit of 1 s for one research step", "zh": "单个研究步骤的时间上限1秒"}
+
+
+@loopback
+@pytest.mark.usefixtures("home")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_footnote_research_on_a_dripping_server_keeps_the_report_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
+) -> None:
+    news = f"russell-2000-rally-2026-01-26-{lang}"
+    planned = runner.invoke(app, ["research", "--news", news, "--plan-only", "--json"])
+    assert planned.exit_code == 0, planned.output  # planned offline: the rules' template
+    plan = json.loads(planned.stdout)
+    plan["sections"] = plan["sections"][:2]
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("FOOTNOTE_RESEARCH_STEP_DEADLINE_S", "1")
+    with openai_stub(lambda m: {"drip": 0.25, "drips": 400, "content": "late"}) as (url, _):
+        _configure(monkeypatch, url, deadline=20)
+        # (its time is held in test_research_deadline.py and measured by bench_deadlines)
+        as_json = runner.invoke(
+            app, ["research", "--plan", str(plan_file), "--json", "--out", str(tmp_path / "r.md")]
+        )
+        shown = runner.invoke(app, ["research", "--plan", str(plan_file)])
+    assert as_json.exit_code == 0 and shown.exit_code == 0, as_json.output + shown.output
+    report = json.loads(as_json.stdout)
+    assert STEP[lang] in report["stopped"]
+    assert len(report["sections"]) == 2 and report["verification"]["numbers_total"] > 0
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# ")  # kept
+    assert _squash(STEP[lang]) in _squash(shown.output)
+    assert "Traceback" not in shown.output and KEY not in shown.output + as_json.output
