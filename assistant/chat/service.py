@@ -484,22 +484,27 @@ class Assistant:
             assert run is not None
             body = sanitize_output(run.text, _source_urls(ledger))
             verification = self._checked(body, ledger, question, ref)
-            if not verification.ok:
-                from assistant.chat.llm.prompts import REGENERATE
+            foreign = _other_language(body, lang)
+            if not verification.ok or foreign:
+                # one rewrite, asked for every reason at once: the numbers, the language
+                from assistant.chat.llm.prompts import REGENERATE, REWRITE_LANGUAGE
 
                 first = (run, body, verification)
-
-                retry = [
-                    *run.messages,
-                    parts["human"](REGENERATE.format(findings=verification.summary())),
-                ]
+                asks = (
+                    [] if verification.ok else [REGENERATE.format(findings=verification.summary())]
+                )
+                if foreign:
+                    asks.append(REWRITE_LANGUAGE[lang])
+                retry = [*run.messages, parts["human"]("\n\n".join(asks))]
                 for event in within_deadline(retry):
                     if event["type"] == "run":
                         run = event["run"]
                 body = sanitize_output(run.text, _source_urls(ledger))
                 verification = self._checked(body, ledger, question, ref)
-                if not body.strip():
-                    run, body, verification = first  # nothing written again: keep the first
+                if not body.strip() or (_other_language(body, lang) and not foreign):
+                    # nothing written again, or a rewrite that left the asker's language:
+                    # the first answer stands
+                    run, body, verification = first
         except Exception as exc:
             # a limit (deadline, tokens, calls) or the server: the reason in the asker's
             # language, with what the turn cost so far
@@ -515,14 +520,17 @@ class Assistant:
 
         if orders := unasked_orders(run.text, question):
             raise TurnStopped(_withheld(orders, lang), counter.usage)
-        if body.strip() and detect_language(body, default=lang) != lang:
-            raise TurnStopped(text("wrong_language", lang), counter.usage)
+        foreign = _other_language(body, lang)
         stale = stale_data(quoted, ledger.figures, lang)
         if stale:  # said first, whatever the model wrote about it
             body = f"{stale.notice}\n\n{body}"
-            verification = _verify(body, ledger, question, ref, trusted=[stale.notice])
+            verification = self._checked(body, ledger, question, ref, trusted=[stale.notice])
         if not verification.ok:
             body = mark_unsupported(body, verification, lang)
+        if foreign:
+            # asked once to rewrite in the asker's language and did not: shown, with a notice
+            # in the asker's language (the numbers are checked in either language)
+            body = f"{text('wrong_language', lang)}\n\n{body}"
         coverage = read_coverage(_read_request(question, ref, news), ledger, verification)
 
         usage = counter.usage
@@ -555,6 +563,11 @@ def _verify(
         reader=read_claims,
         ref=max((f.as_of for f in ledger.figures if f.as_of), default=ref),
     )
+
+
+def _other_language(body: str, lang: Lang) -> bool:
+    """Whether a model's answer is written in the language the question was not."""
+    return bool(body.strip()) and detect_language(body, default=lang) != lang
 
 
 def _read_request(question: str, ref: date, news: Document | None) -> Request | None:

@@ -30,11 +30,18 @@ def find_claims(
     claims = extract_claims(text, published, default_symbol)
     if model is None:
         return claims
+    from assistant.chat.llm.deadline import Deadline, call_until
     from assistant.chat.llm.models import model_failure
     from assistant.factcheck.propose import merge, propose_claims
+    from assistant.settings import get_settings
 
+    # one deadline for the model's proposals, as for an answer: a server that hangs or drips
+    # a byte at a time costs that long, then the rules check alone
+    deadline = Deadline(get_settings().answer_deadline_s)
     try:
-        proposals = propose_claims(text, model, published, claims)
+        proposals = call_until(
+            lambda cancel: propose_claims(text, model, published, claims), deadline
+        )
     except Exception as exc:  # a failing or non-conforming server: the rules still check
         if model_failure(exc) is None and not isinstance(exc, ValueError):
             raise

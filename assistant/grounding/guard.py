@@ -125,7 +125,13 @@ def sanitize_answer(text: str, sources: Iterable[str] | None = None) -> Delinked
     text = done.text
     for secret in {*secret_values(), *_environment_values()}:
         text = text.replace(secret, "[redacted]")
+    # a bearer token or an Authorization header a model repeats (not "Basic Materials")
+    text = _BEARER_TOKEN.sub("Bearer [redacted]", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}[redacted]", text)
     return Delinked(_KEYLIKE.sub("[redacted]", text), done.strays)
+
+
+_BEARER_TOKEN = re.compile(r"\bBearer\s+[A-Za-z0-9._~+/=\-]{12,}", re.IGNORECASE)
 
 
 Refusal = Literal["manipulation", "allocation", "system_prompt", "secrets", "no_such_tool"]

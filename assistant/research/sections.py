@@ -113,18 +113,22 @@ class Deps:
     fault: Callable[[int], None] | None = None  # tests inject a crash here
     step_seconds: float = 120.0  # one model call of a step waits at most this long
 
-    def ask_model(self, prompt: Any) -> Any:
+    def ask_model(self, prompt: Any, step_ends: float | None = None) -> Any:
         """The model's reply to `prompt`, metered, within the step deadline (held while the
-        server dribbles its reply, not only between calls)."""
+        server dribbles its reply, not only between calls). `step_ends` (monotonic time) is
+        the end of the step this call belongs to: a step's calls share one deadline."""
         from assistant.chat.llm.deadline import Deadline, call_until
 
         model = self.model
         assert model is not None
         self.meter.reserve()
-        left = self.meter.budget.max_seconds - (time.monotonic() - self.meter.started)
+        now = time.monotonic()
+        run_ends = self.meter.started + self.meter.budget.max_seconds
+        ends = min(step_ends if step_ends is not None else now + self.step_seconds, run_ends)
+        # said as the limit that applied: the step's, or what was left of the run's
+        limit = self.step_seconds if ends < run_ends else max(0.1, run_ends - now)
         reply = call_until(
-            lambda cancel: model.invoke(prompt),
-            Deadline(max(0.1, min(self.step_seconds, left))),
+            lambda cancel: model.invoke(prompt), Deadline(limit, at=max(ends, now + 0.05))
         )
         self.meter.record(reply, counted=True)
         return reply
@@ -246,7 +250,8 @@ def _write_with_model(
         + "\n\nDraft answers from the tools:\n"
         + draft,
     )
-    reply = deps.ask_model(prompt)
+    step_ends = time.monotonic() + deps.step_seconds  # the writing and its rewrite, together
+    reply = deps.ask_model(prompt, step_ends)
     text = str(reply.content).strip()
     verification = verify(text, ledger, reader=read_claims)
     if verification.ok:
@@ -256,6 +261,7 @@ def _write_with_model(
             ("human", prompt),
             ("ai", text),
             ("human", REGENERATE_SECTION.format(findings=verification.summary())),
-        ]
+        ],
+        step_ends,
     )
     return str(retry.content).strip()

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-# {"content": str}, {"tool_calls": [{"name":..., "arguments": {...}, "id": optional}]},
+# {"content": str}, {"tool_calls": [{"name":..., "arguments": {...} or a raw str, "id": optional}]},
 # {"status": 429} to fail (with "retry_after": seconds for a Retry-After header), {"hang":
 # seconds} to wait before answering, {"drip": seconds, "drips": n} to stream a space every
 # `seconds` (n times, then the content), {"echo_key": True} to fail with the Authorization
@@ -118,7 +118,13 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
                 {
                     "id": c.get("id") or f"call_{i}",
                     "type": "function",
-                    "function": {"name": c["name"], "arguments": json.dumps(c["arguments"])},
+                    "function": {
+                        "name": c["name"],
+                        # a str is sent as it is: a malformed call ("{not json")
+                        "arguments": c["arguments"]
+                        if isinstance(c["arguments"], str)
+                        else json.dumps(c["arguments"]),
+                    },
                 }
                 for i, c in enumerate(reply.get("tool_calls", []))
             ]

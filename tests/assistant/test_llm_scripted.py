@@ -150,11 +150,11 @@ def test_a_turn_stopped_by_its_call_limit_says_so_and_answers_offline(
     assert answer.usage.llm_calls == 3  # what the failed turn cost is still reported
 
 
-def test_an_english_answer_to_a_chinese_question_is_not_shown_as_verified(
+def test_an_english_answer_to_a_chinese_question_is_not_shown_without_a_notice(
     make_assistant: Callable[..., Assistant],
 ) -> None:
-    model = ScriptedChatModel(script=[AIMessage("The Russell 2000 did well.")])
+    model = ScriptedChatModel(script=[AIMessage("The Russell 2000 did well.")], repeat_last=True)
     answer = make_assistant(chat_model=model).ask("罗素2000在12月1日至1月23日涨了多少？")
-    assert answer.language == "zh"
-    assert "模型用了其他语言作答" in answer.text
-    assert "+6.75%" in answer.text and answer.verification.ok  # the offline answer, in Chinese
+    assert answer.language == "zh" and answer.usage.llm_calls == 2  # asked once to rewrite
+    assert answer.text.startswith("注意：聊天模型用英文作答")
+    assert "The Russell 2000 did well." in answer.text

@@ -47,10 +47,6 @@ REASONS: dict[str, dict[Lang, str]] = {
         "en": "the model made {n} calls without a final answer, a tool-call loop",
         "zh": "模型调用了{n}次仍未给出最终回答，疑似工具调用循环",
     },
-    "wrong_language": {
-        "en": "the model answered in another language",
-        "zh": "模型用了其他语言作答",
-    },
     "withheld": {
         "en": "its answer was withheld because it carried {what}, which the question did not ask for",
         "zh": "其回答含有问题并未要求的{what}，已被拦截",

@@ -31,4 +31,12 @@ Rewrite the whole answer. Use only numbers that appear in tool results, written 
 them, and end every sentence that carries a number with the marker of the result it comes from.
 Drop any number you cannot support."""
 
+REWRITE_LANGUAGE = {
+    "en": "Your answer is not in English, the language of the user's question. Rewrite the whole "
+    "answer in English, keeping every number and citation marker as it is.",
+    "zh": "Your answer is not in Simplified Chinese, the language of the user's question. Rewrite "
+    "the whole answer in Simplified Chinese, keeping every number and citation marker as it is.\n"
+    "请用简体中文重写整个回答，数字和引用标记保持不变。",
+}
+
 LANGUAGE_NAMES = {"zh": "Simplified Chinese", "en": "English"}

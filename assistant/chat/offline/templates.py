@@ -205,8 +205,9 @@ T: dict[str, dict[Lang, str]] = {
         "zh": "已达到本轮预算上限（{what}）",
     },
     "wrong_language": {
-        "en": "it answered in another language",
-        "zh": "模型用了其他语言作答",
+        "en": "Note: the chat model answered in Chinese, and again in Chinese when asked to "
+        "answer in English; its answer is shown as written, its numbers checked as usual.",
+        "zh": "注意：聊天模型用英文作答，要求其改用中文后仍用英文；以下为模型原文，其中的数字已照常核对。",
     },
     "forecast": {
         "en": "That is in the future, and I can't tell how a market will move: Footnote reports "
