@@ -84,13 +84,19 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """Every record's score for these tokens, in `ids` order."""
+        if not self.ids or not query_tokens:
+            return np.zeros(len(self.ids), dtype=np.float64)
+        return np.asarray(self._model.get_scores(list(query_tokens)), dtype=np.float64)
+
     def search(
         self, query_tokens: Sequence[str], k: int, allowed: set[str] | None = None
     ) -> list[tuple[str, float]]:
         """The top `k` (id, score) pairs with a positive score, optionally within `allowed`."""
         if not self.ids or not query_tokens:
             return []
-        scores = np.asarray(self._model.get_scores(list(query_tokens)), dtype=np.float64)
+        scores = self.scores(query_tokens)
         if allowed is not None:
             mask = np.zeros(len(self.ids), dtype=bool)
             for chunk_id in allowed:
