@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     )
     max_csv_mb: float = Field(default=200.0, gt=0, description="Largest price CSV imported.")
     max_csv_rows: int = Field(default=200_000, gt=0, description="Most rows in one price CSV.")
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (`chroma run`) to keep the knowledge store on, e.g. "
+        "http://127.0.0.1:8000 (optionally /<database>); empty keeps it under FOOTNOTE_HOME.",
+    )
     store_lock_s: float = Field(
         default=600.0, gt=0, description="How long a write waits for another writer, seconds."
     )
@@ -110,6 +115,13 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("chroma_url", mode="before")
+    @classmethod
+    def _blank_chroma_url_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("home", mode="after")
     @classmethod
@@ -182,6 +194,7 @@ class Settings(BaseSettings):
             "FOOTNOTE_CONVENTION": self.convention,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
             "FOOTNOTE_MAX_DOC_CHARS": f"{self.max_doc_chars:,}",
+            "FOOTNOTE_CHROMA_URL": self.chroma_url or "(none: the store is under FOOTNOTE_HOME)",
         }
 
 

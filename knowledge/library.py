@@ -248,6 +248,7 @@ class Library:
         self.lock_timeout_s = lock_timeout_s
         self._revision_file = self.folder / "revision"
         opened_at = self._revision()  # read before opening: the view holds at least this
+        self.chroma_url = chroma_url
         self._store = ChromaStore(self.folder, chroma_url)
         if self._store.revision is None:
             self._store.revision = opened_at
