@@ -6,15 +6,16 @@
       base-<hex>/         a bm25s index (memory-mapped on load) + ids.npy (its chunk ids, sorted,
                           bytes) + stats.json (records, average length)
       delta-<hex>.jsonl   what changed since the base was built, one JSON line per event:
-                          {"add": id, "tokens": [...]}, {"remove": id}, then {"revision": r}
+                          {"add": id, "tokens": [...]}, {"remove": id, "tokens": [...]},
+                          then {"revision": r}
                           closing each commit
 
 bm25s has no incremental add, so the index is a base segment plus a delta log. The writer
 (holding the store's write lock) appends each commit's added and removed chunks to the log and
 then moves `current.json` to the new store revision; readers load the base memory-mapped and
-replay the log up to that revision. A removed base record is masked; an added one is scored
-with the base's statistics (document count, document frequencies and average length, the delta's
-own counts added). When the log outgrows `max(REBUILD_MIN, REBUILD_SHARE x base)` records
+replay the log up to that revision. A removed base record is masked (its tokens, logged with
+the removal, are taken off the document frequencies); an added one is scored with the base's
+average length and the live document count and frequencies. When the log outgrows `max(REBUILD_MIN, REBUILD_SHARE x base)` records
 the writer builds a new base from every visible chunk. A store of at most `SMALL` records
 keeps no base at all: its log is the whole index and is indexed in memory exactly as before
 (an index of a few thousand records builds in well under a second).
@@ -116,7 +117,7 @@ class LexicalIndex:
         revision: str,
         base: _Base | None,
         added: dict[str, list[str]],
-        removed: set[str],
+        removed: dict[str, list[str]],
     ) -> None:
         self.revision = revision
         self._base = base
@@ -127,7 +128,13 @@ class LexicalIndex:
         if base is None:
             self._exact = BM25Index(self._added_ids, self._added)
             return
-        positions = {p for i in removed if (p := base.position(i)) is not None}
+        positions: set[int] = set()
+        self._gone: Counter[str] = Counter()
+        for chunk_id, tokens in removed.items():
+            at = base.position(chunk_id)
+            if at is not None and at not in positions:
+                positions.add(at)
+                self._gone.update(set(tokens) or {"\u2205"})
         positions |= {p for i in self._added_ids if (p := base.position(i)) is not None}
         if positions:
             self._mask = np.ones(base.records, dtype=np.float32)
@@ -147,7 +154,7 @@ class LexicalIndex:
     def _idf(self, token: str) -> float:
         assert self._base is not None
         n = len(self)
-        df = self._base.frequency(token) + len(self._postings.get(token, ()))
+        df = self._base.frequency(token) - self._gone[token] + len(self._postings.get(token, ()))
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def ceiling(self, query_tokens: Sequence[str]) -> float:
@@ -269,26 +276,27 @@ class LexicalStore:
         return None
 
     @staticmethod
-    def _replay(path: Path, revision: str) -> tuple[dict[str, list[str]], set[str]]:
+    def _replay(path: Path, revision: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """The log's adds and removes up to the line closing `revision` (later lines belong to
         a commit not yet published)."""
         added: dict[str, list[str]] = {}
-        removed: set[str] = set()
+        removed: dict[str, list[str]] = {}
         pending_add: dict[str, list[str]] = {}
-        pending_remove: list[str] = []
+        pending_remove: dict[str, list[str]] = {}
         with path.open(encoding="utf-8") as lines:
             for line in lines:
                 event = json.loads(line)
                 if "add" in event:
                     pending_add[str(event["add"])] = [str(t) for t in event["tokens"]]
                 elif "remove" in event:
-                    pending_remove.append(str(event["remove"]))
+                    tokens = [str(t) for t in event.get("tokens") or []]
+                    pending_remove[str(event["remove"])] = tokens
                 elif "revision" in event:
-                    for chunk_id in pending_remove:
-                        added.pop(chunk_id, None)
-                        removed.add(chunk_id)
+                    for chunk_id, tokens in pending_remove.items():
+                        if added.pop(chunk_id, None) is None:
+                            removed.setdefault(chunk_id, tokens)  # a base record
                     added.update(pending_add)
-                    pending_add, pending_remove = {}, []
+                    pending_add, pending_remove = {}, {}
                     if event["revision"] == revision:
                         return added, removed
         raise ValueError(f"the lexical log has no revision {revision}")
@@ -305,7 +313,7 @@ class LexicalStore:
             self.path.unlink()
 
     def append(
-        self, previous: str, revision: str, added: Sequence[Record], removed: Sequence[str]
+        self, previous: str, revision: str, added: Sequence[Record], removed: Sequence[Record]
     ) -> bool:
         """Log one commit (from store revision `previous` to `revision`); False when the index
         was not at `previous` (missing or stale) and needs a rebuild instead."""
@@ -314,8 +322,11 @@ class LexicalStore:
             return False
         path = self.folder / current.delta
         with path.open("a", encoding="utf-8") as out:
-            for chunk_id in removed:
-                out.write(json.dumps({"remove": chunk_id}) + "\n")
+            for chunk_id, tokens in removed:
+                out.write(
+                    json.dumps({"remove": chunk_id, "tokens": list(tokens)}, ensure_ascii=False)
+                )
+                out.write("\n")
             for chunk_id, tokens in added:
                 out.write(json.dumps({"add": chunk_id, "tokens": list(tokens)}, ensure_ascii=False))
                 out.write("\n")

@@ -269,7 +269,7 @@ class Library:
         except OSError:
             return ""
 
-    def _bump_revision(self, lexical: tuple[list[Record], list[str]] | None = None) -> None:
+    def _bump_revision(self, lexical: tuple[list[Record], list[Record]] | None = None) -> None:
         """Publish a write: log it in the lexical index (given what it added and removed) or
         rebuild that index, then move the store's revision on."""
         previous = self._revision()
@@ -390,7 +390,19 @@ class Library:
 
     def _in_memory_index(self, revision: str) -> LexicalIndex:
         records = list(self._lexical_records())
-        return LexicalIndex(revision, None, dict(records), set())
+        return LexicalIndex(revision, None, dict(records), {})
+
+    def _indexed(self, doc_id: str, generation: str | None) -> list[Record]:
+        """The lexical records of a document's committed generation (what a removal takes out
+        of the index)."""
+        if generation is None:
+            return []
+        prefix = f"{doc_id}#{generation}:"
+        return [
+            (chunk_id, index_tokens(str(meta.get("tokens", "")), str(meta.get("section", ""))))
+            for chunk_id, _, meta in self._store.get_chunks(where={"doc_id": doc_id})
+            if chunk_id.startswith(prefix)
+        ]
 
     def _visible(self, meta: dict[str, Any]) -> bool:
         doc_id = str(meta.get("doc_id", ""))
@@ -548,7 +560,8 @@ class Library:
             (c.chunk_id, index_tokens(str(m["tokens"]), str(m["section"])))
             for c, m in zip(chunks, metadatas, strict=True)
         ]
-        self._commit(doc, generation, embed, len(chunks), (added, stale))
+        dropped = self._indexed(doc.id, previous) if previous != generation else []
+        self._commit(doc, generation, embed, len(chunks), (added, dropped))
         self._store.delete_chunks(stale)
         self._pending.unlink(missing_ok=True)
         status: Status = "repaired" if repairing else "updated" if previous else "added"
@@ -576,7 +589,7 @@ class Library:
         generation: str,
         embed: Embedder,
         chunks: int,
-        lexical: tuple[list[Record], list[str]],
+        lexical: tuple[list[Record], list[Record]],
     ) -> None:
         card = embed([f"{doc.title}\n{doc.summary}".strip()])[0]
         meta = {
@@ -602,10 +615,10 @@ class Library:
         with self.writing():
             if doc_id not in self._committed:
                 return False
+            removed = self._indexed(doc_id, self._committed.get(doc_id))
             self._store.delete_document(doc_id)
             self._manifest.delete(doc_id)
-            removed = self._store.chunk_ids({"doc_id": doc_id})
-            self._store.delete_chunks(removed)
+            self._store.delete_chunks(self._store.chunk_ids({"doc_id": doc_id}))
             self._committed.pop(doc_id, None)
             self._bump_revision(([], removed))
             self._seen_revision = None
