@@ -194,8 +194,20 @@ class Settings(BaseSettings):
             "FOOTNOTE_CONVENTION": self.convention,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
             "FOOTNOTE_MAX_DOC_CHARS": f"{self.max_doc_chars:,}",
-            "FOOTNOTE_CHROMA_URL": self.chroma_url or "(none: the store is under FOOTNOTE_HOME)",
+            "FOOTNOTE_CHROMA_URL": _without_credentials(self.chroma_url)
+            or "(none: the store is under FOOTNOTE_HOME)",
         }
+
+
+def _without_credentials(url: str | None) -> str:
+    """A URL shown without any `user:password@` in it."""
+    if not url:
+        return ""
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    if "@" in host:
+        host = "***@" + host.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{host}{slash}{path}"
 
 
 def mask_secret(secret: str) -> str:

@@ -221,3 +221,14 @@ def test_generated_vectors_are_distinct_unit_vectors() -> None:
     assert np.allclose(out[3], out[200])
     gram = out[:200] @ out[:200].T
     assert float(np.max(gram - np.eye(200))) < 0.5  # none a copy of another
+
+
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_a_bad_or_unreachable_chroma_url_fails_with_a_clear_message(tmp_path: Path) -> None:
+    from knowledge.errors import StoreError
+
+    with pytest.raises(StoreError, match="not an http"):
+        Library(tmp_path / "a", chroma_url="ftp://127.0.0.1:8000")
+    with pytest.raises(StoreError, match="cannot be reached") as caught:
+        Library(tmp_path / "b", chroma_url="http://127.0.0.1:9")
+    assert "FOOTNOTE_CHROMA_URL" in caught.value.hint
