@@ -49,7 +49,8 @@ FOLDER = "lexical"
 CURRENT = "current.json"
 SMALL = 5_000  # records: below this, no base segment (the log is indexed in memory)
 REBUILD_MIN = 2_000  # log records before a rebuild is considered
-REBUILD_SHARE = 0.05  # ... and the share of the base they must exceed
+REBUILD_SHARE = 0.25  # ... and the share of the base they must exceed (geometric growth:
+# a store filled from empty is re-indexed about 1 / 0.25 = 4 times its size in total)
 REBUILD_MAX = 20_000  # ... but never more than this many (the log is replayed at load)
 
 Record = tuple[str, list[str]]

@@ -160,8 +160,9 @@ def test_sweep_runs_only_after_a_cut_short_ingest(
 
 @pytest.mark.skipif(
     os.environ.get("FOOTNOTE_SCALE_TEST") != "1",
-    reason="builds 35,000 chunks (about 2 minutes on two cores): set FOOTNOTE_SCALE_TEST=1",
+    reason="builds 35,000 chunks (minutes on two cores): set FOOTNOTE_SCALE_TEST=1",
 )
+@pytest.mark.timeout(7200)
 def test_a_store_past_sqlites_variable_limit(tmp_path: Path, fake_query_vectors: None) -> None:
     library = Library(tmp_path / "store")
     docs = list(documents(35_000, per_document=500))
