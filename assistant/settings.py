@@ -101,6 +101,11 @@ class Settings(BaseSettings):
     )
     max_csv_mb: float = Field(default=200.0, gt=0, description="Largest price CSV imported.")
     max_csv_rows: int = Field(default=200_000, gt=0, description="Most rows in one price CSV.")
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (`chroma run`) to keep the knowledge store on, e.g. "
+        "http://127.0.0.1:8000 (optionally /<database>); empty keeps it under FOOTNOTE_HOME.",
+    )
     store_lock_s: float = Field(
         default=600.0, gt=0, description="How long a write waits for another writer, seconds."
     )
@@ -123,6 +128,13 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("chroma_url", mode="before")
+    @classmethod
+    def _blank_chroma_url_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("home", mode="after")
     @classmethod
@@ -198,7 +210,20 @@ class Settings(BaseSettings):
             "FOOTNOTE_CONVENTION": self.convention,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
             "FOOTNOTE_MAX_DOC_CHARS": f"{self.max_doc_chars:,}",
+            "FOOTNOTE_CHROMA_URL": _without_credentials(self.chroma_url)
+            or "(none: the store is under FOOTNOTE_HOME)",
         }
+
+
+def _without_credentials(url: str | None) -> str:
+    """A URL shown without any `user:password@` in it."""
+    if not url:
+        return ""
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    if "@" in host:
+        host = "***@" + host.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{host}{slash}{path}"
 
 
 def mask_secret(secret: str) -> str:

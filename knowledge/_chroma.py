@@ -9,16 +9,25 @@ process does not see vectors another process wrote after it opened the store (a 
 fails with "Error finding id"). `reopen()` drops this process's view and loads the store again;
 the library calls it when the store's revision file says another process wrote, and a read
 that fails that way is retried once on a reopened store.
+
+With a URL (`FOOTNOTE_CHROMA_URL`, e.g. `http://127.0.0.1:8000`, optionally ending in
+`/<database>`) the same collections live on a `chroma run` server reached by `HttpClient`; the
+folder still holds the write lock, the revision, the manifest and the lexical index.
+
+Bulk reads go page by page (`PAGE` records a call, below SQLite's limit of 32,766 variables in
+one statement, whatever Chroma's version), so no call loads the whole store at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
@@ -38,22 +47,60 @@ _handles_lock = threading.Lock()
 _handles: dict[str, _Handle] = {}
 
 REPAIR_HINT = "Run `footnote doctor --repair` to re-embed what is missing."
+# Records read per call in a bulk read: Chroma's SQLite backend binds one variable per id (and
+# per metadata row), and SQLite refuses statements with more than 32,766.
+PAGE = int(os.environ.get("FOOTNOTE_CHROMA_PAGE", "5000"))
+Row = tuple[str, str, Metadata]
+
+
+def _server(url: str) -> tuple[str, int, bool, str]:
+    """(host, port, ssl, database) from `http[s]://host[:port][/database]`."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(
+            f"FOOTNOTE_CHROMA_URL {url!r} is not an http(s) URL",
+            "Set it like http://127.0.0.1:8000 (optionally /<database>), or unset it to keep "
+            "the store on this disk.",
+        )
+    ssl = parts.scheme == "https"
+    port = parts.port or (443 if ssl else 8000)
+    database = parts.path.strip("/") or "default_database"
+    return parts.hostname, port, ssl, database
 
 
 class _Handle:
     """One open client per folder and process, shared by every `ChromaStore` on that folder."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, url: str | None = None) -> None:
         self.folder = folder
+        self.url = url
         self.lock = threading.RLock()
         self.revision: str | None = None
         self._open()
 
     def _open(self) -> None:
-        self.client: Any = chromadb.PersistentClient(
-            path=str(self.folder),
-            settings=Settings(anonymized_telemetry=False, allow_reset=False),
-        )
+        settings = Settings(anonymized_telemetry=False, allow_reset=False)
+        if self.url:
+            host, port, ssl, database = _server(self.url)
+            if database != "default_database":
+                admin = chromadb.AdminClient(
+                    Settings(
+                        anonymized_telemetry=False,
+                        chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                        chroma_server_host=host,
+                        chroma_server_http_port=port,
+                        chroma_server_ssl_enabled=ssl,
+                    )
+                )
+                try:
+                    admin.get_database(database)
+                except Exception:
+                    admin.create_database(database)
+            self.client: Any = chromadb.HttpClient(
+                host=host, port=port, ssl=ssl, settings=settings, database=database
+            )
+        else:
+            self.client = chromadb.PersistentClient(path=str(self.folder), settings=settings)
         try:
             function: Any = E5EmbeddingFunction()  # chroma's generic parameter is a union
             self.chunks = self.client.get_or_create_collection(
@@ -74,7 +121,8 @@ class _Handle:
     def reopen(self) -> None:
         with self.lock:
             _close(self.client)
-            _drop_system(self.folder)
+            if not self.url:
+                _drop_system(self.folder)
             self._open()
 
 
@@ -131,19 +179,29 @@ def _is_stale_view(exc: Exception) -> bool:
 
 
 class ChromaStore:
-    """Chroma `PersistentClient` under one folder, with our embedding function and cosine space."""
+    """Chroma under one folder (`PersistentClient`) or on a server (`HttpClient`, given `url`),
+    with our embedding function and cosine space."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, url: str | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        key = str(folder.resolve())
+        self.url = url.strip() if url and url.strip() else None
+        key = str(folder.resolve()) if self.url is None else f"{self.url}|{folder.resolve()}"
         with _handles_lock:
             handle = _handles.get(key)
             if handle is None:
                 try:
-                    handle = _Handle(Path(key))
+                    handle = _Handle(folder.resolve(), self.url)
+                except StoreError:
+                    raise
                 except Exception as exc:
-                    _drop_system(Path(key))
+                    if self.url:
+                        raise StoreError(
+                            f"the Chroma server at {self.url} cannot be reached: {exc}"[:400],
+                            "Start it (`chroma run --path <folder> --port <port>`) or unset "
+                            "FOOTNOTE_CHROMA_URL to keep the store on this disk.",
+                        ) from None
+                    _drop_system(folder.resolve())
                     raise StoreError(
                         f"the knowledge store in {folder} cannot be opened: {exc}"[:400],
                         "`footnote doctor --repair` sets it aside and ingests its documents "
@@ -224,36 +282,82 @@ class ChromaStore:
             for start in range(0, len(ids), self._batch):
                 self._chunks.delete(ids=list(ids[start : start + self._batch]))
 
+    def _pages(
+        self,
+        collection: Callable[[], Any],
+        *,
+        ids: Sequence[str] | None = None,
+        where: Mapping[str, Any] | None = None,
+        include: Sequence[str] = ("documents", "metadatas"),
+    ) -> Iterator[dict[str, Any]]:
+        """`get` results, at most `PAGE` records each: by id slices, or by offset."""
+        filter_ = dict(where) if where else None
+        if ids is not None:
+            wanted = list(ids)
+            for start in range(0, len(wanted), PAGE):
+                part = wanted[start : start + PAGE]
+                yield self._read(
+                    lambda part=part: collection().get(  # type: ignore[misc]
+                        ids=part, where=filter_, include=list(include)
+                    )
+                )
+            return
+        offset = 0
+        while True:
+            page = self._read(
+                lambda offset=offset: collection().get(  # type: ignore[misc]
+                    where=filter_, include=list(include), limit=PAGE, offset=offset
+                )
+            )
+            yield page
+            if len(page["ids"]) < PAGE:
+                return
+            offset += PAGE
+
+    @staticmethod
+    def _rows(page: dict[str, Any]) -> list[Row]:
+        n = len(page["ids"])
+        docs = page.get("documents") or [""] * n
+        metas = page.get("metadatas") or [{}] * n
+        return [
+            (i, d or "", dict(m or {})) for i, d, m in zip(page["ids"], docs, metas, strict=True)
+        ]
+
+    def iter_chunks(
+        self, where: Mapping[str, Any] | None = None, *, texts: bool = True
+    ) -> Iterator[list[Row]]:
+        """Every chunk (optionally matching `where`), a page at a time; `texts=False` reads
+        metadata only (the text is then "")."""
+        include = ("documents", "metadatas") if texts else ("metadatas",)
+        for page in self._pages(lambda: self._chunks, where=where, include=include):
+            yield self._rows(page)
+
     def chunk_ids(self, where: Mapping[str, Any] | None = None) -> list[str]:
-        return self._read(
-            lambda: list(self._chunks.get(where=dict(where) if where else None, include=[])["ids"])
-        )
+        out: list[str] = []
+        for page in self._pages(lambda: self._chunks, where=where, include=()):
+            out.extend(page["ids"])
+        return out
 
     def get_chunks(
         self, ids: Sequence[str] | None = None, where: Mapping[str, Any] | None = None
-    ) -> list[tuple[str, str, Metadata]]:
-        result = self._read(
-            lambda: self._chunks.get(
-                ids=list(ids) if ids is not None else None,
-                where=dict(where) if where else None,
-                include=["documents", "metadatas"],
-            )
-        )
-        docs = result["documents"] or []
-        metas = result["metadatas"] or []
-        return [(i, d, dict(m)) for i, d, m in zip(result["ids"], docs, metas, strict=True)]
+    ) -> list[Row]:
+        out: list[Row] = []
+        for page in self._pages(lambda: self._chunks, ids=ids, where=where):
+            out.extend(self._rows(page))
+        return out
 
     def get_embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of these chunk ids (absent ids are left out)."""
+        out: dict[str, np.ndarray] = {}
         if not ids:
-            return {}
-        result = self._read(lambda: self._chunks.get(ids=list(ids), include=["embeddings"]))
-        vectors = result["embeddings"]
-        if vectors is None:
-            return {}
-        return {
-            i: np.asarray(v, dtype=np.float32) for i, v in zip(result["ids"], vectors, strict=True)
-        }
+            return out
+        for page in self._pages(lambda: self._chunks, ids=ids, include=("embeddings",)):
+            vectors = page["embeddings"]
+            if vectors is None:
+                continue
+            for i, v in zip(page["ids"], vectors, strict=True):
+                out[i] = np.asarray(v, dtype=np.float32)
+        return out
 
     def query_chunks(
         self, embedding: np.ndarray, n: int, where: Mapping[str, Any] | None = None
@@ -301,18 +405,19 @@ class ChromaStore:
             self._documents.delete(ids=[doc_id])
 
     def get_documents(
-        self, ids: Sequence[str] | None = None, where: Mapping[str, Any] | None = None
-    ) -> list[tuple[str, str, Metadata]]:
-        result = self._read(
-            lambda: self._documents.get(
-                ids=list(ids) if ids is not None else None,
-                where=dict(where) if where else None,
-                include=["documents", "metadatas"],
-            )
-        )
-        docs = result["documents"] or []
-        metas = result["metadatas"] or []
-        return [(i, d, dict(m)) for i, d, m in zip(result["ids"], docs, metas, strict=True)]
+        self,
+        ids: Sequence[str] | None = None,
+        where: Mapping[str, Any] | None = None,
+        *,
+        payloads: bool = True,
+    ) -> list[Row]:
+        """Document records (all, or by id or `where`), read page by page; `payloads=False`
+        reads the metadata only (the payload is then "")."""
+        include = ("documents", "metadatas") if payloads else ("metadatas",)
+        out: list[Row] = []
+        for page in self._pages(lambda: self._documents, ids=ids, where=where, include=include):
+            out.extend(self._rows(page))
+        return out
 
     def count_documents(self) -> int:
         return self._read(lambda: int(self._documents.count()))

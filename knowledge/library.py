@@ -10,6 +10,12 @@ so there is one writer at a time; every write bumps the `revision` file, and a p
 sees a revision it did not write reloads its view of the store before reading or writing (Chroma
 keeps each process's vector index in memory). `documents.jsonl` lists what was committed, so
 `check()` can tell what a damaged or deleted Chroma database lost and `repair()` re-embeds it.
+
+The BM25 index lives in `lexical/` (see `knowledge.lexical_index`): each commit logs its added and
+removed chunks there under the new revision, and a search loads it memory-mapped instead of
+reading every chunk. Bulk reads of Chroma go page by page. An ingest writes `ingest.pending`
+before its chunks and removes it after the commit, so the sweep for a crash's orphans runs only
+after a crash, not at every ingest.
 """
 
 from __future__ import annotations
@@ -37,7 +43,9 @@ from knowledge.fusion import (
     weights,
 )
 from knowledge.instructions import scrub_document, strip_orders
-from knowledge.lexical import BM25Index, index_tokens, tokenize
+from knowledge.lexical import index_tokens, tokenize
+from knowledge.lexical_index import FOLDER as LEXICAL_FOLDER
+from knowledge.lexical_index import LexicalIndex, LexicalStore, Record
 from knowledge.loaders import SUFFIXES, Limits, LoadError, load_file
 from knowledge.manifest import Entry, Manifest
 from knowledge.passage import Passage
@@ -227,6 +235,7 @@ class Library:
         max_file_mb: float = 20.0,
         lock_timeout_s: float = 600.0,
         limits: Limits | None = None,
+        chroma_url: str | None = None,
     ) -> None:
         from filelock import FileLock
 
@@ -239,7 +248,8 @@ class Library:
         self.lock_timeout_s = lock_timeout_s
         self._revision_file = self.folder / "revision"
         opened_at = self._revision()  # read before opening: the view holds at least this
-        self._store = ChromaStore(self.folder)
+        self.chroma_url = chroma_url
+        self._store = ChromaStore(self.folder, chroma_url)
         if self._store.revision is None:
             self._store.revision = opened_at
         self._write_lock = FileLock(str(self.folder / "write.lock"))
@@ -248,9 +258,9 @@ class Library:
         self._committed: dict[str, str] = {}
         self._expected: dict[str, int] = {}
         self._docs: dict[str, Document] = {}
-        self._bm25: BM25Index | None = None
-        self._meta: dict[str, dict[str, Any]] = {}
-        self._texts: dict[str, str] = {}
+        self._lexicon = LexicalStore(self.folder / LEXICAL_FOLDER)
+        self._index: LexicalIndex | None = None
+        self._pending = self.folder / "ingest.pending"
 
     # ---------------------------------------------------------------- cache and revision
     def _revision(self) -> str:
@@ -259,12 +269,41 @@ class Library:
         except OSError:
             return ""
 
-    def _bump_revision(self) -> None:
+    def _bump_revision(self, lexical: tuple[list[Record], list[Record]] | None = None) -> None:
+        """Publish a write: log it in the lexical index (given what it added and removed) or
+        rebuild that index, then move the store's revision on."""
+        previous = self._revision()
         revision = uuid.uuid4().hex
+        followed = lexical is not None and self._lexicon.append(previous, revision, *lexical)
+        if not followed:
+            self._lexicon.invalidate()
         tmp = self.folder / f"revision.{revision}.tmp"
         tmp.write_text(revision, encoding="utf-8")
         os.replace(tmp, self._revision_file)
         self._store.revision = revision
+        self._index = None
+        if not followed or self._lexicon.due():
+            self._rebuild_lexical(revision)
+
+    def _lexical_records(self) -> Iterator[Record]:
+        """Every visible chunk's BM25 tokens, read a page of metadata at a time."""
+        for page in self._store.iter_chunks(texts=False):
+            for chunk_id, _, meta in page:
+                if self._visible(meta):
+                    yield (
+                        chunk_id,
+                        index_tokens(str(meta.get("tokens", "")), str(meta.get("section", ""))),
+                    )
+
+    def _rebuild_lexical(self, revision: str) -> None:
+        """Build and save the lexical index at `revision` (the caller holds the write lock)."""
+        started = time.perf_counter()
+        current = self._lexicon.rebuild(revision, self._lexical_records())
+        log.info(
+            "lexical index rebuilt: %d records in %.2f s",
+            current.base_records + current.delta_records,
+            time.perf_counter() - started,
+        )
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -310,30 +349,60 @@ class Library:
             self._store.reopen(revision)
         if revision == self._seen_revision and self._seen_revision is not None:
             return
-        rows = self._store.get_documents()
+        rows = self._store.get_documents(payloads=False)
         self._committed = {doc_id: str(meta.get("generation", "")) for doc_id, _, meta in rows}
         self._expected = {doc_id: int(meta.get("chunks", 0) or 0) for doc_id, _, meta in rows}
         self._docs.clear()
-        self._bm25 = None
+        if self._index is not None and self._index.revision != revision:
+            self._index = None
         self._seen_revision = revision
 
-    def _lexical(self) -> BM25Index:
-        if self._bm25 is None:
-            rows = [
-                (chunk_id, text, meta)
-                for chunk_id, text, meta in self._store.get_chunks()
-                if self._visible(meta)
-            ]
-            self._meta = {chunk_id: meta for chunk_id, _, meta in rows}
-            self._texts = {chunk_id: text for chunk_id, text, _ in rows}
-            self._bm25 = BM25Index(
-                [r[0] for r in rows],
-                [
-                    index_tokens(str(meta.get("tokens", "")), str(meta.get("section", "")))
-                    for _, _, meta in rows
-                ],
-            )
-        return self._bm25
+    def _lexical(self) -> LexicalIndex:
+        """The BM25 index at this view's revision: loaded from disk; rebuilt and saved when it
+        is missing or stale (by this process when it gets the write lock at once, else built in
+        memory for this process only)."""
+        from filelock import Timeout
+
+        revision = self._revision() if self._seen_revision is None else self._seen_revision
+        if self._index is not None and self._index.revision == revision:
+            return self._index
+        index = self._lexicon.load(revision)
+        if index is None:
+            try:
+                self._write_lock.acquire(timeout=0)
+            except Timeout:
+                log.info("lexical index stale and the store is busy: indexing in memory")
+                index = self._lexicon.load(revision) or self._in_memory_index(revision)
+            else:
+                try:
+                    self._refresh()
+                    revision = self._revision()
+                    index = self._lexicon.load(revision)
+                    if index is None:
+                        self._rebuild_lexical(revision)
+                        index = self._lexicon.load(revision)
+                finally:
+                    self._write_lock.release()
+                if index is None:
+                    index = self._in_memory_index(revision)
+        self._index = index
+        return index
+
+    def _in_memory_index(self, revision: str) -> LexicalIndex:
+        records = list(self._lexical_records())
+        return LexicalIndex(revision, None, dict(records), {})
+
+    def _indexed(self, doc_id: str, generation: str | None) -> list[Record]:
+        """The lexical records of a document's committed generation (what a removal takes out
+        of the index)."""
+        if generation is None:
+            return []
+        prefix = f"{doc_id}#{generation}:"
+        return [
+            (chunk_id, index_tokens(str(meta.get("tokens", "")), str(meta.get("section", ""))))
+            for chunk_id, _, meta in self._store.get_chunks(where={"doc_id": doc_id})
+            if chunk_id.startswith(prefix)
+        ]
 
     def _visible(self, meta: dict[str, Any]) -> bool:
         doc_id = str(meta.get("doc_id", ""))
@@ -354,7 +423,8 @@ class Library:
             planned.extend(self._expand(Path(given), roots))
         outcomes: list[IngestOutcome] = []
         with self.writing():
-            self.sweep()
+            if self._pending.exists():  # an ingest was cut short: sweep its orphans
+                self.sweep()
             for index, (path, refusal) in enumerate(planned, start=1):
                 if refusal:
                     outcomes.append(IngestOutcome(str(path), "skipped", refusal))
@@ -476,19 +546,24 @@ class Library:
                 "(FOOTNOTE_MAX_DOC_SECONDS): not stored",
                 [doc.id],
             )
+        metadatas = [_chunk_metadata(doc, c, generation) for c in chunks]
+        self._pending.write_text(doc.id, encoding="utf-8")
         self._store.add_chunks(
-            [c.chunk_id for c in chunks],
-            vectors,
-            [c.text for c in chunks],
-            [_chunk_metadata(doc, c, generation) for c in chunks],
+            [c.chunk_id for c in chunks], vectors, [c.text for c in chunks], metadatas
         )
-        self._commit(doc, generation, embed, len(chunks))
         stale = [
             chunk_id
             for chunk_id in self._store.chunk_ids({"doc_id": doc.id})
             if not chunk_id.startswith(f"{doc.id}#{generation}:")
         ]
+        added = [
+            (c.chunk_id, index_tokens(str(m["tokens"]), str(m["section"])))
+            for c, m in zip(chunks, metadatas, strict=True)
+        ]
+        dropped = self._indexed(doc.id, previous) if previous != generation else []
+        self._commit(doc, generation, embed, len(chunks), (added, dropped))
         self._store.delete_chunks(stale)
+        self._pending.unlink(missing_ok=True)
         status: Status = "repaired" if repairing else "updated" if previous else "added"
         note = f"; {removed} instruction-like sentence(s) removed" if removed else ""
         return IngestOutcome(
@@ -508,7 +583,14 @@ class Library:
             parts.append(embed(texts[start : start + _EMBED_SLICE]))
         return np.vstack(parts) if parts else embed(texts)
 
-    def _commit(self, doc: Document, generation: str, embed: Embedder, chunks: int) -> None:
+    def _commit(
+        self,
+        doc: Document,
+        generation: str,
+        embed: Embedder,
+        chunks: int,
+        lexical: tuple[list[Record], list[Record]],
+    ) -> None:
         card = embed([f"{doc.title}\n{doc.summary}".strip()])[0]
         meta = {
             "generation": generation,
@@ -525,8 +607,7 @@ class Library:
         self._committed[doc.id] = generation
         self._expected[doc.id] = chunks
         self._docs.pop(doc.id, None)
-        self._bm25 = None
-        self._bump_revision()
+        self._bump_revision(lexical)
         self._seen_revision = self._revision()
 
     def delete(self, doc_id: str) -> bool:
@@ -534,11 +615,12 @@ class Library:
         with self.writing():
             if doc_id not in self._committed:
                 return False
+            removed = self._indexed(doc_id, self._committed.get(doc_id))
             self._store.delete_document(doc_id)
             self._manifest.delete(doc_id)
             self._store.delete_chunks(self._store.chunk_ids({"doc_id": doc_id}))
             self._committed.pop(doc_id, None)
-            self._bump_revision()
+            self._bump_revision(([], removed))
             self._seen_revision = None
             return True
 
@@ -549,10 +631,12 @@ class Library:
             self._refresh()
             orphans = [
                 chunk_id
-                for chunk_id, _, meta in self._store.get_chunks()
+                for page in self._store.iter_chunks(texts=False)
+                for chunk_id, _, meta in page
                 if not self._visible(meta)
             ]
             self._store.delete_chunks(orphans)
+            self._pending.unlink(missing_ok=True)
             live = self._manifest.read()
             if self._manifest.needs_compaction(len(live)):
                 self._manifest.rewrite(live)
@@ -757,17 +841,29 @@ class Library:
         ceiling = None
         if lexical_w > 0:
             index = self._lexical()
-            allowed = (
-                {cid for cid, meta in self._meta.items() if filters.matches(meta)}
-                if filters.where()
-                else None
-            )
             query_tokens = tokenize(query)
             ceiling = index.ceiling(query_tokens)
-            for chunk_id, score in index.search(query_tokens, depth, allowed):
+            fetched: dict[str, tuple[str, dict[str, Any]]] = {}
+
+            def accept(ids: list[str]) -> list[bool]:
+                """Read the candidates' records; keep the visible ones the filters allow."""
+                needed = [cid for cid in ids if cid not in texts]
+                rows = {cid: (text, meta) for cid, text, meta in self._store.get_chunks(needed)}
+                rows.update({cid: (texts[cid], metas[cid]) for cid in ids if cid in texts})
+                keep = []
+                for cid in ids:
+                    row = rows.get(cid)
+                    ok = row is not None and self._visible(row[1]) and filters.matches(row[1])
+                    if ok and row is not None:
+                        fetched[cid] = row
+                    keep.append(ok)
+                return keep
+
+            for chunk_id, score in index.search(query_tokens, depth, accept):
                 lexical[chunk_id] = score
-                texts.setdefault(chunk_id, self._texts[chunk_id])
-                metas.setdefault(chunk_id, self._meta[chunk_id])
+                text, meta = fetched[chunk_id]
+                texts.setdefault(chunk_id, text)
+                metas.setdefault(chunk_id, meta)
         if method == "score":
             cosines = {cid: dense_score[cid] for cid in dense_ids[:depth]}
             if query_vector is not None:

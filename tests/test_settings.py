@@ -76,3 +76,13 @@ def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
     assert settings.language == "zh"
     assert settings.live_deadline_s == 2.5
+
+
+def test_chroma_url_is_read_and_shown_without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOOTNOTE_CHROMA_URL", " http://team:s3cret@10.0.0.5:8000/research ")
+    settings = Settings()
+    assert settings.chroma_url == "http://team:s3cret@10.0.0.5:8000/research"
+    shown = settings.masked()["FOOTNOTE_CHROMA_URL"]
+    assert shown == "http://***@10.0.0.5:8000/research" and "s3cret" not in shown
+    monkeypatch.setenv("FOOTNOTE_CHROMA_URL", "  ")
+    assert Settings().chroma_url is None

@@ -42,6 +42,7 @@ def open_library(settings: Settings) -> Library:
                 max_file_mb=settings.max_file_mb,
                 lock_timeout_s=settings.store_lock_s,
                 limits=limits,
+                chroma_url=settings.chroma_url,
             )
             _open[folder] = library
     return library

