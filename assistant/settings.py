@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     store_lock_s: float = Field(
         default=600.0, gt=0, description="How long a write waits for another writer, seconds."
     )
+    database_url: str = Field(
+        default="",
+        description="postgresql://user:password@host:port/db keeps threads, reports, "
+        "fact-checks and research checkpoints on a PostgreSQL server shared by every process; "
+        "empty keeps them in SQLite files under FOOTNOTE_HOME.",
+    )
     demo_prices: Path | None = Field(
         default=None,
         description="Folder of CSVs imported when the price store is empty "
@@ -109,6 +115,20 @@ class Settings(BaseSettings):
     def _blank_url_is_none(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: object) -> object:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            value = value.strip()
+            if value and not value.startswith(("postgresql://", "postgres://")):
+                raise ValueError(
+                    "FOOTNOTE_DATABASE_URL must start with postgresql:// (or be empty for the "
+                    "local SQLite file)"
+                )
         return value
 
     @field_validator("home", mode="after")
@@ -182,7 +202,23 @@ class Settings(BaseSettings):
             "FOOTNOTE_CONVENTION": self.convention,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
             "FOOTNOTE_MAX_DOC_CHARS": f"{self.max_doc_chars:,}",
+            "FOOTNOTE_DATABASE_URL": _redact_url(self.database_url)
+            or "(empty: SQLite under FOOTNOTE_HOME)",
         }
+
+
+def _redact_url(url: str) -> str:
+    """A URL with its password (if any) replaced by stars."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:
+        return "****"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:****@{host}"))
 
 
 def mask_secret(secret: str) -> str:
