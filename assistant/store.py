@@ -256,6 +256,30 @@ class _PgConn:
         return cursor
 
 
+@contextmanager
+def _schema_lock(pool: Any, timeout_s: float = 120.0) -> Iterator[None]:
+    """Hold the advisory lock under which one process at a time makes or migrates the schema.
+
+    A session lock, taken by polling outside any transaction: LangGraph's `setup()` builds an
+    index CONCURRENTLY, which waits for every transaction open when it starts; a second process
+    waiting for the lock inside a statement would be such a transaction, and the two would wait
+    for each other for ever."""
+    import time
+
+    with pool.connection() as conn:
+        deadline = time.monotonic() + timeout_s
+        while not conn.execute(
+            "SELECT pg_try_advisory_lock(%s::bigint) AS got", (_MIGRATION_LOCK,)
+        ).fetchone()["got"]:
+            if time.monotonic() > deadline:
+                raise TimeoutError("another process has been migrating the schema too long")
+            time.sleep(0.1)
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s::bigint)", (_MIGRATION_LOCK,))
+
+
 class PostgresDatabase:
     """A PostgreSQL database behind a psycopg connection pool, shared by every thread.
 
@@ -281,9 +305,11 @@ class PostgresDatabase:
             name="footnote",
         )
         try:
-            self.pool.open(wait=True, timeout=15)
-            with self.write() as conn:
-                conn.execute("SELECT pg_advisory_xact_lock(?::bigint)", (_MIGRATION_LOCK,))
+            # one plain connection first: a server that is not there fails in seconds with
+            # libpq's own reason, where the pool would retry until its timeout
+            psycopg.connect(url, connect_timeout=10).close()
+            self.pool.open(wait=True, timeout=30)
+            with _schema_lock(self.pool), self.write() as conn:
                 _migrate(conn, self.dialect)
         except (psycopg.OperationalError, PoolTimeout) as exc:
             self.pool.close()
@@ -640,14 +666,8 @@ def _postgres_saver(db: PostgresDatabase) -> BaseCheckpointSaver[str]:
     from langgraph.checkpoint.postgres import PostgresSaver
 
     saver = PostgresSaver(db.pool)  # type: ignore[arg-type]  # its connections make dict rows
-    with db.pool.connection() as conn:
-        # a session lock outside any transaction: setup() builds an index CONCURRENTLY, which
-        # waits for every open transaction, so holding a transaction here would wait forever
-        conn.execute("SELECT pg_advisory_lock(%s::bigint)", (_MIGRATION_LOCK,))
-        try:
-            saver.setup()
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s::bigint)", (_MIGRATION_LOCK,))
+    with _schema_lock(db.pool):
+        saver.setup()
     return saver
 
 
