@@ -98,6 +98,7 @@ class Footnote:
         # whose threads and reports this object reads and writes: "" when the app runs
         # single-user, a signed-in identity under Streamlit's authentication (`for_user`)
         self.owner = owner
+        self._views: dict[str, Footnote] = {}
 
     @property
     def key(self) -> str:
@@ -143,14 +144,19 @@ class Footnote:
         documents, prices and fact-checks stay shared). An empty identity is the single user."""
         if identity == self.owner:
             return self
-        return Footnote(
-            self.settings,
-            chat_model=self._chat_model,
-            research_budget=self._research_budget,
-            demo=self._demo,
-            parts=self._parts,
-            owner=identity,
-        )
+        with self._lock:  # one per user and object: its chat and research are built once
+            view = self._views.get(identity)
+            if view is None:
+                view = Footnote(
+                    self.settings,
+                    chat_model=self._chat_model,
+                    research_budget=self._research_budget,
+                    demo=self._demo,
+                    parts=self._parts,
+                    owner=identity,
+                )
+                self._views[identity] = view
+            return view
 
     # ---- parts ---------------------------------------------------------------------------
 

@@ -59,8 +59,16 @@ class Postgres:
 
     def stop(self) -> None:
         subprocess.run(
-            [*self._as_user, str(_bin("pg_ctl")), "-D", str(self.folder / "data"), "-m", "fast"]
-            + ["-w", "stop"],
+            [
+                *self._as_user,
+                str(_bin("pg_ctl")),
+                "-D",
+                str(self.folder / "data"),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ],
             capture_output=True,
             check=False,
             timeout=60,
@@ -88,10 +96,32 @@ def start_postgres(port: int = 5432) -> Postgres:
     server = Postgres(folder, port, as_user)
     data = folder / "data"
     steps = [
-        [str(_bin("initdb")), "-D", str(data), "-A", "trust", "-U", "footnote", "-E", "UTF8"]
-        + ["--no-sync", "--locale=C.UTF-8"],
-        [str(_bin("pg_ctl")), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60"]
-        + ["-o", f"-k {folder} -c listen_addresses='' -p {port} -c fsync=off", "start"],
+        [
+            str(_bin("initdb")),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "footnote",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C.UTF-8",
+        ],
+        [
+            str(_bin("pg_ctl")),
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-k {folder} -c listen_addresses='' -p {port} -c fsync=off",
+            "start",
+        ],
     ]
     for step in steps:
         done = subprocess.run(

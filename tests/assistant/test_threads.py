@@ -9,9 +9,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from assistant.chat.service import Assistant
 import pytest
 
+from assistant.chat.service import Assistant
 from assistant.store import ThreadStore, UnknownThread
 
 
