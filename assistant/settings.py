@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     store_lock_s: float = Field(
         default=600.0, gt=0, description="How long a write waits for another writer, seconds."
     )
+    prices_root: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FOOTNOTE_PRICES_DIR", "prices_root"),
+        description="Folder of the Parquet price files when not FOOTNOTE_HOME/prices: one "
+        "folder every app process and the CLI see (each symbol's writes take a lock file).",
+    )
     database_url: str = Field(
         default="",
         description="postgresql://user:password@host:port/db keeps threads, reports, "
@@ -168,7 +174,7 @@ class Settings(BaseSettings):
     # Folders inside FOOTNOTE_HOME, one per kind of state.
     @property
     def prices_dir(self) -> Path:
-        return self.home / "prices"
+        return self.prices_root.expanduser() if self.prices_root else self.home / "prices"
 
     def price_files(self) -> list[Path]:
         """The stored price files (one Parquet file per symbol); empty before any import."""

@@ -87,7 +87,9 @@ def test_a_signed_in_user_sees_only_their_own_threads(svc: Footnote) -> None:
     assert not bob.exception
     assert "small caps" not in texts(bob)
     assert all(
-        "Ada's private question" not in str(option) for box in bob.selectbox for option in box.options
+        "Ada's private question" not in str(option)
+        for box in bob.selectbox
+        for option in box.options
     )
 
 
