@@ -82,6 +82,7 @@ class Footnote:
         research_budget: Budget | None = None,
         demo: bool = True,
         parts: _Parts | None = None,
+        owner: str = "",
     ) -> None:
         self.settings = settings or get_settings()
         from assistant.views.failure import redact_logs
@@ -94,6 +95,10 @@ class Footnote:
         self._research_budget = research_budget
         self._demo = demo
         self._lock = self._parts.lock
+        # whose threads and reports this object reads and writes: "" when the app runs
+        # single-user, a signed-in identity under Streamlit's authentication (`for_user`)
+        self.owner = owner
+        self._views: dict[str, Footnote] = {}
 
     @property
     def key(self) -> str:
@@ -131,7 +136,27 @@ class Footnote:
             research_budget=self._research_budget,
             demo=self._demo,
             parts=self._parts,
+            owner=self.owner,
         )
+
+    def for_user(self, identity: str) -> Footnote:
+        """The same parts and settings, holding only `identity`'s threads and reports (the
+        documents, prices and fact-checks stay shared). An empty identity is the single user."""
+        if identity == self.owner:
+            return self
+        with self._lock:  # one per user and object: its chat and research are built once
+            view = self._views.get(identity)
+            if view is None:
+                view = Footnote(
+                    self.settings,
+                    chat_model=self._chat_model,
+                    research_budget=self._research_budget,
+                    demo=self._demo,
+                    parts=self._parts,
+                    owner=identity,
+                )
+                self._views[identity] = view
+            return view
 
     # ---- parts ---------------------------------------------------------------------------
 
@@ -165,11 +190,14 @@ class Footnote:
     def store(self) -> Store:
         with self._lock:
             if self._parts.store is None:
-                from assistant.store import Store as SqliteStore
+                from assistant.store import Store as StateStore
 
-                self._parts.store = SqliteStore(self.settings.state_db)
-                self._parts.store.reports.adopt(self.settings.home / "research.sqlite")
-            return self._parts.store
+                url = self.settings.database_url
+                with translated_errors():  # an unreachable server says so, with the fix
+                    self._parts.store = StateStore(url or self.settings.state_db)
+                if not url:
+                    self._parts.store.reports.adopt(self.settings.home / "research.sqlite")
+            return self._parts.store.for_owner(self.owner)
 
     @property
     def mode(self) -> Literal["llm", "offline"]:

@@ -140,6 +140,10 @@ class Store(Protocol):
 
     def checkpointer(self) -> BaseCheckpointSaver[str]: ...
 
+    def for_owner(self, owner: str) -> Store:
+        """The same database, holding only `owner`'s threads and reports."""
+        ...
+
 
 # LangChain's own abstract chat model is the seam: `ChatOpenAI` (any OpenAI-compatible server)
 # and `assistant.testing.ScriptedChatModel` both subclass it, and `create_agent` requires it.

@@ -109,6 +109,18 @@ class Settings(BaseSettings):
     store_lock_s: float = Field(
         default=600.0, gt=0, description="How long a write waits for another writer, seconds."
     )
+    prices_root: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FOOTNOTE_PRICES_DIR", "prices_root"),
+        description="Folder of the Parquet price files when not FOOTNOTE_HOME/prices: one "
+        "folder every app process and the CLI see (each symbol's writes take a lock file).",
+    )
+    database_url: str = Field(
+        default="",
+        description="postgresql://user:password@host:port/db keeps threads, reports, "
+        "fact-checks and research checkpoints on a PostgreSQL server shared by every process; "
+        "empty keeps them in SQLite files under FOOTNOTE_HOME.",
+    )
     demo_prices: Path | None = Field(
         default=None,
         description="Folder of CSVs imported when the price store is empty "
@@ -135,6 +147,20 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: object) -> object:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            value = value.strip()
+            if value and not value.startswith(("postgresql://", "postgres://")):
+                raise ValueError(
+                    "FOOTNOTE_DATABASE_URL must start with postgresql:// (or be empty for the "
+                    "local SQLite file)"
+                )
+        return value
 
     @field_validator("home", mode="after")
     @classmethod
@@ -173,7 +199,7 @@ class Settings(BaseSettings):
     # Folders inside FOOTNOTE_HOME, one per kind of state.
     @property
     def prices_dir(self) -> Path:
-        return self.home / "prices"
+        return self.prices_root.expanduser() if self.prices_root else self.home / "prices"
 
     def price_files(self) -> list[Path]:
         """The stored price files (one Parquet file per symbol); empty before any import."""
@@ -210,20 +236,25 @@ class Settings(BaseSettings):
             "FOOTNOTE_CONVENTION": self.convention,
             "FOOTNOTE_MAX_FILE_MB": f"{self.max_file_mb:g}",
             "FOOTNOTE_MAX_DOC_CHARS": f"{self.max_doc_chars:,}",
-            "FOOTNOTE_CHROMA_URL": _without_credentials(self.chroma_url)
+            "FOOTNOTE_CHROMA_URL": _redact_url(self.chroma_url or "")
             or "(none: the store is under FOOTNOTE_HOME)",
+            "FOOTNOTE_DATABASE_URL": _redact_url(self.database_url)
+            or "(empty: SQLite under FOOTNOTE_HOME)",
         }
 
 
-def _without_credentials(url: str | None) -> str:
-    """A URL shown without any `user:password@` in it."""
-    if not url:
-        return ""
-    scheme, sep, rest = url.partition("://")
-    host, slash, path = rest.partition("/")
-    if "@" in host:
-        host = "***@" + host.rsplit("@", 1)[1]
-    return f"{scheme}{sep}{host}{slash}{path}"
+def _redact_url(url: str) -> str:
+    """A URL with its password (if any) replaced by stars."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:
+        return "****"
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:****@{host}"))
 
 
 def mask_secret(secret: str) -> str:

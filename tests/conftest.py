@@ -78,3 +78,38 @@ def offline_subprocess_env(home: Path) -> dict[str, str]:
         no_proxy="",
     )
     return env
+
+
+# ---- the state store on SQLite and on PostgreSQL ------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server for the tests: FOOTNOTE_TEST_DATABASE_URL when given (CI starts one),
+    else a throwaway cluster when PostgreSQL is installed, else a skip that says why."""
+    import os
+
+    from tests.servers import start_postgres, why_no_postgres
+
+    given = os.environ.get("FOOTNOTE_TEST_DATABASE_URL", "").strip()
+    if given:
+        yield given
+        return
+    reason = why_no_postgres()
+    if reason is not None:
+        pytest.skip(f"no PostgreSQL server: {reason}")
+    server = start_postgres()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def state_where(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a test's state store lives: a SQLite file, then an empty schema on PostgreSQL."""
+    if request.param == "sqlite":
+        return tmp_path / "state.sqlite"
+    from tests.servers import fresh_schema_url
+
+    return fresh_schema_url(request.getfixturevalue("postgres_url"))

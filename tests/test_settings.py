@@ -83,6 +83,6 @@ def test_chroma_url_is_read_and_shown_without_credentials(monkeypatch: pytest.Mo
     settings = Settings()
     assert settings.chroma_url == "http://team:s3cret@10.0.0.5:8000/research"
     shown = settings.masked()["FOOTNOTE_CHROMA_URL"]
-    assert shown == "http://***@10.0.0.5:8000/research" and "s3cret" not in shown
+    assert shown == "http://team:****@10.0.0.5:8000/research" and "s3cret" not in shown
     monkeypatch.setenv("FOOTNOTE_CHROMA_URL", "  ")
     assert Settings().chroma_url is None

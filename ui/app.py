@@ -6,7 +6,7 @@ import streamlit as st
 
 from assistant import get_settings
 from ui import routes
-from ui.state import chat_mode
+from ui.state import auth_configured, chat_mode, identity, login_providers
 from ui.text import LANG_KEY, LANGS, t
 
 SWITCH_KEY = "lang_switch"
@@ -49,7 +49,30 @@ def _sidebar() -> None:
             st.caption(t("mode.offline"))
 
 
+def _sign_in() -> None:
+    """The only page a visitor sees when sign-in is configured and nobody is signed in."""
+    st.title(t("auth.title"), anchor=False)
+    st.write(t("auth.why"))
+    providers = login_providers()
+    for provider in providers or [""]:
+        label = t("auth.login_with", provider=provider) if provider else t("auth.login")
+        if st.button(label, key=f"login_{provider or 'default'}", type="primary"):
+            st.login(provider) if provider else st.login()
+
+
+def _signed_in() -> None:
+    who = identity()
+    if who:
+        with st.sidebar:
+            st.caption(t("auth.as", who=st.user.get("name") or who))
+            st.button(t("auth.logout"), key="logout", on_click=st.logout)
+
+
 _sidebar()
+if auth_configured() and identity() is None:
+    _sign_in()
+    st.stop()
+_signed_in()
 pages = [
     st.Page(
         routes.FEED, title=t("nav.feed"), icon=":material/home:", url_path="feed", default=True

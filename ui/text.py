@@ -74,6 +74,34 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "离线模式：答案来自行情数据与已存文档，不调用大模型。",
     },
     "mode.llm": {"en": "Chat model: {model}", "zh": "大模型：{model}"},
+    "auth.title": {"en": "Sign in", "zh": "登录"},
+    "auth.why": {
+        "en": "This Footnote is shared by a team: sign in to see your own threads and reports.",
+        "zh": "这个 Footnote 由团队共用：登录后只看到你自己的对话和研究报告。",
+    },
+    "auth.login": {"en": "Sign in", "zh": "登录"},
+    "auth.login_with": {"en": "Sign in with {provider}", "zh": "用 {provider} 登录"},
+    "auth.logout": {"en": "Sign out", "zh": "退出登录"},
+    "auth.as": {"en": "Signed in as {who}", "zh": "已登录：{who}"},
+    "settings.users": {"en": "Users", "zh": "用户"},
+    "settings.users.signed_in": {
+        "en": "Signed in as {who}. Your threads and research reports are yours alone: other "
+        "users of this app do not see them. Documents, prices and fact-checks are shared.",
+        "zh": "已登录：{who}。你的对话和研究报告只属于你，本应用的其他用户看不到；"
+        "文档、行情和事实核查结果由大家共用。",
+    },
+    "settings.users.single": {
+        "en": "Single-user: no sign-in is configured, so everyone who opens this app shares "
+        "one set of threads and reports. To give each person their own, configure Streamlit's "
+        "authentication ([auth] in .streamlit/secrets.toml, an OpenID Connect provider).",
+        "zh": "单用户模式：未配置登录，打开本应用的每个人共用同一套对话和报告。"
+        "如需每人各自一套，请配置 Streamlit 的登录（.streamlit/secrets.toml 中的 [auth]，"
+        "OpenID Connect 身份提供方）。",
+    },
+    "settings.users.server": {
+        "en": "Threads and reports are kept on {where}.",
+        "zh": "对话和报告保存在 {where}。",
+    },
     # feed
     "feed.title": {"en": "Footnote", "zh": "Footnote 研究助手"},
     "feed.ask": {

@@ -31,7 +31,7 @@ def price_store(settings: Settings) -> PriceStore:
     """Return the Parquet price store under FOOTNOTE_HOME."""
     from tools.prices.store import PriceStore
 
-    return PriceStore(settings.prices_dir)
+    return PriceStore(settings.prices_dir, lock_timeout_s=settings.store_lock_s)
 
 
 def price_source(settings: Settings) -> CachedSource:

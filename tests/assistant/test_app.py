@@ -40,19 +40,22 @@ def test_research_on_an_unknown_news_item_is_a_plain_error(shared_prices: Path) 
         Footnote().research.plan("anything", news_id="no-such-item")
 
 
+COLUMNS = "id, news_id, title, created_at, updated_at"
+
+
 def test_a_failed_write_leaves_the_shared_connection_usable(tmp_path: Path) -> None:
     db = Database(tmp_path / "s.sqlite")
 
     def insert_twice() -> None:
         with db.write() as conn:
-            conn.execute("INSERT INTO threads VALUES ('t', NULL, 'x', 'a', 'a')")
-            conn.execute("INSERT INTO threads VALUES ('t', NULL, 'x', 'a', 'a')")  # same key
+            conn.execute(f"INSERT INTO threads ({COLUMNS}) VALUES ('t', NULL, 'x', 'a', 'a')")
+            conn.execute(f"INSERT INTO threads ({COLUMNS}) VALUES ('t', NULL, 'x', 'a', 'a')")
 
     with pytest.raises(sqlite3.IntegrityError):
         insert_twice()
     assert not db._conn.in_transaction
     with db.write() as conn:
-        conn.execute("INSERT INTO threads VALUES ('u', NULL, 'y', 'a', 'a')")
+        conn.execute(f"INSERT INTO threads ({COLUMNS}) VALUES ('u', NULL, 'y', 'a', 'a')")
     with db.read() as conn:
         assert [r[0] for r in conn.execute("SELECT id FROM threads")] == ["u"]
 

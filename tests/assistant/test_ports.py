@@ -116,10 +116,14 @@ def test_library_contract(libraries: dict[str, Library], name: str) -> None:
 # ---- Store --------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["file", "memory"])
+@pytest.fixture(params=["file", "memory", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "state.sqlite" if request.param == "file" else Path(":memory:")
-    made = SqliteStore(path, runs_path=tmp_path / "runs.sqlite")
+    where: Path | str = tmp_path / "state.sqlite" if request.param == "file" else Path(":memory:")
+    if request.param == "postgres":
+        from tests.servers import fresh_schema_url
+
+        where = fresh_schema_url(request.getfixturevalue("postgres_url"))
+    made = SqliteStore(where, runs_path=tmp_path / "runs.sqlite")
     yield made
     made.close()
 

@@ -28,7 +28,8 @@ def make_service(market: Market, library: Library) -> Callable[..., ResearchServ
     store = Store(settings.state_db)
 
     def make(**kwargs: Any) -> ResearchService:
-        return ResearchService(settings, market=market, library=library, store=store, **kwargs)
+        kwargs.setdefault("store", store)
+        return ResearchService(settings, market=market, library=library, **kwargs)
 
     return make
 
@@ -108,8 +109,10 @@ def test_pdf_export_renders(make_service: Callable[..., ResearchService], tmp_pa
     assert "53/53" in text or "个数字已核验" in text
 
 
-def test_approval_accept_edit_reject(make_service: Callable[..., ResearchService]) -> None:
-    service = make_service()
+def test_approval_accept_edit_reject(
+    make_service: Callable[..., ResearchService], state_where: Path | str
+) -> None:
+    service = make_service(store=Store(state_where))  # SQLite, then PostgreSQL
     plan = service.plan("", news_id=NEWS["en"])
 
     run_id, report = service.start(plan)
@@ -137,8 +140,10 @@ def test_approval_accept_edit_reject(make_service: Callable[..., ResearchService
     assert service.pending(run_id) is None
 
 
-def test_resume_after_a_crash_mid_execution(make_service: Callable[..., ResearchService]) -> None:
-    service = make_service()
+def test_resume_after_a_crash_mid_execution(
+    make_service: Callable[..., ResearchService], state_where: Path | str
+) -> None:
+    service = make_service(store=Store(state_where))  # checkpoints in SQLite, then PostgreSQL
     plan = service.plan("", news_id=NEWS["en"])
     started: list[int] = []
     crashed = {"done": False}
@@ -155,7 +160,10 @@ def test_resume_after_a_crash_mid_execution(make_service: Callable[..., Research
     service.fault = fault
     with pytest.raises(RuntimeError, match="simulated crash"):
         service.start(plan, auto_accept=True, on_event=record)
-    run_id = _last_run_id(service)
+    run_id = service.last_run_id
+    assert run_id is not None
+    if isinstance(state_where, Path):  # the run is the one the checkpoint file holds last
+        assert run_id == _last_run_id(service)
     first_round = set(started)
     started.clear()
     report = service.resume(run_id, on_event=record)

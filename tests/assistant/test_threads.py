@@ -1,4 +1,5 @@
-"""Threads persist in SQLite, survive a restart, and concurrent threads do not disturb each other."""
+"""Threads persist (SQLite, then PostgreSQL), survive a restart, and concurrent threads do not
+disturb each other; each owner sees only their own."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from assistant.chat.service import Assistant
-from assistant.store import ThreadStore
+from assistant.store import ThreadStore, UnknownThread
 
 
 def test_thread_survives_a_restart(
-    make_assistant: Callable[..., Assistant], tmp_path: Path
+    make_assistant: Callable[..., Assistant], state_where: Path | str
 ) -> None:
-    store_path = tmp_path / "threads.sqlite"
+    store_path = state_where
     first = make_assistant(threads=ThreadStore(store_path)).ask(
         "罗素2000在12月1日至1月23日涨了多少？"
     )
@@ -23,7 +26,7 @@ def test_thread_survives_a_restart(
     # a new process opens the same file and sees the conversation
     code = (
         "import json, sys; from assistant.store import ThreadStore; "
-        f"s = ThreadStore(__import__('pathlib').Path({str(store_path)!r})); "
+        f"s = ThreadStore({str(store_path)!r}); "
         f"m = s.messages({first.thread_id!r}); "
         "print(json.dumps([[x.role, x.content[:40], bool(x.answer)] for x in m], ensure_ascii=False))"
     )
@@ -44,12 +47,12 @@ def test_thread_survives_a_restart(
     assert stored["verification"]["numbers_total"] == first.verification.numbers_total
 
 
-def test_concurrent_threads_do_not_corrupt_each_other(tmp_path: Path) -> None:
-    store = ThreadStore(tmp_path / "t.sqlite")
+def test_concurrent_threads_do_not_corrupt_each_other(state_where: Path | str) -> None:
+    store = ThreadStore(state_where)
     threads = [store.create(f"thread {i}") for i in range(8)]
 
     def talk(index: int) -> None:
-        own = ThreadStore(tmp_path / "t.sqlite")  # each worker with its own connections
+        own = ThreadStore(state_where)  # each worker with its own connections
         for turn in range(25):
             own.append(threads[index].id, "user", f"q{index}-{turn}")
             own.append(
@@ -66,9 +69,29 @@ def test_concurrent_threads_do_not_corrupt_each_other(tmp_path: Path) -> None:
     assert len(store.recent()) == 8
 
 
-def test_threads_of_a_news_item(tmp_path: Path) -> None:
-    store = ThreadStore(tmp_path / "t.sqlite")
+def test_threads_of_a_news_item(state_where: Path | str) -> None:
+    store = ThreadStore(state_where)
     a = store.create("a", news_id="item-1")
     store.create("b", news_id="item-2")
     assert [t.id for t in store.recent(news_id="item-1")] == [a.id]
     assert store.get("missing") is None
+
+
+def test_each_owner_sees_only_their_own_threads(state_where: Path | str) -> None:
+    ada = ThreadStore(state_where, owner="ada@example.com")
+    bob = ada.for_owner("bob@example.com")
+    mine = ada.create("Ada's question", news_id="item-1")
+    ada.append(mine.id, "user", "How did SPY do?")
+    ada.append(mine.id, "assistant", "It rose [1].", {"n": 1}, {"symbols": ["SPY"]})
+    theirs = bob.create("Bob's question", news_id="item-1")
+
+    assert [t.id for t in ada.recent()] == [mine.id]
+    assert [t.id for t in bob.recent(news_id="item-1")] == [theirs.id]
+    assert bob.get(mine.id) is None and bob.messages(mine.id) == []
+    assert bob.last_context(mine.id) == {}
+    with pytest.raises(UnknownThread):  # no writing into another's thread
+        bob.append(mine.id, "user", "let me in")
+    assert len(ada.messages(mine.id)) == 2
+    assert ada.get(mine.id) is not None and ada.get(mine.id).owner == "ada@example.com"  # type: ignore[union-attr]
+    single = ada.for_owner("")  # the single-user app sees neither
+    assert single.recent() == []

@@ -65,7 +65,8 @@ def test_a_crash_while_writing_leaves_the_old_file_whole(
     with pytest.raises(OSError, match="disk full"):
         store.save("SPY", frames(20), "second", AT)
     assert (tmp_path / "SPY.parquet").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["SPY.parquet"]
+    # no temporary file left; the symbol's lock file stays (it is reused, never rewritten)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".SPY.lock", "SPY.parquet"]
 
 
 @pytest.mark.parametrize(

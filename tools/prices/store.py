@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,10 @@ from tools.prices.records import Adjustment, Finding
 from tools.symbols import is_valid_symbol
 
 CHECKSUM_KEY = b"footnote.rows.sha256"
+
+
+class StoreBusy(PriceError):
+    """Another process has held a symbol's write lock longer than this one would wait."""
 
 
 class DamagedFile(PriceError):
@@ -93,8 +98,9 @@ class PriceStore:
 
     provider = "local store"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, lock_timeout_s: float = 600.0) -> None:
         self.folder = Path(folder)
+        self.lock_timeout_s = lock_timeout_s
         # Parsed files keyed by (path, mtime, size): a rewrite (always by rename) changes the key.
         self._cache: dict[Path, tuple[tuple[int, int], pd.DataFrame]] = {}
 
@@ -221,6 +227,43 @@ class PriceStore:
         inferred and recorded; `splits` lists provider splits (shares after per share before).
         """
         path = self.path_for(symbol)
+        with self._writing(symbol):
+            return self._save(symbol, path, frame, provider, fetched_at, file, splits, reference)
+
+    @contextlib.contextmanager
+    def _writing(self, symbol: str) -> Iterator[None]:
+        """Hold the symbol's write lock: several processes (two app servers, the CLI) may share
+        this folder, and a save reads the stored rows, merges and writes them back, so a second
+        writer between the read and the write would lose the first one's rows."""
+        from filelock import FileLock, Timeout
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.folder / f".{symbol}.lock", timeout=self.lock_timeout_s)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                f"Another process has been writing the prices of {symbol} for more than "
+                f"{self.lock_timeout_s:g} s.",
+                "Try again when it is done (FOOTNOTE_STORE_LOCK_S sets how long to wait).",
+                symbol=symbol,
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _save(
+        self,
+        symbol: str,
+        path: Path,
+        frame: pd.DataFrame,
+        provider: str,
+        fetched_at: dt.datetime,
+        file: str | None,
+        splits: pd.Series | None,
+        reference: pd.Series | None,
+    ) -> SavedRows:
         new = tidy_frame(frame)
         new["provider"] = pd.Series(provider, index=new.index, dtype="string")
         stamp = pd.Timestamp(fetched_at)

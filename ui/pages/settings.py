@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from ui import data
 from ui.components.markdown import safe
-from ui.state import OVERRIDES_KEY, apply_overrides, footnote
+from ui.state import OVERRIDES_KEY, apply_overrides, footnote, identity
 from ui.text import t
 
 MODES = ("offline", "openai", "compatible")
@@ -183,6 +183,19 @@ def _health() -> None:
             st.dataframe(rows, hide_index=True, key="settings_health")
 
 
+def _users() -> None:
+    """Whose threads and reports these are: the signed-in user's, or everyone's."""
+    st.subheader(t("settings.users"), anchor=False)
+    who = identity()
+    if who:
+        st.info(t("settings.users.signed_in", who=safe(who)), icon=":material/person:")
+    else:
+        st.info(t("settings.users.single"), icon=":material/group:")
+    where = footnote().settings.masked()["FOOTNOTE_DATABASE_URL"]
+    if where.startswith("postgres"):
+        st.caption(t("settings.users.server", where=f"`{where}`"))
+
+
 def render() -> None:
     """Show the settings page."""
     st.title(t("settings.title"), anchor=False)
@@ -194,6 +207,8 @@ def render() -> None:
     _upload()
     _stored()
     _health()
+    st.divider()
+    _users()
 
 
 render()
