@@ -178,19 +178,27 @@ _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
 class Gated:
-    """A compiled pattern that first rules out texts holding none of its needles."""
+    """A compiled pattern that first rules out texts holding none of its needles. The needles
+    and the guard are read on first use, so importing a module of patterns costs no more."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.compiled = guarded(pattern)
         self.pattern: str = pattern.pattern
-        found = needles(pattern)
+        self.compiled = pattern
         # the needle search: None when the text (folded) holds none, so the pattern cannot match
-        self._needle: Callable[[str], object] | None = None
+        self._needle: Callable[[str], object] | None = self._prepare
+
+    def _prepare(self, folded: str) -> object:
+        """Read the pattern (once), then answer the needle search for `folded`."""
+        self._needle = None
+        found = needles(self.compiled)
+        self.compiled = guarded(self.compiled)
         if found is not None:
             # a needle holding a shorter one adds nothing: the shorter is in every text it is in
             found = frozenset(n for n in found if not any(o != n and o in n for o in found))
             ordered = sorted(found, key=len, reverse=True)
             self._needle = re.compile("|".join(re.escape(n) for n in ordered)).search
+            return self._needle(folded)
+        return True
 
     def possible(self, text: str) -> bool:
         """False only when `text` cannot match."""

@@ -506,18 +506,27 @@ def fold(text: str) -> Visible:
             if len(piece) != 1:
                 longer.add(char)
     if not longer:
-        return Visible(text, text.translate(table))
+        return Visible(text, _translated(text, table))
     parts: list[str] = []
     origin: list[int] = []
     last = 0
     for hit in re.finditer("[" + re.escape("".join(sorted(longer))) + "]", text):
         i = hit.start()
-        parts.append(text[last:i].translate(table))
+        parts.append(_translated(text[last:i], table))
         origin.extend(range(last, i))
         piece = table[ord(text[i])]
         parts.append(piece)
         origin.extend([i] * len(piece))
         last = i + 1
-    parts.append(text[last:].translate(table))
+    parts.append(_translated(text[last:], table))
     origin.extend(range(last, len(text) + 1))
     return Visible(text, "".join(parts), tuple(origin))
+
+
+def _translated(text: str, table: dict[int, str]) -> str:
+    """`text.translate(table)`, sooner on a long text: only the characters the table changes
+    are visited (translate looks every character of a non-ASCII text up in the table)."""
+    if not table:
+        return text
+    changed = re.compile("[" + re.escape("".join(map(chr, sorted(table)))) + "]")
+    return changed.sub(lambda hit: table[ord(hit.group(0))], text)
