@@ -203,6 +203,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "none yet (add some with `footnote ingest PATH`)",
         "zh": "暂无（可用 `footnote ingest PATH` 添加）",
     },
+    "lang.name.zh": {"en": "Chinese", "zh": "中文"},
+    "lang.name.en": {"en": "English", "zh": "英文"},
     # `footnote research`
     "plan.title": {"en": "Plan: {title}", "zh": "研究计划：{title}"},
     "plan.window": {
