@@ -154,14 +154,14 @@ def chat(
     lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
 ) -> None:
     """An interactive conversation; type /new for a new thread, /quit to leave."""
-    from assistant import Footnote
+    from assistant import Footnote, word
 
     assistant = Footnote()
-    prepare(assistant, reader_lang("", lang))
-    known_news(assistant, news)
-    console.print(
-        f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves."
-    )
+    speaks = reader_lang("", lang)
+    prepare(assistant, speaks)
+    known_news(assistant, news, speaks)
+    mode = word(f"mode.name.{assistant.mode}", speaks)
+    console.print(f"[bold]Footnote[/bold] {escape(word('chat.welcome', speaks, mode=mode))}")
     thread_id = thread
     while True:
         try:
@@ -173,11 +173,11 @@ def chat(
             return
         if question.strip() == "/new":
             thread_id = None
-            console.print("[dim]new thread[/dim]")
+            console.print(f"[dim]{word('chat.new_thread', speaks)}[/dim]")
             continue
         if not question.strip():
             continue
-        with console.status("thinking ..."):
+        with console.status(word("work.answering", reader_lang(question, lang)) + "…"):
             answer = assistant.ask(question, thread_id=thread_id, news_id=news, language=lang)  # type: ignore[arg-type]
         thread_id = answer.thread_id
         _print_answer(answer)
