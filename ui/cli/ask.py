@@ -41,9 +41,13 @@ def citation_label(citation: object, lang: str) -> str:
     from assistant import formula_label, metric_label
 
     figure = getattr(citation, "figure", None)
-    if figure is None:
-        return str(getattr(citation, "label", ""))
     colon = "：" if lang == "zh" else ": "
+    if figure is None:
+        label = str(getattr(citation, "label", ""))
+        if lang == "zh":  # a source's "person, publisher: title" with Chinese punctuation
+            who, sep, title = label.partition(": ")
+            label = who.replace(", ", "，") + colon + title if sep else label
+        return label
     what = f"{figure.symbol} {metric_label(figure.metric, lang)}"
     return f"{what}{colon}{figure.display(lang)} — {formula_label(figure.formula, lang)}"
 
