@@ -150,6 +150,11 @@ WORDS: dict[str, dict[str, str]] = {
     "mode.name.offline": {"en": "offline", "zh": "离线"},
     "mode.name.llm": {"en": "chat model", "zh": "大模型"},
     "work.answering": {"en": "Answering", "zh": "正在回答"},
+    "chat.welcome": {
+        "en": "({mode} mode). /new starts a new thread, /quit leaves.",
+        "zh": "（{mode}模式）。输入 /new 开始新对话，/quit 退出。",
+    },
+    "chat.new_thread": {"en": "new thread", "zh": "新对话"},
     # first start: the steps named while they run, and the lines left when they are done
     "setup.title": {
         "en": "First start: preparing the demo prices and news",
@@ -203,6 +208,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "none yet (add some with `footnote ingest PATH`)",
         "zh": "暂无（可用 `footnote ingest PATH` 添加）",
     },
+    "lang.name.zh": {"en": "Chinese", "zh": "中文"},
+    "lang.name.en": {"en": "English", "zh": "英文"},
     # `footnote research`
     "plan.title": {"en": "Plan: {title}", "zh": "研究计划：{title}"},
     "plan.window": {

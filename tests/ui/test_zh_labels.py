@@ -19,7 +19,7 @@ from assistant.settings import get_settings
 from assistant.store import Store
 from knowledge.loaders import load_markdown
 from tests.english_words import english_words
-from tests.ui.conftest import APP, TIMEOUT_S
+from tests.ui.conftest import APP, TIMEOUT_S, texts
 from tests.ui.fakes import FakeLibrary
 from tools import calendar
 from tools.prices.fake import synthetic_ohlcv
@@ -207,3 +207,20 @@ def test_an_unknown_news_id_is_refused_in_the_questions_language(
     refusal = done.output.splitlines()[-1]
     assert "没有编号为 'nope' 的新闻" in done.output and "已存新闻：small-caps-zh" in done.output
     assert english_words(refusal, frozenset({"nope", "small-caps-zh"})) == [], refusal
+
+
+def test_the_chinese_news_and_library_pages_name_metrics_and_languages_in_chinese(
+    make_app: Callable[..., AppTest],
+) -> None:
+    """The signals' figures carry the metric's Chinese name (never `sma_distance`); a stored
+    document's language is a word, not a code."""
+    at = make_app("zh")
+    at.run()
+    at.switch_page("pages/news.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "相对均线的偏离" in shown  # the signals' figures
+    assert not re.search(r"\b(last_close|sma_distance|sma)\b", shown)
+    at.switch_page("pages/library.py").run()
+    meta = [line for line in texts(at).splitlines() if " · 新闻 · " in line]
+    assert meta and all(line.endswith(("· 中文", "· 英文")) for line in meta), meta

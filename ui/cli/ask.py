@@ -41,9 +41,13 @@ def citation_label(citation: object, lang: str) -> str:
     from assistant import formula_label, metric_label
 
     figure = getattr(citation, "figure", None)
-    if figure is None:
-        return str(getattr(citation, "label", ""))
     colon = "：" if lang == "zh" else ": "
+    if figure is None:
+        label = str(getattr(citation, "label", ""))
+        if lang == "zh":  # a source's "person, publisher: title" with Chinese punctuation
+            who, sep, title = label.partition(": ")
+            label = who.replace(", ", "，") + colon + title if sep else label
+        return label
     what = f"{figure.symbol} {metric_label(figure.metric, lang)}"
     return f"{what}{colon}{figure.display(lang)} — {formula_label(figure.formula, lang)}"
 
@@ -154,14 +158,14 @@ def chat(
     lang: str = typer.Option("auto", "--lang", help="auto | zh | en"),
 ) -> None:
     """An interactive conversation; type /new for a new thread, /quit to leave."""
-    from assistant import Footnote
+    from assistant import Footnote, word
 
     assistant = Footnote()
-    prepare(assistant, reader_lang("", lang))
-    known_news(assistant, news)
-    console.print(
-        f"[bold]Footnote[/bold] ({assistant.mode} mode). /new starts a new thread, /quit leaves."
-    )
+    speaks = reader_lang("", lang)
+    prepare(assistant, speaks)
+    known_news(assistant, news, speaks)
+    mode = word(f"mode.name.{assistant.mode}", speaks)
+    console.print(f"[bold]Footnote[/bold] {escape(word('chat.welcome', speaks, mode=mode))}")
     thread_id = thread
     while True:
         try:
@@ -173,11 +177,11 @@ def chat(
             return
         if question.strip() == "/new":
             thread_id = None
-            console.print("[dim]new thread[/dim]")
+            console.print(f"[dim]{word('chat.new_thread', speaks)}[/dim]")
             continue
         if not question.strip():
             continue
-        with console.status("thinking ..."):
+        with console.status(word("work.answering", reader_lang(question, lang)) + "…"):
             answer = assistant.ask(question, thread_id=thread_id, news_id=news, language=lang)  # type: ignore[arg-type]
         thread_id = answer.thread_id
         _print_answer(answer)

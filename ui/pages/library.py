@@ -31,7 +31,7 @@ def _meta(doc: Document) -> str:
         t("kind." + doc.kind),
         t("origin.footnote") if written_by_footnote(doc) else t("origin.imported"),
         market_label(doc.market, lang()) if doc.market else "",
-        doc.language,
+        t(f"lang.name.{doc.language}"),
     ]
     return " · ".join(p for p in parts if p)
 

@@ -15,6 +15,7 @@ from assistant import (
     analysis_window,
     disclaimer,
     market_label,
+    metric_label,
     receipts,
 )
 from ui import data, routes
@@ -135,7 +136,8 @@ def _signals(svc: Footnote, doc: Document) -> None:
             st.markdown(with_marks(signal.text, []))
             if signal.figures:
                 shown = " · ".join(
-                    f"{f.symbol} {f.metric} **{f.display(lang())}** ({t('card.as_of')} {f.as_of})"
+                    f"{f.symbol} {metric_label(f.metric, lang())} **{f.display(lang())}** "
+                    f"({t('card.as_of')} {f.as_of})"
                     + (f" :orange[{t('news.stale')}]" if f.stale else "")
                     for f in signal.figures
                 )
