@@ -300,13 +300,9 @@ def _anchored(body: str, report: Report) -> str:
         inner = ", ".join(f'<a href="#source-{p}">{p}</a>' for p in parts)
         return f"[{inner}]"
 
-    def text_only(m: re.Match[str]) -> str:  # markers in text, never inside a tag or code
-        return _TEXT_MARKER.sub(link, m.group(0))
-
-    pieces = re.split(r"(<code>.*?</code>)", head, flags=re.S)
-    head = "".join(
-        p if i % 2 else re.sub(r"(?<=>)[^<]+(?=<)", text_only, p) for i, p in enumerate(pieces)
-    )
+    # markers in text only: never inside a tag, a code span or a link's own text
+    pieces = re.split(r"(<code>.*?</code>|<a\b.*?</a>|<[^>]+>)", head, flags=re.S)
+    head = "".join(p if i % 2 else _TEXT_MARKER.sub(link, p) for i, p in enumerate(pieces))
     items = iter(numbers)
 
     def numbered(m: re.Match[str]) -> str:
