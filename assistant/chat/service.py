@@ -399,7 +399,9 @@ class Assistant:
         if self._who is None:
             docs = list(self.library.documents())
             names = people_index(s for doc in docs for s in doc.sources)
-            stances = {v.person: v.stance for doc in docs for v in doc.views if v.person}
+            stances: dict[str, str] = {
+                v.person: v.stance for doc in docs for v in doc.views if v.person
+            }
             self._who = (names, stances)
         return self._who
 

@@ -38,10 +38,10 @@ MD_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|javascript|data|file):[^>\s]*)
 # A URL, a protocol-relative one, a bare `www.` address or an e-mail address, as text.
 _STOP = "\\s<>\"'`)\\]}\u3000-\u9fff\uff00-\uffef"
 _LINKISH = re.compile(
-    rf"\b[a-z][a-z0-9+.-]{{1,15}}://[^{_STOP}]+"
+    rf"(?<![A-Za-z0-9+.-])[a-z][a-z0-9+.-]{{1,15}}://[^{_STOP}]+"
     rf"|(?<![\w/:])//(?:localhost\b|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{{2,}}\b)[^{_STOP}]*"
-    rf"|(?<![\w.@/-])www\.[^{_STOP}]+"
-    r"|(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+    rf"|(?<![A-Za-z0-9_.@/-])www\.[^{_STOP}]+"
+    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
     re.IGNORECASE,
 )
 _CODE_SPAN = re.compile(r"`[^`\n]*`")

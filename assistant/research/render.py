@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from assistant.grounding.labels import (
     metric_label,
     provider_label,
 )
+from assistant.grounding.links import delink, inert_url, link_allowed
 from assistant.research.schemas import Report
 from assistant.views.receipts import input_prices
 
@@ -122,8 +125,9 @@ def receipt(entry: dict[str, Any], lang: str = "en") -> str:
         return line
     source = entry.get("source") or {}
     url = source.get("url")
-    # shown, not linked: a reader can follow it, a renderer never fetches from it
-    link = f"`{url}`" if url else ""
+    # the one link rule: an allow-listed source links out; any other address is shown as text
+    # (a code span: no renderer links it, and no renderer fetches from a link)
+    link = (f"[{url}]({url})" if link_allowed(url) else inert_url(url)) if url else ""
     if source:
         title = source.get("title")
         parts = [
@@ -160,8 +164,24 @@ def _paragraphs(text: str) -> str:
     return "\n".join(out)
 
 
-def to_markdown(report: Report) -> str:
-    """The whole report as Markdown."""
+def to_markdown(report: Report, charts: Sequence[tuple[str, str]] = ()) -> str:
+    """The whole report as Markdown; `charts` are (title, image path relative to the file),
+    shown after the executive summary. Text from documents carries no image and no link but to
+    an allow-listed source: anything else is shown as text."""
+    body = delink(_markdown(report)).text
+    if not charts:
+        return body
+    title = str(_LABELS[report.language]["charts"])
+    block = f"## {title}\n\n" + "".join(f"![{_alt(name)}]({path})\n\n" for name, path in charts)
+    first = body.find("\n## ", body.find("\n## ") + 1)  # after the executive summary
+    return body[: first + 1] + block + body[first + 1 :] if first > 0 else body + "\n" + block
+
+
+def _alt(text: str) -> str:
+    return re.sub(r"[\[\]\n]", " ", text).strip()
+
+
+def _markdown(report: Report) -> str:
     t = _LABELS[report.language]
     v = report.verification
     lines = [
@@ -256,7 +276,8 @@ def to_html(report: Report, charts: list[str] | None = None) -> str:
     # No image from the text: a title or source entry's image Markdown would be fetched by the
     # reader's browser (and by the PDF printer) with no click. The charts are added below.
     md.disable("image")
-    body = md.render(to_markdown(report))
+    # the link rule again on whatever Markdown this page is made from
+    body = _anchored(md.render(delink(to_markdown(report)).text), report)
     chart_html = ""
     if charts:
         title = html.escape(str(_LABELS[report.language]["charts"]))
@@ -269,6 +290,42 @@ def to_html(report: Report, charts: list[str] | None = None) -> str:
         f'<meta charset="utf-8"><title>{html.escape(report.title)}</title><style>{_CSS}</style>'
         f"</head><body>{body}</body></html>"
     )
+
+
+_TEXT_MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]")
+
+
+def _anchored(body: str, report: Report) -> str:
+    """Each citation `[n]` a link to its entry in the source list (`#source-n`), each entry
+    carrying that id; an outside link opens apart and sends no referrer."""
+    numbers = [int(c["n"]) for c in report.citations]
+    heading = f"<h2>{html.escape(str(_LABELS[report.language]['sources']))}</h2>"
+    at = body.rfind(heading)
+    head, tail = (body[:at], body[at:]) if at >= 0 else (body, "")
+    known = set(numbers)
+
+    def link(m: re.Match[str]) -> str:
+        parts = [p.strip() for p in re.split(r"[,，、]", m.group(1))]
+        if not all(p.isdigit() and int(p) in known for p in parts):
+            return m.group(0)
+        inner = ", ".join(f'<a href="#source-{p}">{p}</a>' for p in parts)
+        return f"[{inner}]"
+
+    # markers in text only: never inside a tag, a code span or a link's own text
+    pieces = re.split(r"(<code>.*?</code>|<a\b.*?</a>|<[^>]+>)", head, flags=re.S)
+    head = "".join(p if i % 2 else _TEXT_MARKER.sub(link, p) for i, p in enumerate(pieces))
+    items = iter(numbers)
+
+    def numbered(m: re.Match[str]) -> str:
+        n = next(items, None)
+        return m.group(0) if n is None else f'<li id="source-{n}" value="{n}">'
+
+    ol = tail.find("<ol")
+    if ol >= 0:
+        end = tail.find("</ol>", ol)
+        tail = tail[:ol] + re.sub(r"<li>", numbered, tail[ol:end]) + tail[end:]
+    tail = tail.replace('<a href="http', '<a rel="noopener noreferrer" target="_blank" href="http')
+    return head + tail
 
 
 class PdfUnavailable(RuntimeError):

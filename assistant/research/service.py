@@ -299,8 +299,14 @@ class ResearchService:
         stem = out.with_suffix("") if out is not None else folder / f"report-{report.id}"
         stem.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "md":
+            # each chart an SVG file beside the report, referenced by its relative name
+            charts: list[tuple[str, str]] = []
+            for i, (title, svg) in enumerate(self._chart_images(report), 1):
+                image = stem.parent / f"{stem.name}-chart-{i}.svg"
+                image.write_text(svg, encoding="utf-8")
+                charts.append((title, image.name))
             path = stem.with_suffix(".md")
-            path.write_text(report.markdown or to_markdown(report), encoding="utf-8")
+            path.write_text(to_markdown(report, charts), encoding="utf-8")
         else:
             html_path = stem.with_suffix(".html")
             html_path.write_text(to_html(report, self._charts(report)), encoding="utf-8")
@@ -308,6 +314,21 @@ class ResearchService:
         report.files[fmt] = str(path)
         self._save(report)
         return path
+
+    def _chart_images(self, report: Report) -> list[tuple[str, str]]:
+        """(title, SVG) of each of the report's charts, for the Markdown export."""
+        from assistant.views.charts import report_chart_images
+
+        try:
+            return report_chart_images(
+                self.market,
+                report.symbols,
+                report.start,
+                report.end or report.as_of,
+                report.language,
+            )
+        except (PriceError, ValueError):
+            return []
 
     def _charts(self, report: Report) -> list[str]:
         """Chart HTML fragments for the report, when the chart builders are available."""

@@ -334,9 +334,28 @@ def report_charts(
     end: dt.date | None,
     lang: str = "en",
 ) -> list[str]:
-    """Return HTML fragments of a report's charts; the first carries plotly.js inline."""
+    """Return HTML fragments of a report's charts; the first carries plotly.js inline. An
+    exported chart is a picture, not a tool: no mode bar (zoom, pan, download), no logo."""
     figures = figures_for(symbols, start, end, lang=lang, market=market)
     return [
-        fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        fig.to_html(full_html=False, include_plotlyjs=(i == 0), config=EXPORT_CONFIG)
         for i, fig in enumerate(figures)
     ]
+
+
+EXPORT_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+
+def report_chart_images(
+    market: Market,
+    symbols: Sequence[str],
+    start: dt.date | None,
+    end: dt.date | None,
+    lang: str = "en",
+) -> list[tuple[str, str]]:
+    """Return (title, SVG document) for each of a report's charts: static images for a
+    Markdown export, drawn from the same figures as the HTML charts."""
+    from assistant.views.svg import figure_svg
+
+    figures = figures_for(symbols, start, end, lang=lang, market=market)
+    return [(str(fig.layout.title.text or ""), figure_svg(fig)) for fig in figures]

@@ -10,7 +10,16 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 
-from ui.cli.base import app, console, err_console, known_news, prepare, reader_lang, working
+from ui.cli.base import (
+    app,
+    console,
+    err_console,
+    known_news,
+    prepare,
+    reader_lang,
+    source_link,
+    working,
+)
 
 if TYPE_CHECKING:
     from assistant import Answer, Figure
@@ -87,6 +96,9 @@ def _print_answer(answer: Answer) -> None:
     _print_coverage(shown.get("coverage"), lang)
     for citation in answer.ledger.entries:
         console.print(f"  [dim][{citation.n}][/dim] {escape(citation_label(citation, lang))}")
+        source = citation.passage.source if citation.passage is not None else None
+        if source is not None and (link := source_link(source.url, answer.language)):
+            console.print(f"      {link}", highlight=False)
         cited = citation.figure
         if cited is None:
             continue

@@ -154,3 +154,23 @@ def known_news(footnote: Footnote, news: str | None, lang: str = "en") -> None:
         f"{escape(word('news.known', lang, ids=known))}"
     )
     raise typer.Exit(2)
+
+
+_NOT_A_LINK = {
+    "en": "shown as text, not a link: {host} is not on the allowed list",
+    "zh": "仅显示为文字、不作链接：{host} 不在允许列表中",
+}
+
+
+def source_link(url: str | None, lang: str = "en") -> str | None:
+    """A source's address for the terminal by the one link rule (the app's and the exports'):
+    an allow-listed source as a terminal hyperlink, any other address as plain text saying why."""
+    from assistant import link_host, safe_link
+
+    if not url:
+        return None
+    allowed = safe_link(url)
+    if allowed:
+        return f"[link={escape(allowed)}]{escape(allowed)}[/link]"
+    why = _NOT_A_LINK["zh" if lang == "zh" else "en"].format(host=link_host(url) or "?")
+    return f"[dim]{escape(url)} ({escape(why)})[/dim]"

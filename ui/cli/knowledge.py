@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ui.cli.base import app, console, err_console, prepare
+from ui.cli.base import app, console, err_console, prepare, source_link
 
 _STATUS_STYLE = {
     "added": "green",
@@ -134,6 +134,6 @@ def search(
         console.print(hit.text, markup=False, highlight=False)
         if hit.source is not None:
             console.print(f"[dim]source [{hit.source.n}]: {escape(hit.source.label())}[/dim]")
-            if hit.source.url:
-                console.print(f"[dim]{escape(hit.source.url)}[/dim]", markup=True)
+            if link := source_link(hit.source.url, hit.language):
+                console.print(link, markup=True, highlight=False)
         console.print()
