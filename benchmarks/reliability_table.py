@@ -347,14 +347,22 @@ def table(passed: dict[str, bool], bench: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--junit", type=Path, help="a JUnit report of the fault suite to reuse")
+    parser.add_argument(
+        "--junit",
+        type=Path,
+        action="append",
+        help="a JUnit report of the fault suite to reuse (repeatable: later runs win)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "reliability-table.md")
     args = parser.parse_args(argv)
-    junit = args.junit or ROOT / "bench-results" / "reliability-junit.xml"
+    reports = args.junit or [ROOT / "bench-results" / "reliability-junit.xml"]
     if args.junit is None:
-        run_suite(junit)
+        run_suite(reports[0])
+    passed: dict[str, bool] = {}
+    for report in reports:
+        passed.update(outcomes(report))
     bench = json.loads(CASES.read_text(encoding="utf-8")) if CASES.is_file() else []
-    text = table(outcomes(junit), bench)
+    text = table(passed, bench)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -85,4 +85,5 @@ def test_twenty_unknown_symbols_cost_one_deadline(tmp_path: Path) -> None:
     elapsed = time.monotonic() - started
     live._release.set()
     record("20 unknown symbols, network hanging", seconds=round(elapsed, 2), live_calls=live.calls)
-    assert live.calls == 1 and elapsed < 1.5
+    # one deadline (0.5 s) and quick refusals, not twenty (10 s); busy cores take their share
+    assert live.calls == 1 and elapsed < 3
