@@ -288,6 +288,12 @@ TABLE: list[tuple[str, str, list[str], str | None]] = [
         [R + "test_kill_research.py::test_kill_9_during_research_leaves_no_half_report"],
         "kill -9 at {n} seeded points of research",
     ),
+    (
+        "kill -9",
+        "a run killed after its report was saved, resumed: one report, not two",
+        [R + "test_kill_research.py::test_a_finished_run_resumed_keeps_one_report"],
+        None,
+    ),
 ]
 
 
