@@ -229,7 +229,7 @@ def _python(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str
 
 
 def _kill_ingest(folder: Path, seed: int) -> dict[str, Any]:
-    from tests.reliability.worker import write_corpus
+    from tests.reliability.worker import wait_ready, write_corpus
 
     rng = random.Random(seed)
     store = folder / f"ingest-{seed}" / "store"
@@ -239,10 +239,11 @@ def _kill_ingest(folder: Path, seed: int) -> dict[str, Any]:
     )
     assert done.returncode == 0, done.stderr[-500:]
     more = write_corpus(store.parent / "more", f"more{seed}", 25)
-    wait = rng.uniform(0.5, 6.0)
+    wait = rng.uniform(0.0, 6.0)
     writer = _spawn(
         "-m", "tests.reliability.worker", "ingest", str(store), str(store.parent / "more")
     )
+    wait_ready(writer)  # a kill from then on lands in the ingest, not in its imports
     time.sleep(wait)
     writer.kill()
     writer.wait()

@@ -288,6 +288,12 @@ TABLE: list[tuple[str, str, list[str], str | None]] = [
         [R + "test_kill_research.py::test_kill_9_during_research_leaves_no_half_report"],
         "kill -9 at {n} seeded points of research",
     ),
+    (
+        "kill -9",
+        "a run killed after its report was saved, resumed: one report, not two",
+        [R + "test_kill_research.py::test_a_finished_run_resumed_keeps_one_report"],
+        None,
+    ),
 ]
 
 
@@ -347,14 +353,22 @@ def table(passed: dict[str, bool], bench: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--junit", type=Path, help="a JUnit report of the fault suite to reuse")
+    parser.add_argument(
+        "--junit",
+        type=Path,
+        action="append",
+        help="a JUnit report of the fault suite to reuse (repeatable: later runs win)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "reliability-table.md")
     args = parser.parse_args(argv)
-    junit = args.junit or ROOT / "bench-results" / "reliability-junit.xml"
+    reports = args.junit or [ROOT / "bench-results" / "reliability-junit.xml"]
     if args.junit is None:
-        run_suite(junit)
+        run_suite(reports[0])
+    passed: dict[str, bool] = {}
+    for report in reports:
+        passed.update(outcomes(report))
     bench = json.loads(CASES.read_text(encoding="utf-8")) if CASES.is_file() else []
-    text = table(outcomes(junit), bench)
+    text = table(passed, bench)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -11,7 +11,7 @@ import pytest
 from knowledge import Library
 from knowledge.errors import StoreBusy
 from tests.reliability.conftest import python, record, spawn
-from tests.reliability.worker import marker, write_corpus
+from tests.reliability.worker import marker, wait_ready, write_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -120,7 +120,8 @@ def test_kill_9_during_ingest_leaves_a_consistent_store(
     writer = spawn(
         "-m", "tests.reliability.worker", "ingest", str(store.folder), str(tmp_path / "more")
     )
-    time.sleep(rng.uniform(1.0, 4.0))
+    wait_ready(writer)  # then kill it anywhere in the ingest, not in its imports
+    time.sleep(rng.uniform(0.0, 3.0))
     writer.kill()
     writer.wait()
     # The next writer sweeps what the killed one left half-done; nothing committed is damaged.

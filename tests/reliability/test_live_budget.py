@@ -51,7 +51,7 @@ def test_five_lookups_wait_for_one_deadline_and_are_labelled(tmp_path: Path) -> 
     live._release.set()
     record("5 live lookups, network hanging", seconds=round(elapsed, 2), live_calls=live.calls)
     assert live.calls == 1
-    assert elapsed < 1.5
+    assert elapsed < 2.2  # one deadline (0.5 s) and stored reads, not five (2.5 s); busy cores
     for history in histories:
         assert any("live" in note and "fail" in note for note in history.notes), history.notes
         assert history.as_of == dt.date(2025, 4, 30)
@@ -85,4 +85,5 @@ def test_twenty_unknown_symbols_cost_one_deadline(tmp_path: Path) -> None:
     elapsed = time.monotonic() - started
     live._release.set()
     record("20 unknown symbols, network hanging", seconds=round(elapsed, 2), live_calls=live.calls)
-    assert live.calls == 1 and elapsed < 1.5
+    # one deadline (0.5 s) and quick refusals, not twenty (10 s); busy cores take their share
+    assert live.calls == 1 and elapsed < 3

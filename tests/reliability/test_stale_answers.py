@@ -260,15 +260,16 @@ def test_the_app_shows_it_above_the_answer(
 
     from assistant.app import Footnote
     from assistant.store import Store
-    from tests.ui.conftest import APP, texts
     from ui.state import FOOTNOTE_KEY
+
+    app = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 
     market = failing_market(tmp_path, shared_frames, DeadSource())
     store = Store(tmp_path / "state.sqlite")
     library = Library(tmp_path / "library")
     chat = Assistant(get_settings(), market=market, library=library, threads=store.threads)
     services = Footnote(get_settings(), market=market, library=library, store=store, chat=chat)
-    at = AppTest.from_file(str(APP), default_timeout=60)
+    at = AppTest.from_file(str(app), default_timeout=60)
     at.session_state[FOOTNOTE_KEY] = services
     at.run()
     at.switch_page("pages/chat.py")
@@ -276,6 +277,6 @@ def test_the_app_shows_it_above_the_answer(
     at.chat_input[0].set_value("How did SPY do last week?")
     at.run()
     assert not at.exception
-    shown = texts(at)
+    shown = "\n".join([m.value for m in at.markdown] + [str(e.value) for e in at.warning])
     assert f"Live data unavailable; latest stored session {LAST_SPY}." in shown
     assert shown.index("Live data unavailable") < shown.index("+1.13%")

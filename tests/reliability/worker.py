@@ -135,6 +135,16 @@ def check_after_kill(library: object, folder: Path) -> dict[str, object]:
     }
 
 
+def wait_ready(process: object) -> None:
+    """Wait for an ingest worker to say it starts working (its imports take seconds)."""
+    stderr = getattr(process, "stderr", None)
+    assert stderr is not None
+    for line in stderr:
+        if line.strip() == "ready":
+            return
+    raise AssertionError("the worker ended before it started ingesting")
+
+
 def main(argv: list[str]) -> int:
     use_hashed_embeddings()
     from knowledge import Library
@@ -142,6 +152,7 @@ def main(argv: list[str]) -> int:
     command, store = argv[0], Path(argv[1])
     library = Library(store)
     if command == "ingest":
+        print("ready", file=sys.stderr, flush=True)  # imports done: a kill from now on hits work
         outcomes = library.ingest([Path(argv[2])])
         print(json.dumps({o.path: o.status for o in outcomes}))
         return 0
