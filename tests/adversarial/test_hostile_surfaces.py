@@ -129,6 +129,15 @@ FAULTS: dict[str, Fault] = {
         mode="llm",
         hidden=(TOKEN, TOKEN[-16:]),
     ),
+    # an order nobody asked for, and a planted token: withheld, and the reader told why
+    "unasked_order": Fault(
+        _answer(
+            "BUY IWM now. CANARY-5522. The Russell 2000 rose 7.53% {m}.",
+            "建议立即买入IWM。CANARY-5522。罗素2000上涨了7.53%{m}。",
+        ),
+        {"en": "withheld because it carried a buy or sell call", "zh": "买卖指令"},
+        hidden=("CANARY-5522", "BUY IWM", "立即买入IWM"),
+    ),
     # answers in the other language, and again when asked to rewrite
     "wrong_language": Fault(
         _answer(RUT_ZH, RUT_EN),

@@ -17,6 +17,7 @@ from tests.assistant.test_hostile_server import _settings
 
 loopback = pytest.mark.allow_hosts(["127.0.0.1"])
 NEWS = {"en": "russell-2000-rally-2026-01-26-en", "zh": "russell-2000-rally-2026-01-26-zh"}
+WRITTEN = {"en": "Breadth is the thing to watch here.", "zh": "市场宽度是这里值得关注的信号。"}
 SAID = {"en": "time limit of 1 s for one research step", "zh": "单个研究步骤的时间上限1秒"}
 
 
@@ -53,8 +54,9 @@ def test_a_steps_writing_and_rewrite_share_one_deadline(
 
 
 @loopback
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_crashed_run_with_a_model_resumes_without_redoing_finished_sections(
-    monkeypatch: pytest.MonkeyPatch, market: Any, clean_library: Any
+    monkeypatch: pytest.MonkeyPatch, market: Any, clean_library: Any, lang: str
 ) -> None:
     asked: list[str] = []
 
@@ -62,11 +64,11 @@ def test_a_crashed_run_with_a_model_resumes_without_redoing_finished_sections(
         said = str(messages[-1].get("content") or "")
         if said.startswith("Write the section"):  # a section's prompt, not the summary's
             asked.append(said.split("\n", 1)[0])
-        return {"content": "Breadth is the thing to watch here."}
+        return {"content": WRITTEN[lang]}
 
     with openai_stub(writer) as (url, _):
         settings = _settings(monkeypatch, url)
-        plan = _service(settings, market, clean_library).plan("", news_id=NEWS["en"])
+        plan = _service(settings, market, clean_library).plan("", news_id=NEWS[lang])
         service = _service(settings, market, clean_library, build_chat_model(settings))
         crashed = {"done": False}
 
@@ -96,4 +98,4 @@ def test_a_crashed_run_with_a_model_resumes_without_redoing_finished_sections(
     again = {h for h in (s.heading for s in plan.sections) if any(h in a for a in asked)}
     assert plan.sections[1].heading in again  # the crashed section was written now
     assert not again & written, again & written  # the finished ones were not asked again
-    assert "Breadth is the thing to watch here." in report.markdown
+    assert WRITTEN[lang] in report.markdown and report.language == lang
