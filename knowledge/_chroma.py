@@ -76,6 +76,7 @@ class _Handle:
         self.url = url
         self.lock = threading.RLock()
         self.revision: str | None = None
+        self.count: int | None = None  # chunks, known since this process's last write or open
         self._open()
 
     def _open(self) -> None:
@@ -109,6 +110,7 @@ class _Handle:
             DOCUMENTS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
         )
         self.batch = max(1, min(self.client.get_max_batch_size(), 1000))
+        self.count = None
 
     def close(self) -> None:
         with self.lock, contextlib.suppress(Exception):
@@ -236,6 +238,7 @@ class ChromaStore:
         metadatas: Sequence[Metadata],
     ) -> None:
         with self._h.lock:
+            self._h.count = None
             for start in range(0, len(ids), self._batch):
                 end = start + self._batch
                 self._chunks.upsert(
@@ -247,6 +250,7 @@ class ChromaStore:
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         with self._h.lock:
+            self._h.count = None
             for start in range(0, len(ids), self._batch):
                 self._chunks.delete(ids=list(ids[start : start + self._batch]))
 
@@ -331,7 +335,10 @@ class ChromaStore:
         self, embedding: np.ndarray, n: int, where: Mapping[str, Any] | None = None
     ) -> list[tuple[str, str, Metadata, float]]:
         def query() -> Any:
-            count = self._chunks.count()
+            # counted once per write or reopen: a count per query cost as much as the query
+            count = self._h.count
+            if count is None:
+                count = self._h.count = int(self._chunks.count())
             if count == 0:
                 return None
             return self._chunks.query(
