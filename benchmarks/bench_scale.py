@@ -153,11 +153,21 @@ def _measure(size: int, embed_first: int, label: str) -> list[Measure]:
         list_s = time.perf_counter() - started
         library.search("warm up", k=5)
         latencies = []
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         for _ in range(5):
             for query in QUERIES:
                 started = time.perf_counter()
                 library.search(query, k=5)
                 latencies.append((time.perf_counter() - started) * 1000)
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        warm_cpu = (
+            (
+                (cpu_after.ru_utime - cpu_before.ru_utime)
+                + (cpu_after.ru_stime - cpu_before.ru_stime)
+            )
+            * 1000
+            / len(latencies)
+        )
         recall = _recall(library, _queries_for(library, chunks))
     out = []
     if figures["embedded"]:
@@ -185,6 +195,7 @@ def _measure(size: int, embed_first: int, label: str) -> list[Measure]:
         Measure(f"{label}: cold `footnote search`, CPU", round(cold_cpu, 2), "s"),
         _maybe_check(f"{label}: warm hybrid p50", round(median(latencies), 1), "ms", warm_target),
         Measure(f"{label}: warm hybrid p95", round(percentile(latencies, 95), 1), "ms"),
+        Measure(f"{label}: warm hybrid, CPU per search", round(warm_cpu, 1), "ms"),
         Measure(f"{label}: list every document", round(list_s, 2), "s", note=f"{listed} documents"),
         _maybe_check(
             f"{label}: vector recall@10",
