@@ -3,8 +3,8 @@
 Every paragraph is drawn from sentence templates filled from vocabularies (invented company
 names built from syllables, sectors, metrics, figures, dates, analysts, in English and, for one
 document in ten, Chinese), so a store of any size holds distinct chunks with a realistic spread
-of shared and rare words. Vectors for stores too large to embed are generated the same way:
-distinct random unit vectors, seeded, never a copy of another.
+of shared and rare words. Vectors for stores too large to embed are generated from the texts'
+words (`vectors`): distinct, seeded, near where the texts share words, never a copy.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -184,11 +185,28 @@ def documents(chunks: int, seed: int = 19, per_document: int = 10) -> Iterator[D
         index += 1
 
 
+_WORDS = re.compile(r"\w+")
+_word_vectors: dict[str, np.ndarray] = {}
+
+
+def _seeded(key: str, dimension: int) -> np.ndarray:
+    seed = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+    return np.random.default_rng(seed).standard_normal(dimension).astype(np.float32)
+
+
 def vectors(texts: list[str], dimension: int = 384) -> np.ndarray:
-    """Distinct unit vectors, one per text, seeded by the text (the same text, the same vector)."""
+    """Unit vectors standing in for an embedding model: each text's words' seeded random
+    vectors summed (so texts that share words are near, as with a real model, and the store
+    has a real model's clustered shape rather than uniform noise), plus a small part of its
+    own (so no two distinct texts share a vector). The same text gives the same vector."""
     out = np.empty((len(texts), dimension), dtype=np.float32)
     for row, text in enumerate(texts):
-        seed = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
-        out[row] = np.random.default_rng(seed).standard_normal(dimension)
+        total = 0.3 * _seeded(text, dimension)
+        for word in _WORDS.findall(text.lower()):
+            vector = _word_vectors.get(word)
+            if vector is None:
+                vector = _word_vectors.setdefault(word, _seeded(f"w:{word}", dimension))
+            total += vector
+        out[row] = total
     out /= np.linalg.norm(out, axis=1, keepdims=True)
     return out

@@ -76,6 +76,7 @@ class _Handle:
         self.url = url
         self.lock = threading.RLock()
         self.revision: str | None = None
+        self.count: int | None = None  # chunks, known since this process's last write or open
         self._open()
 
     def _open(self) -> None:
@@ -113,6 +114,21 @@ class _Handle:
         except Exception:
             _close(self.client)  # a half-open client must not keep its system cached
             raise
+        self.count = None
+        self._tune()
+
+    def _tune(self) -> None:
+        """FOOTNOTE_HNSW_EF_SEARCH: how wide HNSW searches (Chroma's default 100); saved in the
+        collection's configuration, so it holds from the next process that opens the store.
+        Measured at 37k generated random vectors (the hard case): recall@10 0.50 at 100, 0.68
+        at 400 (3 -> 15 ms a query); 0.99 at 100 on vectors shaped like a model's at 10k."""
+        wanted = os.environ.get("FOOTNOTE_HNSW_EF_SEARCH", "").strip()
+        if not wanted.isdigit():
+            return
+        hnsw = (self.chunks.configuration_json or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != int(wanted):
+            with contextlib.suppress(Exception):
+                self.chunks.modify(configuration={"hnsw": {"ef_search": int(wanted)}})
 
     def close(self) -> None:
         with self.lock:
@@ -268,6 +284,7 @@ class ChromaStore:
         metadatas: Sequence[Metadata],
     ) -> None:
         with self._h.lock:
+            self._h.count = None
             for start in range(0, len(ids), self._batch):
                 end = start + self._batch
                 self._chunks.upsert(
@@ -279,6 +296,7 @@ class ChromaStore:
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         with self._h.lock:
+            self._h.count = None
             for start in range(0, len(ids), self._batch):
                 self._chunks.delete(ids=list(ids[start : start + self._batch]))
 
@@ -363,7 +381,10 @@ class ChromaStore:
         self, embedding: np.ndarray, n: int, where: Mapping[str, Any] | None = None
     ) -> list[tuple[str, str, Metadata, float]]:
         def query() -> Any:
-            count = self._chunks.count()
+            # counted once per write or reopen: a count per query cost as much as the query
+            count = self._h.count
+            if count is None:
+                count = self._h.count = int(self._chunks.count())
             if count == 0:
                 return None
             return self._chunks.query(

@@ -92,15 +92,19 @@ def repair_state(settings: Settings) -> Iterator[str]:
     if settings.chroma_dir.exists():
         try:
             library = open_library(settings)
-        except StoreError:
-            forget_library(settings)
-            aside = set_aside(settings.chroma_dir)
-            yield f"knowledge store: could not be opened; moved to {aside}"
-            library = open_library(settings)
-        outcomes = library.repair()
-        for outcome in outcomes:
+        except StoreError as exc:
+            if settings.chroma_url:  # a server down is not a damaged store: set nothing aside
+                yield f"knowledge store: {exc.message} ({exc.hint})"
+                library = None
+            else:
+                forget_library(settings)
+                aside = set_aside(settings.chroma_dir)
+                yield f"knowledge store: could not be opened; moved to {aside}"
+                library = open_library(settings)
+        outcomes = library.repair() if library is not None else None
+        for outcome in outcomes or []:
             yield f"knowledge store: {outcome.path}: {outcome.status} ({outcome.message})"
-        if not outcomes:
+        if outcomes == []:
             yield "knowledge store: whole, nothing to repair"
     store = price_store(settings)
     for symbol in store.symbols():

@@ -217,11 +217,17 @@ def test_an_english_search_does_not_load_jieba(tmp_path: Path) -> None:
 
 
 def test_generated_vectors_are_distinct_unit_vectors() -> None:
-    out = vectors([f"text {i}" for i in range(200)] + ["text 3"])
+    import random
+
+    rng = random.Random(8)
+    texts = [paragraph(rng) for _ in range(200)]
+    out = vectors([*texts, texts[3]])
     assert np.allclose(np.linalg.norm(out, axis=1), 1.0)
     assert np.allclose(out[3], out[200])
     gram = out[:200] @ out[:200].T
-    assert float(np.max(gram - np.eye(200))) < 0.5  # none a copy of another
+    assert float(np.max(gram - 2 * np.eye(200))) < 0.99  # none a copy of another
+    one, alike, other = vectors(["copper miners rallied", "copper miners rallied again", "banks"])
+    assert float(one @ alike) > 0.8 > 0.3 > float(one @ other)
 
 
 @pytest.mark.allow_hosts(["127.0.0.1"])
@@ -233,3 +239,17 @@ def test_a_bad_or_unreachable_chroma_url_fails_with_a_clear_message(tmp_path: Pa
     with pytest.raises(StoreError, match="cannot be reached") as caught:
         Library(tmp_path / "b", chroma_url="http://127.0.0.1:9")
     assert "FOOTNOTE_CHROMA_URL" in caught.value.hint
+
+
+def test_hnsw_search_width_is_set_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from knowledge._chroma import forget
+
+    folder = tmp_path / "store"
+    Library(folder).ingest_document(_doc("a", "Tin miners rallied."), embed=vectors)
+    forget(folder)
+    monkeypatch.setenv("FOOTNOTE_HNSW_EF_SEARCH", "250")
+    library = Library(folder)
+    assert library._store._chunks.configuration_json["hnsw"]["ef_search"] == 250
+    assert library.search("tin miners", k=1, method="bm25")[0].doc_id == "a"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from assistant.settings import get_settings
@@ -58,3 +59,20 @@ def test_doctor_reports_each_damage_and_repair_restores(
     assert "4documents" in after
     assert sorted(d.id for d in Library(settings.chroma_dir).documents()) == sorted(ids)
     Store(settings.state_db).close()  # a fresh database opens
+
+
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_repair_sets_nothing_aside_when_the_chroma_server_is_down(
+    isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.data.integrity import repair_state
+
+    monkeypatch.setenv("FOOTNOTE_CHROMA_URL", "http://127.0.0.1:9")
+    get_settings.cache_clear()
+    settings = get_settings()
+    settings.chroma_dir.mkdir(parents=True)
+    (settings.chroma_dir / "documents.jsonl").write_text("", encoding="utf-8")
+    lines = list(repair_state(settings))
+    assert any("cannot be reached" in line and "FOOTNOTE_CHROMA_URL" in line for line in lines)
+    assert (settings.chroma_dir / "documents.jsonl").exists()
+    assert not list(settings.home.glob("chroma.damaged-*"))
