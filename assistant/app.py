@@ -126,6 +126,9 @@ class Footnote:
             except OSError:
                 continue
             stamps.append(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}")
+        store = self._parts.store
+        if self.settings.database_url and store is not None:  # on a server: no file to stat
+            stamps.append(store.factchecks.version())
         return "|".join(stamps)
 
     def with_settings(self, settings: Settings) -> Footnote:

@@ -527,6 +527,12 @@ class FactcheckStore:
             ).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
 
+    def version(self) -> str:
+        """Changes whenever a result is saved or deleted, by any process (how many, latest)."""
+        with self.db.read() as db:
+            row = db.execute("SELECT COUNT(*), MAX(checked_at) FROM factcheck_results").fetchone()
+        return f"{row[0]}:{row[1]}" if row else ""
+
     def delete(self, doc_id: str) -> None:
         """Forget the results of one document."""
         with self.db.write() as db:

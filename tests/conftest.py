@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,15 @@ SHARED_PRICES = SHARED_DATA / "prices"
 # A developer's own .env must never leak a key or a model into the tests.
 Settings.model_config["env_file"] = None
 
+# A server the environment names (CI's team step) serves the PostgreSQL cases; every other test
+# keeps the embedded SQLite default, so the variable is read here and then cleared per test.
+_GIVEN_DATABASE_URL = (
+    os.environ.get("FOOTNOTE_TEST_DATABASE_URL") or os.environ.get("FOOTNOTE_DATABASE_URL") or ""
+).strip()
+
 _ENV_TO_CLEAR = (
+    "FOOTNOTE_DATABASE_URL",
+    "FOOTNOTE_PRICES_DIR",
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
     "FOOTNOTE_CHAT_MODEL",
@@ -85,16 +94,19 @@ def offline_subprocess_env(home: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A PostgreSQL server for the tests: FOOTNOTE_TEST_DATABASE_URL when given (CI starts one),
-    else a throwaway cluster when PostgreSQL is installed, else a skip that says why."""
+    """A PostgreSQL server for the tests: the one FOOTNOTE_TEST_DATABASE_URL or
+    FOOTNOTE_DATABASE_URL names (CI's team step starts one), else a throwaway cluster when
+    PostgreSQL is installed, else a skip that says why. FOOTNOTE_TEST_POSTGRES=off skips them
+    (CI's two whole-suite runs: the team step runs these cases once, on its own server)."""
     import os
 
     from tests.servers import start_postgres, why_no_postgres
 
-    given = os.environ.get("FOOTNOTE_TEST_DATABASE_URL", "").strip()
-    if given:
-        yield given
+    if _GIVEN_DATABASE_URL:
+        yield _GIVEN_DATABASE_URL
         return
+    if os.environ.get("FOOTNOTE_TEST_POSTGRES", "").lower() in ("off", "0", "no"):
+        pytest.skip("PostgreSQL cases are off here (FOOTNOTE_TEST_POSTGRES=off)")
     reason = why_no_postgres()
     if reason is not None:
         pytest.skip(f"no PostgreSQL server: {reason}")

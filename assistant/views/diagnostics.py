@@ -142,6 +142,11 @@ def describe_data(settings: Settings) -> list[DataItem]:
         ("threads and reports (SQLite)", settings.state_db),
         ("exported reports", settings.reports_dir),
     ):
+        if label.endswith("(SQLite)") and settings.database_url:
+            where = settings.masked()["FOOTNOTE_DATABASE_URL"]
+            label = "threads, reports, fact-checks, research runs (PostgreSQL)"
+            items.append(DataItem(label, Path("(server)"), where))
+            continue
         items.append(
             DataItem(label, path, _human(_size(path)) if path.exists() else "not created yet")
         )

@@ -163,7 +163,7 @@ def test_resume_after_a_crash_mid_execution(
     run_id = service.last_run_id
     assert run_id is not None
     if isinstance(state_where, Path):  # the run is the one the checkpoint file holds last
-        assert run_id == _last_run_id(service)
+        assert run_id == _last_run_id(service.store.runs_path)
     first_round = set(started)
     started.clear()
     report = service.resume(run_id, on_event=record)
@@ -173,10 +173,10 @@ def test_resume_after_a_crash_mid_execution(
     assert not (set(started) - {3}) & first_round  # finished sections were not redone
 
 
-def _last_run_id(service: ResearchService) -> str:
+def _last_run_id(runs: Path) -> str:
     import sqlite3
 
-    db = sqlite3.connect(service.settings.home / "research-runs.sqlite")
+    db = sqlite3.connect(runs)
     (run_id,) = db.execute(
         "SELECT thread_id FROM checkpoints ORDER BY rowid DESC LIMIT 1"
     ).fetchone()

@@ -126,4 +126,11 @@ def test_the_setting_picks_the_server(postgres_url: str, tmp_path: Path) -> None
     assert not settings.state_db.exists()  # no SQLite file beside it
     assert [t.id for t in Footnote(settings, demo=False).threads.recent()] == [thread.id]
     assert fn.for_user("ada").threads.recent() == []
+    before = fn.data_version()  # a fact-check saved by another process shows on the next run
+    Footnote(settings, demo=False).store.factchecks.save("doc", "h", [])
+    assert fn.data_version() != before
+    from assistant.views.diagnostics import describe_data
+
+    (item,) = [i for i in describe_data(settings) if "PostgreSQL" in i.label]
+    assert item.summary.startswith("postgresql://footnote")
     assert isinstance(ServerUnreachable("x"), FootnoteError)
