@@ -74,7 +74,8 @@ class Assistant:
         self.budget = budget or Budget(max_seconds=settings.answer_deadline_s)
         self._router: Router | None = None
         self._people = people  # the experts' index; read from the library when not given
-        self._who: tuple[dict[str, str], dict[str, str]] | None = None
+        self._who: dict[str, str] | None = None  # each person's stance, read once
+        self._index: dict[str, str] | None = None  # the people index, when none is given
 
     # ---- wiring ------------------------------------------------------------------------
 
@@ -382,27 +383,38 @@ class Assistant:
         """The answer's verification: its numbers, then who it says said what (attribution)
         and the addresses it shows as text rather than links, each a finding like a number's."""
         verification = _verify(body, ledger, question, ref, trusted)
-        names, stances = self._people_and_stances()
-        for found in check_attributions(body, ledger, stances, names, trusted=trusted):
-            verification.findings.append(
-                Finding("attribution", found.text, found.detail, found.start, found.end)
-            )
+        names = self._names()
+        lowered = body.lower()
+        if any(key in lowered for key in names):  # someone is named: read who is on which side
+            stances = self._stances()
+            for found in check_attributions(body, ledger, stances, names, trusted=trusted):
+                verification.findings.append(
+                    Finding("attribution", found.text, found.detail, found.start, found.end)
+                )
         for start, end, url in inert_links(body):
             verification.findings.append(
                 Finding("stray_link", url, "not one of the sources: shown as text", start, end)
             )
         return verification
 
-    def _people_and_stances(self) -> tuple[dict[str, str], dict[str, str]]:
-        """The documents' people (names, surnames and firms in both languages -> the person)
-        and the stance each one's view takes, read once."""
+    def _names(self) -> Mapping[str, str]:
+        """The documents' people: names, surnames and firms in both languages -> the person
+        (the kept index when there is one, so a market answer opens no knowledge store)."""
+        if self._people is not None:
+            return self._people()
+        if self._index is None:
+            self._index = people_index(s for doc in self.library.documents() for s in doc.sources)
+        return self._index
+
+    def _stances(self) -> dict[str, str]:
+        """The stance each person's view takes in the documents, read once."""
         if self._who is None:
-            docs = list(self.library.documents())
-            names = people_index(s for doc in docs for s in doc.sources)
-            stances: dict[str, str] = {
-                v.person: v.stance for doc in docs for v in doc.views if v.person
+            self._who = {
+                v.person: v.stance
+                for doc in self.library.documents()
+                for v in doc.views
+                if v.person
             }
-            self._who = (names, stances)
         return self._who
 
     def _llm_turn(

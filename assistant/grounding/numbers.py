@@ -42,6 +42,9 @@ _MASKS = [
     r"√\s?\d+|sqrt\(\d+\)",
     # citation markers
     CITATION_MARKER.pattern,
+    # addresses: a URL, a `www.` or an e-mail address states no number
+    r"\b[a-z][a-z0-9+.-]{1,15}://[^\s`<>]+|//[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s`<>]*"
+    r"|\bwww\.[^\s`<>]+|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
     # window lengths and other durations
     r"\d+(?:\.\d+)?\s?-?\s?(?:day|days|week|weeks|month|months|year|years|yr|session|sessions|trading days|minute|minutes|hour|hours)\b",
     r"\d+\s?(?:个交易日|个月|日均线|日移动均线|日线|周线|日|天|周|年|季度|小时|分钟)",

@@ -107,6 +107,19 @@ def test_pdf_export_renders(make_service: Callable[..., ResearchService], tmp_pa
     text = unicodedata.normalize("NFKC", raw)  # CJK fonts map some glyphs to Kangxi radicals
     assert "执行摘要" in text  # Chinese rendered with a real font, not boxes
     assert "53/53" in text or "个数字已核验" in text
+    # citations jump to their source entries; the only way out is an allow-listed source
+    from assistant.grounding.links import link_allowed
+
+    links = [
+        a.get_object()
+        for page in PdfReader(pdf).pages
+        for a in page.get("/Annots") or []
+        if a.get_object().get("/Subtype") == "/Link"
+    ]
+    actions = [a["/A"].get_object() for a in links if "/A" in a]
+    uris = [str(act["/URI"]) for act in actions if "/URI" in act]
+    assert len(links) - len(uris) >= len(report.citations) // 2  # in-document jumps
+    assert all(link_allowed(u) for u in uris), uris
 
 
 def test_approval_accept_edit_reject(
