@@ -25,7 +25,7 @@ from assistant.grounding.guard import (
     screen_question,
     unasked_orders,
 )
-from assistant.grounding.language import Lang, detect_language
+from assistant.grounding.language import Lang, detect_language, text_language
 from assistant.grounding.ledger import Ledger
 from assistant.grounding.links import inert_links
 from assistant.grounding.verifier import Finding, Verification, mark_unsupported, verify
@@ -581,7 +581,7 @@ def _verify(
 
 def _other_language(body: str, lang: Lang) -> bool:
     """Whether a model's answer is written in the language the question was not."""
-    return bool(body.strip()) and detect_language(body, default=lang) != lang
+    return bool(body.strip()) and text_language(body, default=lang) != lang
 
 
 def _read_request(question: str, ref: date, news: Document | None) -> Request | None:

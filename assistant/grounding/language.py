@@ -54,6 +54,12 @@ def detect_language(text: str, default: Lang = "en") -> Lang:
     return _detect(text, default)
 
 
+def text_language(text: str, default: Lang = "en") -> Lang:
+    """The language most of a text is written in, judged over the whole of it: for an answer,
+    where a title quoted in the other language may open the first sentence."""
+    return _detect(text, default)
+
+
 def _words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in _NEUTRAL and not w.isupper()]
 

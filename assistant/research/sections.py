@@ -111,7 +111,7 @@ class Deps:
     model: Any | None = None
     on_event: Callable[[ResearchEvent], None] | None = None
     fault: Callable[[int], None] | None = None  # tests inject a crash here
-    step_seconds: float = 120.0  # one model call of a step waits at most this long
+    step_seconds: float = 120.0  # a step's model calls (writing, rewrite) wait this long together
 
     def ask_model(self, prompt: Any, step_ends: float | None = None) -> Any:
         """The model's reply to `prompt`, metered, within the step deadline (held while the

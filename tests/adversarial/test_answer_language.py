@@ -105,3 +105,25 @@ def test_a_rewrite_that_leaves_the_askers_language_keeps_the_first_answer(
     assert answer.text.startswith("罗素2000指数") and "9.99%" in answer.text
     assert "未核实" in answer.text and not answer.verification.ok
     assert NOTICE["zh"] not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "foreign"),
+    [
+        # a title quoted in English opens a Chinese answer: still Chinese
+        (
+            "根据《Small caps take the lead in January》一文，罗素2000指数上涨了7.53%[1]。"
+            "小盘股的表现强于大盘股。",
+            "zh",
+            False,
+        ),
+        ("The Russell 2000 rose 7.53% [1], as 《小盘股领涨》 put it.", "en", False),
+        ("The Russell 2000 rose 7.53% [1].", "zh", True),
+        ("罗素2000指数上涨了7.53%[1]。", "en", True),
+        ("7.53% [1]", "zh", False),  # nothing to tell by: the asker's language stands
+    ],
+)
+def test_an_answers_language_is_read_from_all_of_it(body: str, lang: str, foreign: bool) -> None:
+    from assistant.chat.service import _other_language
+
+    assert _other_language(body, lang) is foreign  # type: ignore[arg-type]

@@ -394,3 +394,40 @@ def test_footnote_research_on_a_dripping_server_keeps_the_report_and_says_why(
     assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# ")  # kept
     assert _squash(STEP[lang]) in _squash(shown.output)
     assert "Traceback" not in shown.output and KEY not in shown.output + as_json.output
+
+
+@loopback
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_research_page_on_a_dripping_server_shows_the_report_and_why_it_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+    make_app: Callable[..., AppTest],  # noqa: F811 (the fixture, by name)
+    services: Footnote,  # noqa: F811
+    clean_library: Any,
+    lang: str,
+) -> None:
+    from assistant.chat.llm.models import build_chat_model
+    from assistant.research import ResearchService
+
+    monkeypatch.setenv("FOOTNOTE_RESEARCH_STEP_DEADLINE_S", "1")
+    with openai_stub(lambda m: {"drip": 0.25, "drips": 400, "content": "late"}) as (url, state):
+        _configure(monkeypatch, url, deadline=20)
+        settings = get_settings()
+        services._research = ResearchService(
+            settings,
+            market=services.market,
+            library=clean_library,
+            store=services.store,
+            chat_model=build_chat_model(settings),
+        )
+        at = make_app(lang)
+        at.run()
+        at.switch_page("pages/research.py")
+        at.query_params["news"] = f"russell-2000-rally-2026-01-26-{lang}"
+        at.run()
+        at.button(key="research_make_plan").click().run()  # the model's plan: too slow
+        at.button(key="research_accept").click().run()
+    assert state.requests and not at.exception
+    shown = texts(at) + "\n" + " ".join(str(e.value) for e in at.error)
+    assert _squash(STEP[lang]) in _squash(shown), shown[-3000:]
+    for raw in (*RAW, KEY):
+        assert raw not in shown
