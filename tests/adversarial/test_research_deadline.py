@@ -86,9 +86,8 @@ def test_a_crashed_run_with_a_model_resumes_without_redoing_finished_sections(
 
         with pytest.raises(RuntimeError, match="simulated crash"):
             service.start(plan, auto_accept=True, on_event=record)  # type: ignore[arg-type]
-        from tests.assistant.test_research import _last_run_id
-
-        run_id = _last_run_id(service)
+        run_id = service.last_run_id
+        assert run_id is not None
         # a section written and checked before the crash (one cut off by it runs again)
         written = {h for h in finished if any(h in a for a in asked)}
         assert written, finished

@@ -17,7 +17,7 @@ import sys
 from streamlit.web import bootstrap
 from assistant.app import Footnote
 bootstrap.run = lambda path, dev, args, flags: print("FLAGS", sorted(flags))
-Footnote.ensure_demo = lambda self, on_step=None: iter(["ready"])
+Footnote.ensure_demo = lambda self, on_step=None, lang="en": iter(["ready"])
 sys.argv = ["footnote", "ui", *sys.argv[1:]]
 from ui.cli import main
 main()

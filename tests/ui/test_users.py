@@ -137,6 +137,8 @@ def test_the_settings_page_says_who_the_state_belongs_to(svc: Footnote) -> None:
     ada = app(svc, ADA)
     ada.run()
     ada.switch_page("pages/settings.py").run()
-    assert "Signed in as ada@example.com. Your threads and research reports are yours alone" in (
-        texts(ada)
+    # the address is shown as text (a code span), never as a mailto: autolink
+    shown = texts(ada)
+    assert "Signed in as `ada@example.com`. Your threads and research reports are yours alone" in (
+        shown
     )
