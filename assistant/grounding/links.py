@@ -1,6 +1,6 @@
 """One rule for links, on every surface (app, CLI, Markdown, HTML, PDF).
 
-A URL is shown as a link only when `link_allowed` says so: http or https, no user name or
+A URL is shown as a link only when `link_allowed` says so: https, no user name or
 password, no port of its own, a host on the allow-list and, where the surface knows the sources
 behind the text (an answer's ledger), one of those sources. Anything else stays visible as text
 that no renderer turns into a link: written as a code span (`inert_url`), which Streamlit's
@@ -49,7 +49,7 @@ _TRAILING = ".,;:!?'\""
 
 
 def link_allowed(url: str | None, sources: Iterable[str] | None = None) -> bool:
-    """True when `url` may be shown as a link: http(s), no credentials or port, an allow-listed
+    """True when `url` may be shown as a link: https, no credentials or port, an allow-listed
     host, and (when `sources` is given) one of those source URLs."""
     if not url or any(c.isspace() for c in url):
         return False
@@ -58,7 +58,8 @@ def link_allowed(url: str | None, sources: Iterable[str] | None = None) -> bool:
         port = parts.port
     except ValueError:
         return False
-    if parts.scheme not in ("http", "https") or parts.username or parts.password or port:
+    # https only: an http link to an allowed host could be read or rewritten on the way
+    if parts.scheme != "https" or parts.username or parts.password or port:
         return False
     if (parts.hostname or "") not in ALLOWED_HOSTS:
         return False

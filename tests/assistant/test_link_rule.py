@@ -17,7 +17,8 @@ ALLOWED = "https://www.jpmorgan.com/insights/global-research/economy/fed-rate-cu
     ("url", "allowed"),
     [
         (ALLOWED, True),
-        ("http://finance.yahoo.com/quote/%5ERUT/history/", True),
+        ("https://finance.yahoo.com/quote/%5ERUT/history/", True),
+        ("http://finance.yahoo.com/quote/%5ERUT/history/", False),  # https only
         ("https://thefinancememories.com/?p=67757", False),
         ("javascript:alert(1)", False),
         ("data:image/png;base64,AAAA", False),
