@@ -146,6 +146,23 @@ WORDS: dict[str, dict[str, str]] = {
     "cli.unsupported": {"en": "unsupported", "zh": "无依据"},
     "cli.not_answered": {"en": "not answered", "zh": "未回答"},
     "answer.try": {"en": "Try: {items}", "zh": "可继续追问：{items}"},
+    # `footnote metrics`: the table of standard figures
+    "metrics.title": {
+        "en": "Metrics {start} → {end} (returns {convention})",
+        "zh": "指标 {start} → {end}（涨跌幅口径：{convention}）",
+    },
+    "metrics.columns": {
+        "en": "symbol|metric|value|window|receipt",
+        "zh": "代码|指标|数值|区间|计算依据",
+    },
+    "metrics.stale": {"en": "stale, as of {date}", "zh": "数据未更新，截至 {date}"},
+    "metrics.sessions": {"en": "{rows}/{sessions} sessions", "zh": "{rows}/{sessions} 个交易日"},
+    "metrics.caveat": {"en": "caveat: {text}", "zh": "警示：{text}"},
+    "metrics.calendar": {"en": "Calendar: {text}", "zh": "交易日历：{text}"},
+    "metrics.source": {
+        "en": "Source: {providers}; as of {date}",
+        "zh": "来源：{providers}；截至 {date}",
+    },
     "answer.thread": {"en": "thread: {id}  mode: {mode}", "zh": "对话：{id}  模式：{mode}"},
     "mode.name.offline": {"en": "offline", "zh": "离线"},
     "mode.name.llm": {"en": "chat model", "zh": "大模型"},

@@ -224,3 +224,32 @@ def test_the_chinese_news_and_library_pages_name_metrics_and_languages_in_chines
     at.switch_page("pages/library.py").run()
     meta = [line for line in texts(at).splitlines() if " · 新闻 · " in line]
     assert meta and all(line.endswith(("· 中文", "· 英文")) for line in meta), meta
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_metrics_table_speaks_the_configured_language(
+    lang: str, tmp_path: Path, isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`footnote metrics` has no question to read a language from: FOOTNOTE_LANGUAGE decides
+    its title, columns, metric and convention names, formulas and source line."""
+    sessions = calendar.sessions_between(dt.date(2025, 6, 2), dt.date(2026, 3, 6))
+    frame = synthetic_ohlcv(["^RUT"], sessions, start_price=2500.0)["^RUT"]
+    csv = tmp_path / "^RUT.csv"
+    frame.rename_axis("Date").to_csv(csv)
+    runner = CliRunner()
+    wide = {"COLUMNS": "220", "FOOTNOTE_LANGUAGE": lang}
+    assert runner.invoke(app, ["prices", "import", str(csv)], env=wide).exit_code == 0
+    get_settings.cache_clear()
+    done = runner.invoke(
+        app, ["metrics", "^RUT", "--start", "2025-12-01", "--end", "2026-01-23"], env=wide
+    )
+    get_settings.cache_clear()
+    assert done.exit_code == 0, done.output
+    if lang == "zh":
+        for shown in ("指标 2025-12-01 → 2026-01-23", "代码", "计算依据", "涨跌幅", "来源："):
+            assert shown in done.stdout, shown
+        assert "收盘[" in done.stdout and "Close[" not in done.stdout
+        assert not {"Metrics", "receipt", "Source"} & set(re.findall(r"[A-Za-z]+", done.stdout))
+    else:
+        assert "Metrics 2025-12-01 → 2026-01-23" in done.stdout and "Close[" in done.stdout
+        assert not CJK.search(done.stdout)

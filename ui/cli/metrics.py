@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ui.cli.base import app, console, err_console
+from ui.cli.base import app, console, err_console, reader_lang
 
 if TYPE_CHECKING:
     from assistant import Figure
@@ -50,8 +50,18 @@ def metrics(
         "(`--csv out.csv`), else to stdout.",
     ),
 ) -> None:
-    """Print the standard metric set (return, volatility, SMA, 52-week range, drawdown ...)."""
-    from assistant import Footnote, FootnoteError, convention_label, input_prices, metric_label
+    """Print the standard metric set (return, volatility, SMA, 52-week range, drawdown ...)
+    with the labels in FOOTNOTE_LANGUAGE (English unless it says zh)."""
+    from assistant import (
+        Footnote,
+        FootnoteError,
+        convention_label,
+        formula_label,
+        input_prices,
+        metric_label,
+        provider_label,
+        word,
+    )
 
     files = [s for s in symbols if s.lower().endswith(".csv")]
     symbols = [s for s in symbols if s not in files]
@@ -74,40 +84,54 @@ def metrics(
             json.dumps([f.to_json() for f in figures], ensure_ascii=False, indent=2) + "\n"
         )
         return
-    table = Table(
-        title=f"Metrics {start} → {end} (returns {convention_label(convention)})", show_lines=False
+    lang = reader_lang()
+    title = word(
+        "metrics.title", lang, start=start, end=end, convention=convention_label(convention, lang)
     )
-    for column in ("symbol", "metric", "value", "window", "receipt"):
+    table = Table(title=escape(title), show_lines=False)
+    for column in word("metrics.columns", lang).split("|"):
         table.add_column(column, overflow="fold")
     for f in figures:
         window = f"{f.start}..{f.end}" if f.start != f.end else str(f.end)
         notes = []
         if f.stale:
-            notes.append(f"[yellow]stale, as of {f.as_of}[/yellow]")
+            notes.append(f"[yellow]{word('metrics.stale', lang, date=f.as_of)}[/yellow]")
         completeness = f.params.get("completeness")
         if isinstance(completeness, float) and completeness < 1:
-            notes.append(
-                f"[yellow]{f.params.get('rows')}/{f.params.get('sessions')} sessions[/yellow]"
+            shown = word(
+                "metrics.sessions",
+                lang,
+                rows=f.params.get("rows"),
+                sessions=f.params.get("sessions"),
             )
+            notes.append(f"[yellow]{shown}[/yellow]")
         for key in ("base_note",):
             if key in f.params:
                 notes.append(escape(str(f.params[key])))
         if f.inputs:
-            notes.append(f"[dim]{escape(input_prices(f.inputs, limit=3))}[/dim]")
+            notes.append(
+                f"[dim]{escape(formula_label(input_prices(f.inputs, limit=3), lang))}[/dim]"
+            )
         notes += [f"[cyan]{escape(a)}[/cyan]" for a in f.adjustments]
-        notes += [f"[bold yellow]caveat: {escape(c)}[/bold yellow]" for c in f.caveats]
+        notes += [
+            f"[bold yellow]{escape(word('metrics.caveat', lang, text=c))}[/bold yellow]"
+            for c in f.caveats
+        ]
         if f.label:
             notes.insert(0, escape(f.label))
-        receipt = escape(f.formula) + ("; " + "; ".join(notes) if notes else "")
-        table.add_row(escape(f.symbol), metric_label(f.metric), f.display(), window, receipt)
+        receipt = escape(formula_label(f.formula, lang)) + (
+            "; " + "; ".join(notes) if notes else ""
+        )
+        table.add_row(
+            escape(f.symbol), metric_label(f.metric, lang), f.display(lang), window, receipt
+        )
     for note in dict.fromkeys(
         str(f.params["calendar_note"]) for f in figures if "calendar_note" in f.params
     ):
-        console.print(f"[dim]Calendar: {escape(note)}[/dim]")
+        console.print(f"[dim]{escape(word('metrics.calendar', lang, text=note))}[/dim]")
     console.print(table)
     for caveat in dict.fromkeys(f"{f.symbol}: {c}" for f in figures for c in f.caveats):
-        console.print(f"[bold yellow]warning:[/bold yellow] {escape(caveat)}")
-    providers = sorted({f.provider for f in figures if f.provider})
-    console.print(
-        f"Source: {', '.join(providers)}; as of {max(f.as_of for f in figures if f.as_of)}"
-    )
+        console.print(f"[bold yellow]{word('cli.warning', lang)}:[/bold yellow] {escape(caveat)}")
+    providers = sorted({provider_label(f.provider, lang) for f in figures if f.provider})
+    as_of = max(f.as_of for f in figures if f.as_of)
+    console.print(escape(word("metrics.source", lang, providers=", ".join(providers), date=as_of)))
