@@ -363,6 +363,19 @@ class Library:
         memory for this process only)."""
         from filelock import Timeout
 
+        if self._pending.exists():
+            # an ingest's mark with no writer holding the lock: it died mid-ingest, perhaps
+            # after committing a document but before logging its chunks; sweep and reindex
+            try:
+                self._write_lock.acquire(timeout=0)
+            except Timeout:
+                pass  # a writer is at work: each commit logs what it adds
+            else:
+                try:
+                    if self._pending.exists():
+                        self.sweep()
+                finally:
+                    self._write_lock.release()
         revision = self._revision() if self._seen_revision is None else self._seen_revision
         if self._index is not None and self._index.revision == revision:
             return self._index
@@ -625,8 +638,11 @@ class Library:
             return True
 
     def sweep(self) -> int:
-        """Delete chunks no committed document owns (left by a crash); return how many."""
+        """Delete chunks no committed document owns (left by a crash); return how many. After an
+        ingest that was cut short the lexical index is rebuilt too: the writer may have died
+        between committing a document and logging its chunks."""
         with self.writing():
+            cut_short = self._pending.exists()
             self._seen_revision = None
             self._refresh()
             orphans = [
@@ -636,6 +652,9 @@ class Library:
                 if not self._visible(meta)
             ]
             self._store.delete_chunks(orphans)
+            if cut_short:
+                self._bump_revision()  # no log given: the index is rebuilt from what is stored
+                self._seen_revision = None
             self._pending.unlink(missing_ok=True)
             live = self._manifest.read()
             if self._manifest.needs_compaction(len(live)):
