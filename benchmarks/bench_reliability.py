@@ -64,19 +64,9 @@ def fresh(code: str, timeout: float = 300) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-LOAD = (
-    "from pathlib import Path\n"
-    "from knowledge.loaders import load_file, LoadError\n"
-    "try:\n"
-    "    load_file(Path(PATH), 10**9)\n"
-    "    result['outcome'] = 'loaded'\n"
-    "except LoadError as exc:\n"
-    "    result['outcome'] = str(exc)\n"
-)
-
-
 def _bombs(folder: Path) -> list[dict[str, Any]]:
-    from tests.reliability.test_bombs import BILLION_LAUGHS, pdf_with_pages
+    # the same inputs and loading snippet the fault suite runs in a fresh process
+    from tests.reliability.test_bombs import BILLION_LAUGHS, LOAD, pdf_with_pages
 
     cases: list[tuple[str, str, str]] = []  # (case, code, the setting its message must name)
     laughs = folder / "laughs.md"

@@ -67,7 +67,6 @@ class Composed:
     system: bool = False  # a fixed message (error, help), not an answer built from evidence
     hypothetical: bool = False
     suggestions: list[str] = field(default_factory=list)
-    stale_as_of: date | None = None
     provider: str | None = None
     as_of: date | None = None
 
@@ -143,9 +142,6 @@ class OfflineComposer:
             return
         out.as_of = max((f.as_of for f in figures if f.as_of), default=None)
         out.provider = figures[0].provider
-        stale = [f for f in figures if f.stale]
-        if stale:
-            out.stale_as_of = max((f.as_of for f in stale if f.as_of), default=None)
 
     # ---- metrics -----------------------------------------------------------------------
 
