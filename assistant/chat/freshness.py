@@ -5,7 +5,9 @@ allowance is spent, or when the price mode is local and the store is behind. The
 session ("today" for "last week") may itself be the latest stored session. Either way the
 answer opens with one notice, in the asker's language, naming the date of the data
 ("Live data unavailable; latest stored session 2026-02-20."); `ChatAnswer.stale` carries the
-same facts for `--json` and the app.
+same facts for `--json` and the app. Only a question whose period is placed from the reference
+date ("last week", "上周", "past 5 days", YTD) is told that such dates count from that session;
+one naming its dates ("January 2026", "Q4 2025", "2025年11月") is not.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date
 from typing import Any, Literal
 
 from assistant.grounding.language import Lang
+from assistant.reading.shapes import Request
 from tools.figure import Figure
 
 Why = Literal["live_failed", "live_calls", "live_deadline", "local", "behind"]
@@ -96,8 +99,18 @@ def _why(figures: Iterable[Figure]) -> tuple[Why, dict[str, str]]:
     return "behind", {}
 
 
-def stale_data(reference: Figure | None, figures: Iterable[Figure], lang: Lang) -> Stale | None:
-    """The notice an answer needs when stored data stood in for live data (None: it did not)."""
+def relative_period(request: Request | None) -> bool:
+    """Tell whether the question's period is placed from the reference date ("last week")."""
+    return request is not None and request.period is not None and request.period.relative
+
+
+def stale_data(
+    reference: Figure | None, figures: Iterable[Figure], lang: Lang, *, relative: bool
+) -> Stale | None:
+    """The notice an answer needs when stored data stood in for live data (None: it did not).
+
+    `relative`: the question's period counts from the reference date, so the notice says that
+    the reference is the latest stored session when it is."""
     fell = [f for f in figures if _fell_back(f)]
     ref_stale = reference is not None and reference.stale
     if ref_stale and reference is not None:
@@ -112,6 +125,6 @@ def stale_data(reference: Figure | None, figures: Iterable[Figure], lang: Lang) 
         return None
     day = max(days)
     notice = _TEXT[why][lang].format(day=day.isoformat(), **values)
-    if ref_stale:
+    if ref_stale and relative:
         notice += _RELATIVE[lang]
     return Stale(as_of=day, why=why, notice=notice, reference=ref_stale)

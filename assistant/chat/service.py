@@ -10,7 +10,7 @@ from typing import Any, Literal
 from assistant.budget import Budget, Usage
 from assistant.chat.coverage import ChatAnswer, read_coverage
 from assistant.chat.events import Event, FigureAdded, PassageAdded
-from assistant.chat.freshness import stale_data
+from assistant.chat.freshness import relative_period, stale_data
 from assistant.chat.offline.composer import Composed, OfflineComposer
 from assistant.chat.offline.router import Route, Router
 from assistant.chat.offline.templates import SUGGESTIONS, text
@@ -267,7 +267,7 @@ class Assistant:
             elif citation.passage is not None:
                 yield PassageAdded(type="passage", n=citation.n, passage=citation.passage)
         body = self._with_notes(composed, lang, news, ref, ledger)
-        stale = stale_data(quoted, ledger.figures, lang)
+        stale = stale_data(quoted, ledger.figures, lang, relative=relative_period(route.request))
         if stale:  # stored data stood in for live data: said first, with their date
             body = f"{stale.notice}\n\n{body}"
         if notice:
@@ -535,7 +535,9 @@ class Assistant:
         if orders := unasked_orders(run.text, question):
             raise TurnStopped(_withheld(orders, lang), counter.usage)
         foreign = _other_language(body, lang)
-        stale = stale_data(quoted, ledger.figures, lang)
+        stale = stale_data(
+            quoted, ledger.figures, lang, relative=relative_period(router_view.request)
+        )
         if stale:  # said first, whatever the model wrote about it
             body = f"{stale.notice}\n\n{body}"
             verification = self._checked(body, ledger, question, ref, trusted=[stale.notice])

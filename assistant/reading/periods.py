@@ -51,6 +51,7 @@ class Atom:
     end: int
     year_given: bool
     label: str
+    relative: bool = False  # placed from the reference date: "last week", "January", "去年"
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -247,7 +248,7 @@ def find_atoms(
                 continue
             if not given and day > ref:
                 day = day.replace(year=day.year - 1) if not (month == 2 and day_n == 29) else day
-            add(Atom("day", day, day, m.start(), m.end(), given, day.isoformat()))
+            add(Atom("day", day, day, m.start(), m.end(), given, day.isoformat(), not g.get("y")))
 
     for pattern in (*_EN_QUARTER, _ZH_QUARTER):
         for m in pattern.finditer(text):
@@ -260,7 +261,8 @@ def find_atoms(
             year, given = _year_of(m, ref)
             year = year if year is not None else _latest("quarter", q, ref, forward)
             lo, hi = _span_bounds("quarter", year, q)
-            add(Atom("quarter", lo, hi, m.start(), m.end(), given, _label("quarter", lo, q)))
+            add(Atom("quarter", lo, hi, m.start(), m.end(), given, _label("quarter", lo, q),
+                     not g.get("y")))  # fmt: skip
 
     for pattern in (*_EN_HALF, _ZH_HALF):
         for m in pattern.finditer(text):
@@ -274,7 +276,8 @@ def find_atoms(
             year, given = _year_of(m, ref)
             year = year if year is not None else _latest("half", h, ref, forward)
             lo, hi = _span_bounds("half", year, h)
-            add(Atom("half", lo, hi, m.start(), m.end(), given, _label("half", lo, h)))
+            add(Atom("half", lo, hi, m.start(), m.end(), given, _label("half", lo, h),
+                     not g.get("y")))  # fmt: skip
 
     for pattern in (_ZH_MONTH, _EN_MONTH):
         for m in pattern.finditer(text):
@@ -296,7 +299,8 @@ def find_atoms(
                 year = latest if shift <= 0 else latest + 1
             year = year if year is not None else _latest("month", month, ref, forward)
             lo, hi = _span_bounds("month", year, month)
-            add(Atom("month", lo, hi, m.start(), m.end(), given, _label("month", lo, month)))
+            add(Atom("month", lo, hi, m.start(), m.end(), given, _label("month", lo, month),
+                     not g.get("y")))  # fmt: skip
 
     for pattern, kind, shift in _REL_ATOMS:
         for m in pattern.finditer(text):
@@ -313,11 +317,12 @@ def find_atoms(
             if year is None or year > ref.year + 5:
                 continue
             lo, hi = _span_bounds("year", year, 1)
-            add(Atom("year", lo, hi, m.start(), m.end(), True, str(year)))
+            relative = not m.groupdict().get("y")
+            add(Atom("year", lo, hi, m.start(), m.end(), True, str(year), relative))
     for m in _ZH_FULL_YEAR.finditer(text):
         if free(m.start(), m.end()):
             lo, hi = _span_bounds("year", ref.year, 1)
-            add(Atom("year", lo, hi, m.start(), m.end(), False, str(ref.year)))
+            add(Atom("year", lo, hi, m.start(), m.end(), False, str(ref.year), True))
     return sorted(atoms, key=lambda a: a.start)
 
 
@@ -340,26 +345,26 @@ def _relative_atom(kind: str, shift: int, ref: dt.date, a: int, b: int) -> Atom 
     if kind == "year":
         year = ref.year + shift
         lo, hi = _span_bounds("year", year, 1)
-        return Atom("year", lo, hi, a, b, True, str(year))
+        return Atom("year", lo, hi, a, b, True, str(year), True)
     if kind == "quarter":
         q = (ref.month - 1) // 3 + 1 + shift
         year = ref.year + (q - 1) // 4
         q = (q - 1) % 4 + 1
         lo, hi = _span_bounds("quarter", year, q)
-        return Atom("quarter", lo, hi, a, b, True, _label("quarter", lo, q))
+        return Atom("quarter", lo, hi, a, b, True, _label("quarter", lo, q), True)
     if kind == "month":
         lo = _add_months(ref.replace(day=1), shift)
-        return Atom("month", lo, _month_end(lo.year, lo.month), a, b, True, f"{lo:%Y-%m}")
+        return Atom("month", lo, _month_end(lo.year, lo.month), a, b, True, f"{lo:%Y-%m}", True)
     if kind == "week":
         monday = ref - dt.timedelta(days=ref.weekday()) + dt.timedelta(weeks=shift)
         friday = monday + dt.timedelta(days=4)
-        return Atom("week", monday, friday, a, b, True, f"week of {monday.isoformat()}")
+        return Atom("week", monday, friday, a, b, True, f"week of {monday.isoformat()}", True)
     if kind == "day":
         if shift == -2:
             day = _safe(lambda: nyse.previous_session(ref), ref - dt.timedelta(days=1))
         else:
             day = ref + dt.timedelta(days=shift)
-        return Atom("day", day, day, a, b, True, day.isoformat())
+        return Atom("day", day, day, a, b, True, day.isoformat(), True)
     return None
 
 
@@ -526,9 +531,11 @@ def resolve(
     count: int | None = None,
     unit: Unit | None = None,
     as_of_given: bool = False,
+    relative: bool = False,
 ) -> Period:
     """Snap calendar bounds to sessions: start on or after `lo`, end on or before min(hi, ref)."""
     extra = {
+        "relative": relative,
         "label": label,
         "text": text,
         "span": span,
@@ -568,8 +575,10 @@ def trailing(
     text: str = "",
     span: tuple[int, int] | None = None,
     as_of_given: bool = False,
+    relative: bool = True,
 ) -> Period | None:
-    """The last `n` sessions, or the calendar days, weeks, months or years ending on `ref`."""
+    """The last `n` sessions, or the calendar days, weeks, months or years ending on `ref`
+    (`relative`: `ref` is the reference date, not a date the text wrote)."""
     if n <= 0 or n > 10_000:
         return None
     label = f"past {n} {unit}{'s' if n != 1 else ''}"
@@ -590,6 +599,7 @@ def trailing(
             requested_start=start,
             requested_end=ref,
             as_of_given=as_of_given,
+            relative=relative,
         )
     if (
         (unit == "year" and n > 60)
@@ -600,7 +610,7 @@ def trailing(
     lo = _back(ref, n, unit)
     return resolve(
         kind, lo, ref, ref, label=label, text=text, span=span, count=n, unit=unit,
-        as_of_given=as_of_given,
+        as_of_given=as_of_given, relative=relative,
     )  # fmt: skip
 
 
@@ -649,6 +659,7 @@ class _PeriodReader:
         self.atoms: list[Atom] = []
         self.used: set[int] = set()
         self.as_of: dt.date | None = None
+        self.as_of_relative = False  # "as of yesterday" is placed from the reference date
 
     def free(self, a: int, b: int) -> bool:
         return not any(s < b and a < e for s, e in self.taken)
@@ -670,7 +681,8 @@ class _PeriodReader:
         for start, period in self.trailing:
             if self.as_of is not None:
                 redone = trailing(self.as_of, period.count or 1, period.unit or "day",
-                                  text=period.text, span=period.span, as_of_given=True)  # fmt: skip
+                                  text=period.text, span=period.span, as_of_given=True,
+                                  relative=self.as_of_relative)  # fmt: skip
                 period = redone or period
             self.found.append(_Candidate(start, period))
         self.plain()
@@ -683,7 +695,8 @@ class _PeriodReader:
         if not found:
             if self.as_of is not None:
                 day = self.as_of
-                return resolve("day", day, day, self.ref, label=day.isoformat(), as_of_given=True)
+                return resolve("day", day, day, self.ref, label=day.isoformat(), as_of_given=True,
+                               relative=self.as_of_relative)  # fmt: skip
             return None
         return min(found, key=lambda c: (c.plain, c.start)).period
 
@@ -772,6 +785,7 @@ class _PeriodReader:
             if i > 0 and _LINK.match(t[atoms[i - 1].end : atom.start]):
                 continue  # "from Jan 5 to Feb 20" is a window, not an as-of
             self.as_of = atom.hi
+            self.as_of_relative = atom.relative
             self.used.add(i)
             return
 
@@ -790,8 +804,15 @@ class _PeriodReader:
                 continue
             tail = _END_AFTER_ZH.match(t[b.end :])
             stop = b.end + (tail.end() if tail else 0)
+            # a year written on one end places the other: "from October to December 2025"
+            relative = (
+                (a.relative and a.year_given)
+                or (b.relative and b.year_given)
+                or not (a.year_given or b.year_given)
+            )
             period = resolve("between", lo, hi, self.ref, label=f"{lo.isoformat()} – {hi.isoformat()}",
-                             text=t[a.start : stop], span=(a.start, stop))  # fmt: skip
+                             text=t[a.start : stop], span=(a.start, stop),
+                             relative=relative)  # fmt: skip
             self.found.append(_Candidate(a.start, period))
             self.used.update((i, i + 1))
 
@@ -819,7 +840,7 @@ class _PeriodReader:
             first = atom.start - (len(before.group(0)) if before else 0)
             period = resolve("since", lo, max(end_day, lo), self.ref, label=f"since {lo.isoformat()}",
                              text=t[first:stop], span=(first, stop),
-                             as_of_given=self.as_of is not None)  # fmt: skip
+                             as_of_given=self.as_of is not None, relative=atom.relative)  # fmt: skip
             self.found.append(_Candidate(first, period))
             self.used.add(i)
 
@@ -834,7 +855,8 @@ class _PeriodReader:
             else:
                 lo = dt.date(end_day.year, 3 * ((end_day.month - 1) // 3) + 1, 1)
             period = resolve(kind, lo, end_day, self.ref, label=_TODATE_LABELS[kind],
-                             text=self.t[a:b], span=(a, b), as_of_given=self.as_of is not None)  # fmt: skip
+                             text=self.t[a:b], span=(a, b), as_of_given=self.as_of is not None,
+                             relative=self.as_of is None or self.as_of_relative)  # fmt: skip
             self.found.append(_Candidate(a, period))
 
     def plain(self) -> None:
@@ -852,7 +874,8 @@ class _PeriodReader:
             ):
                 kind, lo = "day", hi  # "2025年底": the last day of the year
             period = resolve(kind, lo, hi, self.ref, label=atom.label,
-                             text=self.t[atom.start : atom.end], span=(atom.start, atom.end))  # fmt: skip
+                             text=self.t[atom.start : atom.end], span=(atom.start, atom.end),
+                             relative=atom.relative)  # fmt: skip
             self.found.append(_Candidate(atom.start, period, plain=True))
 
 
@@ -936,7 +959,8 @@ def _before_publication(m: re.Match[str], ref: dt.date, news: dt.date | None) ->
         return Period(kind="before_publication", label="before publication", text=m.group(0),
                       span=m.span(), count=n, unit=unit)  # fmt: skip
     last = _safe(lambda: nyse.previous_session(news), news - dt.timedelta(days=1))
-    period = trailing(last, n, unit, kind="before_publication", text=m.group(0), span=m.span())
+    period = trailing(last, n, unit, kind="before_publication", text=m.group(0), span=m.span(),
+                      relative=False)  # fmt: skip
     if period is not None and unit != "session":
         # "the week before": the calendar week up to the day before publication
         lo = _back(news - dt.timedelta(days=1), n, unit)

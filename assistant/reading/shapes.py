@@ -71,6 +71,11 @@ class Period(BaseModel):
     to_date: bool = Field(default=False, description="The period runs past the ref: cut there.")
     future: bool = Field(default=False, description="Starts after the reference date.")
     as_of_given: bool = Field(default=False, description="An 'as of <date>' end was written.")
+    relative: bool = Field(
+        default=False,
+        description="Placed from the reference date: 'last week', 'past 5 days', YTD, a month "
+        "without a year; False when the text fixes the dates ('January 2026', 'Q4 2025').",
+    )
 
 
 class MetricAsk(BaseModel):

@@ -162,3 +162,44 @@ def test_spans_point_into_the_text() -> None:
     period = find_period(text, REF)
     assert period is not None and period.span is not None
     assert text[period.span[0] : period.span[1]] == "since December 15, 2025"
+
+
+@pytest.mark.parametrize(
+    ("text", "relative"),
+    [
+        ("last week", True),
+        ("上周", True),
+        ("the past 5 days", True),
+        ("近5日", True),
+        ("year to date", True),
+        ("今年以来", True),
+        ("in January", True),  # the year comes from the reference date
+        ("yesterday", True),
+        ("去年", True),
+        ("since last month", True),
+        ("from Dec 1 to Jan 23", True),
+        ("January 2026", False),
+        ("Q4 2025", False),
+        ("2025年11月", False),
+        ("2025年", False),
+        ("from 2025-12-01 to 2026-01-23", False),
+        ("from October to December 2025", False),  # the year written once places both
+        ("since December 15, 2025", False),
+        ("the past 5 days as of 2026-01-20", False),
+        ("year to date as of 2026-02-20", False),
+        ("the week before the article", False),  # counted from the news date
+    ],
+)
+def test_a_period_says_whether_it_is_placed_from_the_reference_date(
+    text: str, relative: bool
+) -> None:
+    period = find_period(text, REF, news_date=NEWS)
+    assert period is not None, text
+    assert period.relative is relative, text
+
+
+def test_the_same_period_keeps_the_context_s_placing() -> None:
+    for context_text, relative in (("last week", True), ("Q4 2025", False)):
+        context = find_period(context_text, REF)
+        period = find_period("over the same period", REF, context=context)
+        assert period is not None and period.relative is relative

@@ -122,6 +122,48 @@ def test_the_same_in_chinese(assistant_on_dead_network: Callable[..., Assistant]
     assert answer.verification.ok
 
 
+RELATIVE_EN = "Relative dates such as 'last week'"
+RELATIVE_ZH = "相对日期"
+
+
+def local_market(tmp_path: Path, frames: dict[str, pd.DataFrame]) -> Market:
+    """Price mode local: the stored data answer, however far behind the question's day."""
+    source = CachedSource(stored_prices(tmp_path / "prices", frames), None, now=lambda: NOW)
+    return Market(source, today=lambda: NOW.date())
+
+
+@pytest.mark.parametrize(
+    ("question", "opening", "clause"),
+    [
+        ("How did SPY do in January 2026?", "Live data off (price mode is local)", False),
+        ("What was SPY's return in Q4 2025?", "Live data off (price mode is local)", False),
+        ("SPY在2025年11月涨了多少？", "未启用实时数据（价格模式为local）", False),
+        ("How did SPY do last week?", "Live data off (price mode is local)", True),
+        ("How did SPY do over the past 5 days?", "Live data off (price mode is local)", True),
+        ("SPY上周表现如何？", "未启用实时数据（价格模式为local）", True),
+    ],
+)
+def test_the_relative_dates_clause_only_when_the_question_s_dates_are_relative(
+    tmp_path: Path,
+    shared_frames: dict[str, pd.DataFrame],
+    assistant_on_dead_network: Callable[..., Assistant],
+    question: str,
+    opening: str,
+    clause: bool,
+) -> None:
+    """In local mode every answer opens with the notice; only "last week", "上周" or "the past
+    5 days" need to be told that they count from the latest stored session."""
+    answer = assistant_on_dead_network(market=local_market(tmp_path, shared_frames)).ask(question)
+    first = answer.text.split("\n\n")[0]
+    assert first.startswith(f"{opening}"), first
+    assert str(LAST_SPY) in first
+    said = RELATIVE_EN in first or RELATIVE_ZH in first
+    assert said is clause, first
+    notice = answer.to_json()["stale"]["notice"]
+    assert notice == first and answer.stale.reference  # type: ignore[attr-defined]
+    assert answer.verification.ok, answer.verification.summary()
+
+
 def test_live_data_that_answer_need_no_notice(
     tmp_path: Path, shared_frames: dict[str, pd.DataFrame]
 ) -> None:
