@@ -4,6 +4,12 @@ The rule on overlap: the rows merged last win on every session they hold (as the
 and the series is kept on the basis of its latest rows, because back-adjusted prices keep their
 latest prices real. Older rows are not rewritten: each row keeps its raw prices and gets a `factor`
 that puts it on that basis, and every step in the factors is recorded as an `Adjustment`.
+
+No stored session is dropped: stored rows inside the new rows' span that the new rows lack (a gap
+in a file, alternate days) are kept. Where the shared sessions around them show the basis they
+share with the new rows, they move to the new basis as the rows before the new ones do; where
+nothing tells (two bases on either side, a split-sized jump where they meet), they are kept on
+their stored basis with an unresolved step and a `seam` finding.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from tools.prices.splits import (
 FACTOR = "factor"
 FILE = "file"
 _PRICES = ["Open", "High", "Low", "Close"]
+_ALREADY_ADJUSTED = "listed by the provider; prices already adjusted by it"
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,7 @@ def _new_factors(
                     "provider",
                     file,
                     label,
-                    "listed by the provider; prices already adjusted by it",
+                    _ALREADY_ADJUSTED,
                 )
             )
             action = "none: the prices already reflect it"
@@ -208,6 +215,124 @@ def _unmeasured(overlap: Overlap) -> bool:
     return not overlap.levels and any(abs(math.log(r)) >= SAME_BASIS for _, r in overlap.outliers)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """Stored sessions the new rows lack, between two new rows, and how they are kept."""
+
+    rows: pd.DatetimeIndex
+    left: pd.Timestamp  # the new rows on either side
+    right: pd.Timestamp
+    ratio: float  # what their factors are multiplied by to meet the new rows' basis
+    level: Level | None  # the shared sessions that measured it
+    why: str = ""  # why their basis could not be told; empty when it could
+
+    @property
+    def safe(self) -> bool:
+        return not self.why
+
+
+def _around(overlap: Overlap, first: dt.date, last: dt.date) -> list[Level]:
+    """The runs of shared sessions that tell the basis of stored rows from `first` to `last`:
+    the one around them, else the nearest before and the nearest after (one when they agree)."""
+    for level in overlap.levels:
+        if level.first <= first and last <= level.last:
+            return [level]
+    found = [lv for lv in overlap.levels if lv.last < first][-1:]
+    after = [lv for lv in overlap.levels if lv.first > last][:1]
+    if after and not (found and abs(math.log(after[0].ratio / found[0].ratio)) < SAME_BASIS):
+        found += after
+    return found
+
+
+def _basis(ratio: float) -> float:
+    """A measured ratio as applied: one when both sides are on the same basis."""
+    return 1.0 if classify_step(ratio) is None else ratio
+
+
+def _jumps_at(closes: pd.Series, days: set[dt.date], reference: pd.Series | None) -> list[dt.date]:
+    """The split-sized jumps in `closes` that land on one of `days`."""
+    return [j.date for j in find_jumps(closes.to_frame("Close"), reference) if j.date in days]
+
+
+def _inside_runs(
+    held: pd.DataFrame,
+    new: pd.DataFrame,
+    overlap: Overlap,
+    reference: pd.Series | None,
+    unresolved: bool,
+) -> list[_Run]:
+    """Group the stored rows inside the new rows' span that they lack, and find each group's basis.
+
+    A group takes the ratio of the shared sessions around it; between two runs of shared sessions
+    on different bases, the one that meets its new neighbours without a split-sized jump, when
+    only one does; with no shared sessions at all, their own basis, or the split that removes a
+    jump where they meet the new rows. Anything else keeps them as stored, marked unresolved."""
+    inside = held.index[
+        (held.index > new.index[0]) & (held.index < new.index[-1]) & ~held.index.isin(new.index)
+    ]
+    if inside.empty:
+        return []
+    held_close = adjusted(held)["Close"]
+    new_close = adjusted(new)["Close"]
+    pos = new.index.searchsorted(inside)
+    groups = np.split(np.arange(len(inside)), np.flatnonzero(np.diff(pos)) + 1)
+    chosen: list[tuple[pd.DatetimeIndex, int, list[Level], float]] = []
+    ratio = np.ones(len(inside))
+    for group in groups:
+        rows = inside[group]
+        levels = _around(overlap, _date(rows[0]), _date(rows[-1])) if overlap.levels else []
+        ratio[group] = _basis(levels[0].ratio) if levels else 1.0
+        chosen.append((rows, int(pos[group[0]]), levels, float(ratio[group[0]])))
+    # one pass over the whole merged series finds where a first choice meets a jump
+    merged = pd.concat([new_close, held_close[inside] * ratio]).sort_index()
+    flagged = {j.date for j in find_jumps(merged.to_frame("Close"), reference)}
+    runs = []
+    for rows, at, levels, first in chosen:
+        left, right = new.index[at - 1], new.index[at]
+        ends = {_date(rows[0]), _date(right)}
+
+        def fits(r: float, rows: pd.DatetimeIndex = rows, at: int = at) -> bool:
+            """Tell whether the rows times `r` meet their new neighbours without a jump."""
+            closes = pd.concat(
+                [new_close[[new.index[at - 1]]], held_close[rows] * r, new_close[[new.index[at]]]]
+            )
+            return not _jumps_at(closes, {_date(rows[0]), _date(new.index[at])}, reference)
+
+        if unresolved and not levels:
+            why = "the shared sessions disagree and no run of them is long enough to measure by"
+            runs.append(_Run(rows, left, right, first, None, why))
+            continue
+        if len(levels) > 1:
+            passing = [lv for lv in levels if fits(_basis(lv.ratio))]
+            if len(passing) == 1:
+                runs.append(_Run(rows, left, right, _basis(passing[0].ratio), passing[0]))
+                continue
+            bases = " and ".join(f"x{lv.ratio:.4f}" for lv in levels)
+            why = (
+                f"the shared sessions before and after them are on two bases ({bases}) and "
+                "nothing tells which one they share"
+            )
+            keep = _basis(passing[0].ratio) if passing else 1.0
+            runs.append(_Run(rows, left, right, keep, None, why))
+            continue
+        level = levels[0] if levels else None
+        if not ends & flagged:
+            runs.append(_Run(rows, left, right, first, level))
+            continue
+        if level is None:
+            # no shared session to measure by: a split-sized jump where they meet the new rows
+            # is the basis step the module infers at a seam
+            entry = find_jumps(
+                pd.concat([new_close[[left]], held_close[rows[:1]]]).to_frame("Close"), reference
+            )
+            if entry and fits(1 / entry[0].factor):
+                runs.append(_Run(rows, left, right, 1 / entry[0].factor, None))
+                continue
+        why = "they do not meet the new rows on either side without a split-sized jump"
+        runs.append(_Run(rows, left, right, first, None, why))
+    return runs
+
+
 def merge_part(
     symbol: str,
     held: pd.DataFrame,
@@ -217,7 +342,8 @@ def merge_part(
     splits: pd.Series | None = None,
     reference: pd.Series | None = None,
 ) -> Merge:
-    """Merge `new` rows into `held` ones (new win on shared sessions) and record every step."""
+    """Merge `new` rows into `held` ones (new win on shared sessions, held ones the new lack are
+    kept) and record every step."""
     factor, added, findings = _new_factors(symbol, new, file, splits, reference)
     new = new.copy()
     new[FACTOR] = factor
@@ -233,6 +359,8 @@ def merge_part(
     start, end = new.index[0], new.index[-1]
     before, after = held[held.index < start], held[held.index > end]
     unresolved = _unmeasured(overlap)
+    runs = _inside_runs(held, new, overlap, reference, unresolved)
+    own = new[FACTOR].to_dict()  # the new rows' factors on their own basis, before rescaling
     end_ratio, end_known = (
         _boundary(
             adjusted(new),
@@ -252,10 +380,20 @@ def merge_part(
     )
     before = before.assign(**{FACTOR: before[FACTOR] * start_ratio * scale_new})
     new[FACTOR] = new[FACTOR] * scale_new
-    merged = pd.concat([before, new, after]).sort_index()
+    kept = held.iloc[:0]
+    if runs:
+        inside = pd.DatetimeIndex(np.concatenate([run.rows.to_numpy() for run in runs]))
+        times = np.concatenate([np.full(len(run.rows), run.ratio) for run in runs])
+        kept = held.loc[inside]
+        kept = kept.assign(**{FACTOR: kept[FACTOR].to_numpy() * times * scale_new})
+    merged = pd.concat([before, new, kept, after]).sort_index()
     stop = after.index[0] if not after.empty else end
+    # a step between two kept stored rows is still inside the series
+    interior = {_date(d) for run in runs for d in run.rows[1:]}
     log = tuple(
-        replace(a, superseded_by=file) if a.active and start <= pd.Timestamp(a.date) <= stop else a
+        replace(a, superseded_by=file)
+        if a.active and start <= pd.Timestamp(a.date) <= stop and a.date not in interior
+        else a
         for a in log
     )
     seams = []
@@ -270,9 +408,68 @@ def merge_part(
         seam = _seam(symbol, older, newer, step, known, level)
         if seam is not None:
             seams.append(seam)
+    moved: set[dt.date] = set()  # new rows whose own step, measured across kept rows, moved
+    factors = merged[FACTOR]
+    for run in runs:
+        if not run.safe:
+            seams.append(_kept_unresolved(symbol, merged.loc[run.rows], file, run))
+            continue
+        step = float(factors.at[run.left] / factors.at[run.rows[0]])
+        if classify_step(step) is not None:  # rows are looked up only where there is a step
+            seam = _seam(
+                symbol, merged.loc[[run.left]], merged.loc[run.rows], step, True, run.level
+            )
+            seams.extend([seam] if seam is not None else [])
+        step = float(factors.at[run.rows[-1]] / factors.at[run.right])
+        measured = own[run.left] / own[run.right]  # the new rows' own step across them
+        if abs(math.log(step / measured)) < SAME_BASIS:
+            continue  # the new rows' own adjustment (if any) says it
+        moved.add(_date(run.right))
+        if classify_step(step) is not None:
+            seam = _seam(
+                symbol, merged.loc[run.rows], merged.loc[[run.right]], step, True, run.level
+            )
+            seams.extend([seam] if seam is not None else [])
+    if moved:  # stored rows hold the step the new rows inferred across their gap
+        added = [a for a in added if a.date not in moved or a.detail == _ALREADY_ADJUSTED]
+        findings = [
+            f
+            for f in findings
+            if not (
+                f.kind == "split"
+                and f.action.startswith("rows before")
+                and _date(f.dates[-1]) in moved
+            )
+        ]
     findings.extend(s[1] for s in seams)
     findings.extend(_overlap_findings(symbol, overlap, file))
     return Merge(merged, (*log, *added, *(s[0] for s in seams)), tuple(findings))
+
+
+def _kept_unresolved(
+    symbol: str, rows: pd.DataFrame, file: str, run: _Run
+) -> tuple[Adjustment, Finding]:
+    """Record stored rows kept on their stored basis because the new rows' basis for them is unknown."""
+    first, last = _day(rows.index[0]), _day(rows.index[-1])
+    files = f"{_files(rows)} -> {file}"
+    span = first if first == last else f"{first}..{last}"
+    detail = (
+        f"{len(rows)} stored session(s) {span} ({_files(rows)}) lie inside {file}'s span but "
+        f"are not in it, so they are kept; {run.why}"
+    )
+    adjustment = Adjustment(
+        _date(rows.index[0]), 1.0, "unexplained", "inferred", files, "", detail, resolved=False
+    )
+    action = f"kept (factor x{run.ratio:g}); figures across them carry a caveat"
+    return adjustment, Finding(
+        symbol,
+        "seam",
+        (first, last),
+        detail,
+        action,
+        None,
+        {"step": "unresolved", "files": files, "kept": len(rows)},
+    )
 
 
 def _seam(
