@@ -1,5 +1,6 @@
 """Two processes updating the same symbol in one shared price folder lose no row: each save
-reads, merges and writes under the symbol's lock file (temp file + rename inside it)."""
+reads, merges and writes under the symbol's lock file (temp file + rename inside it), and keeps
+the stored sessions inside its span that it does not hold (the other writer's)."""
 
 from __future__ import annotations
 
@@ -27,10 +28,10 @@ folder, part, parts = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 sessions = calendar.sessions_between(dt.date(2025, 1, 2), dt.date(2025, 3, 31))
 frame = synthetic_ohlcv(["SPY"], sessions)["SPY"]
 store = PriceStore(folder)
-chunks = [frame.iloc[i:i + 3] for i in range(0, len(frame), 3)]
-mine = chunks[part::parts]  # every other block of three sessions: the two writers interleave
-for chunk in mine:  # each save reads, merges and writes the whole file
-    store.save("SPY", chunk, f"writer {part}", dt.datetime.now(dt.UTC))
+rows = frame.iloc[part::parts]  # every other session: the two writers interleave day by day
+mine = [rows.iloc[i:i + 3] for i in range(0, len(rows), 3)]
+for chunk in mine:  # each save reads, merges and writes the whole file; its span holds the
+    store.save("SPY", chunk, f"writer {part}", dt.datetime.now(dt.UTC))  # other's sessions
 print(json.dumps({"saved": sum(len(c) for c in mine)}))
 """
 
