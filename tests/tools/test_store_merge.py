@@ -182,7 +182,7 @@ def test_kept_rows_whose_basis_cannot_be_told_are_kept_with_a_finding(tmp_path: 
     np.testing.assert_allclose(
         stored.loc[frame.index[20:25], "Close"].to_numpy(), frame["Close"].iloc[20:25].to_numpy()
     )
-    [finding] = [f for f in saved.findings if f.extra.get("kept")]
+    [finding] = [f for f in saved.findings if f.extra.get("step") == "unresolved"]
     assert finding.kind == "seam" and finding.extra["step"] == "unresolved"
     assert finding.dates == (str(frame.index[20].date()), str(frame.index[24].date()))
     assert "5 stored session(s)" in finding.detail
@@ -216,3 +216,51 @@ def test_the_merge_runs_under_the_symbol_s_lock(
     store.save("X", frame.iloc[1::2], "second", AT)
     assert held == [True, True]
     assert len(store.load("X")) == 60
+
+
+def closes_frame(closes: list[float]) -> pd.DataFrame:
+    index = pd.DatetimeIndex(SESSIONS[: len(closes)], name="Date")
+    c = pd.Series(closes, index=index, dtype="float64")
+    return pd.DataFrame({"Open": c, "High": c * 1.01, "Low": c * 0.99, "Close": c, "Volume": 1e6})
+
+
+@pytest.mark.parametrize("symbol", ["X", "^X"])
+def test_a_one_day_spike_between_new_days_is_kept_as_it_is(tmp_path: Path, symbol: str) -> None:
+    """A stored day a third below both new neighbours may be a spike or another basis: with no
+    shared session to tell, it is kept as stored (an index never splits: not even a finding)."""
+    closes = [100.0 + 0.1 * i for i in range(20)]
+    closes[10] *= 0.66  # about a 3:2 split's ratio, and back the next day
+    frame = closes_frame(closes)
+    store = PriceStore(tmp_path)
+    store.save(symbol, frame.iloc[::2], "even", AT)
+    saved = store.save(symbol, frame.iloc[1::2], "odd", AT)
+    stored = store.load(symbol)
+    assert len(stored) == 20 and (stored[FACTOR] == 1.0).all()
+    np.testing.assert_allclose(adjusted(stored)["Close"].to_numpy(), closes)
+    unresolved = [f for f in saved.findings if f.extra.get("step") == "unresolved"]
+    assert [f.dates for f in unresolved] == (
+        [] if symbol.startswith("^") else [(str(frame.index[10].date()),) * 2]
+    )
+
+
+def test_several_kept_days_on_another_split_basis_with_no_shared_day_are_rebased(
+    tmp_path: Path,
+) -> None:
+    """Stored rows a source left unadjusted, between new rows adjusted for a 2:1 split, with no
+    session in common: the jump into them and back out is the basis step, as at a seam."""
+    frame = raw_prices(50)  # the split after these 60 sessions: every row is pre-split
+    adjusted_frame = frame.copy()
+    adjusted_frame[PRICES] /= 2
+    store = PriceStore(tmp_path)
+    store.save("X", frame.iloc[20:25], "unadjusted", AT, file="old")
+    part = pd.concat([adjusted_frame.iloc[10:20], adjusted_frame.iloc[25:40]])
+    saved = store.save("X", part, "adjusted", AT, file="new")
+    stored = store.load("X")
+    assert len(stored) == 30
+    np.testing.assert_allclose(
+        adjusted(stored)["Close"].to_numpy(), adjusted_frame["Close"].iloc[10:40].to_numpy()
+    )
+    assert (stored.loc[frame.index[20:25], FACTOR] == 0.5).all()
+    [kept] = [f for f in saved.findings if f.extra.get("step") == "kept"]
+    assert kept.ratio == 0.5 and kept.extra["kept"] == 5
+    assert not [a for a in store.adjustments("X") if a.active]  # an island: no event in prices

@@ -255,6 +255,7 @@ def _jumps_at(closes: pd.Series, days: set[dt.date], reference: pd.Series | None
 
 
 def _inside_runs(
+    symbol: str,
     held: pd.DataFrame,
     new: pd.DataFrame,
     overlap: Overlap,
@@ -266,7 +267,8 @@ def _inside_runs(
     A group takes the ratio of the shared sessions around it; between two runs of shared sessions
     on different bases, the one that meets its new neighbours without a split-sized jump, when
     only one does; with no shared sessions at all, their own basis, or the split that removes a
-    jump where they meet the new rows. Anything else keeps them as stored, marked unresolved."""
+    jump where they meet the new rows. Anything else keeps them on the likelier basis (the shared
+    sessions' before them, else their own), marked unresolved."""
     inside = held.index[
         (held.index > new.index[0]) & (held.index < new.index[-1]) & ~held.index.isin(new.index)
     ]
@@ -285,7 +287,8 @@ def _inside_runs(
         chosen.append((rows, int(pos[group[0]]), levels, float(ratio[group[0]])))
     # one pass over the whole merged series finds where a first choice meets a jump
     merged = pd.concat([new_close, held_close[inside] * ratio]).sort_index()
-    flagged = {j.date for j in find_jumps(merged.to_frame("Close"), reference)}
+    splits = can_split(symbol)  # an index never splits: no jump is read as a basis step
+    flagged = {j.date for j in find_jumps(merged.to_frame("Close"), reference)} if splits else set()
     runs = []
     for rows, at, levels, first in chosen:
         left, right = new.index[at - 1], new.index[at]
@@ -296,7 +299,8 @@ def _inside_runs(
             closes = pd.concat(
                 [new_close[[new.index[at - 1]]], held_close[rows] * r, new_close[[new.index[at]]]]
             )
-            return not _jumps_at(closes, {_date(rows[0]), _date(new.index[at])}, reference)
+            ends = {_date(rows[0]), _date(new.index[at])}
+            return not splits or not _jumps_at(closes, ends, reference)
 
         if unresolved and not levels:
             why = "the shared sessions disagree and no run of them is long enough to measure by"
@@ -312,16 +316,16 @@ def _inside_runs(
                 f"the shared sessions before and after them are on two bases ({bases}) and "
                 "nothing tells which one they share"
             )
-            keep = _basis(passing[0].ratio) if passing else 1.0
+            keep = _basis((passing or levels)[0].ratio)  # the basis of the sessions before
             runs.append(_Run(rows, left, right, keep, None, why))
             continue
         level = levels[0] if levels else None
         if not ends & flagged:
             runs.append(_Run(rows, left, right, first, level))
             continue
-        if level is None:
-            # no shared session to measure by: a split-sized jump where they meet the new rows
-            # is the basis step the module infers at a seam
+        if level is None and len(rows) > 1:
+            # no shared session to measure by: a split-sized jump into several kept rows and
+            # back out is a basis step, as at a seam (for one row it may be a spike: kept as is)
             entry = find_jumps(
                 pd.concat([new_close[[left]], held_close[rows[:1]]]).to_frame("Close"), reference
             )
@@ -359,7 +363,7 @@ def merge_part(
     start, end = new.index[0], new.index[-1]
     before, after = held[held.index < start], held[held.index > end]
     unresolved = _unmeasured(overlap)
-    runs = _inside_runs(held, new, overlap, reference, unresolved)
+    runs = _inside_runs(symbol, held, new, overlap, reference, unresolved)
     own = new[FACTOR].to_dict()  # the new rows' factors on their own basis, before rescaling
     end_ratio, end_known = (
         _boundary(
@@ -410,26 +414,31 @@ def merge_part(
             seams.append(seam)
     moved: set[dt.date] = set()  # new rows whose own step, measured across kept rows, moved
     factors = merged[FACTOR]
+    rebased: list[_Run] = []
     for run in runs:
         if not run.safe:
             seams.append(_kept_unresolved(symbol, merged.loc[run.rows], file, run))
             continue
-        step = float(factors.at[run.left] / factors.at[run.rows[0]])
-        if classify_step(step) is not None:  # rows are looked up only where there is a step
-            seam = _seam(
-                symbol, merged.loc[[run.left]], merged.loc[run.rows], step, True, run.level
-            )
-            seams.extend([seam] if seam is not None else [])
-        step = float(factors.at[run.rows[-1]] / factors.at[run.right])
+        if classify_step(run.ratio) is not None:
+            rebased.append(run)
+        entry = float(factors.at[run.left] / factors.at[run.rows[0]])
+        leave = float(factors.at[run.rows[-1]] / factors.at[run.right])
         measured = own[run.left] / own[run.right]  # the new rows' own step across them
-        if abs(math.log(step / measured)) < SAME_BASIS:
-            continue  # the new rows' own adjustment (if any) says it
-        moved.add(_date(run.right))
-        if classify_step(step) is not None:
-            seam = _seam(
-                symbol, merged.loc[run.rows], merged.loc[[run.right]], step, True, run.level
-            )
-            seams.extend([seam] if seam is not None else [])
+        if abs(math.log(leave / measured)) >= SAME_BASIS:
+            moved.add(_date(run.right))  # the kept rows hold it, or place it elsewhere
+        if abs(math.log(entry * leave)) < SAME_BASIS:
+            # an island of another source's raw basis: its factors step in and back out, which
+            # is no event in the prices (any split or dividend inside it is its rows' own step)
+            continue
+        for older, newer, step in (
+            ([run.left], run.rows, entry),
+            (run.rows, [run.right], leave if _date(run.right) in moved else 1.0),
+        ):
+            if classify_step(step) is not None:  # rows looked up only where there is a step
+                seam = _seam(symbol, merged.loc[older], merged.loc[newer], step, True, run.level)
+                seams.extend([seam] if seam is not None else [])
+    if rebased:
+        findings.append(_kept_rebased(symbol, merged, file, rebased))
     if moved:  # stored rows hold the step the new rows inferred across their gap
         added = [a for a in added if a.date not in moved or a.detail == _ALREADY_ADJUSTED]
         findings = [
@@ -444,6 +453,29 @@ def merge_part(
     findings.extend(s[1] for s in seams)
     findings.extend(_overlap_findings(symbol, overlap, file))
     return Merge(merged, (*log, *added, *(s[0] for s in seams)), tuple(findings))
+
+
+def _kept_rebased(symbol: str, merged: pd.DataFrame, file: str, runs: list[_Run]) -> Finding:
+    """Say which kept stored rows were moved to the new rows' basis, and by how much."""
+    rows = merged.loc[pd.DatetimeIndex(np.concatenate([run.rows.to_numpy() for run in runs]))]
+    ratios = sorted({round(run.ratio, 4) for run in runs})
+    measured = sorted({f"{run.level.first}..{run.level.last}" for run in runs if run.level})
+    by = f" (measured on shared sessions {', '.join(measured)})" if measured else ""
+    detail = (
+        f"{len(rows)} stored session(s) {_day(rows.index[0])}..{_day(rows.index[-1])} "
+        f"({_files(rows)}) lie inside {file}'s span but are not in it, so they are kept, "
+        f"moved to its basis: x{', x'.join(f'{r:g}' for r in ratios)}{by}"
+    )
+    action = "their factors multiplied by that in the adjusted series (raw kept)"
+    return Finding(
+        symbol,
+        "seam",
+        (_day(rows.index[0]), _day(rows.index[-1])),
+        detail,
+        action,
+        ratios[0] if len(ratios) == 1 else None,
+        {"step": "kept", "files": f"{_files(rows)} -> {file}", "kept": len(rows)},
+    )
 
 
 def _kept_unresolved(
