@@ -364,7 +364,8 @@ def merge_part(
     before, after = held[held.index < start], held[held.index > end]
     unresolved = _unmeasured(overlap)
     runs = _inside_runs(symbol, held, new, overlap, reference, unresolved)
-    own = new[FACTOR].to_dict()  # the new rows' factors on their own basis, before rescaling
+    # the new rows' factors on their own basis, before rescaling
+    own = new[FACTOR].to_dict() if runs else {}
     end_ratio, end_known = (
         _boundary(
             adjusted(new),

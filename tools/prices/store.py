@@ -221,7 +221,8 @@ class PriceStore:
         splits: pd.Series | None = None,
         reference: pd.Series | None = None,
     ) -> SavedRows:
-        """Merge rows into a symbol's file (new rows win on the same date), atomically.
+        """Merge rows into a symbol's file (new rows win on the same date, stored rows they lack
+        are kept), atomically.
 
         Splits inside the new rows and steps where they meet the stored ones are measured or
         inferred and recorded; `splits` lists provider splits (shares after per share before).
