@@ -287,6 +287,11 @@ def test_the_cli_prints_it_and_json_carries_it(
     shown = json.loads(done.stdout[done.stdout.index("{") :])
     assert shown["stale"]["latest_stored_session"] == str(LAST_SPY)
     assert shown["answer"].startswith(f"实时数据不可用；最新存储交易日为{LAST_SPY}。")
+    assert RELATIVE_ZH in shown["stale"]["notice"]  # 上周 counts from the stored session
+    done = runner.invoke(app, ["ask", "--json", "SPY在2025年11月涨了多少？"])
+    assert done.exit_code == 0, done.output
+    named = json.loads(done.stdout[done.stdout.index("{") :])["stale"]
+    assert named["latest_stored_session"] == str(LAST_SPY) and RELATIVE_ZH not in named["notice"]
     printed = runner.invoke(app, ["ask", "How did SPY do last week?"])
     assert printed.exit_code == 0, printed.output
     assert f"Live data unavailable; latest stored session {LAST_SPY}." in " ".join(
