@@ -85,6 +85,71 @@ class IngestOutcome:
         }
 
 
+@dataclass
+class _Prepared:
+    """A document scrubbed, chunked and embedded, ready to be written (or why it cannot be)."""
+
+    doc: Document
+    removed: int
+    generation: str
+    chunks: list[Chunk] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    card: np.ndarray | None = None
+    failure: str | None = None
+
+
+@dataclass
+class _FileTally:
+    """The outcomes of one file's documents, added up into the file's outcome."""
+
+    path: Path
+    statuses: list[Status] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    stored: list[str] = field(default_factory=list)
+    chunks: int = 0
+    error: BaseException | None = None
+
+    def add(self, doc_id: str, outcome: IngestOutcome) -> None:
+        self.statuses.append(outcome.status)
+        self.chunks += outcome.chunks
+        if outcome.status == "failed":
+            self.failures.append((doc_id, outcome.message))
+        else:
+            self.stored.append(doc_id)
+
+    def outcome(self, documents: int) -> IngestOutcome:
+        path = str(self.path)
+        if self.failures:
+            # a file of several documents names the ones that failed
+            named = [m if documents == 1 else f"{d}: {m}" for d, m in self.failures[:3]]
+            rest = f" ({len(self.stored)} other documents stored)" if self.stored else ""
+            return IngestOutcome(path, "failed", "; ".join(named) + rest, self.stored, self.chunks)
+        status: Status = next(
+            (s for s in ("added", "updated", "repaired") if s in self.statuses), "unchanged"
+        )
+        noun = "document" if documents == 1 else "documents"
+        records = "record" if self.chunks == 1 else "records"
+        message = (
+            f"{documents} {noun}, {self.chunks} {records}" if status != "unchanged" else "no change"
+        )
+        return IngestOutcome(path, status, message, self.stored, self.chunks)
+
+
+def _failed_file(path: Path, exc: BaseException, tally: _FileTally | None) -> IngestOutcome:
+    """A file whose reading or storing raised: reported, never raised (the batch goes on)."""
+    stored = tally.stored if tally else []
+    chunks = tally.chunks if tally else 0
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return IngestOutcome(
+            str(path), "failed", f"too complex to read: {type(exc).__name__}", stored, chunks
+        )
+    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: not ours to swallow
+        raise exc
+    log.error("ingest of %r failed", str(path), exc_info=exc)  # %r: a name cannot forge a line
+    message = f"could not read: {type(exc).__name__}: {exc}"[:300]
+    return IngestOutcome(str(path), "failed", message, stored, chunks)
+
+
 def _day(value: dt.date | None) -> int:
     return int(value.strftime("%Y%m%d")) if value else 0
 
@@ -438,28 +503,107 @@ class Library:
         with self.writing():
             if self._pending.exists():  # an ingest was cut short: sweep its orphans
                 self.sweep()
-            for index, (path, refusal) in enumerate(planned, start=1):
-                if refusal:
-                    outcomes.append(IngestOutcome(str(path), "skipped", refusal))
-                else:
-                    outcomes.append(self._ingest_file_safely(path))
+            for index, outcome in enumerate(self._ingest_planned(planned), start=1):
+                outcomes.append(outcome)
                 if on_progress:
-                    on_progress(index, len(planned), str(path))
+                    on_progress(index, len(planned), outcome.path)
         return outcomes
+
+    def _ingest_planned(self, planned: list[tuple[Path, str | None]]) -> Iterator[IngestOutcome]:
+        """One outcome per planned file, in order. A helper thread reads, chunks and embeds the
+        next documents while this one writes the current one to the store (the caller holds
+        the write lock), so neither core waits on the other's half of the work."""
+        import queue
+        import threading
+
+        from knowledge.embeddings import embed_passages
+
+        items: queue.Queue[tuple[Path, str, Any]] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def put(item: tuple[Path, str, Any]) -> bool:
+            while not stop.is_set():
+                try:
+                    items.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def produce() -> None:
+            for path, refusal in planned:
+                if refusal:
+                    if not put((path, "skipped", refusal)):
+                        return
+                    continue
+                try:
+                    docs = load_file(path, self.max_bytes, self.limits)
+                except LoadError as exc:
+                    if not put((path, "failed", str(exc))):
+                        return
+                    continue
+                except BaseException as exc:  # reported by the writer as _ingest_file would
+                    if not put((path, "error", exc)):
+                        return
+                    continue
+                for doc in docs:
+                    try:
+                        prepared: Any = self._prepare(doc, embed_passages)
+                    except BaseException as exc:
+                        prepared = exc
+                    if not put((path, "doc", prepared)) or isinstance(prepared, BaseException):
+                        break
+                if not put((path, "end", len(docs))):
+                    return
+
+        worker = threading.Thread(target=produce, name="footnote-ingest-read", daemon=True)
+        worker.start()
+        try:
+            file: _FileTally | None = None
+            done = 0
+            while done < len(planned):
+                try:
+                    path, kind, value = items.get(timeout=1.0)
+                except queue.Empty:
+                    if worker.is_alive():
+                        continue
+                    raise RuntimeError("the ingest reader stopped early") from None
+                if kind in ("skipped", "failed"):
+                    done += 1
+                    yield IngestOutcome(
+                        str(path), "skipped" if kind == "skipped" else "failed", value
+                    )
+                    continue
+                if kind == "error":
+                    done += 1
+                    yield _failed_file(path, value, None)
+                    continue
+                file = file if file is not None and file.path == path else _FileTally(path)
+                if kind == "doc":
+                    if file.error is None and not isinstance(value, BaseException):
+                        try:
+                            file.add(value.doc.id, self._store_prepared(value, embed_passages))
+                        except StoreError:
+                            raise
+                        except BaseException as exc:
+                            file.error = exc
+                    elif file.error is None:
+                        file.error = value
+                    continue
+                done += 1
+                yield (
+                    file.outcome(value)
+                    if file.error is None
+                    else _failed_file(path, file.error, file)
+                )
+                file = None
+        finally:
+            stop.set()
+            worker.join(timeout=30)
 
     def _ingest_file_safely(self, path: Path) -> IngestOutcome:
         """One file's outcome; whatever goes wrong with it, the rest of the batch goes on."""
-        try:
-            return self._ingest_file(path)
-        except StoreError:
-            raise
-        except (RecursionError, MemoryError) as exc:
-            return IngestOutcome(str(path), "failed", f"too complex to read: {type(exc).__name__}")
-        except Exception as exc:  # a loader bug must not cost the other files their turn
-            log.exception("ingest of %r failed", str(path))  # %r: a name cannot forge a line
-            return IngestOutcome(
-                str(path), "failed", f"could not read: {type(exc).__name__}: {exc}"[:300]
-            )
+        return next(self._ingest_planned([(path, None)]))
 
     def _expand(self, given: Path, roots: list[Path] | None) -> Iterator[tuple[Path, str | None]]:
         resolved = given.resolve()
@@ -487,41 +631,6 @@ class Library:
                     continue
                 yield path, None
 
-    def _ingest_file(self, path: Path) -> IngestOutcome:
-        try:
-            docs = load_file(path, self.max_bytes, self.limits)
-        except LoadError as exc:
-            return IngestOutcome(str(path), "failed", str(exc))
-        statuses: list[Status] = []
-        chunks = 0
-        failures: list[str] = []
-        stored: list[str] = []
-        for doc in docs:
-            outcome = self.ingest_document(doc)
-            statuses.append(outcome.status)
-            chunks += outcome.chunks
-            if outcome.status == "failed":
-                failures.append(
-                    outcome.message if len(docs) == 1 else f"{doc.id}: {outcome.message}"
-                )
-            else:
-                stored.append(doc.id)
-        if failures:
-            rest = f" ({len(stored)} other documents stored)" if stored else ""
-            return IngestOutcome(
-                str(path), "failed", "; ".join(failures[:3]) + rest, stored, chunks
-            )
-        status: Status = next(
-            (s for s in ("added", "updated", "repaired") if s in statuses), "unchanged"
-        )
-        ids = [d.id for d in docs]
-        noun = "document" if len(docs) == 1 else "documents"
-        records = "record" if chunks == 1 else "records"
-        message = (
-            f"{len(docs)} {noun}, {chunks} {records}" if status != "unchanged" else "no change"
-        )
-        return IngestOutcome(str(path), status, message, ids, chunks)
-
     def ingest_document(self, doc: Document, *, embed: Embedder | None = None) -> IngestOutcome:
         """Store one document: a no-op when unchanged, a clean replacement when changed.
 
@@ -536,9 +645,34 @@ class Library:
             from knowledge.embeddings import embed_passages
 
             embed = embed_passages
+        return self._store_prepared(self._prepare(doc, embed), embed)
 
+    def _prepare(self, doc: Document, embed: Embedder, *, force: bool = False) -> _Prepared:
+        """The store-free half of an ingest: scrub, chunk and embed (skipped, unless `force`,
+        when the document is stored as it is already; the writer then checks it for damage)."""
         doc, removed = scrub_document(doc)  # orders to a model are not data: never stored
         generation = doc.content_hash()
+        prepared = _Prepared(doc, removed, generation)
+        if not force and self._committed.get(doc.id) == generation:
+            return prepared
+        prepared.chunks = chunk_document(doc, generation)
+        if not prepared.chunks:
+            prepared.failure = "document has no text"
+            return prepared
+        texts = [c.embedding_text(doc.title) for c in prepared.chunks]
+        prepared.vectors = self._embed_bounded(texts, embed)
+        if prepared.vectors is None:
+            prepared.failure = (
+                f"embedding {len(prepared.chunks):,} records took over {self.limits.seconds:g} s "
+                "(FOOTNOTE_MAX_DOC_SECONDS): not stored"
+            )
+            return prepared
+        prepared.card = embed([f"{doc.title}\n{doc.summary}".strip()])[0]
+        return prepared
+
+    def _store_prepared(self, prepared: _Prepared, embed: Embedder) -> IngestOutcome:
+        """The writing half (the caller holds the write lock)."""
+        doc, generation = prepared.doc, prepared.generation
         previous = self._committed.get(doc.id)
         repairing = False
         if previous == generation:
@@ -547,18 +681,14 @@ class Library:
                 return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0)
             log.warning("document %r is damaged (%s): embedding it again", doc.id, damage)
             repairing = True
-        chunks = chunk_document(doc, generation)
-        if not chunks:
-            return IngestOutcome(doc.origin or doc.id, "failed", "document has no text", [doc.id])
-        vectors = self._embed_bounded([c.embedding_text(doc.title) for c in chunks], embed)
-        if vectors is None:
-            return IngestOutcome(
-                doc.origin or doc.id,
-                "failed",
-                f"embedding {len(chunks):,} records took over {self.limits.seconds:g} s "
-                "(FOOTNOTE_MAX_DOC_SECONDS): not stored",
-                [doc.id],
-            )
+        if prepared.failure is None and prepared.vectors is None:
+            # read as stored already, but damaged or changed since: prepare it in full now
+            prepared = self._prepare(doc, embed, force=True)
+        if prepared.failure is not None:
+            return IngestOutcome(doc.origin or doc.id, "failed", prepared.failure, [doc.id])
+        chunks, vectors = prepared.chunks, prepared.vectors
+        assert vectors is not None and prepared.card is not None
+        removed = prepared.removed
         metadatas = [_chunk_metadata(doc, c, generation) for c in chunks]
         self._pending.write_text(doc.id, encoding="utf-8")
         self._store.add_chunks(
@@ -574,7 +704,7 @@ class Library:
             for c, m in zip(chunks, metadatas, strict=True)
         ]
         dropped = self._indexed(doc.id, previous) if previous != generation else []
-        self._commit(doc, generation, embed, len(chunks), (added, dropped))
+        self._commit(doc, generation, prepared.card, len(chunks), (added, dropped))
         self._store.delete_chunks(stale)
         self._pending.unlink(missing_ok=True)
         status: Status = "repaired" if repairing else "updated" if previous else "added"
@@ -600,11 +730,10 @@ class Library:
         self,
         doc: Document,
         generation: str,
-        embed: Embedder,
+        card: np.ndarray,
         chunks: int,
         lexical: tuple[list[Record], list[Record]],
     ) -> None:
-        card = embed([f"{doc.title}\n{doc.summary}".strip()])[0]
         meta = {
             "generation": generation,
             "chunks": chunks,

