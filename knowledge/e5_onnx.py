@@ -426,13 +426,10 @@ class OnnxE5:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._sessions: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for _ in range(self.workers):
-            session = ort.InferenceSession(
-                graph,
-                options,
-                providers=["CPUExecutionProvider"],
-                # the fused residual-add + LayerNorm kernel is slower here than the two ops
-                disabled_optimizers=["SkipLayerNormFusion"],
-            )
+            # ONNX Runtime's SkipLayerNormalization fusion stays on: without it a session is
+            # about 10% faster here, but the vectors move by about 3e-5 in cosine, which is
+            # enough to swap the top two passages of one bilingual benchmark question.
+            session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
             self._sessions.put(session)
         self._session = session  # one of them, for the benchmark's stage timings
         self._pool = ThreadPoolExecutor(self.workers, "e5-onnx") if self.workers > 1 else None
