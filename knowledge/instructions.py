@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,14 @@ _SENTENCES = re.compile(r"[^。！？；.!?]+[。！？；.!?]?\s*")
 # Letters from other scripts that look like Latin ones, folded before matching.
 _LOOKALIKES = str.maketrans("аеорсухіѕјԁɡАЕОРСХІЅЈ", "aeopcyxisjdgAEOPCXISJ")
 
+# A stored document carries the stamp of the rules that scrubbed it at ingest; read back under
+# the same rules it is not scrubbed again (listing 3,500 documents took 8 s of regex for that).
+# New rules change the stamp, and documents stored before are scrubbed on read as before.
+SCRUB_STAMP = hashlib.sha256(
+    # "v1": move it on when is_instruction or scrub_document change in ways the patterns do not show
+    "\n".join([INSTRUCTION.pattern, _B64_BLOB.pattern, _SENTENCES.pattern, "v1"]).encode()
+).hexdigest()[:16]
+
 
 def _decoded_blob_is_instruction(blob: str) -> bool:
     try:
@@ -96,6 +105,12 @@ def _scrub(value: str | None, fallback: str | None = None) -> tuple[str | None, 
         return value, 0
     kept, removed = strip_orders(value)
     return (kept or fallback if removed else value), removed
+
+
+def scrubbed_on_read(doc: Document, stamp: object) -> Document:
+    """A stored document as a reader may see it: scrubbed again unless the current rules did it
+    at ingest (`stamp` is what its record carries)."""
+    return doc if stamp == SCRUB_STAMP else scrub_document(doc)[0]
 
 
 def scrub_document(doc: Document) -> tuple[Document, int]:

@@ -42,7 +42,7 @@ from knowledge.fusion import (
     score_fusion,
     weights,
 )
-from knowledge.instructions import scrub_document, strip_orders
+from knowledge.instructions import SCRUB_STAMP, scrub_document, scrubbed_on_read, strip_orders
 from knowledge.lexical import index_tokens, tokenize
 from knowledge.lexical_index import FOLDER as LEXICAL_FOLDER
 from knowledge.lexical_index import LexicalIndex, LexicalStore, Record
@@ -742,6 +742,7 @@ class Library:
             "published": _day(doc.published),
             "item_id": doc.group_id,
             "title": doc.title,
+            "scrubbed": SCRUB_STAMP,  # read back under the same rules: not scrubbed again
         }
         self._store.commit_document(doc.id, doc.model_dump_json(), card, meta)
         origin = str(Path(doc.origin).resolve()) if doc.origin else ""
@@ -914,9 +915,8 @@ class Library:
         rows = self._store.get_documents(ids=[doc_id])
         if not rows:
             return None
-        doc, _ = scrub_document(
-            Document.model_validate_json(rows[0][1])
-        )  # stored before scrubbing?
+        _, payload, meta = rows[0]
+        doc = scrubbed_on_read(Document.model_validate_json(payload), meta.get("scrubbed"))
         self._docs[doc_id] = doc
         return doc
 
@@ -927,7 +927,7 @@ class Library:
         # Only what this view has committed: a document another process is committing right
         # now shows up once its revision is published, in the listing and in search together.
         docs = [
-            scrub_document(Document.model_validate_json(payload))[0]
+            scrubbed_on_read(Document.model_validate_json(payload), meta.get("scrubbed"))
             for doc_id, payload, meta in rows
             if self._committed.get(doc_id) == meta.get("generation")
         ]
