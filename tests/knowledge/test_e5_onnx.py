@@ -118,9 +118,7 @@ def test_int8_stays_close(reference: object, sample: list[str], expected: np.nda
     assert float((got * expected[: len(sample)]).sum(axis=1).min()) >= 0.998
 
 
-def test_two_workers_split_the_batches_and_keep_the_order(
-    q4: OnnxE5, sample: list[str]
-) -> None:
+def test_two_workers_split_the_batches_and_keep_the_order(q4: OnnxE5, sample: list[str]) -> None:
     pair = OnnxE5(MODEL, precision="q4", threads=2)
     assert pair.workers == 2 and pair._pool is not None
     seen: list[int] = []
