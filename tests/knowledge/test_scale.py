@@ -130,6 +130,40 @@ def test_the_base_and_log_agree_with_an_index_built_from_scratch(
     assert all(not cid.startswith(docs[1].id + "#") for cid, _ in index.search(["fell"], 1000))
 
 
+def test_a_saved_base_scores_as_bm25s_scores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search reads the base's files with numpy (no bm25s import): the same float32 scores,
+    bit for bit, as bm25s loading the same files, repeated and unknown query words included."""
+    import random
+
+    import bm25s
+
+    monkeypatch.setattr(lexical_index, "SMALL", 50)
+    rng = random.Random(5)
+    texts = [paragraph(rng) for _ in range(300)]
+    records = [(f"c{i:04d}", tokenize(text)) for i, text in enumerate(texts)]
+    records.append(("c-empty", []))  # all stop words: indexed as one placeholder token
+    store = lexical_index.LexicalStore(tmp_path / "lexical")
+    current = store.rebuild("r1", iter(records))
+    assert current.base
+    index = store.load("r1")
+    assert index is not None and index._base is not None
+    ours = index._base.model
+    assert type(ours).__name__ == "_Saved"
+    theirs = bm25s.BM25.load(str(tmp_path / "lexical" / current.base), mmap=True)
+    words = sorted(ours.vocab_dict)
+    queries = [tokenize(t.split(". ")[0]) for t in texts[:40]]
+    queries += [[rng.choice(words) for _ in range(rng.randint(1, 9))] for _ in range(60)]
+    queries += [["loan", "loan", "growth"], ["\u2205"], ["loan", "no-such-word"]]
+    for tokens in queries:
+        known = [t for t in tokens if t in ours.vocab_dict]
+        mine, reference = ours.get_scores(known), theirs.get_scores(known)
+        assert mine.dtype == reference.dtype and np.array_equal(mine, reference), tokens
+        assert (ours.k1, ours.b) == (theirs.k1, theirs.b)
+    assert [ours.vocab_dict, int(ours.num_docs)] == [theirs.vocab_dict, len(records)]
+
+
 def test_a_stale_index_is_rebuilt_and_saved(library: Library, fake_query_vectors: None) -> None:
     _fill(library, 12)
     current = library.folder / "lexical" / "current.json"
