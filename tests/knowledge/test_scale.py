@@ -250,6 +250,54 @@ def test_an_english_search_does_not_load_jieba(tmp_path: Path) -> None:
     assert result.stdout.split() == ["False", "True"]
 
 
+# What a cold `footnote search` must not import: chromadb's client (about 1 s; the store is read
+# through Chroma's Rust core, `chromadb_rust_bindings`), bm25s and scipy (a saved BM25 base is
+# read with numpy), pandas (the market side), LangChain and the other model and UI stacks.
+HEAVY = ("chromadb", "bm25s", "scipy", "pandas", "langchain_core", "langchain", "langgraph",
+         "openai", "streamlit", "plotly", "yfinance", "sklearn", "onnxruntime")  # fmt: skip
+
+
+def test_a_cold_search_imports_only_what_a_search_needs_and_answers_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`footnote search` in a new process over a store with a saved BM25 base: none of the
+    heavy stacks is imported, and the passages are those the Chroma client path returns."""
+    monkeypatch.setattr(lexical_index, "SMALL", 30)  # a base segment from 30 records on
+    home = tmp_path / "home"
+    library = Library(home / "chroma")
+    docs = _fill(library, 48)
+    assert json.loads((home / "chroma" / "lexical" / "current.json").read_text())["base"]
+    query = docs[4].sections[0].text.split(". ")[0]
+    script = (
+        "import json, runpy, sys\n"
+        f"sys.argv = ['footnote', 'search', {query!r}, '-k', '5', '--json']\n"
+        "try:\n    runpy.run_module('ui.cli', run_name='__main__')\n"
+        "except SystemExit as end:\n    assert not end.code, end.code\n"
+        f"heavy = {HEAVY!r}\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & set(heavy))\n"
+        "print(json.dumps(loaded), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=offline_subprocess_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+    hits = json.loads(result.stdout)
+    # the same search through Chroma's client, in this process, on the same files
+    chroma_module.forget(home / "chroma")
+    monkeypatch.setenv("FOOTNOTE_CHROMA_READER", "0")
+    client_side = Library(home / "chroma").search(query, k=5)
+    assert [h["chunk_id"] for h in hits] == [p.chunk_id for p in client_side]
+    # (the JSON gives scores to 6 decimals)
+    assert [h["score"] for h in hits] == pytest.approx([p.score for p in client_side], abs=1e-6)
+    assert len(hits) == 5
+
+
 def test_generated_vectors_are_distinct_unit_vectors() -> None:
     import random
 
