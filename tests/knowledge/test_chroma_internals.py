@@ -182,3 +182,43 @@ def test_a_new_store_and_the_switch_off_take_the_client(
     monkeypatch.setenv("FOOTNOTE_CHROMA_READER", "0")
     assert ChromaStore(tmp_path / "kept")._h.reader is None
     forget(tmp_path / "kept")
+
+
+def test_the_hnsw_save_interval_follows_the_store_size() -> None:
+    from knowledge._chroma import sync_threshold
+
+    sizes = [0, 5_000, 20_000, 20_001, 37_000, 100_000, 100_001, 1_000_000]
+    assert [sync_threshold(n) for n in sizes] == [100, 100, 100, 250, 250, 500, 1000, 1000]
+    assert all(sync_threshold(n) >= n // 200 or sync_threshold(n) == 1000 for n in sizes)
+
+
+def test_a_store_written_with_chromas_default_interval_gets_the_short_one_from_its_next_writer(
+    tmp_path: Path,
+) -> None:
+    """A store made before (Chroma's default: save the index every 1000 records) opens and
+    searches as it is; the next write sets the interval, reloads, and goes on writing."""
+    from knowledge._chroma_e5 import E5EmbeddingFunction
+
+    folder = tmp_path / "chroma"
+    client = _client(folder)
+    for name in (CHUNKS, DOCUMENTS):  # as Footnote made them before
+        client.create_collection(
+            name,
+            embedding_function=E5EmbeddingFunction(),  # type: ignore[arg-type]
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+    client.get_collection(CHUNKS).add(
+        ids=["old"], embeddings=[np.ones(8, dtype=np.float32)], metadatas=[{"doc_id": "d"}]
+    )
+    assert client.get_collection(CHUNKS).configuration_json["hnsw"]["sync_threshold"] == 1000
+    del client
+    store = ChromaStore(folder)
+    assert store._h.reader is not None and store.chunk_ids() == ["old"]
+    _add(store, 3)
+    for name in (CHUNKS, DOCUMENTS):
+        hnsw = store._h.client.get_collection(name).configuration_json["hnsw"]
+        assert hnsw["sync_threshold"] == 100, name
+    assert sorted(store.chunk_ids()) == ["c0", "c1", "c2", "old"]
+    forget(folder)
+    assert sorted(ChromaStore(folder).chunk_ids()) == ["c0", "c1", "c2", "old"]
+    forget(folder)
