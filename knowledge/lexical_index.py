@@ -143,6 +143,17 @@ class _Base:
         at = int(np.searchsorted(self.ids, key))
         return at if at < len(self.ids) and self.ids[at] == key else None
 
+    def positions(self, chunk_ids: Sequence[str]) -> set[int]:
+        """The positions of those of `chunk_ids` the base holds (`position`, all at once)."""
+        if not chunk_ids or not len(self.ids):
+            return set()
+        keys = np.asarray([c.encode("utf-8") for c in chunk_ids])
+        at = np.searchsorted(self.ids, keys)
+        inside = at < len(self.ids)
+        found = np.zeros(len(keys), dtype=bool)
+        found[inside] = self.ids[at[inside]] == keys[inside]
+        return {int(p) for p in at[found]}
+
     def frequency(self, token: str) -> int:
         token_id = self.model.vocab_dict.get(token)
         if token_id is None or token_id + 1 >= len(self._indptr):
@@ -182,16 +193,37 @@ class LexicalIndex:
             if at is not None and at not in positions:
                 positions.add(at)
                 self._gone.update(set(tokens) or {"\u2205"})
-        positions |= {p for i in self._added_ids if (p := base.position(i)) is not None}
+        positions.update(base.positions(self._added_ids))
         if positions:
             self._mask = np.ones(base.records, dtype=np.float32)
             self._mask[np.fromiter(positions, dtype=np.int64)] = 0.0
         self._live_base = base.records - len(positions)
         self._lengths = np.asarray([len(t) for t in self._added], dtype=np.float32)
-        self._postings: dict[str, list[tuple[int, int]]] = {}
-        for row, tokens in enumerate(self._added):
-            for token, tf in Counter(tokens).items():
-                self._postings.setdefault(token, []).append((row, tf))
+        self._index_added()
+
+    def _index_added(self) -> None:
+        """The added records' postings, built with numpy (a cold search loads a log of up to
+        thousands of records): per token, its rows (ascending) and counts, found through
+        `_vocab` -> a slice of `_rows` / `_tf`."""
+        n = len(self._added)
+        vocab: dict[str, int] = {}
+        flat = [vocab.setdefault(t, len(vocab)) for tokens in self._added for t in tokens]
+        key = np.asarray(flat, dtype=np.int64) * max(n, 1) + np.repeat(
+            np.arange(n, dtype=np.int64), self._lengths.astype(np.int64)
+        )
+        pairs, counts = np.unique(key, return_counts=True)  # by token, then row
+        self._vocab = vocab
+        self._rows = pairs % max(n, 1)
+        self._tf = counts.astype(np.float32)
+        self._starts = np.searchsorted(pairs // max(n, 1), np.arange(len(vocab) + 1))
+
+    def _postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the added records holding `token`, and how often each holds it."""
+        at = self._vocab.get(token)
+        if at is None:
+            return self._rows[:0], self._tf[:0]
+        start, end = int(self._starts[at]), int(self._starts[at + 1])
+        return self._rows[start:end], self._tf[start:end]
 
     def __len__(self) -> int:
         if self._base is None:
@@ -201,7 +233,7 @@ class LexicalIndex:
     def _idf(self, token: str) -> float:
         assert self._base is not None
         n = len(self)
-        df = self._base.frequency(token) - self._gone[token] + len(self._postings.get(token, ()))
+        df = self._base.frequency(token) - self._gone[token] + len(self._postings(token)[0])
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def ceiling(self, query_tokens: Sequence[str]) -> float:
@@ -220,11 +252,9 @@ class LexicalIndex:
         k1, b = float(self._base.model.k1), float(self._base.model.b)
         norm = k1 * ((1 - b) + b * self._lengths / max(self._base.average_length, 1e-9))
         for token in tokens:  # repeated query tokens count again, as in bm25s
-            postings = self._postings.get(token)
-            if not postings:
+            rows, tf = self._postings(token)
+            if not len(rows):
                 continue
-            rows = np.fromiter((r for r, _ in postings), dtype=np.int64, count=len(postings))
-            tf = np.fromiter((f for _, f in postings), dtype=np.float32, count=len(postings))
             out[rows] += self._idf(token) * tf / (norm[rows] + tf)
         return out
 

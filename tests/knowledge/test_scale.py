@@ -164,6 +164,38 @@ def test_a_saved_base_scores_as_bm25s_scores_it(
     assert [ours.vocab_dict, int(ours.num_docs)] == [theirs.vocab_dict, len(records)]
 
 
+def test_the_logs_postings_and_base_positions_match_a_plain_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log's records are indexed with numpy (a cold search loads thousands): each token's
+    rows and counts are what counting each record's tokens gives, and the base positions of
+    re-added ids are those `position` finds one by one."""
+    import random
+    from collections import Counter
+
+    monkeypatch.setattr(lexical_index, "SMALL", 20)
+    rng = random.Random(11)
+    base = [(f"b{i:03d}", tokenize(paragraph(rng))) for i in range(40)]
+    store = lexical_index.LexicalStore(tmp_path / "lexical")
+    store.rebuild("r1", iter(base))
+    added = [(f"b{i:03d}", tokenize(paragraph(rng))) for i in (3, 17)]  # updates of base records
+    added += [(f"n{i:02d}", tokenize(paragraph(rng))) for i in range(30)] + [("n-empty", [])]
+    assert store.append("r1", "r2", added, [])
+    index = store.load("r2")
+    assert index is not None and index._base is not None
+    assert index._base.positions([c for c, _ in added]) == {3, 17}
+    assert index._base.positions(["b003", "b0030", "a", "zzz"]) == {index._base.position("b003")}
+    expected: dict[str, list[tuple[int, int]]] = {}
+    for row, (_, tokens) in enumerate(added):
+        for token, tf in Counter(tokens).items():
+            expected.setdefault(token, []).append((row, tf))
+    for token, postings in expected.items():
+        rows, tf = index._postings(token)
+        assert list(zip(rows.tolist(), tf.tolist(), strict=True)) == postings, token
+    assert len(index._postings("no-such-token")[0]) == 0
+    assert len(index) == 40 + 31  # two of the 33 added replace base records
+
+
 def test_a_stale_index_is_rebuilt_and_saved(library: Library, fake_query_vectors: None) -> None:
     _fill(library, 12)
     current = library.folder / "lexical" / "current.json"
