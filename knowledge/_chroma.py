@@ -251,13 +251,18 @@ class _Handle:
             )
         else:
             client = chromadb.PersistentClient(path=str(self.folder), settings=settings)
+        # a new collection saves its index every 100 records (`keep_replay_short`); a server
+        # is one long-lived process and keeps Chroma's default
+        hnsw: dict[str, Any] = {"space": "cosine"}
+        if not self.url:
+            hnsw["sync_threshold"] = SYNC_THRESHOLDS[0]
         try:
             function: Any = E5EmbeddingFunction()  # chroma's generic parameter is a union
             self._chunks = client.get_or_create_collection(
-                CHUNKS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
+                CHUNKS, embedding_function=function, configuration={"hnsw": hnsw}
             )
             self._documents = client.get_or_create_collection(
-                DOCUMENTS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
+                DOCUMENTS, embedding_function=function, configuration={"hnsw": hnsw}
             )
             self.batch = max(1, min(client.get_max_batch_size(), 1000))
         except Exception:

@@ -177,6 +177,10 @@ def test_a_new_store_and_the_switch_off_take_the_client(
     new = ChromaStore(tmp_path / "new")  # no collections yet: the client creates them
     assert new._h.client is not None and new._h.reader is None
     assert (tmp_path / "new" / "chroma.sqlite3").is_file()
+    client = new._h.client
+    _add(new, 2)  # created with the short save interval: no reload at the first write
+    assert new._h.client is client
+    assert new._chunks.configuration_json["hnsw"]["sync_threshold"] == 100
     forget(tmp_path / "new")
     _filled(tmp_path / "kept")
     monkeypatch.setenv("FOOTNOTE_CHROMA_READER", "0")
