@@ -294,13 +294,14 @@ class _Handle:
         1000), and a process that opens the store replays the records written since the last
         save (Chroma's log in SQLite) into the loaded index before its first read. At 37k chunks
         that replay was 0.6-0.7 s CPU of a cold `footnote search` (755 chunk and 501 document
-        records), loading the saved index 0.1 s. A save writes the changed vectors and the whole
-        id map (O(store)), so the threshold grows with the store: the smallest of 100, 250, 500,
-        1000 records that is at least 0.5% of the collection, so the replay stays under 0.5% of
-        the store. A save cost 0.03 s CPU and 0.06 s of disk syncs at 37k (every 250 records
-        there). Chroma reads the setting when it loads the index, so a change is followed by a
-        reopen (rare: a store crosses 20k, 50k and 200k records once); a store written before
-        opens and searches as it is and gets the setting from its next writer."""
+        records; 214 records still cost 0.2 s), loading the saved index 0.1 s. A save writes the
+        changed vectors and the whole id map (O(store)), so the threshold grows with the store:
+        the smallest of 100, 250, 500, 1000 records that is at least 0.2% of the collection, so
+        the replay stays under 0.2% of the store. A save cost 0.03 s CPU and 0.06 s of disk
+        syncs at 37k (every 100 records there). Chroma reads the setting when it loads the
+        index, so a change is followed by a reopen (rare: a store crosses 50k, 125k and 250k
+        records once); a store written before opens and searches as it is and gets the setting
+        from its next writer."""
         if self.url or self.client is None:
             return
         changed = False
@@ -349,7 +350,7 @@ SYNC_THRESHOLDS = (100, 250, 500, 1000)  # records between two saves of an HNSW 
 
 def sync_threshold(records: int) -> int:
     """The `sync_threshold` for a collection of this many records (`_Handle.keep_replay_short`)."""
-    return next((t for t in SYNC_THRESHOLDS if t * 200 >= records), SYNC_THRESHOLDS[-1])
+    return next((t for t in SYNC_THRESHOLDS if t * 500 >= records), SYNC_THRESHOLDS[-1])
 
 
 def _ef_search_wanted() -> int | None:

@@ -191,9 +191,9 @@ def test_a_new_store_and_the_switch_off_take_the_client(
 def test_the_hnsw_save_interval_follows_the_store_size() -> None:
     from knowledge._chroma import sync_threshold
 
-    sizes = [0, 5_000, 20_000, 20_001, 37_000, 100_000, 100_001, 1_000_000]
-    assert [sync_threshold(n) for n in sizes] == [100, 100, 100, 250, 250, 500, 1000, 1000]
-    assert all(sync_threshold(n) >= n // 200 or sync_threshold(n) == 1000 for n in sizes)
+    sizes = [0, 5_000, 37_000, 50_000, 50_001, 125_000, 125_001, 250_001, 1_000_000]
+    assert [sync_threshold(n) for n in sizes] == [100, 100, 100, 100, 250, 250, 500, 1000, 1000]
+    assert all(sync_threshold(n) >= n // 500 or sync_threshold(n) == 1000 for n in sizes)
 
 
 def test_a_store_written_with_chromas_default_interval_gets_the_short_one_from_its_next_writer(
