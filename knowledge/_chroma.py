@@ -1,4 +1,9 @@
-"""The one file that imports chromadb: a persistent client, two collections, nothing clever.
+"""Chroma for the knowledge store: two collections, read through Chroma's Rust core or its client.
+
+The files that import chromadb are this one (inside functions: a search does not load chromadb's
+Python client) and `knowledge/_chroma_e5.py` (the embedding function the client registers). A
+store on this disk is read through a read-only view on Chroma's Rust core (`_Reader`) until
+something needs the client: a write, a server, the collections' configuration.
 
 `footnote_chunks` holds every retrievable record (section chunks and source entries);
 `footnote_documents` holds one record per document: its JSON and the generation (content
