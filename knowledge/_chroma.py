@@ -1,4 +1,9 @@
-"""The one file that imports chromadb: a persistent client, two collections, nothing clever.
+"""Chroma for the knowledge store: two collections, read through Chroma's Rust core or its client.
+
+The files that import chromadb are this one (inside functions: a search does not load chromadb's
+Python client) and `knowledge/_chroma_e5.py` (the embedding function the client registers). A
+store on this disk is read through a read-only view on Chroma's Rust core (`_Reader`) until
+something needs the client: a write, a server, the collections' configuration.
 
 `footnote_chunks` holds every retrievable record (section chunks and source entries);
 `footnote_documents` holds one record per document: its JSON and the generation (content
@@ -23,21 +28,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import chromadb
 import numpy as np
-from chromadb.config import Settings
 
-from knowledge.embeddings import E5EmbeddingFunction
 from knowledge.errors import StoreError
 
 CHUNKS = "footnote_chunks"
 DOCUMENTS = "footnote_documents"
+TENANT = "default_tenant"  # chromadb.config.DEFAULT_TENANT / DEFAULT_DATABASE
+DATABASE = "default_database"
 
 Metadata = dict[str, Any]
 T = TypeVar("T")
@@ -68,8 +73,122 @@ def _server(url: str) -> tuple[str, int, bool, str]:
     return parts.hostname, port, ssl, database
 
 
+class _ReadOnly:
+    """One collection as the reader sees it: the `get`, `query` and `count` of Chroma's
+    `Collection`, for the arguments this module passes, answered by Chroma's Rust core."""
+
+    def __init__(self, reader: _Reader, collection_id: str) -> None:
+        self._reader = reader
+        self.id = collection_id
+
+    def count(self) -> int:
+        return int(self._reader.bindings.count(self.id, TENANT, DATABASE))
+
+    def get(
+        self,
+        ids: Sequence[str] | None = None,
+        where: Mapping[str, Any] | None = None,
+        include: Sequence[str] = ("documents", "metadatas"),
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> dict[str, Any]:
+        found = self._reader.bindings.get(
+            self.id, list(ids) if ids is not None else None, _json(where), limit, offset or 0,
+            None, list(include), TENANT, DATABASE,
+        )  # fmt: skip
+        return {
+            "ids": found.ids,
+            "documents": found.documents,
+            "metadatas": found.metadatas,
+            "embeddings": np.array(found.embeddings) if "embeddings" in include else None,
+        }
+
+    def query(
+        self,
+        query_embeddings: Sequence[np.ndarray],
+        n_results: int,
+        where: Mapping[str, Any] | None = None,
+        include: Sequence[str] = ("documents", "metadatas", "distances"),
+    ) -> dict[str, Any]:
+        found = self._reader.bindings.query(
+            self.id, None, list(query_embeddings), n_results, _json(where), None, list(include),
+            TENANT, DATABASE,
+        )  # fmt: skip
+        return {
+            "ids": found.ids,
+            "documents": found.documents,
+            "metadatas": found.metadatas,
+            "distances": found.distances,
+        }
+
+
+def _json(where: Mapping[str, Any] | None) -> str | None:
+    import json
+
+    return json.dumps(where) if where else None
+
+
+class _Reader:
+    """A read-only view of a store on this disk through Chroma's Rust core
+    (`chromadb_rust_bindings`), opened without importing chromadb's Python API: that import
+    is about 1 s, half of what a cold `footnote search` may take. The core is what Chroma's
+    `PersistentClient` runs underneath (`chromadb.api.rust.RustBindingsAPI`), opened with the
+    same arguments that client passes, so reads return what the client's reads return
+    (`tests/knowledge/test_chroma_internals.py` holds the two to the same answers). Writes, a
+    store without its two collections, a server and FOOTNOTE_HNSW_EF_SEARCH take the client."""
+
+    def __init__(self, bindings: Any, chunks: str, documents: str) -> None:
+        self.bindings = bindings
+        self.chunks = _ReadOnly(self, chunks)
+        self.documents = _ReadOnly(self, documents)
+
+    @classmethod
+    def open(cls, folder: Path) -> _Reader | None:
+        """The view, or None when the store is new (no collections yet) or the core cannot be
+        opened this way (then the client opens it)."""
+        if os.environ.get("FOOTNOTE_CHROMA_READER", "1") == "0":
+            return None
+        if not (folder / "chroma.sqlite3").is_file():
+            return None  # a new store: the client creates it
+        try:
+            import resource
+
+            import chromadb_rust_bindings as rust
+
+            # as `RustBindingsAPI.start()` does with Chroma's default settings
+            # (migrations "apply", hash "md5"); 5 files per HNSW index
+            config = rust.SqliteDBConfig(
+                hash_type=rust.MigrationHash.MD5,
+                migration_mode=rust.MigrationMode.Apply,
+                url=str(folder / "chroma.sqlite3"),
+            )
+            bindings = rust.Bindings(
+                allow_reset=False,
+                sqlite_db_config=config,
+                persist_path=str(folder),
+                hnsw_cache_size=resource.getrlimit(resource.RLIMIT_NOFILE)[0] // 5,
+            )
+        except Exception as exc:  # another Chroma build: the client knows how to open it
+            log.info("Chroma's core cannot be opened directly (%s): using its client", exc)
+            return None
+        try:
+            chunks = bindings.get_collection(CHUNKS, TENANT, DATABASE)
+            documents = bindings.get_collection(DOCUMENTS, TENANT, DATABASE)
+        except Exception:
+            del bindings  # collections not created yet: the client creates them
+            return None
+        return cls(bindings, str(chunks.id), str(documents.id))
+
+    def close(self) -> None:
+        """Drop the core (its HNSW indexes and SQLite pool), as `RustBindingsAPI.stop()` does."""
+        with contextlib.suppress(AttributeError):
+            del self.bindings
+
+
 class _Handle:
-    """One open client per folder and process, shared by every `ChromaStore` on that folder."""
+    """One open store per folder and process, shared by every `ChromaStore` on that folder:
+    a read-only view (`_Reader`) until something needs Chroma's client (a write, a server,
+    the collections' configuration), then the client, which replaces the view."""
 
     def __init__(self, folder: Path, url: str | None = None) -> None:
         self.folder = folder
@@ -77,9 +196,44 @@ class _Handle:
         self.lock = threading.RLock()
         self.revision: str | None = None
         self.count: int | None = None  # chunks, known since this process's last write or open
+        self.client: Any = None
+        self.reader: _Reader | None = None
+        self.sizes: list[int] | None = None  # records per collection, tallied by writes
+        self.sizes_checked = False
         self._open()
 
+    @property
+    def chunks(self) -> Any:
+        return self.reader.chunks if self.reader is not None else self._chunks
+
+    @property
+    def documents(self) -> Any:
+        return self.reader.documents if self.reader is not None else self._documents
+
     def _open(self) -> None:
+        self.count = None
+        if not self.url and not _ef_search_wanted():
+            self.reader = _Reader.open(self.folder)
+            if self.reader is not None:
+                return
+        self._open_client()
+
+    def full(self) -> _Handle:
+        """This handle with Chroma's client open (the read-only view, if any, dropped)."""
+        with self.lock:
+            if self.client is None:
+                if self.reader is not None:
+                    self.reader.close()
+                    self.reader = None
+                self._open_client()
+            return self
+
+    def _open_client(self) -> None:
+        import chromadb
+        from chromadb.config import Settings
+
+        from knowledge._chroma_e5 import E5EmbeddingFunction
+
         settings = Settings(anonymized_telemetry=False, allow_reset=False)
         if self.url:
             host, port, ssl, database = _server(self.url)
@@ -97,24 +251,31 @@ class _Handle:
                     admin.get_database(database)
                 except Exception:
                     admin.create_database(database)
-            self.client: Any = chromadb.HttpClient(
+            client: Any = chromadb.HttpClient(
                 host=host, port=port, ssl=ssl, settings=settings, database=database
             )
         else:
-            self.client = chromadb.PersistentClient(path=str(self.folder), settings=settings)
+            client = chromadb.PersistentClient(path=str(self.folder), settings=settings)
+        # a new collection saves its index every 100 records (`keep_replay_short`); a server
+        # is one long-lived process and keeps Chroma's default
+        hnsw: dict[str, Any] = {"space": "cosine"}
+        if not self.url:
+            hnsw["sync_threshold"] = SYNC_THRESHOLDS[0]
         try:
             function: Any = E5EmbeddingFunction()  # chroma's generic parameter is a union
-            self.chunks = self.client.get_or_create_collection(
-                CHUNKS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
+            self._chunks = client.get_or_create_collection(
+                CHUNKS, embedding_function=function, configuration={"hnsw": hnsw}
             )
-            self.documents = self.client.get_or_create_collection(
-                DOCUMENTS, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
+            self._documents = client.get_or_create_collection(
+                DOCUMENTS, embedding_function=function, configuration={"hnsw": hnsw}
             )
-            self.batch = max(1, min(self.client.get_max_batch_size(), 1000))
+            self.batch = max(1, min(client.get_max_batch_size(), 1000))
         except Exception:
-            _close(self.client)  # a half-open client must not keep its system cached
+            _close(client)  # a half-open client must not keep its system cached
             raise
+        self.client = client
         self.count = None
+        self.sizes, self.sizes_checked = None, False
         self._tune()
 
     def _tune(self) -> None:
@@ -122,24 +283,84 @@ class _Handle:
         collection's configuration, so it holds from the next process that opens the store.
         Measured at 37k generated random vectors (the hard case): recall@10 0.50 at 100, 0.68
         at 400 (3 -> 15 ms a query); 0.99 at 100 on vectors shaped like a model's at 10k."""
-        wanted = os.environ.get("FOOTNOTE_HNSW_EF_SEARCH", "").strip()
-        if not wanted.isdigit():
+        wanted = _ef_search_wanted()
+        if wanted is None:
             return
-        hnsw = (self.chunks.configuration_json or {}).get("hnsw") or {}
-        if hnsw.get("ef_search") != int(wanted):
+        hnsw = (self._chunks.configuration_json or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != wanted:
             with contextlib.suppress(Exception):
-                self.chunks.modify(configuration={"hnsw": {"ef_search": int(wanted)}})
+                self._chunks.modify(configuration={"hnsw": {"ef_search": wanted}})
+
+    def keep_replay_short(self, adding: int) -> None:
+        """Keep each collection's `sync_threshold` (a mutable HNSW setting) in step with its
+        size; the chunk writes call it before writing `adding` records.
+
+        Chroma saves a collection's HNSW index every `sync_threshold` records written (default
+        1000), and a process that opens the store replays the records written since the last
+        save (Chroma's log in SQLite) into the loaded index before its first read. At 37k chunks
+        that replay was 0.6-0.7 s CPU of a cold `footnote search` (755 chunk and 501 document
+        records; 214 records still cost 0.2 s), loading the saved index 0.1 s. A save writes the
+        changed vectors and the whole id map (O(store)), so the threshold grows with the store:
+        the smallest of 100, 250, 500, 1000 records that is at least 0.2% of the collection, so
+        the replay stays under 0.2% of the store. A save cost 0.03 s CPU and 0.06 s of disk
+        syncs at 37k (every 100 records there). Chroma reads the setting when it loads the
+        index, so a change is followed by a reopen (rare: a store crosses 50k, 125k and 250k
+        records once); a store written before opens and searches as it is and gets the setting
+        from its next writer."""
+        if self.url or self.client is None:
+            return
+        changed = False
+        try:
+            if self.sizes is None:
+                self.sizes = [int(self._chunks.count()), int(self._documents.count())]
+            self.sizes[0] += adding
+            self.sizes[1] += 1  # a document commit follows a document's chunks
+            for collection, size in zip((self._chunks, self._documents), self.sizes, strict=True):
+                hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+                now, wanted = int(hnsw.get("sync_threshold", 1000)), sync_threshold(size)
+                if now < wanted or (now != wanted and not self.sizes_checked):
+                    collection.modify(configuration={"hnsw": {"sync_threshold": wanted}})
+                    changed = True
+        except Exception as exc:  # only a cold start's speed is at stake: write on
+            log.info("could not set the HNSW sync threshold: %s", exc)
+        self.sizes_checked = True
+        if changed:  # this process's loaded index keeps the old setting until reloaded
+            sizes = self.sizes
+            self.reopen()
+            self.full()
+            self.sizes, self.sizes_checked = sizes, True
+
+    def _shut(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+        if self.client is not None:
+            _close(self.client)
+            self.client = None
 
     def close(self) -> None:
         with self.lock:
-            _close(self.client)
+            self._shut()
 
     def reopen(self) -> None:
         with self.lock:
-            _close(self.client)
+            self._shut()
             if not self.url:
                 _drop_system(self.folder)
             self._open()
+
+
+SYNC_THRESHOLDS = (100, 250, 500, 1000)  # records between two saves of an HNSW index
+
+
+def sync_threshold(records: int) -> int:
+    """The `sync_threshold` for a collection of this many records (`_Handle.keep_replay_short`)."""
+    return next((t for t in SYNC_THRESHOLDS if t * 500 >= records), SYNC_THRESHOLDS[-1])
+
+
+def _ef_search_wanted() -> int | None:
+    wanted = os.environ.get("FOOTNOTE_HNSW_EF_SEARCH", "").strip()
+    return int(wanted) if wanted.isdigit() else None
 
 
 def _close(client: Any) -> None:
@@ -156,11 +377,14 @@ def _drop_system(folder: Path) -> None:
     After `_close` nothing is left in the usual case and this does nothing. A system can remain
     when the client could not be closed (a Chroma without `close()`, a close that failed) or
     another client in this process opened the folder; only then is the folder's entry dropped
-    from Chroma's cache: the one Chroma internal Footnote touches,
-    `SharedSystemClient._identifier_to_system` (`tests/knowledge/test_chroma_internals.py`
-    fails when a Chroma release moves it). The public `clear_system_cache()` is not used: it
-    forgets every folder's system, and each open client looks its system up there on every
-    call, so the other stores this process holds would break."""
+    from Chroma's cache: a Chroma internal, `SharedSystemClient._identifier_to_system`
+    (`tests/knowledge/test_chroma_internals.py` fails when a Chroma release moves it; the other
+    internal Footnote uses is the Rust core the read-only view opens). The public
+    `clear_system_cache()` is not used: it forgets every folder's system, and each open client
+    looks its system up there on every call, so the other stores this process holds would
+    break. A process that never imported chromadb's client has no system to drop."""
+    if "chromadb.api.shared_system_client" not in sys.modules:
+        return
     from chromadb.api.shared_system_client import SharedSystemClient
 
     systems = getattr(SharedSystemClient, "_identifier_to_system", None)
@@ -174,6 +398,8 @@ def _drop_system(folder: Path) -> None:
 
 def cached_system(folder: Path) -> bool:
     """Whether Chroma still caches a system for `folder` in this process (for tests, doctor)."""
+    if "chromadb.api.shared_system_client" not in sys.modules:
+        return False
     from chromadb.api.shared_system_client import SharedSystemClient
 
     systems = getattr(SharedSystemClient, "_identifier_to_system", {})
@@ -228,7 +454,7 @@ class ChromaStore:
 
     @property
     def _client(self) -> Any:
-        return self._h.client
+        return self._h.full().client
 
     @property
     def _chunks(self) -> Any:
@@ -240,7 +466,7 @@ class ChromaStore:
 
     @property
     def _batch(self) -> int:
-        return self._h.batch
+        return self._h.full().batch
 
     @property
     def revision(self) -> str | None:
@@ -285,9 +511,11 @@ class ChromaStore:
     ) -> None:
         with self._h.lock:
             self._h.count = None
+            self._h.full().keep_replay_short(len(ids))
+            chunks = self._h.full().chunks
             for start in range(0, len(ids), self._batch):
                 end = start + self._batch
-                self._chunks.upsert(
+                chunks.upsert(
                     ids=list(ids[start:end]),
                     embeddings=embeddings[start:end],
                     documents=list(texts[start:end]),
@@ -295,10 +523,13 @@ class ChromaStore:
                 )
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
         with self._h.lock:
             self._h.count = None
+            chunks = self._h.full().chunks
             for start in range(0, len(ids), self._batch):
-                self._chunks.delete(ids=list(ids[start : start + self._batch]))
+                chunks.delete(ids=list(ids[start : start + self._batch]))
 
     def _pages(
         self,
@@ -414,7 +645,7 @@ class ChromaStore:
         self, doc_id: str, payload: str, embedding: np.ndarray, metadata: Metadata
     ) -> None:
         with self._h.lock:
-            self._documents.upsert(
+            self._h.full().documents.upsert(
                 ids=[doc_id],
                 embeddings=embedding[None, :],
                 documents=[payload],
@@ -423,7 +654,7 @@ class ChromaStore:
 
     def delete_document(self, doc_id: str) -> None:
         with self._h.lock:
-            self._documents.delete(ids=[doc_id])
+            self._h.full().documents.delete(ids=[doc_id])
 
     def get_documents(
         self,
@@ -447,12 +678,12 @@ class ChromaStore:
         """Drop the chunk collection and create it empty (its index is beyond reading)."""
         with self._h.lock:
             with contextlib.suppress(Exception):
-                self._h.client.delete_collection(CHUNKS)
+                self._h.full().client.delete_collection(CHUNKS)
             self._h.reopen()
 
     def embedding_function_name(self) -> str | None:
         """The embedding function the chunk collection's saved configuration names."""
-        config = self._chunks.configuration_json or {}
+        config = self._h.full().chunks.configuration_json or {}
         function = config.get("embedding_function") or {}
         name = function.get("name") if isinstance(function, dict) else None
         return str(name) if name else None

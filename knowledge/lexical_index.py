@@ -78,13 +78,59 @@ def _positive(scores: np.ndarray, k: int) -> np.ndarray:
     return positive[np.argsort(-scores[positive], kind="stable")]
 
 
+class _Saved:
+    """A base's bm25s files read with numpy alone (memory-mapped), scored as bm25s scores them:
+    importing bm25s costs a cold search about 0.4 s (it imports scipy), and a search needs only
+    the stored per-token scores. `bm25s.BM25.get_scores` on a "lucene" index (what `_write_base`
+    writes; the variants that add a non-occurrence term are read by bm25s itself) is, per query
+    token the vocabulary knows, `np.add.at(scores, indices[start:end], data[start:end])` over
+    that token's column, in query order: done here the same way, so the sums are the same
+    float32 sums (`tests/knowledge/test_scale.py` holds the two to exact equality)."""
+
+    # bm25s's file names (`BM25.save` / `BM25.load` defaults)
+    FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
+
+    def __init__(self, folder: Path, params: dict[str, Any]) -> None:
+        self.k1 = float(params["k1"])
+        self.b = float(params["b"])
+        self.num_docs = int(params["num_docs"])
+        self.dtype = np.dtype(params.get("dtype", "float32"))
+        self.int_dtype = np.dtype(params.get("int_dtype", "int32"))
+        self.vocab_dict: dict[str, int] = json.loads(
+            (folder / "vocab.index.json").read_text(encoding="utf-8")
+        )
+        data, indices, indptr = (np.load(folder / name, mmap_mode="r") for name in self.FILES)
+        self.scores = {"data": data, "indices": indices, "indptr": indptr}
+
+    def get_scores(self, tokens: list[str]) -> np.ndarray:
+        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
+        ids = np.asarray(
+            [self.vocab_dict[t] for t in tokens if t in self.vocab_dict], self.int_dtype
+        )
+        if int(ids.max(initial=0)) >= len(indptr) - 1:
+            raise ValueError("a query token id is outside the saved index")
+        starts, ends = indptr[ids], indptr[ids + 1]
+        scores = np.zeros(self.num_docs, dtype=self.dtype)
+        for start, end in zip(starts, ends, strict=True):
+            np.add.at(scores, indices[start:end], data[start:end])
+        return scores
+
+
+def _load_saved(folder: Path) -> Any:
+    """A saved bm25s index: read directly when it is a plain one, else by bm25s."""
+    params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+    if params.get("method", "lucene") in ("lucene", "robertson", "atire"):
+        return _Saved(folder, params)
+    import bm25s
+
+    return bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+
+
 class _Base:
-    """A bm25s index loaded memory-mapped, with its sorted chunk ids."""
+    """A saved bm25s index loaded memory-mapped, with its sorted chunk ids."""
 
     def __init__(self, folder: Path) -> None:
-        import bm25s
-
-        self.model = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+        self.model = _load_saved(folder)
         self.ids = np.load(folder / "ids.npy", mmap_mode="r")
         stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
         self.records = int(stats["records"])
@@ -96,6 +142,17 @@ class _Base:
         key = chunk_id.encode("utf-8")
         at = int(np.searchsorted(self.ids, key))
         return at if at < len(self.ids) and self.ids[at] == key else None
+
+    def positions(self, chunk_ids: Sequence[str]) -> set[int]:
+        """The positions of those of `chunk_ids` the base holds (`position`, all at once)."""
+        if not chunk_ids or not len(self.ids):
+            return set()
+        keys = np.asarray([c.encode("utf-8") for c in chunk_ids])
+        at = np.searchsorted(self.ids, keys)
+        inside = at < len(self.ids)
+        found = np.zeros(len(keys), dtype=bool)
+        found[inside] = self.ids[at[inside]] == keys[inside]
+        return {int(p) for p in at[found]}
 
     def frequency(self, token: str) -> int:
         token_id = self.model.vocab_dict.get(token)
@@ -136,16 +193,37 @@ class LexicalIndex:
             if at is not None and at not in positions:
                 positions.add(at)
                 self._gone.update(set(tokens) or {"\u2205"})
-        positions |= {p for i in self._added_ids if (p := base.position(i)) is not None}
+        positions.update(base.positions(self._added_ids))
         if positions:
             self._mask = np.ones(base.records, dtype=np.float32)
             self._mask[np.fromiter(positions, dtype=np.int64)] = 0.0
         self._live_base = base.records - len(positions)
         self._lengths = np.asarray([len(t) for t in self._added], dtype=np.float32)
-        self._postings: dict[str, list[tuple[int, int]]] = {}
-        for row, tokens in enumerate(self._added):
-            for token, tf in Counter(tokens).items():
-                self._postings.setdefault(token, []).append((row, tf))
+        self._index_added()
+
+    def _index_added(self) -> None:
+        """The added records' postings, built with numpy (a cold search loads a log of up to
+        thousands of records): per token, its rows (ascending) and counts, found through
+        `_vocab` -> a slice of `_rows` / `_tf`."""
+        n = len(self._added)
+        vocab: dict[str, int] = {}
+        flat = [vocab.setdefault(t, len(vocab)) for tokens in self._added for t in tokens]
+        key = np.asarray(flat, dtype=np.int64) * max(n, 1) + np.repeat(
+            np.arange(n, dtype=np.int64), self._lengths.astype(np.int64)
+        )
+        pairs, counts = np.unique(key, return_counts=True)  # by token, then row
+        self._vocab = vocab
+        self._rows = pairs % max(n, 1)
+        self._tf = counts.astype(np.float32)
+        self._starts = np.searchsorted(pairs // max(n, 1), np.arange(len(vocab) + 1))
+
+    def _postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the added records holding `token`, and how often each holds it."""
+        at = self._vocab.get(token)
+        if at is None:
+            return self._rows[:0], self._tf[:0]
+        start, end = int(self._starts[at]), int(self._starts[at + 1])
+        return self._rows[start:end], self._tf[start:end]
 
     def __len__(self) -> int:
         if self._base is None:
@@ -155,7 +233,7 @@ class LexicalIndex:
     def _idf(self, token: str) -> float:
         assert self._base is not None
         n = len(self)
-        df = self._base.frequency(token) - self._gone[token] + len(self._postings.get(token, ()))
+        df = self._base.frequency(token) - self._gone[token] + len(self._postings(token)[0])
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def ceiling(self, query_tokens: Sequence[str]) -> float:
@@ -174,11 +252,9 @@ class LexicalIndex:
         k1, b = float(self._base.model.k1), float(self._base.model.b)
         norm = k1 * ((1 - b) + b * self._lengths / max(self._base.average_length, 1e-9))
         for token in tokens:  # repeated query tokens count again, as in bm25s
-            postings = self._postings.get(token)
-            if not postings:
+            rows, tf = self._postings(token)
+            if not len(rows):
                 continue
-            rows = np.fromiter((r for r, _ in postings), dtype=np.int64, count=len(postings))
-            tf = np.fromiter((f for _, f in postings), dtype=np.float32, count=len(postings))
             out[rows] += self._idf(token) * tf / (norm[rows] + tf)
         return out
 

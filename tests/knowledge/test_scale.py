@@ -130,6 +130,72 @@ def test_the_base_and_log_agree_with_an_index_built_from_scratch(
     assert all(not cid.startswith(docs[1].id + "#") for cid, _ in index.search(["fell"], 1000))
 
 
+def test_a_saved_base_scores_as_bm25s_scores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search reads the base's files with numpy (no bm25s import): the same float32 scores,
+    bit for bit, as bm25s loading the same files, repeated and unknown query words included."""
+    import random
+
+    import bm25s
+
+    monkeypatch.setattr(lexical_index, "SMALL", 50)
+    rng = random.Random(5)
+    texts = [paragraph(rng) for _ in range(300)]
+    records = [(f"c{i:04d}", tokenize(text)) for i, text in enumerate(texts)]
+    records.append(("c-empty", []))  # all stop words: indexed as one placeholder token
+    store = lexical_index.LexicalStore(tmp_path / "lexical")
+    current = store.rebuild("r1", iter(records))
+    assert current.base
+    index = store.load("r1")
+    assert index is not None and index._base is not None
+    ours = index._base.model
+    assert type(ours).__name__ == "_Saved"
+    theirs = bm25s.BM25.load(str(tmp_path / "lexical" / current.base), mmap=True)
+    words = sorted(ours.vocab_dict)
+    queries = [tokenize(t.split(". ")[0]) for t in texts[:40]]
+    queries += [[rng.choice(words) for _ in range(rng.randint(1, 9))] for _ in range(60)]
+    queries += [["loan", "loan", "growth"], ["\u2205"], ["loan", "no-such-word"]]
+    for tokens in queries:
+        known = [t for t in tokens if t in ours.vocab_dict]
+        mine, reference = ours.get_scores(known), theirs.get_scores(known)
+        assert mine.dtype == reference.dtype and np.array_equal(mine, reference), tokens
+        assert (ours.k1, ours.b) == (theirs.k1, theirs.b)
+    assert [ours.vocab_dict, int(ours.num_docs)] == [theirs.vocab_dict, len(records)]
+
+
+def test_the_logs_postings_and_base_positions_match_a_plain_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log's records are indexed with numpy (a cold search loads thousands): each token's
+    rows and counts are what counting each record's tokens gives, and the base positions of
+    re-added ids are those `position` finds one by one."""
+    import random
+    from collections import Counter
+
+    monkeypatch.setattr(lexical_index, "SMALL", 20)
+    rng = random.Random(11)
+    base = [(f"b{i:03d}", tokenize(paragraph(rng))) for i in range(40)]
+    store = lexical_index.LexicalStore(tmp_path / "lexical")
+    store.rebuild("r1", iter(base))
+    added = [(f"b{i:03d}", tokenize(paragraph(rng))) for i in (3, 17)]  # updates of base records
+    added += [(f"n{i:02d}", tokenize(paragraph(rng))) for i in range(30)] + [("n-empty", [])]
+    assert store.append("r1", "r2", added, [])
+    index = store.load("r2")
+    assert index is not None and index._base is not None
+    assert index._base.positions([c for c, _ in added]) == {3, 17}
+    assert index._base.positions(["b003", "b0030", "a", "zzz"]) == {index._base.position("b003")}
+    expected: dict[str, list[tuple[int, int]]] = {}
+    for row, (_, tokens) in enumerate(added):
+        for token, tf in Counter(tokens).items():
+            expected.setdefault(token, []).append((row, tf))
+    for token, postings in expected.items():
+        rows, tf = index._postings(token)
+        assert list(zip(rows.tolist(), tf.tolist(), strict=True)) == postings, token
+    assert len(index._postings("no-such-token")[0]) == 0
+    assert len(index) == 40 + 31  # two of the 33 added replace base records
+
+
 def test_a_stale_index_is_rebuilt_and_saved(library: Library, fake_query_vectors: None) -> None:
     _fill(library, 12)
     current = library.folder / "lexical" / "current.json"
@@ -214,6 +280,54 @@ def test_an_english_search_does_not_load_jieba(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-1500:]
     assert result.stdout.split() == ["False", "True"]
+
+
+# What a cold `footnote search` must not import: chromadb's client (about 1 s; the store is read
+# through Chroma's Rust core, `chromadb_rust_bindings`), bm25s and scipy (a saved BM25 base is
+# read with numpy), pandas (the market side), LangChain and the other model and UI stacks.
+HEAVY = ("chromadb", "bm25s", "scipy", "pandas", "langchain_core", "langchain", "langgraph",
+         "openai", "streamlit", "plotly", "yfinance", "sklearn", "onnxruntime")  # fmt: skip
+
+
+def test_a_cold_search_imports_only_what_a_search_needs_and_answers_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`footnote search` in a new process over a store with a saved BM25 base: none of the
+    heavy stacks is imported, and the passages are those the Chroma client path returns."""
+    monkeypatch.setattr(lexical_index, "SMALL", 30)  # a base segment from 30 records on
+    home = tmp_path / "home"
+    library = Library(home / "chroma")
+    docs = _fill(library, 48)
+    assert json.loads((home / "chroma" / "lexical" / "current.json").read_text())["base"]
+    query = docs[4].sections[0].text.split(". ")[0]
+    script = (
+        "import json, runpy, sys\n"
+        f"sys.argv = ['footnote', 'search', {query!r}, '-k', '5', '--json']\n"
+        "try:\n    runpy.run_module('ui.cli', run_name='__main__')\n"
+        "except SystemExit as end:\n    assert not end.code, end.code\n"
+        f"heavy = {HEAVY!r}\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & set(heavy))\n"
+        "print(json.dumps(loaded), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=offline_subprocess_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+    hits = json.loads(result.stdout)
+    # the same search through Chroma's client, in this process, on the same files
+    chroma_module.forget(home / "chroma")
+    monkeypatch.setenv("FOOTNOTE_CHROMA_READER", "0")
+    client_side = Library(home / "chroma").search(query, k=5)
+    assert [h["chunk_id"] for h in hits] == [p.chunk_id for p in client_side]
+    # (the JSON gives scores to 6 decimals)
+    assert [h["score"] for h in hits] == pytest.approx([p.score for p in client_side], abs=1e-6)
+    assert len(hits) == 5
 
 
 def test_generated_vectors_are_distinct_unit_vectors() -> None:
