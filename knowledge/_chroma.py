@@ -421,6 +421,24 @@ class ChromaStore:
                 metadatas=[metadata],
             )
 
+    def commit_documents(
+        self,
+        ids: Sequence[str],
+        payloads: Sequence[str],
+        embeddings: np.ndarray,
+        metadatas: Sequence[Metadata],
+    ) -> None:
+        """Several commit records in one upsert (a batched ingest's commit point)."""
+        with self._h.lock:
+            for start in range(0, len(ids), self._batch):
+                end = start + self._batch
+                self._documents.upsert(
+                    ids=list(ids[start:end]),
+                    embeddings=embeddings[start:end],
+                    documents=list(payloads[start:end]),
+                    metadatas=list(metadatas[start:end]),
+                )
+
     def delete_document(self, doc_id: str) -> None:
         with self._h.lock:
             self._documents.delete(ids=[doc_id])
