@@ -378,8 +378,17 @@ class ChromaStore:
         return out
 
     def query_chunks(
-        self, embedding: np.ndarray, n: int, where: Mapping[str, Any] | None = None
+        self,
+        embedding: np.ndarray,
+        n: int,
+        where: Mapping[str, Any] | None = None,
+        *,
+        records: bool = True,
     ) -> list[tuple[str, str, Metadata, float]]:
+        """The `n` nearest chunks: (id, text, metadata, cosine). `records=False` returns ids and
+        cosines only (text "" and metadata {}): reading records costs more than the search."""
+        include = ["documents", "metadatas", "distances"] if records else ["distances"]
+
         def query() -> Any:
             # counted once per write or reopen: a count per query cost as much as the query
             count = self._h.count
@@ -391,16 +400,16 @@ class ChromaStore:
                 query_embeddings=[embedding],
                 n_results=min(n, count),
                 where=dict(where) if where else None,
-                include=["documents", "metadatas", "distances"],
+                include=include,
             )
 
         result = self._read(query)
         if result is None:
             return []
         ids = result["ids"][0]
-        docs = (result["documents"] or [[]])[0]
-        metas = (result["metadatas"] or [[]])[0]
         dists = (result["distances"] or [[]])[0]
+        docs = (result.get("documents") or [[""] * len(ids)])[0]
+        metas = (result.get("metadatas") or [[{}] * len(ids)])[0]
         return [
             (i, d, dict(m), 1.0 - float(dist))
             for i, d, m, dist in zip(ids, docs, metas, dists, strict=True)

@@ -459,6 +459,16 @@ class Library:
         doc_id = str(meta.get("doc_id", ""))
         return bool(doc_id) and self._committed.get(doc_id) == meta.get("generation")
 
+    def _visible_id(self, chunk_id: str) -> bool | None:
+        """Whether a chunk is visible, told from its id (`<doc id>#<generation>:<n>`, as
+        `chunk_document` names them) without reading its record; None when the id is not of
+        that form."""
+        doc_id, hash_, rest = chunk_id.rpartition("#")
+        generation, colon, _ = rest.partition(":")
+        if not (doc_id and hash_ and colon and generation):
+            return None
+        return self._committed.get(doc_id) == generation
+
     # ---------------------------------------------------------------------------- ingest
     def ingest(
         self,
@@ -990,8 +1000,33 @@ class Library:
         filters = Filters(doc_id, kind, record, language, ticker, tag, since, until)
         dense_w, lexical_w = weights(method, query)
         depth = max(4 * k, 20)
-        texts: dict[str, str] = {}
-        metas: dict[str, dict[str, Any]] = {}
+        records: dict[str, tuple[str, dict[str, Any]]] = {}  # read on demand, by id
+
+        def read(ids: Iterable[str]) -> None:
+            needed = [cid for cid in dict.fromkeys(ids) if cid not in records]
+            if needed:
+                for cid, text, meta in self._store.get_chunks(needed):
+                    records[cid] = (text, meta)
+
+        def visible(ids: list[str], *, filtered: bool) -> list[bool]:
+            """Which of these chunks are committed (and, when `filtered`, pass the filters):
+            from their ids alone where that tells, else from their records."""
+            told = [self._visible_id(cid) for cid in ids]
+            if filtered:
+                read(ids)
+            else:
+                read(cid for cid, seen in zip(ids, told, strict=True) if seen is None)
+            out = []
+            for cid, seen in zip(ids, told, strict=True):
+                row = records.get(cid)
+                if not filtered and seen is not None:
+                    ok = seen
+                else:
+                    ok = row is not None and self._visible(row[1])
+                    ok = ok and (not filtered or (row is not None and filters.matches(row[1])))
+                out.append(ok)
+            return out
+
         dense_ids: list[str] = []
         dense_score: dict[str, float] = {}
         query_vector = None
@@ -1000,43 +1035,31 @@ class Library:
 
             query_vector = embed_query(query)
             try:
-                dense = self._store.query_chunks(query_vector, depth + 10, filters.where())
+                dense = self._store.query_chunks(
+                    query_vector, depth + 10, filters.where(), records=False
+                )
             except StoreError as exc:
                 # Damaged vectors: answer from the words alone rather than not at all.
                 log.warning("%s; searching by words only (%s)", exc.message, exc.hint)
                 dense, query_vector, lexical_w = [], None, max(lexical_w, 1.0)
-            for chunk_id, text, meta, score in dense:
-                if self._visible(meta):
+            ids = [row[0] for row in dense]
+            for (chunk_id, _, _, score), ok in zip(
+                dense, visible(ids, filtered=False), strict=True
+            ):  # Chroma applied the filters
+                if ok:
                     dense_ids.append(chunk_id)
                     dense_score[chunk_id] = score
-                    texts[chunk_id], metas[chunk_id] = text, meta
         lexical: dict[str, float] = {}
         ceiling = None
         if lexical_w > 0:
             index = self._lexical()
             query_tokens = tokenize(query)
             ceiling = index.ceiling(query_tokens)
-            fetched: dict[str, tuple[str, dict[str, Any]]] = {}
-
-            def accept(ids: list[str]) -> list[bool]:
-                """Read the candidates' records; keep the visible ones the filters allow."""
-                needed = [cid for cid in ids if cid not in texts]
-                rows = {cid: (text, meta) for cid, text, meta in self._store.get_chunks(needed)}
-                rows.update({cid: (texts[cid], metas[cid]) for cid in ids if cid in texts})
-                keep = []
-                for cid in ids:
-                    row = rows.get(cid)
-                    ok = row is not None and self._visible(row[1]) and filters.matches(row[1])
-                    if ok and row is not None:
-                        fetched[cid] = row
-                    keep.append(ok)
-                return keep
-
-            for chunk_id, score in index.search(query_tokens, depth, accept):
+            filtered = filters.where() is not None
+            for chunk_id, score in index.search(
+                query_tokens, depth, lambda ids: visible(ids, filtered=filtered)
+            ):
                 lexical[chunk_id] = score
-                text, meta = fetched[chunk_id]
-                texts.setdefault(chunk_id, text)
-                metas.setdefault(chunk_id, meta)
         if method == "score":
             cosines = {cid: dense_score[cid] for cid in dense_ids[:depth]}
             if query_vector is not None:
@@ -1055,8 +1078,16 @@ class Library:
                 [(dense_ids[:depth], dense_w), (list(lexical), lexical_w)]
             )
         ranked = sorted(fused, key=lambda cid: (-fused[cid], -dense_score.get(cid, 0.0)))
-        keep = drop_near_duplicates([(cid, texts[cid]) for cid in ranked], k)
-        return [self._passage(cid, texts[cid], metas[cid], fused[cid]) for cid in keep]
+        # Texts are read for the best candidates only, more when near-duplicates thin them out.
+        head = 2 * k
+        while True:
+            read(ranked[:head])
+            present = [(cid, records[cid][0]) for cid in ranked[:head] if cid in records]
+            keep = drop_near_duplicates(present, k)
+            if len(keep) >= k or head >= len(ranked):
+                break
+            head *= 2
+        return [self._passage(cid, *records[cid], fused[cid]) for cid in keep]
 
     def _passage(self, chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
         doc = self.get(str(meta["doc_id"]))
