@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -152,7 +152,7 @@ class _FakeOnnx:
 
     loaded = threading.Event()
     ready = threading.Event()
-    embedded: list[str] = []
+    embedded: ClassVar[list[str]] = []
 
     def __init__(self, path: Path, *, precision: str, threads: int) -> None:
         assert precision == "q4" and threads == 1
@@ -170,10 +170,7 @@ def fake_engines(monkeypatch: pytest.MonkeyPatch) -> type[_FakeOnnx]:
     import knowledge.e5_onnx
 
     class Nano:
-        asked: list[str] = []
-
         def query(self, text: str) -> np.ndarray:
-            Nano.asked.append(text)
             return np.zeros(embeddings.DIMENSION, dtype=np.float32)
 
     monkeypatch.setattr(knowledge.e5_onnx, "OnnxE5", _FakeOnnx)
