@@ -280,3 +280,34 @@ def test_hnsw_search_width_defaults_to_ours_and_keeps_a_chosen_one(
     assert width(old) == 400
     monkeypatch.delenv("FOOTNOTE_HNSW_EF_SEARCH")
     assert width(old) == 400
+
+
+def test_a_batched_ingest_cut_short_keeps_whole_batches_only(
+    tmp_path: Path, fake_query_vectors: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from knowledge._chroma import forget
+
+    folder = tmp_path / "store"
+    library = Library(folder)
+    docs = [_doc(f"d{i}", f"Harbour {i} handled record tonnage of ore.") for i in range(6)]
+    real = library._store.commit_documents
+    batches: list[int] = []
+
+    def dies_at_the_second(ids: Any, *args: Any) -> None:
+        batches.append(len(ids))
+        if len(batches) == 2:
+            raise KeyboardInterrupt  # the process is stopped mid-commit
+        real(ids, *args)
+
+    monkeypatch.setattr(library._store, "commit_documents", dies_at_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        library.ingest_documents(docs, embed=vectors, batch_chunks=3)
+    forget(folder)
+    after = Library(folder)  # another process
+    assert sorted(d.id for d in after.documents()) == ["d0", "d1", "d2"]
+    found = {p.doc_id for p in after.search("harbour handled record tonnage", k=6)}
+    assert found == {"d0", "d1", "d2"}
+    assert {p.doc_id for p in after.search("harbour tonnage", k=6, method="bm25")} == found
+    outcomes = after.ingest_documents(docs, embed=vectors)  # sweeps, then stores the rest
+    assert [o.status for o in outcomes] == ["unchanged"] * 3 + ["added"] * 3
+    assert after.count() == (6, 6) and after.check().ok
