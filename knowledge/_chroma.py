@@ -54,16 +54,22 @@ Row = tuple[str, str, Metadata]
 
 
 CHROMA_EF_SEARCH = 100  # Chroma's own default
-# How wide HNSW searches (candidates kept while walking the graph). Measured on 108,276 chunks
-# with vectors shaped like e5's (benchmarks/scale_corpus.py), 40 questions, recall@10 against
-# exact search: 0.950 at 100, 0.970 at 200, 0.983 at 400, for 2.3 / 2.4 / 4.3 ms of CPU a query.
+# How wide HNSW searches (candidates kept while walking the graph). Measured with vectors shaped
+# like e5's (benchmarks/scale_corpus.py), 40 questions, recall@10 against exact search:
+# 108,276 chunks: 0.950 at 100, 0.970 at 200, 0.983 at 400 (2.3 / 2.4 / 4.3 ms of CPU a query);
+# 632,886 chunks: 0.915 at 200, 0.970 at 400 (5.4 ms). Wider for large stores.
 EF_SEARCH = 200
+EF_SEARCH_LARGE = 400
+LARGE = 250_000  # chunks from which a store searches `EF_SEARCH_LARGE` wide
+_OURS = (CHROMA_EF_SEARCH, EF_SEARCH, EF_SEARCH_LARGE)  # widths not chosen by hand
 
 
-def _ef_search() -> int:
-    """FOOTNOTE_HNSW_EF_SEARCH when set to a number, else `EF_SEARCH`."""
+def _ef_search(chunks: int = 0) -> int:
+    """FOOTNOTE_HNSW_EF_SEARCH when set to a number, else ours for a store of `chunks`."""
     wanted = os.environ.get("FOOTNOTE_HNSW_EF_SEARCH", "").strip()
-    return int(wanted) if wanted.isdigit() and int(wanted) > 0 else EF_SEARCH
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return EF_SEARCH_LARGE if chunks >= LARGE else EF_SEARCH
 
 
 def _server(url: str) -> tuple[str, int, bool, str]:
@@ -133,17 +139,18 @@ class _Handle:
         self._tune()
 
     def _tune(self) -> None:
-        """Widen HNSW's search on a store created with Chroma's default (100) to ours, or to
-        FOOTNOTE_HNSW_EF_SEARCH when set; saved in the collection's configuration, so it holds
-        from the next process that opens the store (this one keeps what it loaded)."""
+        """Set HNSW's search width on a store at Chroma's default or ours to ours for its size
+        (or to FOOTNOTE_HNSW_EF_SEARCH when set); saved in the collection's configuration, so it
+        holds from the next process that opens the store (this one keeps what it loaded)."""
         hnsw = (self.chunks.configuration_json or {}).get("hnsw") or {}
         current = hnsw.get("ef_search")
-        wanted = _ef_search()
         explicit = os.environ.get("FOOTNOTE_HNSW_EF_SEARCH", "").strip().isdigit()
-        if current == wanted or (not explicit and current not in (None, CHROMA_EF_SEARCH)):
-            return  # already ours, or widened on purpose: left as chosen
+        if not explicit and current not in (None, *_OURS):
+            return  # widened on purpose: left as chosen
         with contextlib.suppress(Exception):
-            self.chunks.modify(configuration={"hnsw": {"ef_search": wanted}})
+            wanted = _ef_search(int(self.chunks.count()) if not explicit else 0)
+            if current != wanted:
+                self.chunks.modify(configuration={"hnsw": {"ef_search": wanted}})
 
     def close(self) -> None:
         with self.lock:

@@ -276,10 +276,22 @@ def test_hnsw_search_width_defaults_to_ours_and_keeps_a_chosen_one(
     assert width(old) == EF_SEARCH
     assert Library(old).search("tin miners", k=1)[0].doc_id == "a"
     # a width chosen on purpose stays when the variable is gone
-    monkeypatch.setenv("FOOTNOTE_HNSW_EF_SEARCH", "400")
-    assert width(old) == 400
+    monkeypatch.setenv("FOOTNOTE_HNSW_EF_SEARCH", "300")
+    assert width(old) == 300
     monkeypatch.delenv("FOOTNOTE_HNSW_EF_SEARCH")
-    assert width(old) == 400
+    assert width(old) == 300
+    # a large store searches wider
+    import knowledge._chroma as chroma_module
+    from knowledge._chroma import EF_SEARCH_LARGE
+
+    monkeypatch.setattr(chroma_module, "LARGE", 1)
+    assert width(tmp_path / "new") == EF_SEARCH  # empty: still the small width
+    assert width(tmp_path / "new") == EF_SEARCH
+    monkeypatch.setenv("FOOTNOTE_HNSW_EF_SEARCH", str(EF_SEARCH))
+    assert width(old) == EF_SEARCH
+    monkeypatch.delenv("FOOTNOTE_HNSW_EF_SEARCH")
+    width(old)  # one chunk >= LARGE: widened for the next process
+    assert width(old) == EF_SEARCH_LARGE
 
 
 def test_a_batched_ingest_cut_short_keeps_whole_batches_only(
