@@ -22,6 +22,7 @@ again). Example on a quiet machine:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import random
@@ -74,7 +75,16 @@ def _peak_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
-def _build(home: Path, size: int, embed_first: int) -> dict[str, Any]:
+def _batch_size(generated_only: bool) -> int:
+    """FOOTNOTE_BENCH_BATCH: chunks per `Library.ingest_documents` batch (0: document by
+    document, as `footnote ingest` stores files); the generated-vectors store defaults to 5000."""
+    raw = os.environ.get("FOOTNOTE_BENCH_BATCH", "").strip()
+    if raw:
+        return int(raw)
+    return 5000 if generated_only else 0
+
+
+def _build(home: Path, size: int, embed_first: int, batch: int = 0) -> dict[str, Any]:
     from benchmarks.scale_corpus import documents, vectors
     from knowledge import Library
     from knowledge.embeddings import embed_passages
@@ -83,9 +93,19 @@ def _build(home: Path, size: int, embed_first: int) -> dict[str, Any]:
     if saved.exists():
         return dict(json.loads(saved.read_text(encoding="utf-8")))
     library = Library(home / "chroma")
-    figures = {"embedded": 0, "embedded_s": 0.0, "generated": 0, "generated_s": 0.0, "docs": 0}
-    for doc in documents(size, per_document=int(os.environ.get("FOOTNOTE_BENCH_PER_DOC", "10"))):
+    figures: dict[str, Any] = {
+        "embedded": 0, "embedded_s": 0.0, "generated": 0, "generated_s": 0.0, "docs": 0,
+        "batch": batch,
+    }  # fmt: skip
+    docs = documents(size, per_document=int(os.environ.get("FOOTNOTE_BENCH_PER_DOC", "10")))
+    build_started = time.perf_counter()
+    cpu_started = time.process_time()
+    rest: list[Any] = []
+    for doc in docs:
         real = figures["embedded"] < embed_first
+        if not real and batch:
+            rest.append(doc)
+            break
         started = time.perf_counter()
         outcome = library.ingest_document(doc, embed=embed_passages if real else vectors)
         key = "embedded" if real else "generated"
@@ -94,6 +114,31 @@ def _build(home: Path, size: int, embed_first: int) -> dict[str, Any]:
         figures["docs"] += 1
         if figures["docs"] % 200 == 0:
             print(f"  {size}: {figures['embedded'] + figures['generated']} chunks", file=sys.stderr)
+    if rest:
+        started = time.perf_counter()
+
+        budget = float(os.environ.get("FOOTNOTE_BENCH_BUILD_SECONDS", "0") or 0)
+
+        def counted() -> Iterator[Any]:
+            for doc in itertools.chain(rest, docs):
+                if budget and time.perf_counter() - build_started > budget:
+                    figures["stopped"] = True  # out of time: measure the store built so far
+                    return
+                figures["docs"] += 1
+                if figures["docs"] % 2000 == 0:
+                    print(
+                        f"  {size}: {figures['docs']} documents, "
+                        f"{time.perf_counter() - started:.0f} s",
+                        file=sys.stderr,
+                    )
+                yield doc
+
+        outcomes = library.ingest_documents(counted(), embed=vectors, batch_chunks=batch)
+        figures["generated_s"] += time.perf_counter() - started
+        figures["generated"] += sum(o.chunks for o in outcomes)
+    figures["build_s"] = time.perf_counter() - build_started
+    figures["build_cpu_s"] = time.process_time() - cpu_started
+    figures["build_peak_mb"] = _peak_mb(resource.RUSAGE_SELF)
     saved.write_text(json.dumps(figures), encoding="utf-8")
     return figures
 
@@ -179,19 +224,26 @@ def _recall(library: Any, queries: np.ndarray, k: int = 10) -> float:
     return found / (k * len(queries))
 
 
-def _measure(size: int, embed_first: int, label: str) -> list[Measure]:
+def _measure(size: int, embed_first: int, label: str, batch: int = 0) -> list[Measure]:
     from knowledge import Library
 
     with _home(size) as home:
-        figures = _build(home, size, embed_first)
+        figures = _build(home, size, embed_first, batch)
         chunks = figures["embedded"] + figures["generated"]
+        if figures.get("stopped"):
+            label = f"{chunks:,} generated vectors (build stopped at its time limit)"
         cold_walls, cold_cpus = _cold_search(home, QUERIES[0])
         cold_peak = _cold_peak_mb(home, QUERIES[0])
         library = Library(home / "chroma")
         started = time.perf_counter()
         listed = len(library.documents())
         list_s = time.perf_counter() - started
-        library.search("warm up", k=5)
+        from knowledge.embeddings import query_engine, warm_query_engine
+
+        warm_query_engine(wait=True)  # a long-lived process's question engine, loaded
+        for query in QUERIES:
+            library.search(query, k=5)
+        load = os.getloadavg()[0]
         latencies = []
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         for _ in range(5):
@@ -208,6 +260,7 @@ def _measure(size: int, embed_first: int, label: str) -> list[Measure]:
             * 1000
             / len(latencies)
         )
+        load = max(load, os.getloadavg()[0])
         recall = _recall(library, _queries_for(library, chunks))
     out = []
     if figures["embedded"]:
@@ -220,16 +273,26 @@ def _measure(size: int, embed_first: int, label: str) -> list[Measure]:
             )
         )
     if figures["generated"]:
+        how = f"batches of {figures['batch']:,}" if figures.get("batch") else "document by document"
         out.append(
             Measure(
                 f"{label}: ingest, embedding skipped",
                 round(figures["generated"] / figures["generated_s"], 1),
                 "chunks/s",
-                note=f"{figures['generated']} chunks, generated vectors",
+                note=f"{figures['generated']} chunks, generated vectors, {how}",
+            )
+        )
+    if "build_s" in figures:
+        out.append(
+            Measure(
+                f"{label}: build",
+                round(figures["build_s"], 1),
+                "s",
+                note=f"{figures['build_cpu_s']:.0f} s CPU, peak RSS {figures['build_peak_mb']} MB",
             )
         )
     cold_target = 2.0 if 30_000 <= chunks <= 40_000 else None
-    warm_target = 50.0 if chunks >= 90_000 else None
+    warm_target = 100.0 if chunks >= 900_000 else 50.0 if chunks >= 90_000 else None
     out += [
         _maybe_check(
             f"{label}: cold `footnote search`, median of {len(cold_walls)}",
@@ -244,15 +307,22 @@ def _measure(size: int, embed_first: int, label: str) -> list[Measure]:
             "s",
             note=f"fastest {min(cold_cpus):.2f} s; load average {os.getloadavg()[0]:.1f}",
         ),
-        _maybe_check(f"{label}: warm hybrid p50", round(median(latencies), 1), "ms", warm_target),
+        _maybe_check(
+            f"{label}: warm hybrid p50",
+            round(median(latencies), 1),
+            "ms",
+            warm_target,
+            note=f"question engine {query_engine()}, k=5",
+        ),
         Measure(f"{label}: warm hybrid p95", round(percentile(latencies, 95), 1), "ms"),
         Measure(f"{label}: warm hybrid, CPU per search", round(warm_cpu, 1), "ms"),
+        Measure(f"{label}: load average (1 min) while searching", round(load, 2), ""),
         Measure(f"{label}: list every document", round(list_s, 2), "s", note=f"{listed} documents"),
         _maybe_check(
             f"{label}: vector recall@10",
             round(recall, 3),
             "",
-            0.95 if chunks >= 90_000 else None,
+            0.95 if 90_000 <= chunks <= 150_000 else None,  # the issue's target: 100k
             op=">=",
         ),
         *(
@@ -289,19 +359,19 @@ def library_embedded_share(library: Any) -> float:
 
 
 def _maybe_check(
-    name: str, value: float, unit: str, bound: float | None, op: str = "<="
+    name: str, value: float, unit: str, bound: float | None, op: str = "<=", note: str = ""
 ) -> Measure:
     if bound is None:
-        return Measure(name, value, unit)
-    return check(name, value, unit, op, bound)
+        return Measure(name, value, unit, note=note)
+    return check(name, value, unit, op, bound, note)
 
 
 def run() -> list[Measure]:
     embed_first = int(os.environ.get("FOOTNOTE_BENCH_EMBED", "200"))
     measures: list[Measure] = []
     for size in _sizes():
-        measures += _measure(size, embed_first, f"{size:,}")
+        measures += _measure(size, embed_first, f"{size:,}", _batch_size(False))
     vectors = int(os.environ.get("FOOTNOTE_BENCH_VECTORS", "0") or 0)
     if vectors:
-        measures += _measure(vectors, 0, f"{vectors:,} generated vectors")
+        measures += _measure(vectors, 0, f"{vectors:,} generated vectors", _batch_size(True))
     return measures

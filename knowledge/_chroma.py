@@ -58,6 +58,25 @@ PAGE = int(os.environ.get("FOOTNOTE_CHROMA_PAGE", "5000"))
 Row = tuple[str, str, Metadata]
 
 
+CHROMA_EF_SEARCH = 100  # Chroma's own default
+# How wide HNSW searches (candidates kept while walking the graph). Measured with vectors shaped
+# like e5's (benchmarks/scale_corpus.py), 40 questions, recall@10 against exact search:
+# 108,276 chunks: 0.950 at 100, 0.970 at 200, 0.983 at 400 (2.3 / 2.4 / 4.3 ms of CPU a query);
+# 632,886 chunks: 0.915 at 200, 0.970 at 400 (5.4 ms). Wider for large stores.
+EF_SEARCH = 200
+EF_SEARCH_LARGE = 400
+LARGE = 250_000  # chunks from which a store searches `EF_SEARCH_LARGE` wide
+_OURS = (CHROMA_EF_SEARCH, EF_SEARCH, EF_SEARCH_LARGE)  # widths not chosen by hand
+
+
+def _ef_search(chunks: int = 0) -> int:
+    """FOOTNOTE_HNSW_EF_SEARCH when set to a number, else ours for a store of `chunks`."""
+    wanted = os.environ.get("FOOTNOTE_HNSW_EF_SEARCH", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return EF_SEARCH_LARGE if chunks >= LARGE else EF_SEARCH
+
+
 def _server(url: str) -> tuple[str, int, bool, str]:
     """(host, port, ssl, database) from `http[s]://host[:port][/database]`."""
     parts = urlsplit(url.strip())
@@ -264,7 +283,9 @@ class _Handle:
         try:
             function: Any = E5EmbeddingFunction()  # chroma's generic parameter is a union
             self._chunks = client.get_or_create_collection(
-                CHUNKS, embedding_function=function, configuration={"hnsw": hnsw}
+                CHUNKS,
+                embedding_function=function,
+                configuration={"hnsw": {**hnsw, "ef_search": _ef_search()}},
             )
             self._documents = client.get_or_create_collection(
                 DOCUMENTS, embedding_function=function, configuration={"hnsw": hnsw}
@@ -279,16 +300,19 @@ class _Handle:
         self._tune()
 
     def _tune(self) -> None:
-        """FOOTNOTE_HNSW_EF_SEARCH: how wide HNSW searches (Chroma's default 100); saved in the
-        collection's configuration, so it holds from the next process that opens the store.
-        Measured at 37k generated random vectors (the hard case): recall@10 0.50 at 100, 0.68
-        at 400 (3 -> 15 ms a query); 0.99 at 100 on vectors shaped like a model's at 10k."""
-        wanted = _ef_search_wanted()
-        if wanted is None:
-            return
+        """Set HNSW's search width on a store at Chroma's default or ours to ours for its size
+        (or to FOOTNOTE_HNSW_EF_SEARCH when set); saved in the collection's configuration, so it
+        holds from the next process that opens the store (this one keeps what it loaded). Run when
+        Chroma's client opens (a writer, a server): a reader's read-only view leaves an older
+        store's width as it is until its next writer."""
         hnsw = (self._chunks.configuration_json or {}).get("hnsw") or {}
-        if hnsw.get("ef_search") != wanted:
-            with contextlib.suppress(Exception):
+        current = hnsw.get("ef_search")
+        explicit = os.environ.get("FOOTNOTE_HNSW_EF_SEARCH", "").strip().isdigit()
+        if not explicit and current not in (None, *_OURS):
+            return  # widened on purpose: left as chosen
+        with contextlib.suppress(Exception):
+            wanted = _ef_search(int(self._chunks.count()) if not explicit else 0)
+            if current != wanted:
                 self._chunks.modify(configuration={"hnsw": {"ef_search": wanted}})
 
     def keep_replay_short(self, adding: int) -> None:
@@ -609,8 +633,17 @@ class ChromaStore:
         return out
 
     def query_chunks(
-        self, embedding: np.ndarray, n: int, where: Mapping[str, Any] | None = None
+        self,
+        embedding: np.ndarray,
+        n: int,
+        where: Mapping[str, Any] | None = None,
+        *,
+        records: bool = True,
     ) -> list[tuple[str, str, Metadata, float]]:
+        """The `n` nearest chunks: (id, text, metadata, cosine). `records=False` returns ids and
+        cosines only (text "" and metadata {}): reading records costs more than the search."""
+        include = ["documents", "metadatas", "distances"] if records else ["distances"]
+
         def query() -> Any:
             # counted once per write or reopen: a count per query cost as much as the query
             count = self._h.count
@@ -622,16 +655,18 @@ class ChromaStore:
                 query_embeddings=[embedding],
                 n_results=min(n, count),
                 where=dict(where) if where else None,
-                include=["documents", "metadatas", "distances"],
+                include=include,
             )
 
         result = self._read(query)
         if result is None:
             return []
         ids = result["ids"][0]
-        docs = (result["documents"] or [[]])[0]
-        metas = (result["metadatas"] or [[]])[0]
         dists = (result["distances"] or [[]])[0]
+        if not records:
+            return [(i, "", {}, 1.0 - float(dist)) for i, dist in zip(ids, dists, strict=True)]
+        docs = (result.get("documents") or [[""] * len(ids)])[0]
+        metas = (result.get("metadatas") or [[{}] * len(ids)])[0]
         return [
             (i, d, dict(m), 1.0 - float(dist))
             for i, d, m, dist in zip(ids, docs, metas, dists, strict=True)
@@ -651,6 +686,25 @@ class ChromaStore:
                 documents=[payload],
                 metadatas=[metadata],
             )
+
+    def commit_documents(
+        self,
+        ids: Sequence[str],
+        payloads: Sequence[str],
+        embeddings: np.ndarray,
+        metadatas: Sequence[Metadata],
+    ) -> None:
+        """Several commit records in one upsert (a batched ingest's commit point)."""
+        with self._h.lock:
+            documents = self._h.full().documents
+            for start in range(0, len(ids), self._batch):
+                end = start + self._batch
+                documents.upsert(
+                    ids=list(ids[start:end]),
+                    embeddings=embeddings[start:end],
+                    documents=list(payloads[start:end]),
+                    metadatas=list(metadatas[start:end]),
+                )
 
     def delete_document(self, doc_id: str) -> None:
         with self._h.lock:

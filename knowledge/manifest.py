@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,15 +65,24 @@ class Manifest:
             os.fsync(out.fileno())
 
     def commit(self, entry: Entry) -> None:
-        self._append(
-            {
-                "op": "commit",
-                "id": entry.doc_id,
-                "generation": entry.generation,
-                "chunks": entry.chunks,
-                "origin": entry.origin,
-            }
-        )
+        self.commit_many([entry])
+
+    def commit_many(self, entries: Sequence[Entry]) -> None:
+        """Several commits in one append (one flush to disk)."""
+        if not entries:
+            return
+        with self.path.open("a", encoding="utf-8") as out:
+            for entry in entries:
+                event = {
+                    "op": "commit",
+                    "id": entry.doc_id,
+                    "generation": entry.generation,
+                    "chunks": entry.chunks,
+                    "origin": entry.origin,
+                }
+                out.write(json.dumps(event, ensure_ascii=False) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
 
     def delete(self, doc_id: str) -> None:
         self._append({"op": "delete", "id": doc_id})
