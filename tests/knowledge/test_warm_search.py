@@ -262,11 +262,15 @@ def test_hnsw_search_width_defaults_to_ours_and_keeps_a_chosen_one(
 
     def width(folder: Path) -> int:
         forget(folder)
-        return int(Library(folder)._store._chunks.configuration_json["hnsw"]["ef_search"])
+        # the width is set when Chroma's client opens (a writer's open; a reader's read-only
+        # view leaves it), so open the client as a writer would
+        handle = Library(folder)._store._h.full()
+        return int(handle._chunks.configuration_json["hnsw"]["ef_search"])
 
     monkeypatch.delenv("FOOTNOTE_HNSW_EF_SEARCH", raising=False)
     assert width(tmp_path / "new") == EF_SEARCH > CHROMA_EF_SEARCH
-    # a store made before this default (Chroma's 100) is widened, and still opens and searches
+    # a store made before this default (Chroma's 100) is widened by its next writer's open,
+    # and still opens and searches
     old = tmp_path / "old"
     monkeypatch.setenv("FOOTNOTE_HNSW_EF_SEARCH", str(CHROMA_EF_SEARCH))
     Library(old).ingest_document(_doc("a", "Tin miners rallied."), embed=vectors)
