@@ -776,13 +776,9 @@ class Library:
         doc, removed = scrub_document(doc)  # orders to a model are not data: never stored
         generation = doc.content_hash()
         previous = self._committed.get(doc.id)
-        repairing = False
-        if previous == generation:
-            damage = self.damage(doc.id)
-            if damage is None:
-                return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0)
-            log.warning("document %r is damaged (%s): embedding it again", doc.id, damage)
-            repairing = True
+        unchanged, repairing = self._stored_as_is(doc, generation)
+        if unchanged is not None:
+            return unchanged
         chunks = chunk_document(doc, generation)
         if not chunks:
             return IngestOutcome(doc.origin or doc.id, "failed", "document has no text", [doc.id])
@@ -881,17 +877,24 @@ class Library:
         prepared.card = embed([f"{doc.title}\n{doc.summary}".strip()])[0]
         return prepared
 
+    def _stored_as_is(self, doc: Document, generation: str) -> tuple[IngestOutcome | None, bool]:
+        """(the "unchanged" outcome when this generation is stored whole, whether storing it
+        again repairs a damaged copy)."""
+        if self._committed.get(doc.id) != generation:
+            return None, False
+        damage = self.damage(doc.id)
+        if damage is None:
+            return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0), False
+        log.warning("document %r is damaged (%s): embedding it again", doc.id, damage)
+        return None, True
+
     def _store_prepared(self, prepared: _Prepared, embed: Embedder) -> IngestOutcome:
         """The writing half (the caller holds the write lock)."""
         doc, generation = prepared.doc, prepared.generation
         previous = self._committed.get(doc.id)
-        repairing = False
-        if previous == generation:
-            damage = self.damage(doc.id)
-            if damage is None:
-                return IngestOutcome(doc.origin or doc.id, "unchanged", "no change", [doc.id], 0)
-            log.warning("document %r is damaged (%s): embedding it again", doc.id, damage)
-            repairing = True
+        unchanged, repairing = self._stored_as_is(doc, generation)
+        if unchanged is not None:
+            return unchanged
         if prepared.failure is None and prepared.vectors is None:
             # read as stored already, but damaged or changed since: prepare it in full now
             prepared = self._prepare(doc, embed, force=True)
