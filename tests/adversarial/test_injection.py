@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -353,9 +354,23 @@ def test_a_store_written_before_the_scrub_is_held_at_retrieval(
     lib = Library(tmp_path_factory.mktemp("old-store"))
     with monkeypatch.context() as patched:  # an older version: nothing removed at ingest
         patched.setattr(library_module, "scrub_document", lambda doc: (doc, 0))
+        stamped = library_module._document_metadata  # nor did it stamp the rules on the record
+
+        def _unstamped(*args: Any) -> dict[str, Any]:
+            return {k: v for k, v in stamped(*args).items() if k != "scrubbed"}
+
+        patched.setattr(library_module, "_document_metadata", _unstamped)
+        unstamped = library_module._document_metadata  # and no stamp of the rules on its record
+
+        def _no_stamp(*args: object) -> dict[str, object]:
+            return {k: v for k, v in unstamped(*args).items() if k != "scrubbed"}  # type: ignore[arg-type]
+
+        patched.setattr(library_module, "_document_metadata", _no_stamp)
         assert lib.ingest_document(_planted_document()).ok  # type: ignore[arg-type]
-        assert PLANTED in lib.get("planted-orders").title  # stored as it came
+    ((_, payload, meta),) = lib._store.get_documents(ids=["planted-orders"])
+    assert PLANTED in payload and "scrubbed" not in meta  # stored as it came, with no stamp
     fresh = Library(lib.folder)  # what a new process opens
+    assert _marks(fresh.get("planted-orders").model_dump_json()) == []  # type: ignore[union-attr]
     for p in fresh.search("small-cap breadth flows", k=8):
         shown = " ".join([p.title, p.section, p.text, p.source.label() if p.source else ""])
         assert _marks(shown) == [], shown
