@@ -87,7 +87,8 @@ class IngestOutcome:
 
 @dataclass
 class _Prepared:
-    """A document scrubbed, chunked and embedded, ready to be written (or why it cannot be)."""
+    """A document scrubbed and chunked, then embedded and ready to be written (or why it
+    cannot be); `previous` and `repairing` are what the writer found stored under its id."""
 
     doc: Document
     removed: int
@@ -96,6 +97,19 @@ class _Prepared:
     vectors: np.ndarray | None = None
     card: np.ndarray | None = None
     failure: str | None = None
+    previous: str | None = None
+    repairing: bool = False
+
+    def outcome(self) -> IngestOutcome:
+        status: Status = "repaired" if self.repairing else "updated" if self.previous else "added"
+        note = f"; {self.removed} instruction-like sentence(s) removed" if self.removed else ""
+        return IngestOutcome(
+            self.doc.origin or self.doc.id,
+            status,
+            f"{len(self.chunks)} chunks{note}",
+            [self.doc.id],
+            len(self.chunks),
+        )
 
 
 @dataclass
@@ -190,29 +204,6 @@ def _document_metadata(doc: Document, generation: str, chunks: int) -> dict[str,
         "title": doc.title,
         "scrubbed": SCRUB_STAMP,  # read back under the same rules: not scrubbed again
     }
-
-
-@dataclass
-class _Planned:
-    """A document ready to store: scrubbed, chunked under its new generation."""
-
-    doc: Document
-    generation: str
-    previous: str | None
-    chunks: list[Chunk]
-    removed: int
-    repairing: bool
-
-    def outcome(self) -> IngestOutcome:
-        status: Status = "repaired" if self.repairing else "updated" if self.previous else "added"
-        note = f"; {self.removed} instruction-like sentence(s) removed" if self.removed else ""
-        return IngestOutcome(
-            self.doc.origin or self.doc.id,
-            status,
-            f"{len(self.chunks)} chunks{note}",
-            [self.doc.id],
-            len(self.chunks),
-        )
 
 
 @dataclass
@@ -748,7 +739,7 @@ class Library:
         with self.writing():
             if self._pending.exists():  # an ingest was cut short: sweep its orphans
                 self.sweep()
-            batch: list[_Planned] = []
+            batch: list[_Prepared] = []
             size = 0
             for doc in docs:
                 if any(p.doc.id == doc.id for p in batch):  # the same id twice: in order
@@ -770,7 +761,7 @@ class Library:
                 self._index = None
         return outcomes
 
-    def _plan(self, doc: Document) -> _Planned | IngestOutcome:
+    def _plan(self, doc: Document) -> _Prepared | IngestOutcome:
         """A document scrubbed and chunked for storing, or its outcome when there is nothing to
         store (unchanged and whole, or no text)."""
         doc, removed = scrub_document(doc)  # orders to a model are not data: never stored
@@ -782,36 +773,52 @@ class Library:
         chunks = chunk_document(doc, generation)
         if not chunks:
             return IngestOutcome(doc.origin or doc.id, "failed", "document has no text", [doc.id])
-        return _Planned(doc, generation, previous, chunks, removed, repairing)
+        return _Prepared(doc, removed, generation, chunks, previous=previous, repairing=repairing)
 
-    def _store_batch(self, batch: list[_Planned], embed: Embedder) -> list[IngestOutcome]:
-        """Embed, write and commit planned documents together (the caller holds the lock)."""
+    def _store_batch(self, batch: list[_Prepared], embed: Embedder) -> list[IngestOutcome]:
+        """Embed planned documents together, then write and commit them (the caller holds the
+        lock)."""
         import numpy as np
 
         texts = [c.embedding_text(p.doc.title) for p in batch for c in p.chunks]
         vectors = self._embed_bounded(texts, embed, self.limits.seconds * len(batch))
         if vectors is None:  # too slow together: each document under its own time limit
             return [self._ingest_document(p.doc, embed) for p in batch]
+        cards = np.asarray(embed([f"{p.doc.title}\n{p.doc.summary}".strip() for p in batch]))
+        start = 0
+        for p, card in zip(batch, cards, strict=True):
+            p.vectors, p.card = vectors[start : start + len(p.chunks)], card
+            start += len(p.chunks)
+        return self._write(batch, defer=True)
+
+    def _write(self, batch: list[_Prepared], *, defer: bool = False) -> list[IngestOutcome]:
+        """Write embedded documents and commit them together (the caller holds the write lock):
+        one upsert of their chunks, one of their commit records, one manifest write and one
+        revision. Until the commit none of them is visible; a crash before it leaves chunks that
+        the next writer sweeps. `defer` leaves a due lexical rebuild to the caller."""
+        import numpy as np
+
+        ids = [c.chunk_id for p in batch for c in p.chunks]
         metadatas = [_chunk_metadata(p.doc, c, p.generation) for p in batch for c in p.chunks]
         self._pending.write_text(batch[0].doc.id, encoding="utf-8")
         self._store.add_chunks(
-            [c.chunk_id for p in batch for c in p.chunks],
-            vectors,
+            ids,
+            np.vstack([p.vectors for p in batch if p.vectors is not None]),
             [c.text for p in batch for c in p.chunks],
             metadatas,
         )
+        # what this write replaces: the documents' chunks of other generations
+        kept = {p.doc.id: f"{p.doc.id}#{p.generation}:" for p in batch}
+        where = {"doc_id": batch[0].doc.id} if len(kept) == 1 else {"doc_id": {"$in": [*kept]}}
         stale = [
             chunk_id
-            for p in batch
-            if p.previous is not None  # a new document's orphans went with the sweep
-            for chunk_id in self._store.chunk_ids({"doc_id": p.doc.id})
-            if not chunk_id.startswith(f"{p.doc.id}#{p.generation}:")
+            for chunk_id in self._store.chunk_ids(where)
+            if chunk_id.rsplit("#", 1)[0] in kept
+            and not chunk_id.startswith(kept[chunk_id.rsplit("#", 1)[0]])
         ]
         added = [
             (chunk_id, index_tokens(str(m["tokens"]), str(m["section"])))
-            for chunk_id, m in zip(
-                (c.chunk_id for p in batch for c in p.chunks), metadatas, strict=True
-            )
+            for chunk_id, m in zip(ids, metadatas, strict=True)
         ]
         dropped = [
             record
@@ -819,11 +826,10 @@ class Library:
             if p.previous is not None and p.previous != p.generation
             for record in self._indexed(p.doc.id, p.previous)
         ]
-        cards = np.asarray(embed([f"{p.doc.title}\n{p.doc.summary}".strip() for p in batch]))
         self._store.commit_documents(
             [p.doc.id for p in batch],
             [p.doc.model_dump_json() for p in batch],
-            cards,
+            np.vstack([p.card for p in batch if p.card is not None]),
             [_document_metadata(p.doc, p.generation, len(p.chunks)) for p in batch],
         )
         self._manifest.commit_many(
@@ -841,7 +847,7 @@ class Library:
             self._committed[p.doc.id] = p.generation
             self._expected[p.doc.id] = len(p.chunks)
             self._docs.pop(p.doc.id, None)
-        self._bump_revision((added, dropped), defer=True)
+        self._bump_revision((added, dropped), defer=defer)
         self._seen_revision = self._revision()
         self._store.delete_chunks(stale)
         self._pending.unlink(missing_ok=True)
@@ -888,8 +894,9 @@ class Library:
         log.warning("document %r is damaged (%s): embedding it again", doc.id, damage)
         return None, True
 
-    def _store_prepared(self, prepared: _Prepared, embed: Embedder) -> IngestOutcome:
-        """The writing half (the caller holds the write lock)."""
+    def _ready(self, prepared: _Prepared, embed: Embedder) -> _Prepared | IngestOutcome:
+        """A prepared document checked against the store (the caller holds the write lock):
+        ready to write, or its outcome when there is nothing to write."""
         doc, generation = prepared.doc, prepared.generation
         previous = self._committed.get(doc.id)
         unchanged, repairing = self._stored_as_is(doc, generation)
@@ -900,32 +907,13 @@ class Library:
             prepared = self._prepare(doc, embed, force=True)
         if prepared.failure is not None:
             return IngestOutcome(doc.origin or doc.id, "failed", prepared.failure, [doc.id])
-        chunks, vectors = prepared.chunks, prepared.vectors
-        assert vectors is not None and prepared.card is not None
-        removed = prepared.removed
-        metadatas = [_chunk_metadata(doc, c, generation) for c in chunks]
-        self._pending.write_text(doc.id, encoding="utf-8")
-        self._store.add_chunks(
-            [c.chunk_id for c in chunks], vectors, [c.text for c in chunks], metadatas
-        )
-        stale = [
-            chunk_id
-            for chunk_id in self._store.chunk_ids({"doc_id": doc.id})
-            if not chunk_id.startswith(f"{doc.id}#{generation}:")
-        ]
-        added = [
-            (c.chunk_id, index_tokens(str(m["tokens"]), str(m["section"])))
-            for c, m in zip(chunks, metadatas, strict=True)
-        ]
-        dropped = self._indexed(doc.id, previous) if previous != generation else []
-        self._commit(doc, generation, prepared.card, len(chunks), (added, dropped))
-        self._store.delete_chunks(stale)
-        self._pending.unlink(missing_ok=True)
-        status: Status = "repaired" if repairing else "updated" if previous else "added"
-        note = f"; {removed} instruction-like sentence(s) removed" if removed else ""
-        return IngestOutcome(
-            doc.origin or doc.id, status, f"{len(chunks)} chunks{note}", [doc.id], len(chunks)
-        )
+        prepared.previous, prepared.repairing = previous, repairing
+        return prepared
+
+    def _store_prepared(self, prepared: _Prepared, embed: Embedder) -> IngestOutcome:
+        """The writing half of one document's ingest (the caller holds the write lock)."""
+        ready = self._ready(prepared, embed)
+        return ready if isinstance(ready, IngestOutcome) else self._write([ready])[0]
 
     def _embed_bounded(
         self, texts: list[str], embed: Embedder, seconds: float | None = None
@@ -943,24 +931,6 @@ class Library:
                 return None
             parts.append(embed(texts[start : start + _EMBED_SLICE]))
         return np.vstack(parts) if parts else embed(texts)
-
-    def _commit(
-        self,
-        doc: Document,
-        generation: str,
-        card: np.ndarray,
-        chunks: int,
-        lexical: tuple[list[Record], list[Record]],
-    ) -> None:
-        meta = _document_metadata(doc, generation, chunks)
-        self._store.commit_document(doc.id, doc.model_dump_json(), card, meta)
-        origin = str(Path(doc.origin).resolve()) if doc.origin else ""
-        self._manifest.commit(Entry(doc.id, generation, chunks, origin))
-        self._committed[doc.id] = generation
-        self._expected[doc.id] = chunks
-        self._docs.pop(doc.id, None)
-        self._bump_revision(lexical)
-        self._seen_revision = self._revision()
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document and its chunks; False when it was not stored."""

@@ -213,7 +213,7 @@ def test_a_crash_midway_leaves_no_half_ingested_document(
         raise RuntimeError("power cut")
 
     # The new version's chunks are written, then the process dies before the commit record.
-    monkeypatch.setattr(store, "commit_document", crash)
+    monkeypatch.setattr(store, "commit_documents", crash)
     with pytest.raises(RuntimeError, match="power cut"):
         library.ingest_document(make_doc(text="Utilities fell as yields jumped [1]."))
     with pytest.raises(RuntimeError, match="power cut"):
