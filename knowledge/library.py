@@ -57,6 +57,8 @@ DEMO_FOLDER = Path(__file__).resolve().parent / "demo"
 Status = Literal["added", "updated", "unchanged", "repaired", "skipped", "failed"]
 log = logging.getLogger(__name__)
 _EMBED_SLICE = 64  # records embedded between two looks at the clock
+_WRITE_BATCH = 256  # records a folder ingest gathers, at most, into one write
+_WRITE_WAIT = 0.5  # seconds the first of them waits, at most, for others to join it
 ProgressCallback = Callable[[int, int, str], None]
 Embedder = Callable[[list[str]], "np.ndarray"]
 
@@ -632,45 +634,103 @@ class Library:
 
         worker = threading.Thread(target=produce, name="footnote-ingest-read", daemon=True)
         worker.start()
+        # Documents ready to write wait here until a batch's worth has gathered, the first has
+        # waited `_WRITE_WAIT` seconds, one comes back under an id already waiting or the files
+        # run out; then they are written and committed together (a write costs about the same
+        # for one document as for fifty), and the files they finished are reported.
+        waiting: list[tuple[_FileTally, _Prepared]] = []
+        finished: list[tuple[_FileTally, int]] = []  # (file, its documents): written, to report
+
+        def write_waiting() -> None:
+            if not waiting:
+                return
+            outcomes: list[IngestOutcome | None]
+            try:
+                outcomes = list(self._write([p for _, p in waiting]))
+            except StoreError:
+                raise
+            except Exception:  # one document's fault, most likely: each on its own to find it
+                outcomes = []
+                for tally, prepared in waiting:
+                    if tally.error is not None:  # its file has failed: the rest of it is not stored
+                        outcomes.append(None)
+                        continue
+                    try:
+                        outcomes.append(self._write([prepared])[0])
+                    except StoreError:
+                        raise
+                    except Exception as exc:
+                        tally.error = tally.error or exc
+                        outcomes.append(None)
+            for (tally, prepared), outcome in zip(waiting, outcomes, strict=True):
+                if outcome is not None:
+                    tally.add(prepared.doc.id, outcome)
+            waiting.clear()
+
+        def reports() -> Iterator[IngestOutcome]:
+            for tally, documents in finished:
+                yield (
+                    tally.outcome(documents)
+                    if tally.error is None
+                    else _failed_file(tally.path, tally.error, tally)
+                )
+            finished.clear()
+
         try:
             file: _FileTally | None = None
             done = 0
+            due = 0.0  # when the documents waiting are written at the latest
             while done < len(planned):
+                if waiting and (
+                    time.monotonic() >= due
+                    or sum(len(p.chunks) for _, p in waiting) >= _WRITE_BATCH
+                ):
+                    write_waiting()
+                    yield from reports()
                 try:
-                    path, kind, value = items.get(timeout=1.0)
+                    path, kind, value = items.get(
+                        timeout=max(0.0, due - time.monotonic()) if waiting else 1.0
+                    )
                 except queue.Empty:
-                    if worker.is_alive():
+                    if waiting or worker.is_alive():
                         continue
                     raise RuntimeError("the ingest reader stopped early") from None
-                if kind in ("skipped", "failed"):
+                if kind in ("skipped", "failed", "error"):
+                    write_waiting()  # outcomes stay in the order of the files
+                    yield from reports()
                     done += 1
-                    yield IngestOutcome(
-                        str(path), "skipped" if kind == "skipped" else "failed", value
-                    )
-                    continue
-                if kind == "error":
-                    done += 1
-                    yield _failed_file(path, value, None)
+                    if kind == "error":
+                        yield _failed_file(path, value, None)
+                    else:
+                        yield IngestOutcome(
+                            str(path), "skipped" if kind == "skipped" else "failed", value
+                        )
                     continue
                 file = file if file is not None and file.path == path else _FileTally(path)
                 if kind == "doc":
                     if file.error is None and not isinstance(value, BaseException):
+                        if any(p.doc.id == value.doc.id for _, p in waiting):
+                            write_waiting()  # the same id again: the first one is stored first
                         try:
-                            file.add(value.doc.id, self._store_prepared(value, embed_passages))
+                            ready = self._ready(value, embed_passages)
                         except StoreError:
                             raise
                         except BaseException as exc:
                             file.error = exc
+                            continue
+                        if isinstance(ready, IngestOutcome):
+                            file.add(value.doc.id, ready)
+                        else:
+                            due = due if waiting else time.monotonic() + _WRITE_WAIT
+                            waiting.append((file, ready))
                     elif file.error is None:
                         file.error = value
                     continue
                 done += 1
-                yield (
-                    file.outcome(value)
-                    if file.error is None
-                    else _failed_file(path, file.error, file)
-                )
+                finished.append((file, value))
                 file = None
+            write_waiting()
+            yield from reports()
         finally:
             stop.set()
             worker.join(timeout=30)
