@@ -369,3 +369,77 @@ def test_documents_scrubbed_by_these_rules_are_not_scrubbed_again_on_read(
     library._docs.clear()
     got = library.get("older")
     assert got is not None and "Ignore previous" not in got.sections[0].text
+
+
+def _markdown_folder(folder: Path, texts: dict[str, tuple[str, str]]) -> list[Path]:
+    """One Markdown file per name: (document id, body)."""
+    folder.mkdir()
+    paths = []
+    for name, (doc_id, body) in texts.items():
+        path = folder / f"{name}.md"
+        path.write_text(f"---\nid: {doc_id}\ntitle: {doc_id}\n---\n\n{body}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_a_folder_is_written_in_gathered_batches_and_reported_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", 60.0)  # gather until the files run out
+    library = Library(tmp_path / "store")
+    paths = _markdown_folder(
+        tmp_path / "files",
+        {f"{n:02d}": (f"port-{n}", f"Port {n} handled record ore tonnage.") for n in range(9)},
+    )
+    commits: list[list[str]] = []
+    real = library._store.commit_documents
+    monkeypatch.setattr(
+        library._store,
+        "commit_documents",
+        lambda ids, *rest: (commits.append(list(ids)), real(ids, *rest))[1],
+    )
+    seen: list[str] = []
+    outcomes = library.ingest([tmp_path / "files"], lambda i, n, p: seen.append(Path(p).name))
+    assert [Path(o.path).name for o in outcomes] == [p.name for p in paths] == seen
+    assert [o.status for o in outcomes] == ["added"] * 9
+    assert commits == [[f"port-{n}" for n in range(9)]]  # one commit for the nine
+    found = {p.doc_id for p in library.search("port handled ore tonnage", k=9, method="bm25")}
+    assert found == {f"port-{n}" for n in range(9)}
+    assert library.check().ok and library.count()[0] == 9
+
+
+def test_one_document_that_cannot_be_written_fails_its_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", 60.0)
+    library = Library(tmp_path / "store")
+    _markdown_folder(
+        tmp_path / "files",
+        {
+            "a": ("grain", "Grain exports rose in March."),
+            "b": ("poison", "A record the store refuses."),
+            "c": ("grain", "Grain exports rose again in April."),  # the same id: after "a"
+            "d": ("copper", "Copper output fell at two mines."),
+        },
+    )
+    real = library._store.add_chunks
+
+    def refuse(ids: list[str], *rest: object) -> None:
+        if any(i.startswith("poison#") for i in ids):
+            raise ValueError("the store refused a record")
+        real(ids, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library._store, "add_chunks", refuse)
+    outcomes = library.ingest([tmp_path / "files"])
+    assert [o.status for o in outcomes] == ["added", "failed", "updated", "added"]
+    assert "refused" in outcomes[1].message
+    assert library.get("poison") is None
+    grain = library.get("grain")
+    assert grain is not None and "April" in grain.sections[0].text
+    assert {d.id for d in library.documents()} == {"grain", "copper"}
+    monkeypatch.undo()
+    assert library.check().ok
