@@ -57,7 +57,7 @@ DEMO_FOLDER = Path(__file__).resolve().parent / "demo"
 Status = Literal["added", "updated", "unchanged", "repaired", "skipped", "failed"]
 log = logging.getLogger(__name__)
 _EMBED_SLICE = 64  # records embedded between two looks at the clock
-_WRITE_BATCH = 256  # records a folder ingest gathers, at most, into one write
+_WRITE_BATCH = 256  # records after which a folder ingest writes what it has gathered
 _WRITE_WAIT = 0.5  # seconds the first of them waits, at most, for others to join it
 ProgressCallback = Callable[[int, int, str], None]
 Embedder = Callable[[list[str]], "np.ndarray"]
@@ -587,8 +587,8 @@ class Library:
 
     def _ingest_planned(self, planned: list[tuple[Path, str | None]]) -> Iterator[IngestOutcome]:
         """One outcome per planned file, in order. A helper thread reads, chunks and embeds the
-        next documents while this one writes the current one to the store (the caller holds
-        the write lock), so neither core waits on the other's half of the work."""
+        next documents while this one writes those before to the store (the caller holds the
+        write lock), so neither core waits on the other's half of the work."""
         import queue
         import threading
 
@@ -639,6 +639,7 @@ class Library:
         # run out; then they are written and committed together (a write costs about the same
         # for one document as for fifty), and the files they finished are reported.
         waiting: list[tuple[_FileTally, _Prepared]] = []
+        left_over: list[str] = []  # documents whose failed write may have left chunks behind
         finished: list[tuple[_FileTally, int]] = []  # (file, its documents): written, to report
 
         def write_waiting() -> None:
@@ -651,8 +652,9 @@ class Library:
                 raise
             except Exception:  # one document's fault, most likely: each on its own to find it
                 outcomes = []
+                failed: set[int] = set()  # files with a document that failed just now
                 for tally, prepared in waiting:
-                    if tally.error is not None:  # its file has failed: the rest of it is not stored
+                    if id(tally) in failed:  # as one at a time: the rest of that file is not stored
                         outcomes.append(None)
                         continue
                     try:
@@ -661,7 +663,13 @@ class Library:
                         raise
                     except Exception as exc:
                         tally.error = tally.error or exc
+                        failed.add(id(tally))
                         outcomes.append(None)
+                # The failed write may have stored chunks or commit records it did not log in
+                # the lexical index: rebuild that from the store, and leave the crash mark (at
+                # the end) for the next writer to sweep chunks that no commit record claims.
+                self._bump_revision()
+                left_over.append(waiting[0][1].doc.id)
             for (tally, prepared), outcome in zip(waiting, outcomes, strict=True):
                 if outcome is not None:
                     tally.add(prepared.doc.id, outcome)
@@ -694,6 +702,7 @@ class Library:
                 except queue.Empty:
                     if waiting or worker.is_alive():
                         continue
+                    yield from reports()
                     raise RuntimeError("the ingest reader stopped early") from None
                 if kind in ("skipped", "failed", "error"):
                     write_waiting()  # outcomes stay in the order of the files
@@ -715,7 +724,7 @@ class Library:
                             ready = self._ready(value, embed_passages)
                         except StoreError:
                             raise
-                        except BaseException as exc:
+                        except Exception as exc:
                             file.error = exc
                             continue
                         if isinstance(ready, IngestOutcome):
@@ -729,11 +738,15 @@ class Library:
                 done += 1
                 finished.append((file, value))
                 file = None
+                if not waiting:  # nothing of it to write (unchanged, failed): report it now
+                    yield from reports()
             write_waiting()
             yield from reports()
         finally:
             stop.set()
             worker.join(timeout=30)
+            if left_over:
+                self._pending.write_text(left_over[0], encoding="utf-8")
 
     def _ingest_file_safely(self, path: Path) -> IngestOutcome:
         """One file's outcome; whatever goes wrong with it, the rest of the batch goes on."""
@@ -861,21 +874,22 @@ class Library:
         ids = [c.chunk_id for p in batch for c in p.chunks]
         metadatas = [_chunk_metadata(p.doc, c, p.generation) for p in batch for c in p.chunks]
         self._pending.write_text(batch[0].doc.id, encoding="utf-8")
+        vectors = [p.vectors for p in batch if p.vectors is not None]
+        cards = [p.card for p in batch if p.card is not None]
+        if len(vectors) != len(batch) or len(cards) != len(batch):
+            raise ValueError("a document to write has not been embedded")
         self._store.add_chunks(
-            ids,
-            np.vstack([p.vectors for p in batch if p.vectors is not None]),
-            [c.text for p in batch for c in p.chunks],
-            metadatas,
+            ids, np.vstack(vectors), [c.text for p in batch for c in p.chunks], metadatas
         )
         # what this write replaces: the documents' chunks of other generations
-        kept = {p.doc.id: f"{p.doc.id}#{p.generation}:" for p in batch}
-        where = {"doc_id": batch[0].doc.id} if len(kept) == 1 else {"doc_id": {"$in": [*kept]}}
-        stale = [
-            chunk_id
-            for chunk_id in self._store.chunk_ids(where)
-            if chunk_id.rsplit("#", 1)[0] in kept
-            and not chunk_id.startswith(kept[chunk_id.rsplit("#", 1)[0]])
-        ]
+        generations = {p.doc.id: p.generation for p in batch}
+        one = {"doc_id": batch[0].doc.id}
+        where = one if len(generations) == 1 else {"doc_id": {"$in": [*generations]}}
+        stale = []
+        for chunk_id in self._store.chunk_ids(where):
+            doc_id, _, rest = chunk_id.rpartition("#")  # <doc>#<generation>:<n>
+            if doc_id in generations and not rest.startswith(f"{generations[doc_id]}:"):
+                stale.append(chunk_id)
         added = [
             (chunk_id, index_tokens(str(m["tokens"]), str(m["section"])))
             for chunk_id, m in zip(ids, metadatas, strict=True)
@@ -889,7 +903,7 @@ class Library:
         self._store.commit_documents(
             [p.doc.id for p in batch],
             [p.doc.model_dump_json() for p in batch],
-            np.vstack([p.card for p in batch if p.card is not None]),
+            np.vstack(cards),
             [_document_metadata(p.doc, p.generation, len(p.chunks)) for p in batch],
         )
         self._manifest.commit_many(

@@ -360,12 +360,6 @@ def test_a_store_written_before_the_scrub_is_held_at_retrieval(
             return {k: v for k, v in stamped(*args).items() if k != "scrubbed"}
 
         patched.setattr(library_module, "_document_metadata", _unstamped)
-        unstamped = library_module._document_metadata  # and no stamp of the rules on its record
-
-        def _no_stamp(*args: object) -> dict[str, object]:
-            return {k: v for k, v in unstamped(*args).items() if k != "scrubbed"}  # type: ignore[arg-type]
-
-        patched.setattr(library_module, "_document_metadata", _no_stamp)
         assert lib.ingest_document(_planted_document()).ok  # type: ignore[arg-type]
     ((_, payload, meta),) = lib._store.get_documents(ids=["planted-orders"])
     assert PLANTED in payload and "scrubbed" not in meta  # stored as it came, with no stamp

