@@ -484,3 +484,61 @@ def test_a_file_that_fails_midway_keeps_its_earlier_documents_in_a_failed_batch(
     again = Library(library.folder)
     assert [o.status for o in again.ingest([files / "00.md"])] == ["added"]
     assert again.check().ok and again.sweep() == 0
+
+
+@pytest.mark.parametrize(
+    ("batch", "wait", "groups"),
+    [(2, 60.0, [2, 2, 2, 1]), (1000, 0.0, [1] * 7)],
+    ids=["records", "seconds"],
+)
+def test_a_gathered_write_is_cut_by_its_record_count_or_its_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int, wait: float, groups: list[int]
+) -> None:
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_BATCH", batch)
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", wait)
+    library = Library(tmp_path / "store")
+    _markdown_folder(
+        tmp_path / "files",
+        {f"{n:02d}": (f"mill-{n}", f"Mill {n} ran at capacity.") for n in range(7)},
+    )
+    commits: list[int] = []
+    real = library._store.commit_documents
+    monkeypatch.setattr(
+        library._store,
+        "commit_documents",
+        lambda ids, *rest: (commits.append(len(ids)), real(ids, *rest))[1],
+    )
+    outcomes = library.ingest([tmp_path / "files"])
+    assert [o.status for o in outcomes] == ["added"] * 7
+    assert commits == groups
+
+
+def test_files_with_nothing_to_write_are_reported_as_they_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", 60.0)
+    library = Library(tmp_path / "store")
+    paths = _markdown_folder(
+        tmp_path / "files", {f"{n}": (f"kiln-{n}", f"Kiln {n} was relined.") for n in range(4)}
+    )
+    assert [o.status for o in library.ingest(paths)] == ["added"] * 4
+    reported = [threading.Event() for _ in paths]
+    late: list[str] = []
+    load = library_module.load_file
+
+    def load_after_the_previous_is_reported(path: Path, *args: Any) -> Any:
+        index = paths.index(path)
+        if index and not reported[index - 1].wait(timeout=5):
+            late.append(path.name)  # the file before was finished but not yet reported
+        return load(path, *args)
+
+    monkeypatch.setattr(library_module, "load_file", load_after_the_previous_is_reported)
+    outcomes = library.ingest(paths, lambda i, n, p: reported[i - 1].set())
+    assert [o.status for o in outcomes] == ["unchanged"] * 4
+    assert late == []
