@@ -676,17 +676,6 @@ class ChromaStore:
         return self._read(lambda: int(self._chunks.count()))
 
     # documents (the commit records) ---------------------------------------------------------
-    def commit_document(
-        self, doc_id: str, payload: str, embedding: np.ndarray, metadata: Metadata
-    ) -> None:
-        with self._h.lock:
-            self._h.full().documents.upsert(
-                ids=[doc_id],
-                embeddings=embedding[None, :],
-                documents=[payload],
-                metadatas=[metadata],
-            )
-
     def commit_documents(
         self,
         ids: Sequence[str],
@@ -694,7 +683,7 @@ class ChromaStore:
         embeddings: np.ndarray,
         metadatas: Sequence[Metadata],
     ) -> None:
-        """Several commit records in one upsert (a batched ingest's commit point)."""
+        """Commit records in one upsert: a write's commit point (one document or a batch)."""
         with self._h.lock:
             documents = self._h.full().documents
             for start in range(0, len(ids), self._batch):

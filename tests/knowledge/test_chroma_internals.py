@@ -107,7 +107,8 @@ def _filled(folder: Path) -> None:
     store.add_chunks(ids, rng.random((60, 16)).astype(np.float32), [f"t{i}" for i in ids], metas)
     store.add_chunks(ids[:5], rng.random((5, 16)).astype(np.float32), ["new"] * 5, metas[:5])
     store.delete_chunks(ids[-3:])
-    store.commit_document("d0", '{"id": "d0"}', rng.random(16).astype(np.float32), {"chunks": 3})
+    store.commit_documents(["d0"], ['{"id": "d0"}'], rng.random((1, 16)).astype(np.float32),
+                           [{"chunks": 3}])  # fmt: skip
     assert store._h.client is not None and store._h.reader is None  # writes took the client
     forget(folder)
 
