@@ -542,3 +542,49 @@ def test_files_with_nothing_to_write_are_reported_as_they_finish(
     outcomes = library.ingest(paths, lambda i, n, p: reported[i - 1].set())
     assert [o.status for o in outcomes] == ["unchanged"] * 4
     assert late == []
+
+
+def test_an_interrupt_during_a_gathered_write_loses_only_that_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while a gathered batch is being committed: it stops the ingest at once (reader
+    thread included), the batches committed before stay, and the next writer sweeps the
+    interrupted batch's chunks and stores the rest of the folder."""
+    import threading
+
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_BATCH", 2)
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", 60.0)
+    library = Library(tmp_path / "store")
+    files = tmp_path / "files"
+    _markdown_folder(
+        files, {f"{n:02d}": (f"quay-{n}", f"Quay {n} loaded bulk carriers.") for n in range(6)}
+    )
+    commits: list[list[str]] = []
+    real = library._store.commit_documents
+
+    def interrupted_second_time(ids: list[str], *rest: Any) -> None:
+        commits.append(list(ids))
+        if len(commits) == 2:
+            raise KeyboardInterrupt
+        real(ids, *rest)
+
+    monkeypatch.setattr(library._store, "commit_documents", interrupted_second_time)
+    seen: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        library.ingest([files], lambda i, n, p: seen.append(Path(p).name))
+    assert commits == [["quay-0", "quay-1"], ["quay-2", "quay-3"]]
+    assert seen == ["00.md", "01.md"]  # reported: only the files whose write was committed
+    assert not any(t.name == "footnote-ingest-read" for t in threading.enumerate())
+    assert (library.folder / "ingest.pending").exists()
+    monkeypatch.undo()
+
+    again = Library(library.folder)
+    assert {d.id for d in again.documents()} == {"quay-0", "quay-1"}
+    outcomes = again.ingest([files])  # takes the lock the interrupted writer let go of
+    assert [o.status for o in outcomes] == ["unchanged"] * 2 + ["added"] * 4
+    assert not (again.folder / "ingest.pending").exists()
+    assert again.sweep() == 0 and again.check().ok
+    found = {p.doc_id for p in again.search("quay loaded bulk carriers", k=6, method="bm25")}
+    assert found == {f"quay-{n}" for n in range(6)}
