@@ -23,13 +23,19 @@ def searchable(library: Library, doc_id: str) -> bool:
     return any(p.doc_id == doc_id for p in dense) and any(p.doc_id == doc_id for p in lexical)
 
 
-def test_two_ingests_and_an_asker_lose_nothing(tmp_path: Path, store: Library) -> None:
+def test_two_ingests_and_an_asker_lose_nothing(
+    tmp_path: Path, store: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store_dir = store.folder
     ids = write_corpus(tmp_path / "a", "a", 30) + write_corpus(tmp_path / "b", "b", 30)
+    stop = tmp_path / "writers-done"  # the readers search until it appears (25 s at most)
+    monkeypatch.setenv("FOOTNOTE_WORKER_STOP", str(stop))
     started = time.monotonic()
     asker = spawn("-m", "tests.reliability.worker", "ask", str(store_dir), "25")
     # the app's Library page (Streamlit AppTest) searching the same store meanwhile
     app = spawn("-m", "tests.reliability.worker", "app", str(store_dir), "25")
+    wait_ready(asker)
+    wait_ready(app)  # both search from before the first write until the writers are done
     writers = [
         spawn("-m", "tests.reliability.worker", "ingest", str(store_dir), str(tmp_path / name))
         for name in ("a", "b")
@@ -38,6 +44,7 @@ def test_two_ingests_and_an_asker_lose_nothing(tmp_path: Path, store: Library) -
         out, err = writer.communicate(timeout=180)
         assert writer.returncode == 0, err[-2000:]
         assert set(json.loads(out).values()) == {"added"}
+    stop.touch()
     out, err = asker.communicate(timeout=180)
     assert asker.returncode == 0, err[-2000:]
     asks = json.loads(out)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +54,27 @@ def marker(doc_id: str) -> str:
     return "qz" + hashlib.sha1(doc_id.encode()).hexdigest()[:10]
 
 
+def _until(seconds: float) -> Callable[[], bool]:
+    """True while a reader should go on: until `seconds` pass, or sooner once the file named
+    by FOOTNOTE_WORKER_STOP exists (the test writes it when the writers are done); true at
+    least once, so a reader slow to start still searches."""
+    deadline = time.monotonic() + seconds
+    stop = os.environ.get("FOOTNOTE_WORKER_STOP")
+    asked = [0]
+
+    def going() -> bool:
+        asked[0] += 1
+        if asked[0] == 1:
+            return True
+        return time.monotonic() < deadline and not (stop and Path(stop).exists())
+
+    return going
+
+
 def app_reader(library: object, seconds: float) -> dict[str, object]:
     """Drive the app (Streamlit AppTest, the page code `footnote ui` serves) on the same store:
-    search the Library page for each listed document's marker until `seconds` pass; a search
-    that raises or does not show the document counts as failed."""
+    search the Library page for each listed document's marker until `seconds` pass (or the
+    stop file appears); a search that raises or does not show the document counts as failed."""
     import datetime as dt
     import tempfile
 
@@ -87,10 +106,11 @@ def app_reader(library: object, seconds: float) -> dict[str, object]:
     at.run()
     at.switch_page("pages/library.py")
     at.run()
-    deadline = time.monotonic() + seconds
+    print("ready", file=sys.stderr, flush=True)  # the page is up: searches start now
+    going = _until(seconds)
     asked = failed = 0
     errors: list[str] = []
-    while time.monotonic() < deadline:
+    while going():
         for doc in library.documents():
             at.text_input(key="library_query").set_value(marker(doc.id))
             try:
@@ -103,7 +123,7 @@ def app_reader(library: object, seconds: float) -> dict[str, object]:
             except Exception as exc:
                 failed += 1
                 errors.append(f"{doc.id}: {type(exc).__name__}: {exc}"[:200])
-            if time.monotonic() >= deadline:
+            if not going():
                 break
     return {"asked": asked, "failed": failed, "errors": errors[:5]}
 
@@ -136,7 +156,7 @@ def check_after_kill(library: object, folder: Path) -> dict[str, object]:
 
 
 def wait_ready(process: object) -> None:
-    """Wait for an ingest worker to say it starts working (its imports take seconds)."""
+    """Wait for a worker to say it starts working (its imports take seconds)."""
     stderr = getattr(process, "stderr", None)
     assert stderr is not None
     for line in stderr:
@@ -163,10 +183,11 @@ def main(argv: list[str]) -> int:
         print(json.dumps(check_after_kill(library, Path(argv[2]))))
         return 0
     # ask: search for every stored document by its marker, over and over, counting failures
-    deadline = time.monotonic() + float(argv[2])
+    print("ready", file=sys.stderr, flush=True)
+    going = _until(float(argv[2]))
     asked = failed = 0
     errors: list[str] = []
-    while time.monotonic() < deadline:
+    while going():
         for doc in library.documents():
             try:
                 hits = library.search(marker(doc.id), 3, doc_id=doc.id)
@@ -177,7 +198,7 @@ def main(argv: list[str]) -> int:
             except Exception as exc:
                 failed += 1
                 errors.append(f"{doc.id}: {type(exc).__name__}: {exc}"[:200])
-            if time.monotonic() >= deadline:
+            if not going():
                 break
         time.sleep(0.05)
     print(json.dumps({"asked": asked, "failed": failed, "errors": errors[:5]}))
