@@ -21,6 +21,7 @@ import mmap
 import queue
 import re
 import struct
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -345,20 +346,30 @@ PEAKS_FILE = Path(__file__).with_name("e5_int8_peaks.npz")
 SMOOTHING = 0.5
 
 
-def load_peaks(path: Path = PEAKS_FILE) -> dict[str, np.ndarray] | None:
-    """The calibrated activation peaks, or None when the file is absent."""
+def load_peaks(path: Path | None = None) -> dict[str, np.ndarray] | None:
+    """The calibrated activation peaks (`PEAKS_FILE` unless `path`), or None when the file is
+    absent; ValueError when it cannot be read (empty, cut short, not an npz)."""
+    path = PEAKS_FILE if path is None else path
     if not path.is_file():
         return None
-    with np.load(path) as data:
-        return {key: data[key].astype(np.float32) for key in data.files}
+    try:
+        with np.load(path) as data:
+            return {key: data[key].astype(np.float32) for key in data.files}
+    except (EOFError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValueError(f"{path.name} cannot be read ({type(exc).__name__}: {exc})") from exc
 
 
 def _check_peaks(w: _Weights, peaks: dict[str, np.ndarray]) -> None:
-    """ValueError unless `peaks` has one positive vector of the right width per product input."""
+    """ValueError unless `peaks` has one finite, positive vector of the right width per product
+    input (an infinite peak would make every smoothed vector NaN)."""
     for layer in range(w.layers):
         for part, width in (("qkv", w.hidden), ("ao", w.hidden), ("fi", w.hidden), ("fo", w.ffn)):
             value = peaks.get(f"l{layer}.{part}")
-            if value is None or value.shape != (width,) or not (value > 0).all():
+            if (
+                value is None
+                or value.shape != (width,)
+                or not (np.isfinite(value).all() and (value > 0).all())
+            ):
                 raise ValueError(
                     f"{PEAKS_FILE.name} does not fit this model (l{layer}.{part}): "
                     "run python -m benchmarks.calibrate_int8"
@@ -492,7 +503,7 @@ class OnnxE5:
                 if peaks is None:
                     raise ValueError(f"{PEAKS_FILE} is missing")
                 _check_peaks(self.weights, peaks)
-            except (OSError, ValueError) as exc:
+            except Exception as exc:  # unreadable, stale, damaged: never a reason to stop
                 # unsmoothed int8 moves a benchmark answer: the exact weights instead
                 log.warning("int8 embedding unavailable (%s): using the exact 4-bit engine", exc)
                 precision, peaks = "q4", None

