@@ -116,22 +116,41 @@ class _Prepared:
 
 @dataclass
 class _FileTally:
-    """The outcomes of one file's documents, added up into the file's outcome."""
+    """The outcomes of one file's documents, added up into the file's outcome, in the file's
+    order (a document written in a later batch keeps the place it has in its file)."""
 
     path: Path
-    statuses: list[Status] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    stored: list[str] = field(default_factory=list)
-    chunks: int = 0
+    entries: list[tuple[int, str, IngestOutcome]] = field(default_factory=list)
+    documents: int = 0  # documents of this file met so far: the next one's place
     error: BaseException | None = None
+    stage: str = "read"  # what `error` stopped: reading the file, or storing a document
 
-    def add(self, doc_id: str, outcome: IngestOutcome) -> None:
-        self.statuses.append(outcome.status)
-        self.chunks += outcome.chunks
-        if outcome.status == "failed":
-            self.failures.append((doc_id, outcome.message))
-        else:
-            self.stored.append(doc_id)
+    def place(self) -> int:
+        """The place of the next document of this file."""
+        self.documents += 1
+        return self.documents - 1
+
+    def add(self, doc_id: str, outcome: IngestOutcome, place: int | None = None) -> None:
+        self.entries.append((self.place() if place is None else place, doc_id, outcome))
+        self.entries.sort(key=lambda entry: entry[0])
+
+    @property
+    def statuses(self) -> list[Status]:
+        return [outcome.status for _, _, outcome in self.entries]
+
+    @property
+    def chunks(self) -> int:
+        return sum(outcome.chunks for _, _, outcome in self.entries)
+
+    @property
+    def stored(self) -> list[str]:
+        return [d for _, d, outcome in self.entries if outcome.status != "failed"]
+
+    @property
+    def failures(self) -> list[tuple[str, str]]:
+        return [
+            (d, outcome.message) for _, d, outcome in self.entries if outcome.status == "failed"
+        ]
 
     def outcome(self, documents: int) -> IngestOutcome:
         path = str(self.path)
@@ -155,6 +174,7 @@ def _failed_file(path: Path, exc: BaseException, tally: _FileTally | None) -> In
     """A file whose reading or storing raised: reported, never raised (the batch goes on)."""
     stored = tally.stored if tally else []
     chunks = tally.chunks if tally else 0
+    stage = tally.stage if tally else "read"
     if isinstance(exc, (RecursionError, MemoryError)):
         return IngestOutcome(
             str(path), "failed", f"too complex to read: {type(exc).__name__}", stored, chunks
@@ -162,7 +182,7 @@ def _failed_file(path: Path, exc: BaseException, tally: _FileTally | None) -> In
     if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: not ours to swallow
         raise exc
     log.error("ingest of %r failed", str(path), exc_info=exc)  # %r: a name cannot forge a line
-    message = f"could not read: {type(exc).__name__}: {exc}"[:300]
+    message = f"could not {stage}: {type(exc).__name__}: {exc}"[:300]
     return IngestOutcome(str(path), "failed", message, stored, chunks)
 
 
@@ -360,6 +380,9 @@ class Library:
         self._lexicon = LexicalStore(self.folder / LEXICAL_FOLDER)
         self._index: LexicalIndex | None = None
         self._pending = self.folder / "ingest.pending"
+        # a write failed in this process and may have left chunks no commit claims: the crash
+        # mark stays until a sweep, whatever writes succeed after it
+        self._orphans_left = False
 
     # ---------------------------------------------------------------- cache and revision
     def _revision(self) -> str:
@@ -638,7 +661,7 @@ class Library:
         # waited `_WRITE_WAIT` seconds, one comes back under an id already waiting or the files
         # run out; then they are written and committed together (a write costs about the same
         # for one document as for fifty), and the files they finished are reported.
-        waiting: list[tuple[_FileTally, _Prepared]] = []
+        waiting: list[tuple[_FileTally, _Prepared, int]] = []  # (file, document, its place)
         left_over: list[str] = []  # documents whose failed write may have left chunks behind
         finished: list[tuple[_FileTally, int]] = []  # (file, its documents): written, to report
 
@@ -647,13 +670,16 @@ class Library:
                 return
             outcomes: list[IngestOutcome | None]
             try:
-                outcomes = list(self._write([p for _, p in waiting]))
+                outcomes = list(self._write([p for _, p, _ in waiting]))
             except StoreError:
                 raise
             except Exception:  # one document's fault, most likely: each on its own to find it
+                # the failed write may have left chunks that no commit claims: its crash mark
+                # stays through the writes that follow, for the next writer's sweep
+                self._orphans_left = True
                 outcomes = []
                 failed: set[int] = set()  # files with a document that failed just now
-                for tally, prepared in waiting:
+                for tally, prepared, _ in waiting:
                     if id(tally) in failed:  # as one at a time: the rest of that file is not stored
                         outcomes.append(None)
                         continue
@@ -662,7 +688,8 @@ class Library:
                     except StoreError:
                         raise
                     except Exception as exc:
-                        tally.error = tally.error or exc
+                        if tally.error is None:
+                            tally.error, tally.stage = exc, "store"
                         failed.add(id(tally))
                         outcomes.append(None)
                 # The failed write may have stored chunks or commit records it did not log in
@@ -670,9 +697,9 @@ class Library:
                 # the end) for the next writer to sweep chunks that no commit record claims.
                 self._bump_revision()
                 left_over.append(waiting[0][1].doc.id)
-            for (tally, prepared), outcome in zip(waiting, outcomes, strict=True):
+            for (tally, prepared, place), outcome in zip(waiting, outcomes, strict=True):
                 if outcome is not None:
-                    tally.add(prepared.doc.id, outcome)
+                    tally.add(prepared.doc.id, outcome, place)
             waiting.clear()
 
         def reports() -> Iterator[IngestOutcome]:
@@ -691,7 +718,7 @@ class Library:
             while done < len(planned):
                 if waiting and (
                     time.monotonic() >= due
-                    or sum(len(p.chunks) for _, p in waiting) >= _WRITE_BATCH
+                    or sum(len(p.chunks) for _, p, _ in waiting) >= _WRITE_BATCH
                 ):
                     write_waiting()
                     yield from reports()
@@ -718,20 +745,23 @@ class Library:
                 file = file if file is not None and file.path == path else _FileTally(path)
                 if kind == "doc":
                     if file.error is None and not isinstance(value, BaseException):
-                        if any(p.doc.id == value.doc.id for _, p in waiting):
+                        if any(p.doc.id == value.doc.id for _, p, _ in waiting):
                             write_waiting()  # the same id again: the first one is stored first
+                            if file.error is not None:  # that write failed this file: stop it
+                                continue
+                        place = file.place()
                         try:
                             ready = self._ready(value, embed_passages)
                         except StoreError:
                             raise
                         except Exception as exc:
-                            file.error = exc
+                            file.error, file.stage = exc, "store"
                             continue
                         if isinstance(ready, IngestOutcome):
-                            file.add(value.doc.id, ready)
+                            file.add(value.doc.id, ready, place)
                         else:
                             due = due if waiting else time.monotonic() + _WRITE_WAIT
-                            waiting.append((file, ready))
+                            waiting.append((file, ready, place))
                     elif file.error is None:
                         file.error = value
                     continue
@@ -924,7 +954,8 @@ class Library:
         self._bump_revision((added, dropped), defer=defer)
         self._seen_revision = self._revision()
         self._store.delete_chunks(stale)
-        self._pending.unlink(missing_ok=True)
+        if not self._orphans_left:  # else the mark waits for the sweep of the failed write's
+            self._pending.unlink(missing_ok=True)
         return [p.outcome() for p in batch]
 
     def _ingest_document(self, doc: Document, embed: Embedder | None) -> IngestOutcome:
@@ -1039,6 +1070,7 @@ class Library:
                 self._bump_revision()  # no log given: the index is rebuilt from what is stored
                 self._seen_revision = None
             self._pending.unlink(missing_ok=True)
+            self._orphans_left = False
             live = self._manifest.read()
             if self._manifest.needs_compaction(len(live)):
                 self._manifest.rewrite(live)

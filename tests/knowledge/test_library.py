@@ -588,3 +588,98 @@ def test_an_interrupt_during_a_gathered_write_loses_only_that_write(
     assert again.sweep() == 0 and again.check().ok
     found = {p.doc_id for p in again.search("quay loaded bulk carriers", k=6, method="bm25")}
     assert found == {f"quay-{n}" for n in range(6)}
+
+
+def test_a_repeated_id_after_its_file_failed_is_not_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write that a repeated id forces can fail the file; what follows in it is then not
+    stored, as after any failure of a file."""
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", 60.0)
+    library = Library(tmp_path / "store")
+    rows = [("dup", "Zinc output one."), ("bad", "Refused."), ("dup", "Zinc output two.")]
+    path = tmp_path / "rows.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"id": i, "title": i, "text": t}) for i, t in rows) + "\n", "utf-8"
+    )
+    real = library._store.add_chunks
+
+    def refuse_bad(ids: list[str], *rest: Any) -> None:
+        if any(i.startswith("bad#") for i in ids):
+            raise ValueError("the store refused a record")
+        real(ids, *rest)
+
+    monkeypatch.setattr(library._store, "add_chunks", refuse_bad)
+    (outcome,) = library.ingest([path])
+    assert outcome.status == "failed" and "could not store" in outcome.message
+    assert outcome.doc_ids == ["dup"]
+    dup = library.get("dup")
+    assert dup is not None and "one" in dup.sections[0].text
+
+
+def test_a_files_documents_are_named_in_its_own_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unchanged documents are settled at once and changed ones when their batch is written;
+    the outcome still names them in the file's order."""
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", 60.0)
+    library = Library(tmp_path / "store")
+    path = tmp_path / "rows.jsonl"
+
+    def write(first: str) -> None:
+        rows = [("p", first), ("q", "Tin stocks held."), ("r", "Lead prices eased.")]
+        path.write_text(
+            "\n".join(json.dumps({"id": i, "title": i, "text": t}) for i, t in rows) + "\n",
+            "utf-8",
+        )
+
+    write("Nickel output one.")
+    assert library.ingest([path])[0].doc_ids == ["p", "q", "r"]
+    write("Nickel output two.")  # only the first changes
+    (outcome,) = library.ingest([path])
+    assert outcome.status == "updated" and outcome.doc_ids == ["p", "q", "r"]
+
+
+def test_the_crash_mark_of_a_failed_write_outlives_the_writes_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gathered write that failed may have left chunks no commit claims; a process killed
+    after later writes succeeded must still leave the mark for the next writer's sweep."""
+    import knowledge.library as library_module
+
+    monkeypatch.setattr(library_module, "_WRITE_BATCH", 2)
+    monkeypatch.setattr(library_module, "_WRITE_WAIT", 60.0)
+    library = Library(tmp_path / "store")
+    files = tmp_path / "files"
+    names = {"00": ("bad", "Refused."), "01": ("ok-1", "Kept one.")}
+    names |= {f"{n:02d}": (f"ok-{n}", f"Kept {n}.") for n in range(2, 6)}
+    _markdown_folder(files, names)
+    real_add = library._store.add_chunks
+
+    def refuse_bad(ids: list[str], *rest: Any) -> None:
+        if any(i.startswith("bad#") for i in ids):
+            raise ValueError("the store refused a record")
+        real_add(ids, *rest)
+
+    marks: list[bool] = []
+    real_write = library._write
+
+    def watched(batch: Any, **kwargs: Any) -> Any:
+        done = real_write(batch, **kwargs)
+        marks.append((library.folder / "ingest.pending").exists())
+        return done
+
+    monkeypatch.setattr(library._store, "add_chunks", refuse_bad)
+    monkeypatch.setattr(library, "_write", watched)
+    outcomes = library.ingest([files])
+    assert [o.status for o in outcomes] == ["failed"] + ["added"] * 5
+    assert marks and all(marks)  # every write after the failed one left the mark in place
+    monkeypatch.undo()
+    again = Library(library.folder)
+    assert again.ingest([files / "01.md"])[0].status == "unchanged"
+    assert not (again.folder / "ingest.pending").exists()
+    assert again.sweep() == 0 and again.check().ok
