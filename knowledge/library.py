@@ -777,6 +777,9 @@ class Library:
             worker.join(timeout=30)
             if left_over:
                 self._pending.write_text(left_over[0], encoding="utf-8")
+            # the mark now stands for the failed write: whoever sweeps it (another process,
+            # perhaps) ends this process's duty to keep it
+            self._orphans_left = False
 
     def _ingest_file_safely(self, path: Path) -> IngestOutcome:
         """One file's outcome; whatever goes wrong with it, the rest of the batch goes on."""

@@ -679,6 +679,10 @@ def test_the_crash_mark_of_a_failed_write_outlives_the_writes_after_it(
     assert [o.status for o in outcomes] == ["failed"] + ["added"] * 5
     assert marks and all(marks)  # every write after the failed one left the mark in place
     monkeypatch.undo()
+    Library(library.folder).sweep()  # another process sweeps and clears the mark
+    assert not (library.folder / "ingest.pending").exists()
+    library.ingest_document(Document(id="later", title="later", sections=[Section(text="Tin.")]))
+    assert not (library.folder / "ingest.pending").exists()  # a clean write leaves no mark
     again = Library(library.folder)
     assert again.ingest([files / "01.md"])[0].status == "unchanged"
     assert not (again.folder / "ingest.pending").exists()

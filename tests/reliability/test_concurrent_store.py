@@ -57,6 +57,7 @@ def test_two_ingests_and_an_asker_lose_nothing(
     assert app_asks["asked"] > 0
 
     # A fresh process and this one (opened before the writers) agree: every document is whole.
+    monkeypatch.delenv("FOOTNOTE_WORKER_STOP")  # it searches for its 0.1 s, not one document
     after = python("-m", "tests.reliability.worker", "ask", str(store_dir), "0.1")
     assert json.loads(after.stdout)["failed"] == 0
     listed = [d.id for d in store.documents()]
