@@ -22,6 +22,7 @@ import queue
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -376,7 +377,7 @@ def load_peaks(path: Path | None = None) -> dict[str, np.ndarray] | None:
                 key: data[key] if key == MODEL_KEY else data[key].astype(np.float32)
                 for key in data.files
             }
-    except (EOFError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (EOFError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as exc:
         raise ValueError(f"{path.name} cannot be read ({type(exc).__name__}: {exc})") from exc
 
 

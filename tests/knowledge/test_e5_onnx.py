@@ -180,7 +180,7 @@ def test_peaks_measured_on_another_model_are_not_used(monkeypatch: pytest.Monkey
     assert OnnxE5(MODEL, precision="int8", threads=1).runs == "q4"
 
 
-@pytest.mark.parametrize("damage", ["empty", "cut short", "an infinite peak"])
+@pytest.mark.parametrize("damage", ["empty", "cut short", "garbled", "an infinite peak"])
 def test_a_damaged_peaks_file_falls_back_to_the_exact_weights(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -196,6 +196,11 @@ def test_a_damaged_peaks_file_falls_back_to_the_exact_weights(
         damaged.write_bytes(b"")
     elif damage == "cut short":
         damaged.write_bytes(shipped[: len(shipped) // 3])
+    elif damage == "garbled":  # compressed bytes flipped in the middle of the file
+        garbled = bytearray(shipped)
+        for i in range(len(garbled) // 3, len(garbled) // 3 + 64):
+            garbled[i] ^= 0xFF
+        damaged.write_bytes(bytes(garbled))
     else:
         peaks = load_peaks()
         assert peaks is not None
