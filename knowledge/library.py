@@ -123,7 +123,7 @@ class _FileTally:
     entries: list[tuple[int, str, IngestOutcome]] = field(default_factory=list)
     documents: int = 0  # documents of this file met so far: the next one's place
     error: BaseException | None = None
-    stage: str = "read"  # what `error` stopped: reading the file, or storing a document
+    stage: str = "read"  # what `error` stopped: "read", "chunk or embed", "store"
 
     def place(self) -> int:
         """The place of the next document of this file."""
@@ -762,8 +762,8 @@ class Library:
                         else:
                             due = due if waiting else time.monotonic() + _WRITE_WAIT
                             waiting.append((file, ready, place))
-                    elif file.error is None:
-                        file.error = value
+                    elif file.error is None:  # the reader thread could not prepare it
+                        file.error, file.stage = value, "chunk or embed"
                     continue
                 done += 1
                 finished.append((file, value))

@@ -687,3 +687,28 @@ def test_the_crash_mark_of_a_failed_write_outlives_the_writes_after_it(
     assert again.ingest([files / "01.md"])[0].status == "unchanged"
     assert not (again.folder / "ingest.pending").exists()
     assert again.sweep() == 0 and again.check().ok
+
+
+def test_a_failure_says_which_stage_of_the_file_it_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.embeddings as embeddings
+
+    library = Library(tmp_path / "store")
+    paths = _markdown_folder(
+        tmp_path / "files",
+        {"a": ("alpha", "Alpha text."), "b": ("beta", "Beta text mentions a poison word.")},
+    )
+    real = embeddings.embed_passages
+
+    def fail_on_poison(texts: list[str]) -> Any:
+        if any("poison" in t for t in texts):
+            raise RuntimeError("the model gave up")
+        return real(texts)
+
+    monkeypatch.setattr(embeddings, "embed_passages", fail_on_poison)
+    (paths[0].parent / "c.md").write_bytes(b"\xff\xfe not text")
+    outcomes = {Path(o.path).name: o for o in library.ingest([tmp_path / "files"])}
+    assert outcomes["a.md"].status == "added"
+    assert outcomes["b.md"].message.startswith("could not chunk or embed: RuntimeError")
+    assert outcomes["c.md"].status == "failed" and "chunk or embed" not in outcomes["c.md"].message
