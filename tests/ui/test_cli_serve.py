@@ -40,6 +40,8 @@ def _start(cwd: Path, home: Path, *args: str, **env: str) -> tuple[str, str]:
     )
     url = done.stdout.split("starting on ", 1)[1].split()[0]
     flags = next(line for line in done.stdout.splitlines() if line.startswith("FLAGS"))
+    # Streamlit's "please restart streamlit" advice is wrong before the server runs
+    assert "restart" not in done.stdout + done.stderr, done.stderr
     return url, flags
 
 

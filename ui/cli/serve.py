@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -55,16 +56,29 @@ def serve(
     from streamlit import config
     from streamlit.web import bootstrap
 
-    bootstrap.load_config_options(flags)
-    if not config.get_option("server.address"):
-        flags["server_address"] = "127.0.0.1"
+    # Each parse after Streamlit's first logs "please restart streamlit" when a [server]
+    # option moved; nothing is running yet, so that advice is wrong here: not printed.
+    restart_hint = _DropRestartHint()
+    config_log = logging.getLogger("streamlit.config")
+    config_log.addFilter(restart_hint)
+    try:
         bootstrap.load_config_options(flags)
+        if not config.get_option("server.address"):
+            flags["server_address"] = "127.0.0.1"
+            bootstrap.load_config_options(flags)
+    finally:
+        config_log.removeFilter(restart_hint)
     where = f"http://{config.get_option('server.address')}:{config.get_option('server.port')}"
     console.print(f"Footnote is starting on {where}  (Ctrl+C to stop)")
     try:
         bootstrap.run(str(APP_FILE), False, [], flags)
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+
+
+class _DropRestartHint(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "please restart streamlit" not in record.getMessage()
 
 
 def _environment_flags() -> dict[str, object]:
