@@ -111,16 +111,31 @@ class Browser:
                 time.sleep(settle)
                 return value
             time.sleep(poll)
-        raise TimeoutError(f"waited {timeout:g} s for: {expression}")
+        # what the page showed instead: the one clue a flaky wait leaves in a CI log
+        shown = " ".join(self.text().split())[-1500:]
+        raise TimeoutError(f"waited {timeout:g} s for: {expression}\npage text (end): {shown}")
 
     def text(self) -> str:
         return str(self.eval("document.body.innerText") or "")
 
     def type_into(self, selector: str, text: str) -> None:
-        """Focus a field, type `text` and press Enter."""
-        self.eval(f"document.querySelector({json.dumps(selector)}).focus()")
-        self.send("Input.insertText", {"text": text}, session=True)
-        time.sleep(0.3)
+        """Focus a field, type `text` and press Enter. The text is typed again when it did not
+        land in the field (a page that re-renders may take the focus away)."""
+        field = f"document.querySelector({json.dumps(selector)})"
+        for _ in range(5):
+            self.eval(f"{field}.focus()")
+            self.send("Input.insertText", {"text": text}, session=True)
+            time.sleep(0.3)
+            if self.eval(f"{field} && {field}.value") == text:
+                break
+            print(f"type_into: the text did not land in {selector}; typing again", flush=True)
+            self.eval(f"(() => {{ const f = {field}; if (f) {{ f.focus(); f.select(); }} }})()")
+            for kind in ("keyDown", "keyUp"):  # clear whatever part did land
+                key = {"key": "Backspace", "code": "Backspace", "windowsVirtualKeyCode": 8}
+                self.send("Input.dispatchKeyEvent", {"type": kind, **key}, session=True)
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"could not type into {selector}")
         for kind in ("keyDown", "keyUp"):
             self.send(
                 "Input.dispatchKeyEvent",

@@ -45,6 +45,8 @@ def _free_port() -> int:
 
 
 REAL = SHARED_PRICES.is_dir()
+# the suite runs with and without the shared folder side by side (.ci/run): apart folders, logs
+MODE = "" if REAL else "-synthetic"
 SYMBOLS = ("^RUT", "^GSPC", "^IXIC", "^DJI", "^VIX", "IWM", "SPY", "QQQ")
 START, END = "2025-12-01", "2026-01-23"
 
@@ -90,18 +92,18 @@ def app_url(data: tuple[Path, dict[str, pd.DataFrame] | None]) -> Iterator[str]:
     env = offline_subprocess_env(home)
     if frames is not None:
         env["FOOTNOTE_DEMO_PRICES"] = str(home / "csv")
-    yield from _serve(env, "browser-server.log")
+    yield from _serve(env, f"browser-server{MODE}.log")
 
 
 @pytest.fixture(scope="module")
 def no_prices_url() -> Iterator[str]:
     """`footnote ui` on a data folder with no prices at all and no demo CSVs to import."""
-    home = ARTIFACTS / "browser-home-no-prices"
+    home = ARTIFACTS / f"browser-home-no-prices{MODE}"
     empty = home / "no-csv"
     empty.mkdir(parents=True, exist_ok=True)
     env = offline_subprocess_env(home)
     env["FOOTNOTE_DEMO_PRICES"] = str(empty)
-    yield from _serve(env, "browser-server-no-prices.log")
+    yield from _serve(env, f"browser-server-no-prices{MODE}.log")
 
 
 def _serve(env: dict[str, str], log_name: str) -> Iterator[str]:
