@@ -130,9 +130,11 @@ class _FileTally:
         self.documents += 1
         return self.documents - 1
 
-    def add(self, doc_id: str, outcome: IngestOutcome, place: int | None = None) -> None:
-        self.entries.append((self.place() if place is None else place, doc_id, outcome))
-        self.entries.sort(key=lambda entry: entry[0])
+    def add(self, doc_id: str, outcome: IngestOutcome, place: int) -> None:
+        self.entries.append((place, doc_id, outcome))
+
+    def _in_order(self) -> list[tuple[int, str, IngestOutcome]]:
+        return sorted(self.entries, key=lambda entry: entry[0])
 
     @property
     def statuses(self) -> list[Status]:
@@ -144,12 +146,12 @@ class _FileTally:
 
     @property
     def stored(self) -> list[str]:
-        return [d for _, d, outcome in self.entries if outcome.status != "failed"]
+        return [d for _, d, outcome in self._in_order() if outcome.status != "failed"]
 
     @property
     def failures(self) -> list[tuple[str, str]]:
         return [
-            (d, outcome.message) for _, d, outcome in self.entries if outcome.status == "failed"
+            (d, outcome.message) for _, d, outcome in self._in_order() if outcome.status == "failed"
         ]
 
     def outcome(self, documents: int) -> IngestOutcome:
@@ -662,7 +664,6 @@ class Library:
         # run out; then they are written and committed together (a write costs about the same
         # for one document as for fifty), and the files they finished are reported.
         waiting: list[tuple[_FileTally, _Prepared, int]] = []  # (file, document, its place)
-        left_over: list[str] = []  # documents whose failed write may have left chunks behind
         finished: list[tuple[_FileTally, int]] = []  # (file, its documents): written, to report
 
         def write_waiting() -> None:
@@ -693,10 +694,9 @@ class Library:
                         failed.add(id(tally))
                         outcomes.append(None)
                 # The failed write may have stored chunks or commit records it did not log in
-                # the lexical index: rebuild that from the store, and leave the crash mark (at
-                # the end) for the next writer to sweep chunks that no commit record claims.
+                # the lexical index: rebuild that from the store (its crash mark, kept, makes
+                # the next writer sweep the chunks that no commit record claims).
                 self._bump_revision()
-                left_over.append(waiting[0][1].doc.id)
             for (tally, prepared, place), outcome in zip(waiting, outcomes, strict=True):
                 if outcome is not None:
                     tally.add(prepared.doc.id, outcome, place)
@@ -775,10 +775,8 @@ class Library:
         finally:
             stop.set()
             worker.join(timeout=30)
-            if left_over:
-                self._pending.write_text(left_over[0], encoding="utf-8")
-            # the mark now stands for the failed write: whoever sweeps it (another process,
-            # perhaps) ends this process's duty to keep it
+            # a failed write's mark is on disk: whoever sweeps it (another process, perhaps)
+            # ends this process's duty to keep it
             self._orphans_left = False
 
     def _ingest_file_safely(self, path: Path) -> IngestOutcome:
